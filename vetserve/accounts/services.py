@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vetserve.accounts.models import (
+    ORG_ROLES,
+    ROLE_REGION_LEVEL,
+    ApiToken,
+    Grant,
+    LoginFailure,
+    Role,
+    User,
+)
+from vetserve.audit.services import audit_record
+from vetserve.core.scoping import CHANGE, scope_for
+from vetserve.orgs.models import Organization
+from vetserve.regions.models import Region
+
+TOKEN_PREFIX = "vs_"
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# --- login throttling -----------------------------------------------------------------------
+
+
+def login_is_locked(*, username: str, ip: str | None) -> bool:
+    """Too many recent failures for this username, or from this address."""
+    since = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    recent = LoginFailure.objects.filter(at__gte=since)
+    limit = settings.LOGIN_MAX_FAILURES
+    if recent.filter(username=username.lower()).count() >= limit:
+        return True
+    # An address gets more room: an office shares one address behind its NAT.
+    return ip is not None and recent.filter(ip=ip).count() >= limit * 4
+
+
+def login_failure_record(*, username: str, ip: str | None) -> None:
+    LoginFailure.objects.create(username=username.lower()[:150], ip=ip)
+    audit_record(actor=None, action="login.failed", object_repr=username[:150])
+
+
+def login_success_record(*, user: User) -> None:
+    LoginFailure.objects.filter(username=user.get_username().lower()).delete()
+    audit_record(actor=user, action="login", obj=user)
+
+
+# --- grants ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grant_create(
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    region: Region | None = None,
+    organization: Organization | None = None,
+) -> Grant:
+    """Give ``user`` a role in a scope; the actor must be able to change that scope."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if role in ORG_ROLES:
+        if organization is None or region is not None:
+            raise ValidationError({"organization": _("This role is held in an organization.")})
+        allowed = scope_for(actor, CHANGE).covers_org(
+            org_id=organization.pk, org_path=organization.path, region_id=organization.region_id
+        )
+    else:
+        if region is None or organization is not None:
+            raise ValidationError({"region": _("This role is held in a region.")})
+        level = ROLE_REGION_LEVEL[role]
+        if level is not None and region.level != level:
+            raise ValidationError(
+                {"region": _("This role is held at %(level)s level.") % {"level": level}}
+            )
+        allowed = scope_for(actor, CHANGE).covers_region(region.pk)
+    if not allowed:
+        raise PermissionDenied(_("You may not grant roles there."))
+    grant, _created = Grant.objects.get_or_create(
+        user=user,
+        role=role,
+        region=region,
+        organization=organization,
+        defaults={"granted_by": actor if getattr(actor, "is_authenticated", False) else None},
+    )
+    audit_record(
+        actor=actor,
+        action="grant.create",
+        obj=user,
+        region_id=region.pk if region else organization.region_id if organization else None,
+        organization_id=organization.pk if organization else None,
+        changes={"role": [None, role], "scope": [None, grant.scope_name]},
+    )
+    user.__dict__.pop("_vetserve_grants", None)
+    user.__dict__.pop("_vetserve_scopes", None)
+    return grant
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token; the clear token is returned once and never stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name, e.g. the script that uses it.")})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=raw[:10], token_hash=_hash_token(raw)
+    )
+    audit_record(actor=user, action="token.create", obj=user, object_repr=str(token))
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
+    if token is None:
+        raise PermissionDenied(_("No such token."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=user, action="token.revoke", obj=user, object_repr=str(token))
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """The active user behind a bearer token, or None."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=_hash_token(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # Touch at most once a minute: a busy script should not write on every call.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

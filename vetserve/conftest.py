@@ -1,0 +1,101 @@
+"""The test cast, shared by every app's tests.
+
+Alice runs the city; Bob runs 崇礼区 and Carol runs 张北县 (neither sees the other's county);
+Dave leads 崇礼蓝天应急救援队 and its sub-team; Erin is a volunteer in a 崇礼 township team;
+Frank audits 崇礼区 read-only; Mallory holds no grant and sees nothing.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from vetserve.accounts.models import Grant, Role, User
+from vetserve.orgs.models import Kind, Organization, Specialty
+from vetserve.regions.models import Region
+from vetserve.regions.services import regions_load_csv
+
+PASSWORD = "correct-horse-battery"
+
+
+def pytest_configure(config: Any) -> None:
+    # Hashing is not under test here; argon2 would cost ~50 ms per login.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Every test database starts with Zhangjiakou's real divisions loaded."""
+    with django_db_blocker.unblock():
+        regions_load_csv()
+
+
+def make_org(name: str, region_code: str, kind: str, parent: Organization | None = None,
+             specialty: str = Specialty.GENERAL) -> Organization:
+    region = Region.objects.get(code=region_code)
+    org = Organization.objects.create(
+        name=name, kind=kind, region=region, parent=parent, specialty=specialty, path=""
+    )
+    org.path = f"{parent.path if parent else '/'}{org.pk}/"
+    org.save(update_fields=["path"])
+    return org
+
+
+def make_user(username: str, *grants: tuple[str, Region | Organization]) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD)
+    for role, target in grants:
+        if isinstance(target, Region):
+            Grant.objects.create(user=user, role=role, region=target)
+        else:
+            Grant.objects.create(user=user, role=role, organization=target)
+    return user
+
+
+@pytest.fixture
+def cast(db: Any) -> SimpleNamespace:
+    region = Region.objects.get
+    city_fed = make_org("张家口市爱国拥军联合会", "130700", Kind.FEDERATION)
+    chongli_fed = make_org("崇礼区爱国拥军联合会", "130709", Kind.FEDERATION, city_fed)
+    zhangbei_fed = make_org("张北县爱国拥军联合会", "130722", Kind.FEDERATION, city_fed)
+    rescue = make_org(
+        "崇礼蓝天应急救援队", "130709", Kind.SPECIALIST, chongli_fed, Specialty.RESCUE
+    )
+    rescue_sub = make_org(
+        "崇礼蓝天应急救援队山地分队", "130709101", Kind.SPECIALIST, rescue, Specialty.RESCUE
+    )
+    xiwanzi_team = make_org(
+        "西湾子镇退役军人志愿服务队", "130709100", Kind.GRASSROOTS, chongli_fed
+    )
+    zhangbei_team = make_org(
+        "张北镇退役军人志愿服务队", "130722100", Kind.GRASSROOTS, zhangbei_fed
+    )
+    return SimpleNamespace(
+        city=region(code="130700"),
+        chongli=region(code="130709"),
+        zhangbei=region(code="130722"),
+        xiwanzi=region(code="130709100"),
+        city_fed=city_fed,
+        chongli_fed=chongli_fed,
+        zhangbei_fed=zhangbei_fed,
+        rescue=rescue,
+        rescue_sub=rescue_sub,
+        xiwanzi_team=xiwanzi_team,
+        zhangbei_team=zhangbei_team,
+        alice=make_user("alice", (Role.CITY_ADMIN, region(code="130700"))),
+        bob=make_user("bob", (Role.COUNTY_ADMIN, region(code="130709"))),
+        carol=make_user("carol", (Role.COUNTY_ADMIN, region(code="130722"))),
+        dave=make_user("dave", (Role.ORG_LEADER, rescue)),
+        erin=make_user("erin", (Role.VOLUNTEER, xiwanzi_team)),
+        frank=make_user("frank", (Role.AUDITOR, region(code="130709"))),
+        mallory=make_user("mallory"),
+        root=User.objects.create_superuser("root", password=PASSWORD),
+    )
+
+
+def login(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client

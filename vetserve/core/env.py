@@ -1,0 +1,105 @@
+"""Typed readers for settings that come from the environment.
+
+Each helper fails loudly (ImproperlyConfigured) on a value it cannot parse, so a typo in a
+deployment shows up at start-up and not as odd behaviour later.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import parse_qs, unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name)
+    if value is None:
+        if default is None:
+            raise ImproperlyConfigured(f"Environment variable {name} is required.")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {value!r}.")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        result = default
+    else:
+        try:
+            result = int(value)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}.") from None
+    if minimum is not None and result < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {result}.")
+    return result
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def parse_database_url(url: str) -> dict[str, object]:
+    """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/name`` into a DATABASES entry."""
+    parsed = urlparse(url)
+    options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path)
+        if path.startswith("//"):  # sqlite:////abs/path
+            path = path[1:]
+        elif path.startswith("/"):  # sqlite:///relative/path
+            path = path[1:]
+        if not path:
+            raise ImproperlyConfigured("DATABASE_URL for SQLite needs a file path.")
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            "OPTIONS": {
+                # WAL lets readers go on while one writer writes; the busy timeout makes a second
+                # writer wait instead of failing at once; IMMEDIATE takes the write lock up front
+                # so a read-then-write transaction cannot deadlock.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
+        name = unquote(parsed.path.lstrip("/"))
+        if not name:
+            raise ImproperlyConfigured("DATABASE_URL for PostgreSQL needs a database name.")
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parsed.username or ""),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": parsed.hostname or "",
+            "PORT": str(parsed.port or ""),
+            "CONN_MAX_AGE": int(options.pop("conn_max_age", "60")),
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+        }
+    raise ImproperlyConfigured(
+        f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use sqlite:/// or postgres://)."
+    )
+
+
+def database_url(name: str, default: str) -> dict[str, object]:
+    return parse_database_url(env_str(name, default))

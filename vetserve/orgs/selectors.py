@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from vetserve.core.scoping import VIEW, ScopedQuerySet, access_object
+from vetserve.orgs.models import Organization
+from vetserve.regions.models import Region
+
+
+def organization_list(
+    *,
+    user: Any,
+    search: str = "",
+    kind: str = "",
+    region: Region | None = None,
+    parent: Organization | None = None,
+    action: str = VIEW,
+) -> ScopedQuerySet[Organization]:
+    qs: ScopedQuerySet[Organization] = Organization.objects.visible_to(user, action)
+    if search:
+        text = search.strip()
+        lowered = text.lower()
+        qs = qs.filter(
+            Q(name__icontains=text)
+            | Q(name_initials__contains=lowered)
+            | Q(name_pinyin__contains=lowered)
+        )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if region is not None:
+        low, high = region.id_range
+        qs = qs.filter(region_id__gte=low, region_id__lte=high)
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    return qs.select_related("region", "parent")
+
+
+def access_organization(user: Any, org_id: Any, action: str = VIEW) -> Organization:
+    return access_object(
+        Organization.objects.select_related("region", "parent"), user, action, pk=org_id
+    )

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from vetserve.audit.services import audit_record, diff_fields
+from vetserve.core.scoping import CHANGE, VIEW, scope_for
+from vetserve.core.text import pinyin_keys
+from vetserve.orgs.models import Kind, Organization, Specialty
+from vetserve.regions.models import Region
+
+EDITABLE_FIELDS = (
+    "name",
+    "kind",
+    "specialty",
+    "region",
+    "parent",
+    "founded_on",
+    "leader_name",
+    "flag_awarded_on",
+    "description",
+    "is_active",
+)
+
+
+def _may_place(user: Any, *, region: Region, parent: Organization | None) -> bool:
+    """An organization may be put where the user may change: their region, or under their team."""
+    change = scope_for(user, CHANGE)
+    if change.covers_region(region.pk):
+        return True
+    if parent is not None and change.covers_org(
+        org_id=parent.pk, org_path=parent.path, region_id=parent.region_id
+    ):
+        # A team leader may add a sub-team in any region they can see.
+        return Region.objects.visible_to(user, VIEW).filter(pk=region.pk).exists()
+    return False
+
+
+def _validate(values: dict[str, Any], *, instance: Organization | None) -> None:
+    errors: dict[str, str] = {}
+    name = values["name"]
+    if not name:
+        errors["name"] = _("A name is required.")
+    if values["kind"] not in Kind.values:
+        errors["kind"] = _("Unknown kind of organization.")
+    if values["specialty"] not in Specialty.values:
+        errors["specialty"] = _("Unknown specialty.")
+    parent: Organization | None = values["parent"]
+    if parent is not None and instance is not None:
+        if parent.pk == instance.pk or parent.path.startswith(instance.path):
+            errors["parent"] = _("An organization cannot sit under itself or its own sub-team.")
+    founded: date | None = values["founded_on"]
+    flag: date | None = values["flag_awarded_on"]
+    if founded and flag and flag < founded:
+        errors["flag_awarded_on"] = _("The flag cannot be awarded before the founding date.")
+    duplicate = Organization.objects.filter(region=values["region"], name=name)
+    if instance is not None:
+        duplicate = duplicate.exclude(pk=instance.pk)
+    if name and duplicate.exists():
+        errors["name"] = _("An organization with this name exists in this region.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    region: Region,
+    parent: Organization | None = None,
+    specialty: str = Specialty.GENERAL,
+    founded_on: date | None = None,
+    leader_name: str = "",
+    flag_awarded_on: date | None = None,
+    description: str = "",
+) -> Organization:
+    if not _may_place(actor, region=region, parent=parent):
+        raise PermissionDenied(_("You may not add organizations here."))
+    values: dict[str, Any] = {
+        "name": name.strip(),
+        "kind": kind,
+        "specialty": specialty,
+        "region": region,
+        "parent": parent,
+        "founded_on": founded_on,
+        "leader_name": leader_name.strip(),
+        "flag_awarded_on": flag_awarded_on,
+        "description": description.strip(),
+    }
+    _validate(values, instance=None)
+    initials, full = pinyin_keys(values["name"])
+    org = Organization.objects.create(
+        **values, path="", name_initials=initials, name_pinyin=full
+    )
+    org.path = f"{parent.path if parent else '/'}{org.pk}/"
+    org.save(update_fields=["path"])
+    audit_record(actor=actor, action="organization.create", obj=org)
+    return org
+
+
+@transaction.atomic
+def organization_update(*, actor: Any, org: Organization, **changes: Any) -> Organization:
+    """Change the fields given; moving it (region or parent) needs rights at both ends."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    change = scope_for(actor, CHANGE)
+    if not change.covers_org(org_id=org.pk, org_path=org.path, region_id=org.region_id):
+        raise PermissionDenied(_("You may not change this organization."))
+    before = {key: getattr(org, key) for key in EDITABLE_FIELDS}
+    after = {**before, **changes}
+    for key in ("name", "leader_name", "description"):
+        after[key] = (after[key] or "").strip()
+    moved = after["region"] != before["region"] or after["parent"] != before["parent"]
+    if moved and not _may_place(actor, region=after["region"], parent=after["parent"]):
+        raise PermissionDenied(_("You may not move the organization there."))
+    _validate(after, instance=org)
+    diff = diff_fields(before, after)
+    if not diff:
+        return org
+    old_path = org.path
+    for key, value in after.items():
+        setattr(org, key, value)
+    org.name_initials, org.name_pinyin = pinyin_keys(org.name)
+    if after["parent"] != before["parent"]:
+        parent = after["parent"]
+        org.path = f"{parent.path if parent else '/'}{org.pk}/"
+    org.save()
+    if org.path != old_path:
+        # Re-root the whole subtree in place.
+        for child in Organization.objects.filter(path__startswith=old_path).exclude(pk=org.pk):
+            child.path = org.path + child.path[len(old_path) :]
+            child.save(update_fields=["path"])
+    audit_record(actor=actor, action="organization.update", obj=org, changes=diff)
+    return org

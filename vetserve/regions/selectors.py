@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+
+from vetserve.core.scoping import VIEW, ScopedQuerySet, access_object
+from vetserve.regions.models import Region
+
+
+def region_search_q(text: str) -> Q:
+    """Name, official code, pinyin initials ("zb" for 张北) or full pinyin."""
+    text = text.strip()
+    lowered = text.lower()
+    q = Q(name__icontains=text) | Q(name_initials__startswith=lowered)
+    q |= Q(name_pinyin__startswith=lowered)
+    if text.isdigit():
+        q |= Q(code__startswith=text)
+    return q
+
+
+def region_list(
+    *,
+    user: Any,
+    parent: Region | None = None,
+    level: str | None = None,
+    search: str = "",
+    action: str = VIEW,
+) -> ScopedQuerySet[Region]:
+    qs: ScopedQuerySet[Region] = Region.objects.visible_to(user, action)
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    if level:
+        qs = qs.filter(level=level)
+    if search:
+        qs = qs.filter(region_search_q(search))
+    return qs
+
+
+def region_roots(*, user: Any) -> ScopedQuerySet[Region]:
+    """The highest units the user sees (where their tree starts)."""
+    qs = Region.objects.visible_to(user)
+    return qs.filter(Q(parent__isnull=True) | ~Q(parent__in=Region.objects.visible_to(user)))
+
+
+def access_region(user: Any, code: str, action: str = VIEW) -> Region:
+    if not str(code).isdigit() or len(str(code)) > 12:
+        raise Http404
+    return access_object(Region.objects, user, action, code=str(code))
+
+
+def region_subtree(region: Region) -> Any:
+    """Every unit under ``region`` and the region itself: one indexed range query."""
+    low, high = region.id_range
+    return Region.objects.filter(id__gte=low, id__lte=high)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from vetserve.api.api import api
+from vetserve.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("vetserve.core.urls")),
+    path("accounts/", include("vetserve.accounts.urls")),
+    path("regions/", include("vetserve.regions.urls")),
+    path("orgs/", include("vetserve.orgs.urls")),
+    path("audit/", include("vetserve.audit.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]
