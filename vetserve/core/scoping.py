@@ -122,7 +122,8 @@ def _compute_scope(user: User, action: str) -> Scope:
             region_ids.update(org.region.ancestor_ids)
     return Scope(
         region_ranges=tuple(sorted(set(ranges))),
-        region_ids=frozenset(region_ids),
+        # Units above a grant are shown by name only; nobody changes them through it.
+        region_ids=frozenset(region_ids) if action == VIEW else frozenset(),
         org_paths=tuple(sorted(set(org_paths))),
         org_ids=frozenset(org_ids),
     )
