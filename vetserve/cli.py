@@ -1,0 +1,63 @@
+"""The `vetserve` command: our own subcommands plus every Django management command.
+
+`vetserve --help` lists the ones people use; `vetserve help` lists all of Django's too.
+Hyphenated names map to management commands (`vetserve load-regions` -> `load_regions`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# (name, one-line description); the order is the order shown by --help.
+COMMANDS: list[tuple[str, str]] = [
+    ("demo", "Build the Zhangjiakou demo on SQLite under var/ and serve it (--build-only, --port N)"),
+    ("serve", "Run the production server (gunicorn, several workers) on the configured database"),
+    ("migrate", "Create or update the database tables"),
+    ("load-regions", "Load or refresh the administrative divisions (safe to rerun)"),
+    ("createsuperuser", "Create a login with every permission (for the first administrator)"),
+    ("token", "Create, list or revoke API tokens for scripts (token create USER)"),
+    ("audit-purge", "Delete audit entries older than the retention period (at least 6 months)"),
+    ("collectstatic", "Copy static files to VETSERVE_STATIC_ROOT for serving"),
+    ("check", "Check the configuration and the database for problems"),
+    ("shell", "Open a Python shell with the project loaded"),
+]
+
+USAGE = """usage: vetserve COMMAND [options]
+
+VetServe 退役军人志愿服务平台 — veteran volunteer service corps management.
+
+commands:
+{commands}
+
+`vetserve COMMAND --help` explains one command; `vetserve help` lists every Django command too.
+Settings come from environment variables: see .env.example.
+"""
+
+
+def usage() -> str:
+    width = max(len(name) for name, _ in COMMANDS)
+    lines = [f"  {name.ljust(width)}  {text}" for name, text in COMMANDS]
+    return USAGE.format(commands="\n".join(lines))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help"}:
+        print(usage())
+        return 0
+    name = args[0]
+    if name == "demo":
+        from vetserve.demo.environment import prepare_demo_environment
+
+        prepare_demo_environment()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vetserve.settings")
+    from django.core.management import execute_from_command_line
+
+    command = name if name == "help" else name.replace("-", "_")
+    execute_from_command_line(["vetserve", command, *args[1:]])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
