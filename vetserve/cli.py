@@ -11,7 +11,10 @@ import sys
 
 # (name, one-line description); the order is the order shown by --help.
 COMMANDS: list[tuple[str, str]] = [
-    ("demo", "Build the Zhangjiakou demo on SQLite under var/ and serve it (--build-only, --port N)"),
+    (
+        "demo",
+        "Build the Zhangjiakou demo on SQLite under var/ and serve it (--build-only, --port N)",
+    ),
     ("serve", "Run the production server (gunicorn, several workers) on the configured database"),
     ("migrate", "Create or update the database tables"),
     ("load-regions", "Load or refresh the administrative divisions (safe to rerun)"),

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.test import Client
 
 from vetserve.accounts.models import Grant, Role, User
+from vetserve.core.text import pinyin_keys
 from vetserve.orgs.models import Kind, Organization, Specialty
 from vetserve.regions.models import Region
 from vetserve.regions.services import regions_load_csv
@@ -34,11 +35,24 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         regions_load_csv()
 
 
-def make_org(name: str, region_code: str, kind: str, parent: Organization | None = None,
-             specialty: str = Specialty.GENERAL) -> Organization:
+def make_org(
+    name: str,
+    region_code: str,
+    kind: str,
+    parent: Organization | None = None,
+    specialty: str = Specialty.GENERAL,
+) -> Organization:
     region = Region.objects.get(code=region_code)
+    initials, full = pinyin_keys(name)
     org = Organization.objects.create(
-        name=name, kind=kind, region=region, parent=parent, specialty=specialty, path=""
+        name=name,
+        kind=kind,
+        region=region,
+        parent=parent,
+        specialty=specialty,
+        path="",
+        name_initials=initials,
+        name_pinyin=full,
     )
     org.path = f"{parent.path if parent else '/'}{org.pk}/"
     org.save(update_fields=["path"])
@@ -67,12 +81,8 @@ def cast(db: Any) -> SimpleNamespace:
     rescue_sub = make_org(
         "崇礼蓝天应急救援队山地分队", "130709101", Kind.SPECIALIST, rescue, Specialty.RESCUE
     )
-    xiwanzi_team = make_org(
-        "西湾子镇退役军人志愿服务队", "130709100", Kind.GRASSROOTS, chongli_fed
-    )
-    zhangbei_team = make_org(
-        "张北镇退役军人志愿服务队", "130722100", Kind.GRASSROOTS, zhangbei_fed
-    )
+    xiwanzi_team = make_org("西湾子镇退役军人志愿服务队", "130709100", Kind.GRASSROOTS, chongli_fed)
+    zhangbei_team = make_org("张北镇退役军人志愿服务队", "130722100", Kind.GRASSROOTS, zhangbei_fed)
     return SimpleNamespace(
         city=region(code="130700"),
         chongli=region(code="130709"),

@@ -24,7 +24,7 @@ if not _secret:
         raise ImproperlyConfigured(
             "VETSERVE_SECRET_KEY is required (set VETSERVE_DEBUG=1 only on a developer machine)."
         )
-    _secret = "insecure-development-key-do-not-use-in-production"
+    _secret = "insecure-development-key-do-not-use-in-production"  # noqa: S105 - DEBUG only
 SECRET_KEY = _secret
 
 ALLOWED_HOSTS = env_list("VETSERVE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])

@@ -152,3 +152,6 @@ class LoginFailure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["ip", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"

@@ -25,7 +25,7 @@ from vetserve.core.scoping import CHANGE, scope_for
 from vetserve.orgs.models import Organization
 from vetserve.regions.models import Region
 
-TOKEN_PREFIX = "vs_"
+TOKEN_PREFIX = "vs_"  # noqa: S105 - a marker that makes leaked tokens greppable, not a secret
 
 
 def _hash_token(raw: str) -> str:

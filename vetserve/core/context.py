@@ -21,7 +21,8 @@ class Client:
     via: str = "cli"
 
 
-_current: ContextVar[Client] = ContextVar("vetserve_client", default=Client())
+# Client is frozen, so sharing one default instance is safe.
+_current: ContextVar[Client] = ContextVar("vetserve_client", default=Client())  # noqa: B039
 
 
 def current_client() -> Client:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -143,5 +144,5 @@ def access_object(queryset: ScopedQuerySet[M], user: Any, action: str = VIEW, **
     """One object the user may reach for ``action``, or Http404 (never 403: no existence leak)."""
     try:
         return queryset.visible_to(user, action).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 
 def pinyin_keys(text: str) -> tuple[str, str]:
@@ -20,5 +20,5 @@ def pinyin_keys(text: str) -> tuple[str, str]:
 
 
 def fold_width(text: str) -> str:
-    """Full-width digits, letters and spaces (common in office spreadsheets) to their ASCII forms."""
+    """Full-width digits, letters and spaces (common in office files) to their ASCII forms."""
     return unicodedata.normalize("NFKC", text).strip()

@@ -50,9 +50,12 @@ def _validate(values: dict[str, Any], *, instance: Organization | None) -> None:
     if values["specialty"] not in Specialty.values:
         errors["specialty"] = _("Unknown specialty.")
     parent: Organization | None = values["parent"]
-    if parent is not None and instance is not None:
-        if parent.pk == instance.pk or parent.path.startswith(instance.path):
-            errors["parent"] = _("An organization cannot sit under itself or its own sub-team.")
+    if (
+        parent is not None
+        and instance is not None
+        and (parent.pk == instance.pk or parent.path.startswith(instance.path))
+    ):
+        errors["parent"] = _("An organization cannot sit under itself or its own sub-team.")
     founded: date | None = values["founded_on"]
     flag: date | None = values["flag_awarded_on"]
     if founded and flag and flag < founded:
@@ -95,9 +98,7 @@ def organization_create(
     }
     _validate(values, instance=None)
     initials, full = pinyin_keys(values["name"])
-    org = Organization.objects.create(
-        **values, path="", name_initials=initials, name_pinyin=full
-    )
+    org = Organization.objects.create(**values, path="", name_initials=initials, name_pinyin=full)
     org.path = f"{parent.path if parent else '/'}{org.pk}/"
     org.save(update_fields=["path"])
     audit_record(actor=actor, action="organization.create", obj=org)

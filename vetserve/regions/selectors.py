@@ -47,7 +47,7 @@ def region_roots(*, user: Any) -> ScopedQuerySet[Region]:
 def access_region(user: Any, code: str, action: str = VIEW) -> Region:
     if not str(code).isdigit() or len(str(code)) > 12:
         raise Http404
-    return access_object(Region.objects, user, action, code=str(code))
+    return access_object(Region.objects.all(), user, action, code=str(code))
 
 
 def region_subtree(region: Region) -> Any:

@@ -51,16 +51,20 @@ def validate_region_code(*, code: str, level: str, parent: Region | None) -> Non
         return
     if LEVEL_ORDER.index(level) != LEVEL_ORDER.index(parent.level) + 1:
         raise ValidationError(
-            {"level": _("A region under a %(parent)s must be one level lower.")
-             % {"parent": parent.get_level_display()}},
+            {
+                "level": _("A region under a %(parent)s must be one level lower.")
+                % {"parent": parent.get_level_display()}
+            },
             code="invalid_level",
         )
     padded = code.ljust(12, "0")
     parent_prefix = parent.code.ljust(12, "0")[: PREFIX_DIGITS[parent.level]]
     if not padded.startswith(parent_prefix) or padded == parent.code.ljust(12, "0"):
         raise ValidationError(
-            {"code": _("The code must begin with %(prefix)s, the code of %(parent)s.")
-             % {"prefix": parent_prefix, "parent": parent.name}},
+            {
+                "code": _("The code must begin with %(prefix)s, the code of %(parent)s.")
+                % {"prefix": parent_prefix, "parent": parent.name}
+            },
             code="invalid_code",
         )
 
@@ -167,7 +171,7 @@ def region_update(
 ) -> Region:
     """Rename a unit or move its centre point. Codes never change: they are identities."""
     _require_change(actor, region.pk)
-    before = {"name": region.name, "lon": region.lon, "lat": region.lat}
+    before: dict[str, Any] = {"name": region.name, "lon": region.lon, "lat": region.lat}
     after = dict(before)
     if name is not None:
         if not name.strip():

@@ -5,7 +5,7 @@ from vetserve.orgs.models import Organization
 from vetserve.regions.models import Region
 
 
-def names(qs):  # noqa: ANN001, ANN201
+def names(qs):
     return set(qs.values_list("name", flat=True))
 
 

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from vetserve.core.env import env_bool, env_int, parse_database_url
+
+
+def test_database_url_for_sqlite_turns_on_wal_and_a_busy_timeout():
+    config = parse_database_url("sqlite:////srv/vetserve/db.sqlite3")
+    assert config["NAME"] == "/srv/vetserve/db.sqlite3"
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]  # type: ignore[index]
+    assert config["OPTIONS"]["timeout"] == 20  # type: ignore[index]
+
+
+def test_database_url_for_postgresql_keeps_every_part():
+    config = parse_database_url("postgres://vs:p%40ss@db.internal:6432/vetserve?sslmode=require")
+    assert (config["USER"], config["PASSWORD"], config["HOST"], config["PORT"]) == (
+        "vs",
+        "p@ss",
+        "db.internal",
+        "6432",
+    )
+    assert config["NAME"] == "vetserve"
+    assert config["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_unknown_database_schemes_fail_loudly():
+    with pytest.raises(ImproperlyConfigured):
+        parse_database_url("mysql://x/y")
+
+
+def test_typed_helpers_refuse_values_they_cannot_parse(monkeypatch):
+    monkeypatch.setenv("VS_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("VS_FLAG", False)
+    monkeypatch.setenv("VS_DAYS", "ten")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("VS_DAYS", 1)
+    monkeypatch.setenv("VS_DAYS", "30")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("VS_DAYS", 365, minimum=183)
+
+
+def test_a_sqlite_file_database_opens_in_wal_mode(tmp_path, django_db_blocker):
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    config = parse_database_url(f"sqlite:///{tmp_path / 'wal.sqlite3'}")
+    wrapper = DatabaseWrapper(
+        {
+            **config,
+            "TIME_ZONE": None,
+            "CONN_MAX_AGE": 0,
+            "CONN_HEALTH_CHECKS": False,
+            "AUTOCOMMIT": True,
+            "ATOMIC_REQUESTS": False,
+            "TEST": {},
+        },
+        alias="wal-check",
+    )
+    try:
+        with django_db_blocker.unblock(), wrapper.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] == 20000
+    finally:
+        wrapper.close()
