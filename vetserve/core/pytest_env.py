@@ -10,3 +10,10 @@ import tempfile
 os.environ.setdefault("VETSERVE_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("VETSERVE_VAR_DIR", tempfile.mkdtemp(prefix="vetserve-test-"))
 os.environ.setdefault("VETSERVE_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# Two data keys, so tests can prove rotation; k2 is current.
+os.environ.setdefault(
+    "VETSERVE_DATA_KEYS",
+    "k1:dGVzdC1kYXRhLWtleS1vbmUtLS0tLS0tLS0tLS0tLS0,k2:dGVzdC1kYXRhLWtleS10d28tLS0tLS0tLS0tLS0tLS0",
+)
+os.environ.setdefault("VETSERVE_DATA_KEY_ID", "k2")
+os.environ.setdefault("VETSERVE_BLIND_INDEX_KEY", "dGVzdC1ibGluZC1pbmRleC1rZXktLS0tLS0tLS0tLS0")

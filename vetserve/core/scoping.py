@@ -40,6 +40,8 @@ class Scope:
     org_paths: tuple[str, ...] = ()
     # Single organizations (a volunteer's own team).
     org_ids: frozenset[int] = field(default_factory=frozenset)
+    # The user themself, for rows about them (their own volunteer record); view only.
+    self_user_id: int | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -49,6 +51,7 @@ class Scope:
             or self.region_ids
             or self.org_paths
             or self.org_ids
+            or self.self_user_id is not None
         )
 
     def covers_region(self, region_id: int) -> bool:
@@ -77,8 +80,14 @@ class Scope:
             ident = f"{org_field}_id" if org_field else "pk"
             for prefix in self.org_paths:
                 q |= Q(**{f"{path}__startswith": prefix})
-            if self.org_ids:
+            if self.org_ids and getattr(model, "scope_member_orgs_visible", True):
                 q |= Q(**{f"{ident}__in": sorted(self.org_ids)})
+        extra = getattr(model, "scope_extra_q", None)
+        if extra is not None:
+            q |= extra(self)
+        self_field: str | None = getattr(model, "scope_self_field", None)
+        if self_field is not None and self.self_user_id is not None:
+            q |= Q(**{self_field: self.self_user_id})
         return q
 
 
@@ -127,6 +136,7 @@ def _compute_scope(user: User, action: str) -> Scope:
         region_ids=frozenset(region_ids) if action == VIEW else frozenset(),
         org_paths=tuple(sorted(set(org_paths))),
         org_ids=frozenset(org_ids),
+        self_user_id=user.pk if action == VIEW else None,
     )
 
 
