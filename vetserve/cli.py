@@ -20,6 +20,11 @@ COMMANDS: list[tuple[str, str]] = [
     ("load-regions", "Load or refresh the administrative divisions (safe to rerun)"),
     ("createsuperuser", "Create a login with every permission (for the first administrator)"),
     ("token", "Create, list or revoke API tokens for scripts (token create USER)"),
+    ("keys", "Print fresh secret, data-encryption and blind-index keys for a deployment"),
+    (
+        "rotate-keys",
+        "Re-encrypt personal data under the current key (--reindex for a new index key)",
+    ),
     ("audit-purge", "Delete audit entries older than the retention period (at least 6 months)"),
     ("collectstatic", "Copy static files to VETSERVE_STATIC_ROOT for serving"),
     ("check", "Check the configuration and the database for problems"),

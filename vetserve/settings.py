@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "vetserve.regions",
     "vetserve.orgs",
     "vetserve.audit",
+    "vetserve.people",
     "vetserve.api",
     "vetserve.demo",
     "django.contrib.admin",
@@ -138,6 +139,20 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# Personal data keys (see vetserve.core.crypto). Required outside DEBUG: without them the
+# roster cannot store ID or phone numbers. Generate a key with `vetserve keys`.
+DATA_KEYS = env_str("VETSERVE_DATA_KEYS", "")
+DATA_KEY_ID = env_str("VETSERVE_DATA_KEY_ID", "")
+BLIND_INDEX_KEY = env_str("VETSERVE_BLIND_INDEX_KEY", "")
+if not DATA_KEYS or not BLIND_INDEX_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "VETSERVE_DATA_KEYS and VETSERVE_BLIND_INDEX_KEY are required (see .env.example)."
+        )
+    # Fixed development keys: fine for a laptop, never for real people's data.
+    DATA_KEYS = DATA_KEYS or "dev:ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcmVhbC1kYXQ"
+    BLIND_INDEX_KEY = BLIND_INDEX_KEY or "ZGV2ZWxvcG1lbnQtaW5kZXgtbm90LWZvci1yZWFsISE"
 
 SITE_NAME = _("VetServe veteran volunteer service platform")
 # The name printed on badges and proofs; a province deployment sets its own.

@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vetserve.core.scoping import ScopedQuerySet
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Status(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    LEFT = "left", _("Left")
+
+
+# Which status may follow which; anything else is refused.
+STATUS_FLOW: dict[str, frozenset[str]] = {
+    Status.APPLIED: frozenset({Status.ACTIVE, Status.LEFT}),
+    Status.ACTIVE: frozenset({Status.SUSPENDED, Status.LEFT}),
+    Status.SUSPENDED: frozenset({Status.ACTIVE, Status.LEFT}),
+    Status.LEFT: frozenset({Status.ACTIVE}),
+}
+
+
+class Branch(models.TextChoices):
+    ARMY = "army", _("Army")
+    NAVY = "navy", _("Navy")
+    AIR_FORCE = "air_force", _("Air Force")
+    ROCKET_FORCE = "rocket_force", _("Rocket Force")
+    SUPPORT = "support", _("Strategic / joint support forces")
+    ARMED_POLICE = "armed_police", _("People's Armed Police")
+    OTHER = "other", _("Other")
+
+
+class Party(models.TextChoices):
+    MEMBER = "member", _("CPC member")
+    PROBATIONARY = "probationary", _("Probationary CPC member")
+    LEAGUE = "league", _("Communist Youth League member")
+    OTHER_PARTY = "other_party", _("Other party")
+    NONE = "none", _("None")
+
+
+class VolunteerQuerySet(ScopedQuerySet["Volunteer"]):
+    def current(self) -> VolunteerQuerySet:
+        return self.filter(erased_at__isnull=True)
+
+
+class Volunteer(models.Model):
+    """One veteran registered as a volunteer (登记造册), once: one person, one row.
+
+    The registration fields are those of 《志愿服务记录与证明出具办法》 Art 5. ID and phone
+    numbers are stored encrypted (``*_enc``), findable only through a keyed blind index
+    (``*_index``) and shown masked (``*_masked``) unless someone with the reveal permission
+    gives a reason. ``region`` is the home organization's region, copied here so scope checks
+    on a 100,000-row roster need no join.
+    """
+
+    name = models.CharField(_("name"), max_length=50)
+    name_initials = models.CharField(max_length=50, blank=True, db_index=True, editable=False)
+    name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
+    gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
+    birth_date = models.DateField(_("birth date"), null=True)
+
+    id_number_enc = models.TextField(editable=False)
+    id_number_index = models.CharField(max_length=64, null=True, unique=True, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
+    phone_enc = models.TextField(editable=False, blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_masked = models.CharField(_("phone"), max_length=16, blank=True, editable=False)
+
+    residence_region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("residence area"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    home_org = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("home organization"),
+        on_delete=models.PROTECT,
+        related_name="home_volunteers",
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.APPLIED
+    )
+
+    skills_note = models.CharField(_("professional skills"), max_length=200, blank=True)
+    service_categories = models.CharField(_("service categories"), max_length=200, blank=True)
+
+    # Veteran details.
+    service_branch = models.CharField(
+        _("service branch"), max_length=20, choices=Branch.choices, blank=True
+    )
+    enlisted_year = models.PositiveSmallIntegerField(_("year enlisted"), null=True, blank=True)
+    discharged_year = models.PositiveSmallIntegerField(_("year discharged"), null=True, blank=True)
+    military_specialty = models.CharField(_("military specialty"), max_length=50, blank=True)
+    discharge_doc_enc = models.TextField(blank=True, editable=False)
+    discharge_doc_masked = models.CharField(
+        _("discharge document number"), max_length=40, blank=True, editable=False
+    )
+    party = models.CharField(
+        _("political affiliation"), max_length=20, choices=Party.choices, blank=True
+    )
+
+    emergency_name = models.CharField(_("emergency contact"), max_length=50, blank=True)
+    emergency_phone_enc = models.TextField(blank=True, editable=False)
+    emergency_phone_masked = models.CharField(
+        _("emergency contact phone"), max_length=16, blank=True, editable=False
+    )
+    # Health data is sensitive (PIPL Art 28): encrypted, and only with its own consent.
+    health_enc = models.TextField(blank=True, editable=False)
+    health_declared_on = models.DateField(_("health declared on"), null=True, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="photos/%Y/", blank=True)
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="volunteer",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = VolunteerQuerySet.as_manager()
+
+    scope_region_field = "region_id"
+    scope_org_field = "home_org"
+    # A volunteer grant on a team does not open the team's roster: personal data stays
+    # with those who manage it. Team leaders see members through `scope_extra_q`.
+    scope_member_orgs_visible = False
+    scope_self_field = "user_id"
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        permissions = [
+            ("reveal_personal_data", "Can reveal full ID and phone numbers, giving a reason"),
+        ]
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            models.Index(fields=["home_org", "status"]),
+            models.Index(fields=["name", "birth_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def scope_extra_q(cls, scope: object) -> models.Q:
+        """Leaders also see the members of their teams who live elsewhere."""
+        paths: tuple[str, ...] = getattr(scope, "org_paths", ())
+        if not paths:
+            return models.Q(pk__in=[])
+        q = models.Q()
+        for prefix in paths:
+            q |= models.Q(organization__path__startswith=prefix)
+        members = Membership.objects.filter(q, ended_on__isnull=True).values("volunteer_id")
+        return models.Q(pk__in=members)
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+
+class Membership(models.Model):
+    """A volunteer serving in an organization other than (or as well as) the home one."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("Leader")
+        DEPUTY = "deputy", _("Deputy leader")
+        MEMBER = "member", _("Member")
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "organization"],
+                condition=models.Q(ended_on__isnull=True),
+                name="membership_one_open_per_org",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} @ {self.organization} ({self.get_role_display()})"
+
+
+class StatusChange(models.Model):
+    """One change of a volunteer's status, with who made it and why (append-only)."""
+
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Status.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer}: {self.from_status} -> {self.to_status}"
+
+
+class Consent(models.Model):
+    """What a volunteer agreed to, when, and to which version of the text (PIPL Art 14, 29)."""
+
+    class Purpose(models.TextChoices):
+        REGISTRATION = "registration", _("Registration and service records")
+        HEALTH = "health", _("Health data")
+        PUBLICATION = "publication", _("Publication (honour rolls, public lists)")
+        SHARING = "sharing", _("Sharing with other bodies")
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    text_version = models.CharField(_("text version"), max_length=20)
+    granted = models.BooleanField(_("granted"))
+    at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer}: {self.purpose} {'yes' if self.granted else 'no'}"
+
+
+class CorrectionRequest(models.Model):
+    """A volunteer asking for their data to be corrected (办法 Art 13; PIPL Art 46)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Corrected")
+        REJECTED = "rejected", _("Rejected")
+
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="correction_requests"
+    )
+    message = models.TextField(_("what is wrong"))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.CharField(_("answer"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer}: {self.state}"

@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+
+from vetserve.audit.models import AuditEntry
+from vetserve.people import services
+from vetserve.people.fakes import fictitious_id_number
+from vetserve.people.models import Consent, Membership, Status, Volunteer
+from vetserve.people.selectors import volunteer_duplicates, volunteer_list
+
+ID_1 = fictitious_id_number(
+    address_code="130709", birth_date=date(1975, 3, 15), male=True, serial=1
+)
+ID_2 = fictitious_id_number(address_code="130722", birth_date=date(1980, 7, 1), male=True, serial=2)
+
+
+def register(actor, org, id_number=ID_1, name="王建国", phone="13900001111", **extra):
+    return services.volunteer_register(
+        actor=actor,
+        name=name,
+        id_number=id_number,
+        phone=phone,
+        residence_region=org.region,
+        home_org=org,
+        **extra,
+    )
+
+
+def test_registration_derives_gender_and_birth_date_from_the_id(cast):
+    v = register(cast.bob, cast.xiwanzi_team)
+    assert (v.gender, v.birth_date) == ("male", date(1975, 3, 15))
+    assert v.id_number_masked == ID_1[:6] + "********" + ID_1[-4:]
+    assert v.phone_masked == "139****1111"
+    assert v.region_id == cast.xiwanzi_team.region_id
+    assert v.consents.get().purpose == Consent.Purpose.REGISTRATION
+    assert AuditEntry.objects.filter(action="volunteer.register", object_id=str(v.pk)).exists()
+
+
+def test_a_gender_or_birth_date_that_disagrees_with_the_id_is_refused(cast):
+    with pytest.raises(ValidationError) as info:
+        register(cast.bob, cast.xiwanzi_team, gender="female", birth_date=date(1975, 3, 16))
+    assert set(info.value.message_dict) == {"gender", "birth_date"}
+    assert not Volunteer.objects.exists()
+
+
+def test_the_same_id_cannot_be_registered_twice_and_the_pointer_respects_scope(cast):
+    first = register(cast.bob, cast.xiwanzi_team)
+    with pytest.raises(ValidationError) as mine:
+        register(cast.bob, cast.rescue, id_number=ID_1.lower())
+    assert f"{first.pk}" in mine.value.message_dict["id_number"][0]
+    with pytest.raises(ValidationError) as theirs:
+        register(cast.carol, cast.zhangbei_team, id_number=ID_1)
+    message = theirs.value.message_dict["id_number"][0]
+    assert "王建国" not in message and str(first.pk) not in message
+
+
+def test_nobody_registers_volunteers_outside_their_scope(cast):
+    with pytest.raises(PermissionDenied):
+        register(cast.carol, cast.xiwanzi_team)
+    with pytest.raises(PermissionDenied):
+        register(cast.erin, cast.xiwanzi_team)
+
+
+def test_the_database_holds_no_clear_id_or_phone(cast):
+    register(
+        cast.bob, cast.xiwanzi_team, emergency_phone="13811112222", discharge_doc="退字第123456号"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM people_volunteer")
+        dump = repr(cursor.fetchall())
+    for secret in (ID_1, "13900001111", "13811112222", "123456"):
+        assert secret not in dump
+
+
+def test_exact_id_and_phone_search_go_through_the_blind_index(cast):
+    v = register(cast.bob, cast.xiwanzi_team)
+    register(cast.carol, cast.zhangbei_team, id_number=ID_2, name="李卫东", phone="13700002222")
+    assert list(volunteer_list(user=cast.bob, search=ID_1)) == [v]
+    assert list(volunteer_list(user=cast.bob, search="139 0000 1111")) == [v]
+    assert list(volunteer_list(user=cast.bob, search=ID_2)) == []  # exists, but not Bob's
+    assert list(volunteer_list(user=cast.bob, search="wjg")) == [v]
+
+
+def test_roster_scopes(cast):
+    v = register(cast.bob, cast.xiwanzi_team)
+    register(cast.carol, cast.zhangbei_team, id_number=ID_2, name="李卫东", phone="13700002222")
+    assert set(volunteer_list(user=cast.alice).values_list("name", flat=True)) == {
+        "王建国",
+        "李卫东",
+    }
+    assert list(volunteer_list(user=cast.bob)) == [v]
+    assert list(volunteer_list(user=cast.frank)) == [v]
+    assert not volunteer_list(user=cast.mallory).exists()
+    # Erin's grant is on the same team, but a volunteer does not see fellow volunteers.
+    assert not volunteer_list(user=cast.erin).exists()
+    # Dave leads the rescue team: he sees members of it, wherever their home is.
+    assert not volunteer_list(user=cast.dave).exists()
+    services.membership_add(
+        actor=cast.bob,
+        volunteer=v,
+        organization=cast.rescue,
+        role=Membership.Role.MEMBER,
+        started_on=date(2021, 10, 1),
+    )
+    assert list(volunteer_list(user=cast.dave)) == [v]
+
+
+def test_a_volunteer_sees_their_own_record(cast):
+    v = register(cast.bob, cast.xiwanzi_team)
+    v.user = cast.erin
+    v.save(update_fields=["user"])
+    assert list(volunteer_list(user=cast.erin)) == [v]
+
+
+def test_reveal_needs_the_separate_permission_a_reason_and_is_logged(cast):
+    v = register(cast.bob, cast.xiwanzi_team)
+    with pytest.raises(PermissionDenied):
+        services.volunteer_reveal(actor=cast.bob, volunteer=v, field="id_number", reason="核对")
+    cast.bob.user_permissions.add(Permission.objects.get(codename="reveal_personal_data"))
+    bob = type(cast.bob).objects.get(pk=cast.bob.pk)  # fresh permission cache
+    with pytest.raises(ValidationError):
+        services.volunteer_reveal(actor=bob, volunteer=v, field="id_number", reason=" ")
+    assert (
+        services.volunteer_reveal(actor=bob, volunteer=v, field="id_number", reason="核对保险")
+        == ID_1
+    )
+    entry = AuditEntry.objects.get(action="volunteer.reveal")
+    assert entry.reason == "核对保险" and entry.actor == bob
+
+
+def test_status_changes_follow_the_flow_and_keep_history(cast):
+    v = register(cast.bob, cast.xiwanzi_team)
+    services.volunteer_status_change(
+        actor=cast.bob, volunteer=v, to_status=Status.SUSPENDED, reason="伤病"
+    )
+    with pytest.raises(ValidationError):
+        services.volunteer_status_change(
+            actor=cast.bob, volunteer=v, to_status=Status.APPLIED, reason="x"
+        )
+    assert [c.to_status for c in v.status_changes.all()] == [Status.SUSPENDED, Status.ACTIVE]
+
+
+def test_editing_the_phone_logs_only_masked_values(cast):
+    v = register(cast.bob, cast.xiwanzi_team)
+    services.volunteer_update(actor=cast.bob, volunteer=v, phone="13600003333")
+    entry = AuditEntry.objects.get(action="volunteer.update")
+    assert entry.changes == {"phone": ["139****1111", "136****3333"]}
+    assert services.volunteer_reveal_value(v, "phone") == "13600003333"
+
+
+def test_erasing_a_person_leaves_an_anonymous_row(cast):
+    v = register(cast.bob, cast.xiwanzi_team)
+    services.volunteer_erase(actor=cast.bob, volunteer=v, reason="本人申请删除")
+    v.refresh_from_db()
+    assert v.name == services.ERASED_NAME and v.id_number_index is None and v.phone_enc == ""
+    assert v.region_id == cast.xiwanzi_team.region_id  # still counts where it served
+    assert not volunteer_list(user=cast.bob).exists()
+    # The ID can be registered again (a new consent, a new record).
+    register(cast.bob, cast.xiwanzi_team)
+
+
+def test_merging_keeps_memberships_and_history(cast):
+    keep = register(cast.bob, cast.xiwanzi_team)
+    drop = register(cast.bob, cast.rescue, id_number=ID_2, phone="13700002222")
+    services.membership_add(
+        actor=cast.bob,
+        volunteer=drop,
+        organization=cast.rescue_sub,
+        role="member",
+        started_on=date(2021, 1, 1),
+    )
+    services.volunteer_merge(actor=cast.bob, keep=keep, drop=drop, reason="同一人")
+    assert list(keep.memberships.values_list("organization__name", flat=True)) == [
+        cast.rescue_sub.name
+    ]
+    assert keep.status_changes.count() == 2
+    drop.refresh_from_db()
+    assert drop.merged_into == keep and drop.id_number_index is None
+
+
+def test_likely_duplicates_are_found_by_name_and_birth_date(cast):
+    a = register(cast.bob, cast.xiwanzi_team)
+    other = fictitious_id_number(
+        address_code="130709", birth_date=date(1975, 3, 15), male=True, serial=7
+    )
+    b = register(cast.bob, cast.rescue, id_number=other, phone="13500000000")
+    assert [{x.pk for x in g} for g in volunteer_duplicates(user=cast.bob)] == [{a.pk, b.pk}]
+    assert volunteer_duplicates(user=cast.carol) == []
+
+
+def test_health_data_needs_its_own_consent_and_goes_when_it_is_withdrawn(cast):
+    v = register(cast.bob, cast.xiwanzi_team)
+    with pytest.raises(ValidationError):
+        services.health_declare(
+            actor=cast.bob, volunteer=v, text="高血压", declared_on=date(2022, 1, 1)
+        )
+    services.consent_record(
+        actor=cast.bob, volunteer=v, purpose="health", granted=True, text_version="2026-11"
+    )
+    services.health_declare(
+        actor=cast.bob, volunteer=v, text="高血压", declared_on=date(2022, 1, 1)
+    )
+    assert services.volunteer_data_export(volunteer=v)["health"] == "高血压"
+    services.consent_record(
+        actor=cast.bob, volunteer=v, purpose="health", granted=False, text_version="2026-11"
+    )
+    v.refresh_from_db()
+    assert v.health_enc == ""
+
+
+def test_key_rotation_re_encrypts_old_values(cast, settings):
+    settings.DATA_KEY_ID = "k1"
+    v = register(cast.bob, cast.xiwanzi_team)
+    assert v.id_number_enc.startswith("k1:")
+    settings.DATA_KEY_ID = "k2"
+    assert services.rotate_keys() == 1
+    v.refresh_from_db()
+    assert v.id_number_enc.startswith("k2:") and v.phone_enc.startswith("k2:")
+    assert services.volunteer_reveal_value(v, "id_number") == ID_1
+    assert services.rotate_keys() == 0
