@@ -13,6 +13,8 @@ from vetserve.accounts.models import ApiToken
 from vetserve.accounts.services import api_token_create, api_token_revoke
 from vetserve.api.auth import AUTH, user_of
 from vetserve.api.errors import install_error_handlers
+from vetserve.api.people import me_router as people_me_router
+from vetserve.api.people import router as people_router
 from vetserve.api.schemas import (
     AuditOut,
     ErrorOut,
@@ -305,3 +307,5 @@ api.add_router("/", me_router)
 api.add_router("/regions", regions)
 api.add_router("/orgs", orgs)
 api.add_router("/audit", audit)
+api.add_router("/volunteers", people_router)
+api.add_router("/", people_me_router)

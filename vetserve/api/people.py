@@ -1,0 +1,395 @@
+"""Roster endpoints: volunteers, memberships, the person's own data. Masked by default."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from vetserve.api.auth import user_of
+from vetserve.api.schemas import ErrorOut
+from vetserve.core.scoping import VIEW
+from vetserve.orgs.selectors import access_organization
+from vetserve.people import services
+from vetserve.people.models import Membership, Volunteer
+from vetserve.people.selectors import access_volunteer, volunteer_duplicates, volunteer_list
+from vetserve.regions.selectors import access_region
+
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+router = Router(tags=["volunteers"])
+
+
+class VolunteerOut(Schema):
+    id: int
+    name: str
+    gender: str
+    birth_date: date | None
+    id_number_masked: str = Field(description="e.g. 130722********123X; never the full number")
+    phone_masked: str
+    residence_region_code: str
+    residence_region_name: str
+    address: str
+    home_org_id: int
+    home_org_name: str
+    status: str
+    skills_note: str
+    service_categories: str
+    service_branch: str
+    enlisted_year: int | None
+    discharged_year: int | None
+    military_specialty: str
+    party: str
+    emergency_name: str
+    emergency_phone_masked: str
+
+
+class VolunteerIn(Schema):
+    name: str
+    id_number: str
+    phone: str
+    residence_region_code: str
+    home_org_id: int
+    gender: str | None = None
+    birth_date: date | None = None
+    status: str = "active"
+    address: str = ""
+    skills_note: str = ""
+    service_categories: str = ""
+    service_branch: str = ""
+    enlisted_year: int | None = None
+    discharged_year: int | None = None
+    military_specialty: str = ""
+    discharge_doc: str = ""
+    party: str = ""
+    emergency_name: str = ""
+    emergency_phone: str = ""
+
+
+class VolunteerPatch(Schema):
+    name: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    residence_region_code: str | None = None
+    home_org_id: int | None = None
+    address: str | None = None
+    skills_note: str | None = None
+    service_categories: str | None = None
+    service_branch: str | None = None
+    enlisted_year: int | None = None
+    discharged_year: int | None = None
+    military_specialty: str | None = None
+    discharge_doc: str | None = None
+    party: str | None = None
+    emergency_name: str | None = None
+    emergency_phone: str | None = None
+
+
+class StatusIn(Schema):
+    to_status: str
+    reason: str
+
+
+class RevealIn(Schema):
+    field: str = Field(description="id_number, phone, emergency_phone or discharge_doc")
+    reason: str
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class MergeIn(Schema):
+    keep_id: int
+    drop_id: int
+    reason: str
+
+
+class MembershipOut(Schema):
+    id: int
+    volunteer_id: int
+    organization_id: int
+    organization_name: str
+    role: str
+    started_on: date
+    ended_on: date | None
+
+
+class MembershipIn(Schema):
+    organization_id: int
+    role: str = "member"
+    started_on: date
+
+
+class MembershipEnd(Schema):
+    ended_on: date
+
+
+class CorrectionIn(Schema):
+    message: str
+
+
+class VolunteerFilter(Schema):
+    q: str | None = None
+    region: str | None = None
+    org: int | None = None
+    status: str | None = None
+
+
+def volunteer_out(v: Volunteer) -> dict[str, Any]:
+    return {
+        "id": v.pk,
+        "name": v.name,
+        "gender": v.gender,
+        "birth_date": v.birth_date,
+        "id_number_masked": v.id_number_masked,
+        "phone_masked": v.phone_masked,
+        "residence_region_code": v.residence_region.code,
+        "residence_region_name": v.residence_region.name,
+        "address": v.address,
+        "home_org_id": v.home_org_id,
+        "home_org_name": v.home_org.name,
+        "status": v.status,
+        "skills_note": v.skills_note,
+        "service_categories": v.service_categories,
+        "service_branch": v.service_branch,
+        "enlisted_year": v.enlisted_year,
+        "discharged_year": v.discharged_year,
+        "military_specialty": v.military_specialty,
+        "party": v.party,
+        "emergency_name": v.emergency_name,
+        "emergency_phone_masked": v.emergency_phone_masked,
+    }
+
+
+def membership_out(m: Membership) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "volunteer_id": m.volunteer_id,
+        "organization_id": m.organization_id,
+        "organization_name": m.organization.name,
+        "role": m.role,
+        "started_on": m.started_on,
+        "ended_on": m.ended_on,
+    }
+
+
+class _Rows:
+    """Countable, sliceable rows mapped after pagination slices the queryset."""
+
+    def __init__(self, qs: Any, fn: Any) -> None:
+        self.qs, self.fn = qs, fn
+
+    def count(self) -> int:
+        return int(self.qs.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: slice) -> list[Any]:
+        return [self.fn(row) for row in self.qs[item]]
+
+
+@router.get("", response={200: list[VolunteerOut], **ERRORS}, summary="Volunteers I may see")
+@paginate(LimitOffsetPagination)
+def volunteers_list(request: HttpRequest, filters: Query[VolunteerFilter]) -> Any:
+    user = user_of(request)
+    region = access_region(user, filters.region) if filters.region else None
+    org = access_organization(user, filters.org) if filters.org else None
+    qs = volunteer_list(
+        user=user,
+        search=filters.q or "",
+        region=region,
+        organization=org,
+        status=filters.status or "",
+    )
+    return _Rows(qs, volunteer_out)
+
+
+@router.get(
+    "/duplicates",
+    response={200: list[list[VolunteerOut]], **ERRORS},
+    summary="Likely duplicates (same name and birth date, or same phone)",
+)
+def volunteers_duplicates(request: HttpRequest) -> list[list[dict[str, Any]]]:
+    groups = volunteer_duplicates(user=user_of(request))
+    return [[volunteer_out(v) for v in group] for group in groups]
+
+
+@router.get("/{volunteer_id}", response={200: VolunteerOut, **ERRORS}, summary="One volunteer")
+def volunteers_get(request: HttpRequest, volunteer_id: int) -> dict[str, Any]:
+    return volunteer_out(access_volunteer(user_of(request), volunteer_id))
+
+
+@router.post("", response={201: VolunteerOut, **ERRORS}, summary="Register a volunteer")
+def volunteers_create(request: HttpRequest, payload: VolunteerIn) -> Status[dict[str, Any]]:
+    user = user_of(request)
+    data = payload.dict()
+    region = access_region(user, data.pop("residence_region_code"), VIEW)
+    org = access_organization(user, data.pop("home_org_id"), VIEW)
+    volunteer = services.volunteer_register(
+        actor=user, residence_region=region, home_org=org, **data
+    )
+    return Status(201, volunteer_out(access_volunteer(user, volunteer.pk)))
+
+
+@router.patch("/{volunteer_id}", response={200: VolunteerOut, **ERRORS}, summary="Correct")
+def volunteers_update(
+    request: HttpRequest, volunteer_id: int, payload: VolunteerPatch
+) -> dict[str, Any]:
+    user = user_of(request)
+    volunteer = access_volunteer(user, volunteer_id)
+    data = payload.dict(exclude_unset=True)
+    if "residence_region_code" in data:
+        data["residence_region"] = access_region(user, data.pop("residence_region_code"))
+    if "home_org_id" in data:
+        data["home_org"] = access_organization(user, data.pop("home_org_id"))
+    for key in ("name", "phone", "id_number"):
+        if key in data and data[key] is None:
+            raise ValidationError({key: _("This field cannot be empty.")})
+    services.volunteer_update(actor=user, volunteer=volunteer, **data)
+    return volunteer_out(access_volunteer(user, volunteer_id))
+
+
+@router.post(
+    "/{volunteer_id}/status",
+    response={200: VolunteerOut, **ERRORS},
+    summary="Change status (applied, active, suspended, left) with a reason",
+)
+def volunteers_status(request: HttpRequest, volunteer_id: int, payload: StatusIn) -> dict[str, Any]:
+    user = user_of(request)
+    volunteer = access_volunteer(user, volunteer_id)
+    services.volunteer_status_change(
+        actor=user, volunteer=volunteer, to_status=payload.to_status, reason=payload.reason
+    )
+    return volunteer_out(volunteer)
+
+
+@router.post(
+    "/{volunteer_id}/reveal",
+    response={200: RevealOut, **ERRORS},
+    summary="Full value of a protected field; needs the reveal permission; logged",
+)
+def volunteers_reveal(request: HttpRequest, volunteer_id: int, payload: RevealIn) -> dict[str, Any]:
+    user = user_of(request)
+    volunteer = access_volunteer(user, volunteer_id)
+    if payload.field not in services.REVEALABLE:
+        raise ValidationError({"field": _("This field cannot be revealed.")})
+    value = services.volunteer_reveal(
+        actor=user, volunteer=volunteer, field=payload.field, reason=payload.reason
+    )
+    return {"field": payload.field, "value": value}
+
+
+@router.post(
+    "/{volunteer_id}/erase",
+    response={200: dict, **ERRORS},
+    summary="Erase the person's data; hours stay as anonymous figures",
+)
+def volunteers_erase(request: HttpRequest, volunteer_id: int, payload: ReasonIn) -> dict[str, Any]:
+    user = user_of(request)
+    volunteer = access_volunteer(user, volunteer_id)
+    services.volunteer_erase(actor=user, volunteer=volunteer, reason=payload.reason)
+    return {"id": volunteer_id, "erased": True}
+
+
+@router.post("/merge", response={200: VolunteerOut, **ERRORS}, summary="Merge two records")
+def volunteers_merge(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
+    user = user_of(request)
+    keep = access_volunteer(user, payload.keep_id)
+    drop = access_volunteer(user, payload.drop_id)
+    services.volunteer_merge(actor=user, keep=keep, drop=drop, reason=payload.reason)
+    return volunteer_out(access_volunteer(user, keep.pk))
+
+
+@router.get(
+    "/{volunteer_id}/memberships",
+    response={200: list[MembershipOut], **ERRORS},
+    summary="Teams the volunteer serves in",
+)
+def memberships_list(request: HttpRequest, volunteer_id: int) -> list[dict[str, Any]]:
+    volunteer = access_volunteer(user_of(request), volunteer_id)
+    return [membership_out(m) for m in volunteer.memberships.select_related("organization")]
+
+
+@router.post(
+    "/{volunteer_id}/memberships",
+    response={201: MembershipOut, **ERRORS},
+    summary="Add the volunteer to a team",
+)
+def memberships_add(
+    request: HttpRequest, volunteer_id: int, payload: MembershipIn
+) -> Status[dict[str, Any]]:
+    user = user_of(request)
+    volunteer = access_volunteer(user, volunteer_id)
+    org = access_organization(user, payload.organization_id)
+    membership = services.membership_add(
+        actor=user,
+        volunteer=volunteer,
+        organization=org,
+        role=payload.role,
+        started_on=payload.started_on,
+    )
+    return Status(201, membership_out(membership))
+
+
+@router.post(
+    "/{volunteer_id}/memberships/{membership_id}/end",
+    response={200: MembershipOut, **ERRORS},
+    summary="End a membership",
+)
+def memberships_end(
+    request: HttpRequest, volunteer_id: int, membership_id: int, payload: MembershipEnd
+) -> dict[str, Any]:
+    user = user_of(request)
+    volunteer = access_volunteer(user, volunteer_id)
+    membership = (
+        volunteer.memberships.select_related("organization").filter(pk=membership_id).first()
+    )
+    if membership is None:
+        raise Http404
+    services.membership_end(actor=user, membership=membership, ended_on=payload.ended_on)
+    return membership_out(membership)
+
+
+me_router = Router(tags=["me"])
+
+
+def _own_volunteer(request: HttpRequest) -> Volunteer:
+    user = user_of(request)
+    volunteer = (
+        Volunteer.objects.filter(user=user, erased_at__isnull=True)
+        .select_related("home_org", "residence_region")
+        .first()
+    )
+    if volunteer is None:
+        raise Http404
+    return volunteer
+
+
+@me_router.get(
+    "/me/data", response={200: dict, **ERRORS}, summary="Everything held about me (PIPL Art 45)"
+)
+def me_data(request: HttpRequest) -> dict[str, Any]:
+    volunteer = _own_volunteer(request)
+    from vetserve.audit.services import audit_record
+
+    audit_record(actor=user_of(request), action="volunteer.self_export", obj=volunteer)
+    return services.volunteer_data_export(volunteer=volunteer)
+
+
+@me_router.post(
+    "/me/corrections", response={201: dict, **ERRORS}, summary="Ask for a correction of my data"
+)
+def me_correction(request: HttpRequest, payload: CorrectionIn) -> Status[dict[str, Any]]:
+    volunteer = _own_volunteer(request)
+    correction = services.correction_request_create(volunteer=volunteer, message=payload.message)
+    return Status(201, {"id": correction.pk, "state": correction.state})
