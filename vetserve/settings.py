@@ -6,6 +6,7 @@ parse, so a misconfigured server fails at start-up instead of misbehaving later.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "vetserve.orgs",
     "vetserve.audit",
     "vetserve.people",
+    "vetserve.badges",
     "vetserve.api",
     "vetserve.demo",
     "django.contrib.admin",
@@ -157,3 +159,15 @@ if not DATA_KEYS or not BLIND_INDEX_KEY:
 SITE_NAME = _("VetServe veteran volunteer service platform")
 # The name printed on badges and proofs; a province deployment sets its own.
 CORPS_NAME = env_str("VETSERVE_CORPS_NAME", "张家口退役军人志愿者")
+
+# Badges (vetserve.badges). Numbers read PREFIX-COUNTY-SEQUENCE (ZJK-130709-00001); a volunteer
+# number is its own number, never derived from the ID number (MCA standard, 2015).
+BADGE_PREFIX = env_str("VETSERVE_BADGE_PREFIX", "ZJK").strip().upper()
+if not re.fullmatch(r"[A-Z0-9]{1,8}", BADGE_PREFIX):
+    raise ImproperlyConfigured("VETSERVE_BADGE_PREFIX must be 1-8 letters or digits, e.g. ZJK.")
+# Printed badges live for years: their QR codes are signed with a key of their own, so rotating
+# VETSERVE_SECRET_KEY (sessions) does not void every badge in people's pockets.
+BADGE_SIGNING_KEY = env_str("VETSERVE_BADGE_SIGNING_KEY", "") or SECRET_KEY
+# Where the public reaches the verify page (https://verify.example.cn); empty: the address the
+# badge was printed from, which is wrong when staff print on an intranet the public cannot reach.
+BADGE_VERIFY_BASE_URL = env_str("VETSERVE_BADGE_VERIFY_BASE_URL", "").rstrip("/")
