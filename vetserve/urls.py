@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from vetserve.api.api import api
+from vetserve.badges import views as badge_views
 from vetserve.core import views as core_views
 
 urlpatterns = [
@@ -11,6 +12,9 @@ urlpatterns = [
     path("regions/", include("vetserve.regions.urls")),
     path("orgs/", include("vetserve.orgs.urls")),
     path("audit/", include("vetserve.audit.urls")),
+    path("badges/", include("vetserve.badges.urls")),
+    # Public, no login: where a badge's QR code leads. Short, so the code stays small.
+    path("v/<str:token>", badge_views.badge_verify_page, name="badge_verify"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
