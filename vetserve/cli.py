@@ -25,6 +25,7 @@ COMMANDS: list[tuple[str, str]] = [
         "rotate-keys",
         "Re-encrypt personal data under the current key (--reindex for a new index key)",
     ),
+    ("issue-badges", "Issue numbered badges to active volunteers that have none (--org ID)"),
     ("audit-purge", "Delete audit entries older than the retention period (at least 6 months)"),
     ("collectstatic", "Copy static files to VETSERVE_STATIC_ROOT for serving"),
     ("check", "Check the configuration and the database for problems"),
