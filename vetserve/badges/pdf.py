@@ -150,25 +150,25 @@ def _draw(canvas: Canvas, badge: Badge, volunteer: Any, verify_url: str) -> None
         canvas.drawString(left, y, line)
         y -= size * 1.25
 
-    y = min(y - 1.5 * mm, top - 21 * mm)
-    canvas.setFillColor(GREY)
-    canvas.setFont(CJK, 5.5)
-    canvas.drawString(left, y + 3.2 * mm, _("Badge number"))
-    canvas.setFillColor(INK)
-    number_size = 9.0
-    while pdfmetrics.stringWidth(badge.number, LATIN, number_size) > column and number_size > 6:
-        number_size -= 0.5
-    canvas.setFont(LATIN, number_size)
-    canvas.drawString(left, y, badge.number)
-
-    y -= 7 * mm
-    canvas.setFillColor(GREY)
-    canvas.setFont(CJK, 5.5)
-    canvas.drawString(left, y + 3 * mm, _("Issued on"))
-    canvas.setFillColor(INK)
-    canvas.setFont(CJK, 7.5)
-    canvas.drawString(left, y, date_format(badge.issued_on, "DATE_FORMAT"))
+    # Number and date sit at fixed heights near the bottom, clear of a two-line organization.
+    _labelled(canvas, left, 11.8 * mm, _("Badge number"), badge.number, LATIN, 9, column)
+    date_text = date_format(badge.issued_on, "DATE_FORMAT")
+    _labelled(canvas, left, 4.6 * mm, _("Issued on"), date_text, CJK, 7.5, column)
 
     # A thin red rule closes the card at the bottom.
     canvas.setFillColor(RED)
     canvas.rect(0, 0, WIDTH, 2 * mm, stroke=0, fill=1)
+
+
+def _labelled(
+    canvas: Canvas, x: float, y: float, label: str, value: str, font: str, size: float, width: float
+) -> None:
+    """A small grey label above its value, the value shrunk to fit the column."""
+    canvas.setFillColor(GREY)
+    canvas.setFont(CJK, 5.5)
+    canvas.drawString(x, y + size * 0.26 * mm + 1.0 * mm, label)
+    while pdfmetrics.stringWidth(value, font, size) > width and size > 6:
+        size -= 0.5
+    canvas.setFillColor(INK)
+    canvas.setFont(font, size)
+    canvas.drawString(x, y, value)
