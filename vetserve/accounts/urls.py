@@ -3,4 +3,10 @@ from django.urls import path
 from vetserve.accounts import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("", views.account, name="account"),
+    path("tokens/new/", views.token_create, name="token_create"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+]

@@ -1,1 +1,134 @@
-"""Pages."""
+"""Pages: log in (throttled), log out, and the user's own account with API tokens."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from vetserve.accounts.forms import LoginForm, TokenCreateForm
+from vetserve.accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    login_failure_record,
+    login_is_locked,
+    login_success_record,
+)
+from vetserve.core.context import client_from_request
+from vetserve.core.forms import form_add_service_errors
+from vetserve.core.views import AuthedRequest
+
+
+def _locked_message() -> str:
+    return _(
+        "Too many failed attempts. For your security, logging in is paused for "
+        "%(minutes)d minutes. Please try again later or ask your administrator."
+    ) % {"minutes": settings.LOGIN_LOCKOUT_MINUTES}
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Django's authentication, refused outright while the username or address is locked."""
+    if request.user.is_authenticated and request.method != "POST":
+        return redirect(_next_url(request))
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"].strip()
+        ip = client_from_request(request).ip
+        if login_is_locked(username=username, ip=ip):
+            # No password check at all while locked: a guesser learns nothing.
+            form.add_error(None, _locked_message())
+        else:
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            if user is None:
+                login_failure_record(username=username, ip=ip)
+                if login_is_locked(username=username, ip=ip):
+                    form.add_error(None, _locked_message())
+                else:
+                    form.add_error(
+                        None,
+                        _("The username or password is not correct. Please check and try again."),
+                    )
+            else:
+                login(request, user)
+                login_success_record(user=user)
+                return redirect(_next_url(request))
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You have logged out."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+def _account_page(
+    request: AuthedRequest, form: TokenCreateForm, new_token: str = "", status: int = 200
+) -> HttpResponse:
+    user = request.user
+    context = {
+        "grants": user.active_grants(),
+        "tokens": list(user.api_tokens.all()),
+        "form": form,
+        "new_token": new_token,
+    }
+    return render(request, "accounts/account.html", context, status=status)
+
+
+@login_required
+@never_cache
+def account(request: AuthedRequest) -> HttpResponse:
+    return _account_page(request, TokenCreateForm())
+
+
+@login_required
+@never_cache
+@require_POST
+def token_create(request: AuthedRequest) -> HttpResponse:
+    """Create a token and show it in this response only: it is stored nowhere in clear."""
+    form = TokenCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            token, raw = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Token “%(name)s” created. Copy it now.") % {"name": token.name}
+            )
+            return _account_page(request, TokenCreateForm(), new_token=raw)
+    return _account_page(request, form, status=400)
+
+
+@login_required
+@require_POST
+def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
+    try:
+        token = api_token_revoke(user=request.user, token_id=token_id)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("accounts:account")
