@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from vetserve.audit import display
+from vetserve.audit.models import AuditEntry
+
+register = template.Library()
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return display.action_label(action)
+
+
+@register.filter
+def object_type_label(label: str) -> str:
+    return display.object_type_label(label)
+
+
+@register.filter
+def change_rows(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
+    return display.change_rows(entry)
