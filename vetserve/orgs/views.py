@@ -1,1 +1,188 @@
-"""Pages."""
+"""Pages: find organizations, one organization's page, add and edit organizations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from vetserve.audit.selectors import audit_entries_for_object
+from vetserve.core.forms import form_add_service_errors
+from vetserve.core.scoping import CHANGE, VIEW, scope_for
+from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
+from vetserve.orgs.forms import OrganizationFilterForm, OrganizationForm, region_option_label
+from vetserve.orgs.models import Organization
+from vetserve.orgs.selectors import access_organization, organization_list
+from vetserve.orgs.services import organization_create, organization_update
+from vetserve.regions.models import Region
+from vetserve.regions.selectors import region_list
+
+# Levels offered in the region filter; deeper units are reached from the region's own page.
+FILTER_LEVELS = ("province", "city", "county", "township")
+
+
+@login_required
+def org_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    filters = OrganizationFilterForm(request.GET)
+    data: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
+    region: Region | None = None
+    parent: Organization | None = None
+    # A region or parent the user cannot see filters to nothing, like one that does not exist.
+    unknown = False
+    if data.get("region"):
+        region = region_list(user=user).filter(code=data["region"]).first()
+        unknown = region is None
+    if data.get("parent"):
+        parent = organization_list(user=user).filter(pk=data["parent"]).first()
+        unknown = unknown or parent is None
+    orgs = organization_list(
+        user=user,
+        search=data.get("q", ""),
+        kind=data.get("kind", ""),
+        region=region,
+        parent=parent,
+    )
+    if unknown:
+        orgs = orgs.none()
+    page = paginate(request, orgs)
+    context: dict[str, Any] = {
+        "page_obj": page,
+        "orgs": page.object_list,
+        "filters": filters,
+        "region": region,
+        "parent": parent,
+        "query": query_without_page(request),
+        "filtered": any(data.get(key) for key in ("q", "kind", "region", "parent")),
+    }
+    if is_htmx(request):
+        response = render(request, "orgs/_results.html", context)
+    else:
+        options = list(region_list(user=user).filter(level__in=FILTER_LEVELS).order_by("id"))
+        if region is not None and region not in options:
+            options.append(region)
+        context["region_options"] = [(r.code, region_option_label(r)) for r in options]
+        response = render(request, "orgs/list.html", context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _region_is_visible(user: Any, region_id: int) -> bool:
+    view = scope_for(user, VIEW)
+    return view.covers_region(region_id) or region_id in view.region_ids
+
+
+@login_required
+def org_detail(request: AuthedRequest, org_id: int) -> HttpResponse:
+    user = request.user
+    org = access_organization(user, org_id)
+    chain_ids = [int(part) for part in org.path.strip("/").split("/")[:-1] if part]
+    chain = sorted(organization_list(user=user).filter(pk__in=chain_ids), key=lambda o: len(o.path))
+    context = {
+        "org": org,
+        "chain": chain,
+        # The parent is linked only when the user may open it.
+        "parent_link": chain[-1] if chain and chain[-1].pk == org.parent_id else None,
+        "children": list(organization_list(user=user, parent=org)),
+        "region_visible": _region_is_visible(user, org.region_id),
+        "can_change": scope_for(user, CHANGE).covers_org(
+            org_id=org.pk, org_path=org.path, region_id=org.region_id
+        ),
+        "recent_audit": audit_entries_for_object(user=user, obj=org),
+    }
+    return render(request, "orgs/detail.html", context)
+
+
+@login_required
+def org_create(request: AuthedRequest) -> HttpResponse:
+    """A new organization; ?parent=<id> and ?region=<code> preselect where it goes."""
+    user = request.user
+    if scope_for(user, CHANGE).is_empty:
+        raise Http404
+    form = OrganizationForm(request.POST or None, user=user)
+    if request.method != "POST":
+        form.initial = _initial_place(form, request.GET)
+    elif form.is_valid():
+        data = form.cleaned_data
+        try:
+            org = organization_create(
+                actor=user,
+                name=data["name"],
+                kind=data["kind"],
+                specialty=data["specialty"],
+                region=data["region"],
+                parent=data["parent"],
+                founded_on=data["founded_on"],
+                leader_name=data["leader_name"],
+                flag_awarded_on=data["flag_awarded_on"],
+                description=data["description"],
+            )
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        except PermissionDenied as denied:
+            form.add_error(None, str(denied))
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": org.name})
+            return redirect("orgs:detail", org_id=org.pk)
+    return render(
+        request,
+        "orgs/form.html",
+        {"form": form, "org": None},
+        status=400 if form.errors else 200,
+    )
+
+
+def _initial_place(form: OrganizationForm, params: Any) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    parent_id = params.get("parent", "")
+    if parent_id.isdigit():
+        parent = form.fields["parent"].queryset.filter(pk=parent_id).first()  # type: ignore[attr-defined]
+        if parent is not None:
+            initial["parent"] = parent.pk
+            initial["region"] = parent.region_id
+    code = params.get("region", "")
+    if code.isdigit():
+        region = form.fields["region"].queryset.filter(code=code).first()  # type: ignore[attr-defined]
+        if region is not None:
+            initial["region"] = region.pk
+    return initial
+
+
+@login_required
+def org_edit(request: AuthedRequest, org_id: int) -> HttpResponse:
+    user = request.user
+    org = access_organization(user, org_id, CHANGE)
+    initial = {
+        "name": org.name,
+        "kind": org.kind,
+        "specialty": org.specialty,
+        "region": org.region_id,
+        "parent": org.parent_id,
+        "founded_on": org.founded_on,
+        "leader_name": org.leader_name,
+        "flag_awarded_on": org.flag_awarded_on,
+        "description": org.description,
+        "is_active": org.is_active,
+    }
+    form = OrganizationForm(request.POST or None, user=user, instance=org, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization_update(actor=user, org=org, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        except PermissionDenied as denied:
+            form.add_error(None, str(denied))
+        else:
+            messages.success(request, _("Changes to %(name)s were saved.") % {"name": org.name})
+            return redirect("orgs:detail", org_id=org.pk)
+    return render(
+        request,
+        "orgs/form.html",
+        {"form": form, "org": org},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vetserve.core.forms import DateInput
+from vetserve.core.scoping import CHANGE, VIEW, scope_for
+from vetserve.orgs.models import Kind, Organization
+from vetserve.orgs.selectors import organization_list
+from vetserve.regions.models import LEVEL_ORDER, Region
+
+# Full-width spaces indent the region tree inside a <select>, where CSS cannot reach.
+INDENT = "\u3000"
+
+
+def _model_field(name: str, **kwargs: Any) -> Any:
+    """The form field Django would make for the model field: same label, choices, limits."""
+    model_field = Organization._meta.get_field(name)
+    assert isinstance(model_field, models.Field)
+    return model_field.formfield(**kwargs)
+
+
+def region_option_label(region: Region) -> str:
+    return f"{INDENT * LEVEL_ORDER.index(region.level)}{region.name}（{region.code}）"
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return region_option_label(obj)
+
+
+class ParentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.region.name}）"
+
+
+class OrganizationForm(forms.Form):
+    """The organization's fields; region and parent offer only places the user may change.
+
+    A plain Form, not a ModelForm: the services compare the organization before and after, so
+    the form must not write into the instance before the service runs.
+    """
+
+    name = _model_field("name")
+    kind = _model_field("kind")
+    specialty = _model_field("specialty")
+    region = RegionChoiceField(label=_("Region"), queryset=Region.objects.none())
+    parent = ParentChoiceField(
+        label=_("Parent organization"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("— none (a top-level organization) —"),
+        help_text=_("The body this organization belongs to, if any."),
+    )
+    founded_on = _model_field("founded_on", widget=DateInput())
+    leader_name = _model_field("leader_name")
+    flag_awarded_on = _model_field(
+        "flag_awarded_on",
+        widget=DateInput(),
+        help_text=_("When the team received its flag (e.g. in the 扛红旗、当先锋 campaign)."),
+    )
+    description = _model_field("description", widget=forms.Textarea(attrs={"rows": 4}))
+    is_active = _model_field("is_active")
+
+    def __init__(self, *args: Any, user: Any, instance: Organization | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = _region_choices(user, instance)  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = _parent_choices(user, instance)  # type: ignore[attr-defined]
+        if instance is None:
+            # A new organization is active; deactivating is an edit.
+            del self.fields["is_active"]
+
+
+def _region_choices(user: Any, instance: Organization | None) -> Any:
+    change = scope_for(user, CHANGE)
+    # A team leader may place a sub-team in any region they can see (orgs.services._may_place).
+    action = VIEW if (change.org_paths or change.org_ids) else CHANGE
+    regions = Region.objects.visible_to(user, action)
+    if instance is not None:
+        regions = regions | Region.objects.filter(pk=instance.region_id)
+    return regions.order_by("id")
+
+
+def _parent_choices(user: Any, instance: Organization | None) -> Any:
+    parents = organization_list(user=user, action=CHANGE)
+    if instance is not None:
+        # Never under itself or its own sub-teams; but always its current parent.
+        parents = parents.exclude(path__startswith=instance.path)
+        if instance.parent_id is not None:
+            parents = parents | Organization.objects.filter(pk=instance.parent_id)
+    return parents.select_related("region").order_by("path")
+
+
+class OrganizationFilterForm(forms.Form):
+    """The search and filters above the organization list (all optional, all in the URL)."""
+
+    q = forms.CharField(
+        label=_("Search by name or pinyin"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "autocomplete": "off",
+                "placeholder": _("e.g. 张北, zb or zhangbei"),
+            }
+        ),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
+    )
+    region = forms.CharField(label=_("Region"), required=False, max_length=12)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
