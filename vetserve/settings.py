@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "vetserve.audit",
     "vetserve.people",
     "vetserve.badges",
+    "vetserve.spreadsheets",
     "vetserve.api",
     "vetserve.demo",
     "django.contrib.admin",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("regions/", include("vetserve.regions.urls")),
     path("orgs/", include("vetserve.orgs.urls")),
     path("audit/", include("vetserve.audit.urls")),
+    path("spreadsheets/", include("vetserve.spreadsheets.urls")),
     path("badges/", include("vetserve.badges.urls")),
     # Public, no login: where a badge's QR code leads. Short, so the code stays small.
     path("v/<str:token>", badge_views.badge_verify_page, name="badge_verify"),

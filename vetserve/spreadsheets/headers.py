@@ -1,0 +1,210 @@
+"""Which column holds what: header names as offices write them, in Chinese or English.
+
+Offices name the same column many ways (姓名/名字, 身份证号/公民身份号码, 手机/联系电话), add
+notes ("身份证号（18位）", "*手机"), and put a title row or two above the header. A header is the
+first of the top rows where at least two cells are names we know.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from vetserve.core.text import fold_width
+from vetserve.spreadsheets.readers import HEADER_SEARCH_ROWS
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Promise  # the header we write in templates and exports
+    aliases: tuple[str, ...]  # normalised (see `normalize_header`)
+
+
+# Order = the order of the template and of exports.
+COLUMNS: tuple[Column, ...] = (
+    Column("name", _("Name"), ("姓名", "名字", "志愿者姓名", "name", "fullname")),
+    Column("gender", _("Gender"), ("性别", "gender", "sex")),
+    Column(
+        "birth_date",
+        _("Birth date"),
+        ("出生日期", "出生年月", "出生年月日", "生日", "birthdate", "dateofbirth"),
+    ),
+    Column(
+        "id_number",
+        _("ID number"),
+        (
+            "身份证号",
+            "身份证号码",
+            "公民身份号码",
+            "公民身份证号码",
+            "身份证",
+            "身份证件号码",
+            "证件号码",
+            "idnumber",
+            "idcard",
+            "idcardnumber",
+        ),
+    ),
+    Column(
+        "phone",
+        _("Mobile phone"),
+        (
+            "手机",
+            "手机号",
+            "手机号码",
+            "联系电话",
+            "电话",
+            "电话号码",
+            "联系方式",
+            "移动电话",
+            "phone",
+            "mobile",
+            "mobilephone",
+        ),
+    ),
+    Column(
+        "residence_region",
+        _("Residence area"),
+        (
+            "居住地",
+            "居住地区",
+            "居住区域",
+            "现居住地",
+            "常住地",
+            "户籍地",
+            "所在乡镇",
+            "乡镇",
+            "residence",
+            "residencearea",
+        ),
+    ),
+    Column(
+        "address",
+        _("Address"),
+        ("地址", "住址", "家庭住址", "详细地址", "现住址", "居住地址", "address"),
+    ),
+    Column(
+        "organization",
+        _("Organization"),
+        (
+            "组织",
+            "所属组织",
+            "服务队",
+            "所属服务队",
+            "志愿服务队",
+            "所在队伍",
+            "队伍",
+            "organization",
+            "team",
+        ),
+    ),
+    Column("service_branch", _("Service branch"), ("军种", "服役军种", "branch", "servicebranch")),
+    Column(
+        "enlisted_year",
+        _("Year enlisted"),
+        ("入伍年份", "入伍时间", "入伍年月", "入伍日期", "yearenlisted", "enlisted"),
+    ),
+    Column(
+        "discharged_year",
+        _("Year discharged"),
+        (
+            "退役年份",
+            "退役时间",
+            "退役年月",
+            "退役日期",
+            "退伍年份",
+            "退伍时间",
+            "退伍年月",
+            "yeardischarged",
+            "discharged",
+        ),
+    ),
+    Column(
+        "military_specialty",
+        _("Military specialty"),
+        ("军事专业", "部队专业", "服役专业", "专业", "militaryspecialty"),
+    ),
+    Column(
+        "party",
+        _("Political affiliation"),
+        ("政治面貌", "party", "politicalaffiliation"),
+    ),
+    Column(
+        "emergency_name",
+        _("Emergency contact"),
+        ("紧急联系人", "紧急联系人姓名", "emergencycontact"),
+    ),
+    Column(
+        "emergency_phone",
+        _("Emergency contact phone"),
+        (
+            "紧急联系人电话",
+            "紧急联系电话",
+            "紧急联系人手机",
+            "紧急联系人联系电话",
+            "emergencyphone",
+            "emergencycontactphone",
+        ),
+    ),
+    Column(
+        "skills_note",
+        _("Professional skills"),
+        ("专业技能", "技能", "特长", "专长", "skills", "professionalskills"),
+    ),
+    Column(
+        "service_categories",
+        _("Service categories"),
+        ("服务类别", "服务类型", "服务意向", "志愿服务类别", "servicecategories"),
+    ),
+)
+BY_KEY = {c.key: c for c in COLUMNS}
+REQUIRED = ("name", "id_number", "phone")
+_ALIASES = {alias: c.key for c in COLUMNS for alias in c.aliases}
+_NOTE = re.compile(r"\(.*?\)|\[.*?\]|【.*?】")
+_NOISE = re.compile(r"[\s*:_\-./]+")
+
+
+def normalize_header(text: str) -> str:
+    """ "身份证号（18位）" -> "身份证号", "* 手 机：" -> "手机", "ID Number" -> "idnumber"."""
+    folded = fold_width(text).lower()
+    return _NOISE.sub("", _NOTE.sub("", folded))
+
+
+def column_key(text: str) -> str | None:
+    return _ALIASES.get(normalize_header(text)) if text else None
+
+
+@dataclass
+class Header:
+    """Where the header is and which column index holds which field."""
+
+    row_index: int  # 0-based index into the table's rows
+    columns: dict[str, int]  # field key -> column index
+    titles: dict[str, str]  # field key -> the header text as written in the file
+    ignored: list[str] = field(default_factory=list)  # headers we do not know
+
+    @property
+    def missing(self) -> list[str]:
+        return [key for key in REQUIRED if key not in self.columns]
+
+
+def find_header(rows: list[list[str]]) -> Header | None:
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        keys = [column_key(cell) for cell in row]
+        if sum(1 for k in keys if k) < 2:
+            continue
+        columns: dict[str, int] = {}
+        titles: dict[str, str] = {}
+        ignored: list[str] = []
+        for position, (cell, key) in enumerate(zip(row, keys, strict=True)):
+            if key and key not in columns:
+                columns[key] = position
+                titles[key] = cell
+            elif cell:
+                ignored.append(cell)
+        return Header(row_index=index, columns=columns, titles=titles, ignored=ignored)
+    return None

@@ -1,0 +1,162 @@
+"""Cell text to field values: the many ways offices write a gender, a date, a branch or a party.
+
+Each parser returns the value or raises `BadValue` with a message for people. Text arrives
+already folded to half-width (see `vetserve.core.text.fold_width`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from vetserve.people.models import Branch, Gender, Party
+
+
+class BadValue(ValueError):
+    pass
+
+
+_GENDERS = {
+    "男": Gender.MALE,
+    "男性": Gender.MALE,
+    "m": Gender.MALE,
+    "male": Gender.MALE,
+    "女": Gender.FEMALE,
+    "女性": Gender.FEMALE,
+    "f": Gender.FEMALE,
+    "female": Gender.FEMALE,
+}
+
+
+def parse_gender(text: str) -> str:
+    try:
+        return _GENDERS[text.strip().lower()]
+    except KeyError:
+        raise BadValue(_("Write 男 or 女.")) from None
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date as offices write it; 出生年月 often has no day."""
+
+    year: int
+    month: int
+    day: int | None
+
+    def matches(self, other: date) -> bool:
+        return (self.year, self.month) == (other.year, other.month) and self.day in (
+            None,
+            other.day,
+        )
+
+    def __str__(self) -> str:
+        if self.day is None:
+            return f"{self.year}-{self.month:02d}"
+        return f"{self.year}-{self.month:02d}-{self.day:02d}"
+
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*月?")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
+
+
+def parse_partial_date(text: str) -> PartialDate:
+    """2022-02-11, 2022/2/11, 2022.2.11, 2022年2月11日, 20220211, 1975.03 (no day)."""
+    text = text.strip()
+    match = _DATE.match(text) or _COMPACT_DATE.match(text)
+    if match is None:
+        raise BadValue(_("Write a date as 1975-03-15."))
+    year, month = int(match.group(1)), int(match.group(2))
+    day = int(match.group(3)) if match.group(3) else None
+    try:
+        date(year, month, day or 1)
+    except ValueError:
+        raise BadValue(_("%(value)s is not a real date.") % {"value": text}) from None
+    return PartialDate(year, month, day)
+
+
+_YEAR = re.compile(r"(19\d{2}|20\d{2})")
+
+
+def parse_year(text: str, *, today: date | None = None) -> int:
+    """1993, 1993年, 1993.12, 1993-12-01: the year is what the roster keeps."""
+    match = _YEAR.search(text)
+    this_year = (today or date.today()).year
+    if match is None or not 1930 <= int(match.group(1)) <= this_year:
+        raise BadValue(_("Write a year such as 1993."))
+    return int(match.group(1))
+
+
+# Checked in order: the first word found in the cell decides.
+_BRANCH_WORDS: tuple[tuple[str, str], ...] = (
+    ("陆军", Branch.ARMY),
+    ("海军", Branch.NAVY),
+    ("空军", Branch.AIR_FORCE),
+    ("火箭军", Branch.ROCKET_FORCE),
+    ("二炮", Branch.ROCKET_FORCE),
+    ("第二炮兵", Branch.ROCKET_FORCE),
+    ("战略支援", Branch.SUPPORT),
+    ("联勤保障", Branch.SUPPORT),
+    ("信息支援", Branch.SUPPORT),
+    ("网络空间", Branch.SUPPORT),
+    ("航天", Branch.SUPPORT),
+    ("武警", Branch.ARMED_POLICE),
+    ("武装警察", Branch.ARMED_POLICE),
+    ("其他", Branch.OTHER),
+    ("其它", Branch.OTHER),
+)
+
+
+def parse_branch(text: str) -> str:
+    lowered = text.strip().lower().replace(" ", "_")
+    if lowered in Branch.values:
+        return lowered
+    for label_value in Branch:
+        if str(label_value.label).lower() == text.strip().lower():
+            return label_value.value
+    for word, value in _BRANCH_WORDS:
+        if word in text:
+            return value
+    raise BadValue(_("Write 陆军, 海军, 空军, 火箭军, 战略支援部队, 武警 or 其他."))
+
+
+_PARTY_WORDS: dict[str, str] = {
+    "中共党员": Party.MEMBER,
+    "中国共产党党员": Party.MEMBER,
+    "共产党员": Party.MEMBER,
+    "党员": Party.MEMBER,
+    "中共预备党员": Party.PROBATIONARY,
+    "预备党员": Party.PROBATIONARY,
+    "共青团员": Party.LEAGUE,
+    "团员": Party.LEAGUE,
+    "民主党派": Party.OTHER_PARTY,
+    "民革党员": Party.OTHER_PARTY,
+    "民盟盟员": Party.OTHER_PARTY,
+    "民建会员": Party.OTHER_PARTY,
+    "民进会员": Party.OTHER_PARTY,
+    "农工党党员": Party.OTHER_PARTY,
+    "致公党党员": Party.OTHER_PARTY,
+    "九三学社社员": Party.OTHER_PARTY,
+    "台盟盟员": Party.OTHER_PARTY,
+    "无党派人士": Party.NONE,
+    "无党派": Party.NONE,
+    "群众": Party.NONE,
+    "无": Party.NONE,
+}
+
+
+def parse_party(text: str) -> str:
+    compact = re.sub(r"\s+", "", text)
+    if compact in _PARTY_WORDS:
+        return _PARTY_WORDS[compact]
+    if compact.lower() in Party.values:
+        return compact.lower()
+    raise BadValue(_("Write 中共党员, 预备党员, 共青团员, 民主党派 or 群众."))
+
+
+def limit_length(text: str, limit: int) -> str:
+    if len(text) > limit:
+        raise BadValue(_("Too long: at most %(limit)d characters.") % {"limit": limit})
+    return text
