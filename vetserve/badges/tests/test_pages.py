@@ -72,6 +72,9 @@ def test_a_tampered_token_and_a_random_token_both_say_not_genuine(client, cast, 
     for page in answers:
         assert "verify--not_genuine" in page
         assert "王*国" not in page and "西湾子" not in page
+    # Word for word the same answer, once the address each page links back to is set aside.
+    main = [page[page.index('<main id="main"') :] for page in answers]
+    assert len(set(main)) == 1
 
 
 def test_a_code_cannot_be_made_from_the_printed_number(cast, wang, badge):

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from vetserve.audit.models import AuditEntry
 from vetserve.badges.models import Badge, BadgeCounter, BadgeEvent, Status
@@ -35,6 +36,14 @@ def test_numbers_read_prefix_county_and_sequence(cast, wang, settings):
         "HB-130722-00001",
     ]
     assert BadgeCounter.objects.get(county_code="130709").last == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers itself")
+def test_the_county_counter_is_locked_while_a_number_is_taken(cast, wang):
+    with CaptureQueriesContext(connection) as queries:
+        badge_issue(actor=cast.bob, volunteer=wang)
+    locked = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    assert any("badges_badgecounter" in sql for sql in locked)
 
 
 def test_the_number_never_contains_the_id_number_or_its_parts(cast, wang, badge):
