@@ -1,0 +1,283 @@
+"""Export the roster a user may see, as .xlsx or CSV; and the import template.
+
+Numbers are masked unless the user holds the reveal permission and gives a reason; then only
+the records inside their change scope are shown in full (as `people.services.may_reveal`).
+Every export is one audit entry: who, when, how many rows, which filters, revealed or not and
+why (PIPL Art 51; DOMAIN.md). Cells that a spreadsheet would run as a formula (=, +, -, @, and
+tab or carriage return before them) get a leading apostrophe (CSV/formula injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from vetserve.audit.services import audit_record
+from vetserve.core.scoping import CHANGE, scope_for
+from vetserve.orgs.models import Organization
+from vetserve.people.models import Volunteer
+from vetserve.people.selectors import volunteer_list
+from vetserve.people.services import CONSENT_TEXT_VERSION, volunteer_reveal_value
+from vetserve.regions.models import Region
+from vetserve.spreadsheets.headers import BY_KEY, COLUMNS
+
+FORMATS = ("xlsx", "csv")
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+REVEAL_PERMISSION = "people.reveal_personal_data"
+# ID and phone columns are text in the template, so Excel keeps every digit.
+_TEXT_COLUMNS = ("id_number", "phone", "emergency_phone")
+
+
+def neutralize(value: str) -> str:
+    """'=HYPERLINK(...)' must stay text in Excel and WPS: prefix an apostrophe."""
+    return "'" + value if value.startswith(_DANGEROUS_START) else value
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    search: str = ""
+    region: Region | None = None
+    organization: Organization | None = None
+    status: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "q": self.search,
+            "region": self.region.code if self.region else "",
+            "org": str(self.organization.pk) if self.organization else "",
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: bytes
+    filename: str
+    content_type: str
+    rows: int
+
+
+def _header_keys() -> list[str]:
+    keys = [c.key for c in COLUMNS]
+    keys.insert(keys.index("organization") + 1, "status")
+    return keys
+
+
+def _title(key: str) -> str:
+    return _("Status") if key == "status" else str(BY_KEY[key].label)
+
+
+def roster_export(
+    *,
+    actor: Any,
+    fmt: str,
+    filters: ExportFilters | None = None,
+    reveal: bool = False,
+    reason: str = "",
+) -> ExportFile:
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    filters = filters or ExportFilters()
+    reason = reason.strip()
+    if reveal:
+        if not getattr(actor, "is_authenticated", False) or not actor.has_perm(REVEAL_PERMISSION):
+            raise PermissionDenied(_("You may not see full numbers."))
+        if len(reason) < 2:
+            raise ValidationError(
+                {"reason": _("Say why you need the full numbers.")}, code="reason"
+            )
+    queryset = volunteer_list(
+        user=actor,
+        search=filters.search,
+        region=filters.region,
+        organization=filters.organization,
+        status=filters.status,
+    ).order_by("home_org_id", "name", "pk")
+    keys = _header_keys()
+    titles = [_title(k) for k in keys]
+    counter = _Counter()
+    lines = counter.wrap(_rows(actor, queryset, keys, reveal))
+    if fmt == "csv":
+        content = _csv_bytes(titles, lines)
+    else:
+        content = _xlsx_bytes(_("Volunteers"), titles, lines)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="roster.export",
+            region_id=_place_region(actor, filters),
+            organization_id=filters.organization.pk if filters.organization else None,
+            reason=reason if reveal else "",
+            changes={
+                "format": [None, fmt],
+                "rows": [None, counter.rows],
+                "revealed": [None, counter.revealed],
+                "filters": [None, filters.as_dict()],
+            },
+        )
+    return ExportFile(
+        content=content,
+        filename=f"{_('volunteers')}-{stamp}.{fmt}",
+        content_type=CONTENT_TYPES[fmt],
+        rows=counter.rows,
+    )
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.rows = 0
+        self.revealed = 0
+
+    def wrap(self, rows: Iterator[tuple[list[str], bool]]) -> Iterator[list[str]]:
+        for line, revealed in rows:
+            self.rows += 1
+            self.revealed += revealed
+            yield line
+
+
+def _rows(
+    actor: Any, queryset: Any, keys: list[str], reveal: bool
+) -> Iterator[tuple[list[str], bool]]:
+    change = scope_for(actor, CHANGE)
+    volunteer: Volunteer
+    for volunteer in queryset.iterator(chunk_size=2000):
+        full = reveal and change.covers_org(
+            org_id=volunteer.home_org_id,
+            org_path=volunteer.home_org.path,
+            region_id=volunteer.region_id,
+        )
+        values = {
+            "name": volunteer.name,
+            "gender": volunteer.get_gender_display(),
+            "birth_date": volunteer.birth_date.isoformat() if volunteer.birth_date else "",
+            "id_number": volunteer_reveal_value(volunteer, "id_number")
+            if full
+            else volunteer.id_number_masked,
+            "phone": volunteer_reveal_value(volunteer, "phone") if full else volunteer.phone_masked,
+            "residence_region": volunteer.residence_region.name,
+            "address": volunteer.address,
+            "organization": volunteer.home_org.name,
+            "status": volunteer.get_status_display(),
+            "service_branch": volunteer.get_service_branch_display(),
+            "enlisted_year": str(volunteer.enlisted_year or ""),
+            "discharged_year": str(volunteer.discharged_year or ""),
+            "military_specialty": volunteer.military_specialty,
+            "party": volunteer.get_party_display(),
+            "emergency_name": volunteer.emergency_name,
+            "emergency_phone": volunteer_reveal_value(volunteer, "emergency_phone")
+            if full
+            else volunteer.emergency_phone_masked,
+            "skills_note": volunteer.skills_note,
+            "service_categories": volunteer.service_categories,
+        }
+        yield [neutralize(str(values[k])) for k in keys], full
+
+
+def _place_region(actor: Any, filters: ExportFilters) -> int | None:
+    """Where the audit entry lives: the filtered region or organization, else the actor's
+    first grant, so the admins above see who exported from their area."""
+    if filters.region is not None:
+        return filters.region.pk
+    if filters.organization is not None:
+        return filters.organization.region_id
+    grants = actor.active_grants() if hasattr(actor, "active_grants") else []
+    for grant in grants:
+        if grant.region_id is not None:
+            return int(grant.region_id)
+        if grant.organization is not None:
+            return int(grant.organization.region_id)
+    return None
+
+
+def _csv_bytes(titles: list[str], lines: Iterator[list[str]]) -> bytes:
+    # UTF-8 with a BOM: Excel on Chinese Windows opens it as UTF-8 instead of GBK.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(titles)
+    writer.writerows(lines)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _xlsx_bytes(sheet_name: str, titles: list[str], lines: Iterator[list[str]]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name)
+    for index, title in enumerate(titles, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(title) + 4)
+    sheet.append(titles)
+    for line in lines:
+        sheet.append(line)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def roster_template() -> bytes:
+    """An empty roster to fill in: a title row, the header, ID and phone columns as text (so
+    Excel keeps all 18 digits), and a sheet of instructions."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _("Volunteers")
+    titles = [str(c.label) for c in COLUMNS]
+    sheet.cell(row=1, column=1, value=_("Veteran volunteer roster (do not change the header row)"))
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(titles))
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+    for index, (column, title) in enumerate(zip(COLUMNS, titles, strict=True), start=1):
+        cell = sheet.cell(row=2, column=index, value=title)
+        cell.font = Font(bold=True)
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = 22 if column.key in _TEXT_COLUMNS else 14
+        if column.key in _TEXT_COLUMNS:
+            for row in range(3, 1003):
+                sheet.cell(row=row, column=index).number_format = "@"
+    sheet.freeze_panes = "A3"
+    notes = workbook.create_sheet(_("Instructions"))
+    for line in _instructions():
+        notes.append([line])
+    notes.column_dimensions["A"].width = 100
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _instructions() -> list[str]:
+    return [
+        _("How to fill in the roster"),
+        _("1. One volunteer per row, from row 3. Name, ID number and mobile phone are required."),
+        _(
+            "2. Type ID and phone numbers as text (the columns are formatted so); a number "
+            "shown as 1.30722E+17 has lost digits and the row will be refused."
+        ),
+        _("3. Gender and birth date may be left empty: they are read from the ID number."),
+        _(
+            "4. Organization: its exact name or its number; leave it empty to use the "
+            "organization chosen when importing."
+        ),
+        _("5. Residence area: a township or county name (西湾子镇, 崇礼区西湾子镇) or its code."),
+        _(
+            "6. Importing the same person again updates the filled-in fields; empty cells "
+            "change nothing."
+        ),
+        _(
+            "7. By importing, the organization confirms each volunteer agreed to be registered "
+            "(consent text version %(version)s)."
+        )
+        % {"version": CONSENT_TEXT_VERSION},
+    ]

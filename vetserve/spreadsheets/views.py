@@ -1,0 +1,161 @@
+"""Pages: upload a roster, preview it row by row, commit it; the template; exports."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vetserve.core.scoping import AUDIT, CHANGE, scope_for
+from vetserve.orgs.models import Organization
+from vetserve.orgs.selectors import access_organization
+from vetserve.regions.selectors import access_region
+from vetserve.spreadsheets.exporting import (
+    CONTENT_TYPES,
+    REVEAL_PERMISSION,
+    ExportFilters,
+    roster_export,
+    roster_template,
+)
+from vetserve.spreadsheets.forms import CommitForm, ExportForm, ImportForm
+from vetserve.spreadsheets.importing import ImportReport, roster_import
+from vetserve.spreadsheets.uploads import upload_discard, upload_load, upload_store
+
+# The preview lists every row with a problem, and this many of the good ones.
+PREVIEW_GOOD_ROWS = 200
+PREVIEW_MAX_PROBLEMS = 2000
+
+
+def _require_importer(user: Any) -> None:
+    if scope_for(user, CHANGE).is_empty:
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    _require_importer(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        org: Organization | None = form.cleaned_data["organization"]
+        report = roster_import(actor=request.user, data=data, filename=upload.name, default_org=org)
+        token = upload_store(
+            request, data=data, filename=upload.name, org_id=org.pk if org else None
+        )
+        return _preview(request, report, org, CommitForm(initial={"token": token}))
+    return render(request, "spreadsheets/import.html", {"form": form})
+
+
+def _preview(
+    request: HttpRequest, report: ImportReport, org: Organization | None, commit_form: CommitForm
+) -> HttpResponse:
+    problems = report.problems
+    good = [r for r in report.rows if not r.errors][:PREVIEW_GOOD_ROWS]
+    context = {
+        "report": report,
+        "org": org,
+        "problems": problems[:PREVIEW_MAX_PROBLEMS],
+        "problems_hidden": max(0, len(problems) - PREVIEW_MAX_PROBLEMS),
+        "good": good,
+        "good_hidden": len(report.rows) - len(problems) - len(good),
+        "commit_form": commit_form,
+        "can_commit": not report.file_errors and (report.new or report.updated),
+    }
+    return render(request, "spreadsheets/preview.html", context)
+
+
+@login_required
+@require_POST
+def import_commit(request: HttpRequest) -> HttpResponse:
+    _require_importer(request.user)
+    form = CommitForm(request.POST)
+    stored = upload_load(request, request.POST.get("token", ""))
+    if stored is None:
+        messages.error(request, _("The upload has expired or is not yours; upload the file again."))
+        return redirect("spreadsheets:import")
+    org = access_organization(request.user, stored.org_id, CHANGE) if stored.org_id else None
+    if not form.is_valid():
+        report = roster_import(
+            actor=request.user, data=stored.data, filename=stored.filename, default_org=org
+        )
+        return _preview(request, report, org, form)
+    try:
+        report = roster_import(
+            actor=request.user,
+            data=stored.data,
+            filename=stored.filename,
+            default_org=org,
+            commit=True,
+        )
+    except DatabaseError:
+        messages.error(
+            request,
+            _("The database refused the import; nothing was written. Try again, or ask for help."),
+        )
+        return redirect("spreadsheets:import")
+    upload_discard(request, stored.token)
+    return render(request, "spreadsheets/done.html", {"report": report})
+
+
+@login_required
+def template_download(request: HttpRequest) -> HttpResponseBase:
+    _require_importer(request.user)
+    return FileResponse(
+        io.BytesIO(roster_template()),
+        as_attachment=True,
+        filename=_("volunteer-roster-template") + ".xlsx",
+        content_type=CONTENT_TYPES["xlsx"],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export(request: HttpRequest) -> HttpResponseBase:
+    """GET: the masked roster as a file (or, with reveal=1, the form asking why). POST: the
+    full numbers, for a user with the reveal permission who says why."""
+    user: Any = request.user
+    if not (user.can(CHANGE) or user.can(AUDIT)):
+        raise Http404
+    form = ExportForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        raise Http404
+    data = form.cleaned_data
+    filters = ExportFilters(
+        search=data["q"],
+        region=access_region(user, data["region"]) if data["region"] else None,
+        organization=access_organization(user, data["org"]) if data["org"] else None,
+        status=data["status"],
+    )
+    wants_reveal = request.method == "POST" or request.GET.get("reveal") == "1"
+    if wants_reveal and not user.has_perm(REVEAL_PERMISSION):
+        raise PermissionDenied(_("You may not see full numbers."))
+    if request.method == "GET" and wants_reveal:
+        return render(request, "spreadsheets/export_reveal.html", {"form": form})
+    try:
+        exported = roster_export(
+            actor=user,
+            fmt=data["format"] or "xlsx",
+            filters=filters,
+            reveal=wants_reveal,
+            reason=data["reason"],
+        )
+    except ValidationError as exc:
+        for message in exc.message_dict.get("reason", []):
+            form.add_error("reason", message)
+        return render(request, "spreadsheets/export_reveal.html", {"form": form}, status=400)
+    return FileResponse(
+        io.BytesIO(exported.content),
+        as_attachment=True,
+        filename=exported.filename,
+        content_type=exported.content_type,
+    )
