@@ -26,6 +26,14 @@ COMMANDS: list[tuple[str, str]] = [
         "Re-encrypt personal data under the current key (--reindex for a new index key)",
     ),
     ("issue-badges", "Issue numbered badges to active volunteers that have none (--org ID)"),
+    (
+        "import-roster",
+        "Import volunteers from .xlsx/.xls/.et/CSV (FILE [--org ORG] [--dry-run] [--as USER])",
+    ),
+    (
+        "export-roster",
+        "Export the roster, numbers masked (--format csv|xlsx --out FILE [--org ORG])",
+    ),
     ("audit-purge", "Delete audit entries older than the retention period (at least 6 months)"),
     ("collectstatic", "Copy static files to VETSERVE_STATIC_ROOT for serving"),
     ("check", "Check the configuration and the database for problems"),
