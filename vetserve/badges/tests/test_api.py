@@ -119,3 +119,23 @@ def test_leaders_see_badges_of_their_teams_members(cast, wang, badge):
     new = dave.post("/api/v1/badges", {"volunteer_id": other.pk}, "application/json")
     assert new.status_code == 201
     assert [b["volunteer_name"] for b in dave.get("/api/v1/badges").json()["items"]] == ["李卫东"]
+
+
+def test_the_api_list_costs_the_same_queries_for_one_badge_or_many(cast, badge):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vetserve.badges.services import badge_issue
+
+    bob = bearer(cast.bob)
+    bob.get("/api/v1/me")  # the first use of a token records it; not part of the list's cost
+    with CaptureQueriesContext(connection) as one:
+        bob.get("/api/v1/badges")
+    for n in range(3):
+        other = register(
+            cast.bob, cast.rescue, name=f"张{n}兵", serial=10 + n, phone=f"1390000{n:04d}"
+        )
+        badge_issue(actor=cast.bob, volunteer=other)
+    with CaptureQueriesContext(connection) as four:
+        assert bob.get("/api/v1/badges").json()["count"] == 4
+    assert len(four) == len(one)

@@ -225,3 +225,22 @@ def test_only_a_valid_badge_is_printed(client, cast, badge):
     response = login(client, cast.bob).get(f"/badges/{badge.pk}/pdf/")
     assert response.status_code == 302
     assert not AuditEntry.objects.filter(action="badge.print").exists()
+
+
+def test_the_list_costs_the_same_queries_for_one_badge_or_many(client, cast, badge):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vetserve.badges.services import badge_issue
+
+    login(client, cast.bob)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/badges/")
+    for n in range(3):
+        other = register(
+            cast.bob, cast.rescue, name=f"张{n}兵", serial=10 + n, phone=f"1390000{n:04d}"
+        )
+        badge_issue(actor=cast.bob, volunteer=other)
+    with CaptureQueriesContext(connection) as four:
+        client.get("/badges/")
+    assert len(four) == len(one)
