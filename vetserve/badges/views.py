@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from vetserve.badges.forms import IssueForm, ReasonForm, ReissueForm, RevokeForm
 from vetserve.badges.models import Badge, Status
@@ -204,7 +204,7 @@ def badge_pdf_view(request: HttpRequest, badge_id: int) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe  # HEAD too: link previews in chat apps probe with it
 def badge_verify_page(request: HttpRequest, token: str) -> HttpResponse:
     """Public: what a scanned QR code says. No login; masked name and organization only."""
     result = badge_verify(code=token)
