@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -79,7 +80,7 @@ def _header_keys() -> list[str]:
 
 
 def _title(key: str) -> str:
-    return _("Status") if key == "status" else str(BY_KEY[key].label)
+    return pgettext("roster column", "Status") if key == "status" else str(BY_KEY[key].label)
 
 
 def roster_export(
@@ -117,6 +118,7 @@ def roster_export(
     else:
         content = _xlsx_bytes(_("Volunteers"), titles, lines)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    base = _("volunteer-roster")
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -133,7 +135,7 @@ def roster_export(
         )
     return ExportFile(
         content=content,
-        filename=f"{_('volunteers')}-{stamp}.{fmt}",
+        filename=f"{base}-{stamp}.{fmt}",
         content_type=CONTENT_TYPES[fmt],
         rows=counter.rows,
     )

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vetserve.core.text import fold_width
 from vetserve.spreadsheets.readers import HEADER_SEARCH_ROWS
@@ -24,18 +24,23 @@ class Column:
     aliases: tuple[str, ...]  # normalised (see `normalize_header`)
 
 
-# Order = the order of the template and of exports.
+# Order = the order of the template and of exports. The labels have their own context: the
+# "Name" of a person (姓名), not of an organization (名称).
 COLUMNS: tuple[Column, ...] = (
-    Column("name", _("Name"), ("姓名", "名字", "志愿者姓名", "name", "fullname")),
-    Column("gender", _("Gender"), ("性别", "gender", "sex")),
+    Column(
+        "name",
+        pgettext_lazy("roster column", "Name"),
+        ("姓名", "名字", "志愿者姓名", "name", "fullname"),
+    ),
+    Column("gender", pgettext_lazy("roster column", "Gender"), ("性别", "gender", "sex")),
     Column(
         "birth_date",
-        _("Birth date"),
+        pgettext_lazy("roster column", "Birth date"),
         ("出生日期", "出生年月", "出生年月日", "生日", "birthdate", "dateofbirth"),
     ),
     Column(
         "id_number",
-        _("ID number"),
+        pgettext_lazy("roster column", "ID number"),
         (
             "身份证号",
             "身份证号码",
@@ -51,7 +56,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "phone",
-        _("Mobile phone"),
+        pgettext_lazy("roster column", "Mobile phone"),
         (
             "手机",
             "手机号",
@@ -68,7 +73,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "residence_region",
-        _("Residence area"),
+        pgettext_lazy("roster column", "Residence area"),
         (
             "居住地",
             "居住地区",
@@ -84,12 +89,12 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "address",
-        _("Address"),
+        pgettext_lazy("roster column", "Address"),
         ("地址", "住址", "家庭住址", "详细地址", "现住址", "居住地址", "address"),
     ),
     Column(
         "organization",
-        _("Organization"),
+        pgettext_lazy("roster column", "Organization"),
         (
             "组织",
             "所属组织",
@@ -102,15 +107,19 @@ COLUMNS: tuple[Column, ...] = (
             "team",
         ),
     ),
-    Column("service_branch", _("Service branch"), ("军种", "服役军种", "branch", "servicebranch")),
+    Column(
+        "service_branch",
+        pgettext_lazy("roster column", "Service branch"),
+        ("军种", "服役军种", "branch", "servicebranch"),
+    ),
     Column(
         "enlisted_year",
-        _("Year enlisted"),
+        pgettext_lazy("roster column", "Year enlisted"),
         ("入伍年份", "入伍时间", "入伍年月", "入伍日期", "yearenlisted", "enlisted"),
     ),
     Column(
         "discharged_year",
-        _("Year discharged"),
+        pgettext_lazy("roster column", "Year discharged"),
         (
             "退役年份",
             "退役时间",
@@ -125,22 +134,22 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "military_specialty",
-        _("Military specialty"),
+        pgettext_lazy("roster column", "Military specialty"),
         ("军事专业", "部队专业", "服役专业", "专业", "militaryspecialty"),
     ),
     Column(
         "party",
-        _("Political affiliation"),
+        pgettext_lazy("roster column", "Political affiliation"),
         ("政治面貌", "party", "politicalaffiliation"),
     ),
     Column(
         "emergency_name",
-        _("Emergency contact"),
+        pgettext_lazy("roster column", "Emergency contact"),
         ("紧急联系人", "紧急联系人姓名", "emergencycontact"),
     ),
     Column(
         "emergency_phone",
-        _("Emergency contact phone"),
+        pgettext_lazy("roster column", "Emergency contact phone"),
         (
             "紧急联系人电话",
             "紧急联系电话",
@@ -152,12 +161,12 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "skills_note",
-        _("Professional skills"),
+        pgettext_lazy("roster column", "Professional skills"),
         ("专业技能", "技能", "特长", "专长", "skills", "professionalskills"),
     ),
     Column(
         "service_categories",
-        _("Service categories"),
+        pgettext_lazy("roster column", "Service categories"),
         ("服务类别", "服务类型", "服务意向", "志愿服务类别", "servicecategories"),
     ),
 )
