@@ -47,7 +47,9 @@ class OrganizationForm(forms.Form):
     name = _model_field("name")
     kind = _model_field("kind")
     specialty = _model_field("specialty")
-    region = RegionChoiceField(label=_("Region"), queryset=Region.objects.none())
+    region = RegionChoiceField(
+        label=_("Region"), queryset=Region.objects.none(), empty_label=_("— choose —")
+    )
     parent = ParentChoiceField(
         label=_("Parent organization"),
         queryset=Organization.objects.none(),
@@ -69,6 +71,7 @@ class OrganizationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = _region_choices(user, instance)  # type: ignore[attr-defined]
         self.fields["parent"].queryset = _parent_choices(user, instance)  # type: ignore[attr-defined]
+        self.fields["kind"].choices = [("", _("— choose —")), *Kind.choices]  # type: ignore[attr-defined]
         if instance is None:
             # A new organization is active; deactivating is an edit.
             del self.fields["is_active"]
