@@ -39,6 +39,18 @@ ACTION_LABELS = {
 }
 
 
+VIA_LABELS = {
+    "web": _("web page"),
+    "api": _("API"),
+    "cli": _("command line"),
+    "import": _("import"),
+}
+
+
+def via_label(via: str) -> str:
+    return str(VIA_LABELS.get(via, via))
+
+
 def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
@@ -68,3 +80,12 @@ def change_rows(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
         old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
         rows.append((label, old, new))
     return rows
+
+
+def value_text(value: Any) -> str:
+    """One recorded value as a reader sees it: empty as a dash, booleans as yes or no."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)

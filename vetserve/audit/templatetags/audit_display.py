@@ -23,3 +23,13 @@ def object_type_label(label: str) -> str:
 @register.filter
 def change_rows(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
     return display.change_rows(entry)
+
+
+@register.filter
+def audit_value(value: Any) -> str:
+    return display.value_text(value)
+
+
+@register.filter
+def via_label(via: str) -> str:
+    return display.via_label(via)
