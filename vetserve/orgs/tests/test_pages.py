@@ -97,7 +97,7 @@ def test_the_list_costs_a_fixed_number_of_queries(client, cast, django_assert_ma
     for n in range(30):
         make_org(f"张北测试队{n:02d}", "130722100", Kind.GRASSROOTS, cast.zhangbei_fed)
     login(client, cast.alice)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         response = client.get("/orgs/?region=130722")
     assert len(response.context["orgs"]) == 32
     with django_assert_max_num_queries(7):
@@ -258,3 +258,14 @@ def test_a_county_admin_cannot_move_a_team_to_another_county(client, cast):
     assert "region" in response.context["form"].errors
     cast.xiwanzi_team.refresh_from_db()
     assert cast.xiwanzi_team.region == cast.xiwanzi
+
+
+def test_the_detail_page_costs_a_fixed_number_of_queries(
+    client, cast, django_assert_max_num_queries
+):
+    for n in range(20):
+        make_org(f"蓝天救援队第{n:02d}分队", "130709101", Kind.SPECIALIST, cast.rescue)
+    login(client, cast.bob)
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/orgs/{cast.rescue.pk}/")
+    assert len(response.context["children"]) == 21

@@ -128,3 +128,13 @@ def test_editing_a_region_through_the_form_saves_and_audits_the_change(client, c
     assert cast.xiwanzi.name == "西湾子镇（新）"
     entry = AuditEntry.objects.get(action="region.update")
     assert entry.changes["name"] == ["西湾子镇", "西湾子镇（新）"]
+
+
+def test_a_village_offers_no_form_for_units_below_it(client, cast):
+    login(client, cast.bob).post(
+        "/regions/130709100/new/", {"code": "130709100201", "name": "东山村"}
+    )
+    page = client.get("/regions/130709100201/").content.decode()
+    assert "/regions/130709100201/edit/" in page
+    assert "/regions/130709100201/new/" not in page
+    assert client.get("/regions/130709100201/new/").status_code == 404
