@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -16,12 +18,15 @@ class AuditFilterForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         actions: list[str],
         object_types: list[tuple[str, str]],
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        choices = sorted(((a, action_label(a)) for a in actions), key=lambda c: c[1])
-        self.fields["action"].choices = [("", _("All actions")), *choices]  # type: ignore[attr-defined]
-        self.fields["object_type"].choices = [("", _("All types")), *object_types]  # type: ignore[attr-defined]
+        """``actions`` and ``object_types``: what the user's visible entries contain."""
+        super().__init__(*args, **kwargs)
+        labelled = sorted(((a, action_label(a)) for a in actions), key=lambda c: c[1])
+        action = cast(forms.ChoiceField, self.fields["action"])
+        action.choices = [("", _("All actions")), *labelled]
+        object_type = cast(forms.ChoiceField, self.fields["object_type"])
+        object_type.choices = [("", _("All types")), *object_types]

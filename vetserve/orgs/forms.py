@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import models
@@ -69,9 +69,14 @@ class OrganizationForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, instance: Organization | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = _region_choices(user, instance)  # type: ignore[attr-defined]
-        self.fields["parent"].queryset = _parent_choices(user, instance)  # type: ignore[attr-defined]
-        self.fields["kind"].choices = [("", _("— choose —")), *Kind.choices]  # type: ignore[attr-defined]
+        self.region_choices = _region_choices(user, instance)
+        self.parent_choices = _parent_choices(user, instance)
+        cast(forms.ModelChoiceField, self.fields["region"]).queryset = self.region_choices
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = self.parent_choices
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            ("", _("— choose —")),
+            *Kind.choices,
+        ]
         if instance is None:
             # A new organization is active; deactivating is an edit.
             del self.fields["is_active"]

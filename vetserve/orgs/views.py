@@ -141,13 +141,13 @@ def _initial_place(form: OrganizationForm, params: Any) -> dict[str, Any]:
     initial: dict[str, Any] = {}
     parent_id = params.get("parent", "")
     if parent_id.isdigit():
-        parent = form.fields["parent"].queryset.filter(pk=parent_id).first()  # type: ignore[attr-defined]
+        parent = form.parent_choices.filter(pk=parent_id).first()
         if parent is not None:
             initial["parent"] = parent.pk
             initial["region"] = parent.region_id
     code = params.get("region", "")
     if code.isdigit():
-        region = form.fields["region"].queryset.filter(code=code).first()  # type: ignore[attr-defined]
+        region = form.region_choices.filter(code=code).first()
         if region is not None:
             initial["region"] = region.pk
     return initial
