@@ -368,3 +368,17 @@ def badges_move(*, keep: Volunteer, drop: Volunteer) -> None:
         BadgeEvent.objects.create(
             badge=badge, from_status=before, to_status=badge.status, reason=reason
         )
+
+
+def badges_revoke_on_leaving(
+    *, actor: Any, volunteer: Volunteer, old: str, new: str, reason: str
+) -> None:
+    """A volunteer who leaves the corps no longer holds a valid badge."""
+    from vetserve.people.models import Status as VolunteerStatus
+
+    if new != VolunteerStatus.LEFT:
+        return
+    for badge in Badge.objects.filter(volunteer=volunteer, status=Status.ACTIVE):
+        badge_revoke(
+            actor=actor, badge=badge, reason=_("Volunteer left: %(reason)s") % {"reason": reason}
+        )

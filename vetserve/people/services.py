@@ -430,6 +430,8 @@ def volunteer_status_change(
     old = volunteer.status
     volunteer.status = to_status
     volunteer.save(update_fields=["status", "updated_at"])
+    for hook in STATUS_HOOKS:
+        hook(actor=actor, volunteer=volunteer, old=old, new=to_status, reason=reason)
     audit_record(
         actor=actor,
         action="volunteer.status",
@@ -703,6 +705,9 @@ def volunteer_merge(*, actor: Any, keep: Volunteer, drop: Volunteer, reason: str
 
 
 MERGE_HOOKS: list[Any] = []
+# Called after a status change as hook(actor=, volunteer=, old=, new=, reason=): a volunteer
+# who leaves must not keep a badge that verifies as valid.
+STATUS_HOOKS: list[Any] = []
 
 
 @transaction.atomic

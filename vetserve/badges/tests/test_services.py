@@ -214,3 +214,16 @@ def test_the_roster_search_finds_a_volunteer_by_badge_number(cast, wang, badge):
 )
 def test_names_are_masked_keeping_first_and_last_character(name, masked):
     assert mask_name(name) == masked
+
+
+def test_a_volunteer_who_leaves_loses_a_valid_badge(cast, wang, badge):
+    volunteer_status_change(actor=cast.bob, volunteer=wang, to_status="left", reason="迁居外省")
+    badge.refresh_from_db()
+    assert badge.status == Status.REVOKED
+    assert "迁居外省" in BadgeEvent.objects.filter(badge=badge).latest("at").reason
+
+
+def test_a_suspended_volunteer_keeps_the_badge(cast, wang, badge):
+    volunteer_status_change(actor=cast.bob, volunteer=wang, to_status="suspended", reason="伤病")
+    badge.refresh_from_db()
+    assert badge.status == Status.ACTIVE

@@ -9,7 +9,7 @@ from vetserve.core.crypto import new_key
 
 
 class Command(BaseCommand):
-    help = "Print fresh keys for a new deployment's environment (secret, data and index keys)."
+    help = "Print fresh keys for a new deployment's environment (secret, data, index, badge)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -25,3 +25,5 @@ class Command(BaseCommand):
         self.stdout.write(f"VETSERVE_DATA_KEYS={key_id}:{new_key()}")
         self.stdout.write(f"VETSERVE_DATA_KEY_ID={key_id}")
         self.stdout.write(f"VETSERVE_BLIND_INDEX_KEY={new_key()}")
+        # Its own key, so rotating the secret key does not void printed badges.
+        self.stdout.write(f"VETSERVE_BADGE_SIGNING_KEY={get_random_secret_key()}")
