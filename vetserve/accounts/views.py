@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -24,6 +25,7 @@ from vetserve.accounts.services import (
     login_is_locked,
     login_success_record,
 )
+from vetserve.audit.services import audit_record
 from vetserve.core.context import client_from_request
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.views import AuthedRequest
@@ -132,3 +134,18 @@ def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
         raise Http404 from None
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:account")
+
+
+@sensitive_post_parameters()
+@csrf_protect
+@login_required
+def password_change(request: AuthedRequest) -> HttpResponse:
+    """Change one's own password; the session stays logged in, the change is audited."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        audit_record(actor=user, action="password.change", obj=user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("accounts:account")
+    return render(request, "accounts/password_change.html", {"form": form})

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from vetserve.audit.services import audit_record, diff_fields
 from vetserve.core.scoping import CHANGE, scope_for
 from vetserve.core.text import pinyin_keys
-from vetserve.regions.models import CODE_LENGTH, LEVEL_ORDER, PREFIX_DIGITS, Region, code_to_id
+from vetserve.regions.models import (
+    CODE_LENGTH,
+    LEVEL_ORDER,
+    PREFIX_DIGITS,
+    Level,
+    Region,
+    code_to_id,
+)
 
 DIVISIONS_CSV = Path(__file__).parent / "data" / "zhangjiakou-divisions.csv"
 
@@ -43,7 +50,7 @@ def validate_region_code(*, code: str, level: str, parent: Region | None) -> Non
         raise ValidationError(
             {
                 "code": _("A %(level)s code has %(n)d digits.")
-                % {"level": level, "n": CODE_LENGTH[level]}
+                % {"level": Level(level).label, "n": CODE_LENGTH[level]}
             },
             code="invalid_code",
         )

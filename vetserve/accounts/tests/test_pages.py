@@ -125,3 +125,37 @@ def test_pages_send_anonymous_visitors_to_the_login_page(client, db, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_a_user_changes_their_password_stays_logged_in_and_it_is_audited(client, cast):
+    from vetserve.audit.models import AuditEntry
+
+    client.force_login(cast.bob)
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-much-longer-passphrase-2026",
+            "new_password2": "a-much-longer-passphrase-2026",
+        },
+    )
+    assert response.status_code == 302
+    cast.bob.refresh_from_db()
+    assert cast.bob.check_password("a-much-longer-passphrase-2026")
+    assert client.get("/accounts/").status_code == 200
+    assert AuditEntry.objects.filter(action="password.change", actor=cast.bob).exists()
+
+
+def test_a_wrong_old_password_changes_nothing(client, cast):
+    client.force_login(cast.bob)
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "wrong",
+            "new_password1": "x-y-z-12345-abc",
+            "new_password2": "x-y-z-12345-abc",
+        },
+    )
+    assert response.status_code == 200
+    cast.bob.refresh_from_db()
+    assert cast.bob.check_password(PASSWORD)
