@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,7 @@ _GENDERS = {
 }
 
 
+@lru_cache(maxsize=512)  # a roster repeats a handful of values
 def parse_gender(text: str) -> str:
     try:
         return _GENDERS[text.strip().lower()]
@@ -109,16 +111,17 @@ _BRANCH_WORDS: tuple[tuple[str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=512)  # a roster repeats a handful of values
 def parse_branch(text: str) -> str:
+    for word, value in _BRANCH_WORDS:
+        if word in text:
+            return value
     lowered = text.strip().lower().replace(" ", "_")
     if lowered in Branch.values:
         return lowered
     for label_value in Branch:
         if str(label_value.label).lower() == text.strip().lower():
             return label_value.value
-    for word, value in _BRANCH_WORDS:
-        if word in text:
-            return value
     raise BadValue(_("Write 陆军, 海军, 空军, 火箭军, 战略支援部队, 武警 or 其他."))
 
 
@@ -147,6 +150,7 @@ _PARTY_WORDS: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=512)  # a roster repeats a handful of values
 def parse_party(text: str) -> str:
     compact = re.sub(r"\s+", "", text)
     if compact in _PARTY_WORDS:

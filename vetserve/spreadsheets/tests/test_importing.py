@@ -121,7 +121,7 @@ def test_a_good_file_commits_every_row_with_what_registration_records(cast):
     assert entry.organization_id == cast.xiwanzi_team.pk and entry.actor == cast.bob
 
 
-@pytest.mark.parametrize("failing", ["consents", "audit"])
+@pytest.mark.parametrize("failing", ["after_volunteers", "audit"])
 def test_a_database_failure_while_writing_leaves_nothing_written(cast, monkeypatch, failing):
     existing = people.volunteer_register(
         actor=cast.bob,
@@ -135,8 +135,8 @@ def test_a_database_failure_while_writing_leaves_nothing_written(cast, monkeypat
     def boom(*args, **kwargs):
         raise DatabaseError("disk full")
 
-    if failing == "consents":
-        monkeypatch.setattr(bulk.Consent.objects, "bulk_create", boom)
+    if failing == "after_volunteers":
+        monkeypatch.setattr(bulk, "_ids_by_index", boom)
     else:
         monkeypatch.setattr(importing, "audit_record", boom)
     with pytest.raises(DatabaseError):
@@ -286,3 +286,26 @@ def test_the_registration_consent_and_status_match_a_single_registration(cast):
     assert changes[0] == changes[1] and consents[0] == consents[1]
     assert consents[0][2:] == (people.CONSENT_TEXT_VERSION, cast.bob)
     assert imported.region_id == single.region_id == cast.xiwanzi_team.region_id
+
+
+def test_an_imported_volunteer_has_the_columns_a_single_registration_writes(cast):
+    commit(cast.bob, xlsx(good_rows()[:2]), org=cast.xiwanzi_team)
+    imported = Volunteer.objects.get()
+    single = people.volunteer_register(
+        actor=cast.bob,
+        name="王建国",
+        id_number=ID_C,
+        phone="13900001111",
+        residence_region=cast.xiwanzi,
+        home_org=cast.xiwanzi_team,
+        enlisted_year=1993,
+        party="member",
+    )
+    single.refresh_from_db()
+    differ = {"id", "id_number_enc", "id_number_index", "id_number_masked", "phone_enc"}
+    differ |= {"created_at", "updated_at"}
+    for field in Volunteer._meta.concrete_fields:
+        if field.attname not in differ:
+            assert getattr(imported, field.attname) == getattr(single, field.attname), field
+    assert imported.created_at is not None and imported.updated_at == imported.created_at
+    assert people.volunteer_reveal_value(imported, "phone") == "13900001111"
