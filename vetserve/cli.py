@@ -19,6 +19,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("migrate", "Create or update the database tables"),
     ("load-regions", "Load or refresh the administrative divisions (safe to rerun)"),
     ("createsuperuser", "Create a login with every permission (for the first administrator)"),
+    ("grant", "Give a user a role in a region or organization (grant bob county_admin 130709)"),
     ("token", "Create, list or revoke API tokens for scripts (token create USER)"),
     ("keys", "Print fresh secret, data-encryption and blind-index keys for a deployment"),
     (

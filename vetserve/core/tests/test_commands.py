@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command, get_commands
+
+from vetserve import cli
+from vetserve.core.management.commands import serve as serve_command
+
+
+def test_vetserve_help_lists_every_curated_command(capsys):
+    assert cli.main(["--help"]) == 0
+    shown = capsys.readouterr().out
+    for name, description in cli.COMMANDS:
+        assert f"  {name}" in shown
+        assert description in shown
+
+
+def test_every_curated_command_exists_under_its_management_command_name():
+    available = get_commands()
+    missing = [name for name, _ in cli.COMMANDS if name.replace("-", "_") not in available]
+    assert missing == []
+
+
+@pytest.fixture
+def gunicorn(monkeypatch):
+    """Capture what serve would hand to gunicorn instead of starting a server."""
+    started: dict[str, object] = {}
+    monkeypatch.setattr(serve_command, "run_gunicorn", lambda **options: started.update(options))
+    return started
+
+
+def serve(*args: str) -> str:
+    out, err = StringIO(), StringIO()
+    call_command("serve", *args, stdout=out, stderr=err)
+    return out.getvalue() + err.getvalue()
+
+
+def test_serve_takes_bind_and_workers_from_the_environment(db, gunicorn, monkeypatch):
+    monkeypatch.setenv("VETSERVE_BIND", "10.0.0.5:8000,unix:/run/vetserve.sock")
+    monkeypatch.setenv("VETSERVE_WORKERS", "3")
+    output = serve()
+    assert gunicorn["bind"] == ["10.0.0.5:8000", "unix:/run/vetserve.sock"]
+    assert gunicorn["workers"] == 3
+    assert gunicorn["access_log"] is True
+    assert "3 workers" in output
+
+
+def test_serve_options_win_over_the_environment(db, gunicorn, monkeypatch):
+    monkeypatch.setenv("VETSERVE_WORKERS", "3")
+    serve("--bind", "127.0.0.1:9000", "--workers", "5", "--timeout", "120", "--no-access-log")
+    assert gunicorn == {
+        "bind": ["127.0.0.1:9000"],
+        "workers": 5,
+        "timeout": 120,
+        "access_log": False,
+    }
+
+
+def test_serve_defaults_to_all_interfaces_and_two_workers_per_core_plus_one(
+    db, gunicorn, monkeypatch
+):
+    monkeypatch.delenv("VETSERVE_BIND", raising=False)
+    monkeypatch.delenv("VETSERVE_WORKERS", raising=False)
+    monkeypatch.setattr(serve_command.os, "cpu_count", lambda: 2)
+    serve()
+    assert gunicorn["bind"] == ["0.0.0.0:8000"]
+    assert gunicorn["workers"] == 5
+
+
+def test_serve_check_runs_the_start_up_checks_without_serving(db, gunicorn):
+    assert "checks passed" in serve("--check")
+    assert gunicorn == {}
+
+
+def test_serve_refuses_to_run_with_debug_on(db, gunicorn, settings):
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="DEBUG"):
+        serve()
+    assert gunicorn == {}
