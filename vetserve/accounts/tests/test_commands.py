@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from vetserve.accounts.models import ApiToken, Grant, Role, User
+from vetserve.accounts.services import api_token_authenticate
+from vetserve.audit.models import AuditEntry
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_token_create_prints_a_working_token_once_and_stores_only_its_hash(cast):
+    output = run("token", "create", "bob", "--name", "nightly export")
+    raw = output.splitlines()[1]
+    assert raw.startswith("vs_")
+    assert api_token_authenticate(raw) == cast.bob
+    token = ApiToken.objects.get()
+    assert token.name == "nightly export"
+    assert raw not in token.token_hash
+    assert raw not in run("token", "list")
+
+
+def test_token_list_shows_every_token_or_one_users(cast):
+    run("token", "create", "bob")
+    run("token", "create", "carol", "--name", "sync")
+    listing = run("token", "list")
+    assert "bob" in listing and "carol" in listing and "active" in listing
+    only_carol = run("token", "list", "carol")
+    assert "sync" in only_carol and "bob" not in only_carol
+
+
+def test_token_revoke_stops_the_token_and_is_recorded(cast):
+    raw = run("token", "create", "bob").splitlines()[1]
+    token = ApiToken.objects.get()
+    assert f"Revoked token {token.pk}" in run("token", "revoke", str(token.pk))
+    assert api_token_authenticate(raw) is None
+    assert "revoked" in run("token", "list", "bob")
+    assert "already revoked" in run("token", "revoke", str(token.pk))
+    assert AuditEntry.objects.filter(action="token.revoke").count() == 1
+
+
+def test_token_commands_fail_clearly_on_unknown_users_and_tokens(cast):
+    with pytest.raises(CommandError, match="No user 'nobody'"):
+        run("token", "create", "nobody")
+    with pytest.raises(CommandError, match="No user"):
+        run("token", "list", "nobody")
+    with pytest.raises(CommandError, match="No token with id 999"):
+        run("token", "revoke", "999")
+
+
+def test_token_command_exits_non_zero_from_the_command_line(cast, capsys):
+    from vetserve import cli
+
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["token", "create", "nobody"])
+    assert exit_info.value.code != 0
+    assert "No user 'nobody'" in capsys.readouterr().err
+
+
+def test_grant_gives_a_region_role_by_code_or_name_as_the_only_superuser(cast):
+    mallory = cast.mallory
+    assert "county_admin @ 崇礼区 (130709)" in run("grant", "mallory", "county_admin", "130709")
+    run("grant", "mallory", "township-admin", "西湾子镇")
+    assert {(g.role, g.region.code) for g in Grant.objects.filter(user=mallory)} == {
+        (Role.COUNTY_ADMIN, "130709"),
+        (Role.TOWNSHIP_ADMIN, "130709100"),
+    }
+    entry = AuditEntry.objects.filter(action="grant.create").latest("id")
+    assert entry.actor == cast.root
+
+
+def test_grant_gives_an_organization_role_by_id_or_name(cast):
+    run("grant", "mallory", "org_leader", str(cast.rescue.pk))
+    run("grant", "mallory", "volunteer", "张北镇退役军人志愿服务队")
+    assert {(g.role, g.organization) for g in Grant.objects.filter(user=cast.mallory)} == {
+        (Role.ORG_LEADER, cast.rescue),
+        (Role.VOLUNTEER, cast.zhangbei_team),
+    }
+
+
+def test_grant_refuses_wrong_levels_unknown_names_and_actors_without_scope(cast):
+    with pytest.raises(CommandError, match="county level"), translation.override("en"):
+        run("grant", "mallory", "county_admin", "130709100")
+    with pytest.raises(CommandError, match="Unknown role"):
+        run("grant", "mallory", "mayor", "130709")
+    with pytest.raises(CommandError, match="No region"):
+        run("grant", "mallory", "county_admin", "火星区")
+    with pytest.raises(CommandError, match="No active user"):
+        run("grant", "nobody", "county_admin", "130709")
+    with pytest.raises(CommandError, match="may not grant"):
+        run("grant", "mallory", "county_admin", "130722", "--as", "bob")
+    assert not Grant.objects.filter(user=cast.mallory).exists()
+
+
+def test_grant_asks_who_acts_when_there_is_no_single_superuser(cast):
+    User.objects.create_superuser("root2", password="x")
+    with pytest.raises(CommandError, match="--as"):
+        run("grant", "mallory", "county_admin", "130709")
+    User.objects.filter(is_superuser=True).delete()
+    with pytest.raises(CommandError, match="createsuperuser"):
+        run("grant", "mallory", "county_admin", "130709")
