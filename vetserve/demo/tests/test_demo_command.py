@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from vetserve.accounts.models import Role, User
+from vetserve.core.scoping import CHANGE
+from vetserve.demo import data
+from vetserve.demo.management.commands import demo as demo_command
+from vetserve.orgs.models import Kind, Organization
+from vetserve.regions.models import Region
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> list[tuple[object, ...]]:
+    orgs = Organization.objects.order_by("pk").values_list(
+        "pk", "name", "path", "region_id", "leader_name", "founded_on", "flag_awarded_on"
+    )
+    villages = Region.objects.filter(level="village").values_list("code", "name")
+    return [*orgs, *villages]
+
+
+def test_demo_builds_the_city_of_the_report_serves_it_and_rebuilds_it_identically(db, monkeypatch):
+    out = run("--build-only")
+    assert "Built the demo" in out
+
+    orgs = Organization.objects.all()
+    assert orgs.filter(kind=Kind.GRASSROOTS).count() == 612
+    assert orgs.filter(kind=Kind.FEDERATION).count() == 20  # city, 16 counties, 3 zones
+    chongli = Region.objects.get(code="130709")
+    low, high = chongli.id_range
+    assert (
+        orgs.filter(region__gte=low, region__lte=high).exclude(kind=Kind.FEDERATION).count() == 17
+    )
+    assert orgs.filter(flag_awarded_on__isnull=False).count() == 8
+    assert orgs.get(name="张家口红十字小黄人赛场救护志愿服务队").parent.name == "张家口市红十字会"
+    assert orgs.filter(kind=Kind.STUDENT).count() == 3
+    for org in orgs.select_related("parent"):
+        assert org.path == f"{org.parent.path if org.parent else '/'}{org.pk}/"
+        if org.parent and org.parent.founded_on and org.founded_on:
+            assert org.founded_on > org.parent.founded_on
+    for village in Region.objects.filter(level="village"):
+        assert village.code[:9] == village.parent.code and village.code[9] == "2"
+
+    users = {u.username: u for u in User.objects.all()}
+    assert set(users) == {spec.username for spec in data.LOGINS}
+    assert users["admin"].is_superuser
+    held = {g.role for u in users.values() for g in u.active_grants()}
+    assert held == set(Role.values)
+    assert all(u.check_password(data.DEMO_PASSWORD) for u in users.values())
+    for username in users:
+        assert f"  {username} " in out
+    assert data.DEMO_PASSWORD in out
+
+    # The county admin of 崇礼区 sees its federation and 17 teams, nothing of 张北县.
+    seen = Organization.objects.visible_to(users["chongli"])
+    assert seen.exclude(kind=Kind.FEDERATION).count() == 17
+    assert not seen.filter(region__code__startswith="130722").exists()
+    # The team leader changes their team and its sub-team, nothing else.
+    led = Organization.objects.visible_to(users["leader"], CHANGE)
+    assert sorted(led.values_list("name", flat=True)) == [
+        "崇礼蓝天应急救援队",
+        "崇礼蓝天应急救援队山地搜救分队",
+    ]
+
+    served: dict[str, object] = {}
+    monkeypatch.setattr(demo_command, "run_gunicorn", lambda **options: served.update(options))
+    monkeypatch.setattr(demo_command, "ensure_port_free", lambda host, port: None)
+    out = run("--port", "8123")
+    assert "Demo data present" in out
+    assert "http://127.0.0.1:8123/" in out
+    assert served["bind"] == ["127.0.0.1:8123"]
+    assert served["workers"] == 2
+
+    before = snapshot()
+    assert "Built the demo" in run("--build-only", "--rebuild")
+    assert snapshot() == before
+
+
+def test_demo_refuses_to_overwrite_a_database_it_did_not_build(cast):
+    with pytest.raises(CommandError, match="did not create"):
+        run("--build-only")
+    assert Organization.objects.filter(pk=cast.rescue.pk).exists()
+    assert User.objects.filter(username="alice").exists()
