@@ -107,3 +107,21 @@ def test_grant_asks_who_acts_when_there_is_no_single_superuser(cast):
     User.objects.filter(is_superuser=True).delete()
     with pytest.raises(CommandError, match="createsuperuser"):
         run("grant", "mallory", "county_admin", "130709")
+
+
+def test_grant_create_makes_the_user_with_a_printed_initial_password(cast):
+    output = run("grant", "county1", "county_admin", "130722", "--create", "--display-name", "刘")
+    password = output.split("initial password ")[1].split(".")[0]
+    user = User.objects.get(username="county1")
+    assert user.check_password(password) and len(password) == 12
+    assert not user.is_superuser and user.display_name == "刘"
+    assert Grant.objects.filter(user=user, role=Role.COUNTY_ADMIN).count() == 1
+    assert AuditEntry.objects.filter(action="user.create", object_id=str(user.pk)).exists()
+    # Granting again to an existing user creates nothing and prints no password.
+    assert "initial password" not in run("grant", "county1", "auditor", "130722", "--create")
+
+
+def test_grant_create_keeps_no_user_when_the_grant_is_refused(cast):
+    with pytest.raises(CommandError):
+        run("grant", "county2", "county_admin", "130722100", "--create")
+    assert not User.objects.filter(username="county2").exists()

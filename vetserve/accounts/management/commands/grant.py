@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from vetserve.accounts.models import ORG_ROLES, Role, User
 from vetserve.accounts.services import grant_create
+from vetserve.audit.services import audit_record
 from vetserve.orgs.models import Organization
 from vetserve.regions.models import Region
 
 ROLE_NAMES = ", ".join(Role.values)
+# No 0/O, 1/l/I: the initial password is read off a screen or a phone call.
+PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 - characters, not a password
 
 
 def _active_user(username: str) -> User:
@@ -74,23 +79,41 @@ class Command(BaseCommand):
             "scope", help="Region code or name; for org_leader/volunteer an organization id or name"
         )
         parser.add_argument(
+            "--create",
+            action="store_true",
+            help="Create the user if missing, with a random initial password printed once "
+            "(they change it on their account page)",
+        )
+        parser.add_argument(
+            "--display-name", default="", help="With --create: the name shown for the user"
+        )
+        parser.add_argument(
             "--as",
             dest="actor",
             metavar="USERNAME",
             help="Who grants, for the audit log and the scope check (default: the only superuser)",
         )
 
+    @transaction.atomic  # a user created for a grant that is then refused is not kept
     def handle(self, *args: Any, **options: Any) -> None:
         role = options["role"].replace("-", "_").lower()
         if role not in Role.values:
             raise CommandError(f"Unknown role {options['role']!r}; one of: {ROLE_NAMES}.")
-        user = _active_user(options["username"])
         actor = _actor(options["actor"])
         scope: dict[str, Any]
         if role in ORG_ROLES:
             scope = {"organization": _organization(options["scope"])}
         else:
             scope = {"region": _region(options["scope"])}
+        username = options["username"]
+        password = ""
+        if options["create"] and not User.objects.filter(username=username).exists():
+            password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(12))
+            new_user = User.objects.create_user(
+                username=username, password=password, display_name=options["display_name"]
+            )
+            audit_record(actor=actor, action="user.create", obj=new_user)
+        user = _active_user(username)
         try:
             grant = grant_create(actor=actor, user=user, role=role, **scope)
         except ValidationError as error:
@@ -99,3 +122,8 @@ class Command(BaseCommand):
             raise CommandError(f"{actor.username} may not grant roles there.") from error
         target = grant.region.code if grant.region else f"organization {grant.organization_id}"
         self.stdout.write(f"{user.username}: {grant.role} @ {grant.scope_name} ({target}).")
+        if password:
+            self.stdout.write(
+                f"Created user {username} with the initial password {password}. Tell them "
+                "once, in person or by phone; they change it on their account page."
+            )
