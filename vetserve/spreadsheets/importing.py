@@ -26,7 +26,13 @@ from vetserve.audit.services import audit_record
 from vetserve.core.scoping import CHANGE, scope_for
 from vetserve.core.text import fold_width
 from vetserve.orgs.models import Organization
-from vetserve.people.idnumbers import InvalidNumber, mask_id_number, mask_phone, parse_phone
+from vetserve.people.idnumbers import (
+    InvalidNumber,
+    mask_id_number,
+    mask_phone,
+    normalize_id_number,
+    parse_phone,
+)
 from vetserve.people.models import Volunteer
 from vetserve.people.services import (
     check_identity,
@@ -250,6 +256,9 @@ class _RowChecker:
             else:
                 if partial.day is not None:
                     birth = date(partial.year, partial.month, partial.day)
+        typed = normalize_id_number(raw["id_number"])
+        if len(typed) == 18:
+            result.id_masked = mask_id_number(typed)  # shown masked even when refused
         try:
             identity = check_identity(
                 id_number=raw["id_number"],
