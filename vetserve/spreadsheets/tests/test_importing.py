@@ -309,3 +309,13 @@ def test_an_imported_volunteer_has_the_columns_a_single_registration_writes(cast
             assert getattr(imported, field.attname) == getattr(single, field.attname), field
     assert imported.created_at is not None and imported.updated_at == imported.created_at
     assert people.volunteer_reveal_value(imported, "phone") == "13900001111"
+
+
+def test_the_content_decides_the_format_not_the_file_name(cast):
+    # WPS saves .et files as Excel containers; offices rename files freely.
+    for name, data in (
+        ("名册.et", xlsx(good_rows())),
+        ("名册.xlsx", csv_bytes(good_rows(), encoding="gbk")),
+    ):
+        report = check(cast.bob, data, org=cast.xiwanzi_team, name=name)
+        assert report.summary_line() == "new=3 updated=0 refused=0", name

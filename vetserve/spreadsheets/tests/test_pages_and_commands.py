@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -14,6 +16,7 @@ from vetserve.audit.models import AuditEntry
 from vetserve.conftest import login
 from vetserve.people import services as people
 from vetserve.people.models import Volunteer
+from vetserve.spreadsheets import uploads
 from vetserve.spreadsheets.exporting import neutralize, roster_template
 from vetserve.spreadsheets.headers import COLUMNS, column_key
 from vetserve.spreadsheets.tests.files import an_id, xlsx
@@ -287,3 +290,14 @@ def test_the_template_headers_are_understood_in_english_too(cast):
         data = roster_template()
     rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
     assert [column_key(str(title)) for title in rows[1]] == [c.key for c in COLUMNS]
+
+
+def test_an_upload_older_than_an_hour_must_be_uploaded_again(cast, client, monkeypatch):
+    login(client, cast.bob)
+    response = upload(client, roster_file(), org=cast.xiwanzi_team)
+    token = response.context["commit_form"]["token"].value()
+    later = time.time() + uploads.MAX_AGE_SECONDS + 1
+    monkeypatch.setattr(uploads.time, "time", lambda: later)
+    expired = client.post(COMMIT, {"token": token, "consent": "on"})
+    assert expired.status_code == 302 and not Volunteer.objects.exists()
+    assert not list((Path(settings.VAR_DIR) / "uploads").glob(f"{token}.*"))
