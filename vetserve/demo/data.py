@@ -1,8 +1,8 @@
 """What the demo city is made of: the bodies and teams named in the 2022 Zhangjiakou report.
 
-Names in quotes in the report (`/work/shared/seed`, DOMAIN.md) are used as printed; the other
-team names, every village, leader and founding date are made up (see docs/demo.md). Where a
-team sits is illustrative: the report names teams, not their addresses.
+The report: 河北新闻网, 2022-02-11, "河北张家口退役军人志愿服务助力冬奥". Names it gives are used as
+printed; the other team names, every village, leader and founding date are made up (see
+docs/demo.md). Where a team sits is illustrative: the report names teams, not addresses.
 """
 
 from __future__ import annotations
