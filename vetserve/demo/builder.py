@@ -28,13 +28,13 @@ from vetserve.accounts.models import Grant, User
 from vetserve.audit.models import AuditEntry
 from vetserve.audit.services import audit_record
 from vetserve.core.text import pinyin_keys
-from vetserve.demo import data
+from vetserve.demo import data, roster
 from vetserve.orgs.models import Kind, Organization
 from vetserve.regions.models import Level, Region, code_to_id
 from vetserve.regions.services import regions_load_csv
 
 # Bump when the builder makes something different: `vetserve demo` rebuilds an older demo.
-BUILDER_VERSION = 1
+BUILDER_VERSION = 2
 DEMO_SEED = 2022
 MARKER_ACTION = "demo.build"
 MARKER_ACTOR = "vetserve demo"
@@ -344,6 +344,9 @@ STEPS: list[Step] = [
     step_grassroots,
     step_named_teams,
     step_logins,
+    roster.step_volunteers,
+    roster.step_memberships,
+    roster.step_badges,
 ]
 
 

@@ -6,10 +6,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from vetserve.accounts.models import Role, User
+from vetserve.badges.models import Badge
 from vetserve.core.scoping import CHANGE
 from vetserve.demo import data
 from vetserve.demo.management.commands import demo as demo_command
 from vetserve.orgs.models import Kind, Organization
+from vetserve.people.models import Membership, Volunteer
 from vetserve.regions.models import Region
 
 
@@ -69,6 +71,30 @@ def test_demo_builds_the_city_of_the_report_serves_it_and_rebuilds_it_identicall
         "崇礼蓝天应急救援队",
         "崇礼蓝天应急救援队山地搜救分队",
     ]
+
+    # The roster: 5,173 veterans, 372 of them in 崇礼区, badged; the special teams' sizes.
+    volunteers = Volunteer.objects.all()
+    assert volunteers.count() == 5173
+    assert volunteers.filter(region__gte=low, region__lte=high).count() == 372
+    assert Volunteer.objects.visible_to(users["chongli"]).count() == 372
+    assert (
+        Volunteer.objects.visible_to(users["zhangbei"])
+        .filter(region__gte=low)
+        .filter(region__lte=high)
+        .count()
+        == 0
+    )
+    assert (
+        Badge.objects.filter(status="active").count() == volunteers.filter(status="active").count()
+    )
+    members = Membership.objects.filter(ended_on__isnull=True)
+    assert members.filter(organization__name="张家口红十字小黄人赛场救护志愿服务队").count() == 13
+    assert members.filter(organization__name="南杨庄乡退役军人抗疫志愿服务先锋队").count() == 11
+    # The volunteer login sees their own record and no one else's.
+    assert [v.name for v in Volunteer.objects.visible_to(users["volunteer"])] == ["李保国"]
+    # The leader sees the members of the teams they lead.
+    assert Volunteer.objects.visible_to(users["leader"]).count() >= 36
+    assert all(len(v.id_number_masked) == 18 for v in volunteers[:50])
 
     served: dict[str, object] = {}
     monkeypatch.setattr(demo_command, "run_gunicorn", lambda **options: served.update(options))
