@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("vetserve.accounts.urls")),
     path("regions/", include("vetserve.regions.urls")),
     path("orgs/", include("vetserve.orgs.urls")),
+    path("people/", include("vetserve.people.urls")),
     path("audit/", include("vetserve.audit.urls")),
     path("spreadsheets/", include("vetserve.spreadsheets.urls")),
     path("badges/", include("vetserve.badges.urls")),

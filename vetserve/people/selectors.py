@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.apps import apps
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from vetserve.core.scoping import VIEW, access_object
+from vetserve.core.scoping import CHANGE, VIEW, access_object
 from vetserve.orgs.models import Organization
 from vetserve.people.idnumbers import InvalidNumber, normalize_id_number, parse_phone
-from vetserve.people.models import Volunteer
+from vetserve.people.models import Consent, CorrectionRequest, Volunteer
 from vetserve.people.services import id_index, phone_index
 from vetserve.regions.models import Region
 
@@ -102,7 +103,58 @@ def volunteer_duplicates(*, user: Any, limit: int = 200) -> list[list[Volunteer]
     )
     seen = {v.pk for group in groups for v in group}
     for phone_row in phones:
-        members = list(visible.filter(phone_index=phone_row["phone_index"]).select_related("home_org"))
+        members = list(
+            visible.filter(phone_index=phone_row["phone_index"]).select_related("home_org")
+        )
         if not {v.pk for v in members} <= seen:
             groups.append(members)
     return groups
+
+
+# --- for the roster pages ---------------------------------------------------------------------
+
+
+def volunteer_active_badges(qs: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
+    """Each row's valid badge in one extra query (``active_badges``), when the badges app is
+    installed; the roster knows badges only through the ``badges`` relation."""
+    if not apps.is_installed("vetserve.badges"):
+        return qs
+    badge = apps.get_model("badges", "Badge")
+    return qs.prefetch_related(
+        Prefetch(
+            "badges",
+            queryset=badge.objects.filter(status="active").only("id", "number", "volunteer_id"),
+            to_attr="active_badges",
+        )
+    )
+
+
+def volunteer_own(*, user: Any) -> Volunteer | None:
+    """The logged-in person's own record, if they are a registered volunteer."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Volunteer.objects.filter(user=user, erased_at__isnull=True)
+        .select_related("home_org", "residence_region")
+        .first()
+    )
+
+
+def correction_requests_open(*, user: Any) -> QuerySet[CorrectionRequest]:
+    """Open correction requests (办法 Art 13) of the volunteers the user may change."""
+    volunteers = Volunteer.objects.visible_to(user, CHANGE).filter(erased_at__isnull=True)
+    return (
+        CorrectionRequest.objects.filter(
+            state=CorrectionRequest.State.OPEN, volunteer__in=volunteers.values("pk")
+        )
+        .select_related("volunteer", "volunteer__home_org")
+        .order_by("created_at", "id")
+    )
+
+
+def volunteer_consents_latest(volunteer: Volunteer) -> dict[str, Consent]:
+    """The latest consent (or withdrawal) per purpose: what holds now."""
+    latest: dict[str, Consent] = {}
+    for consent in volunteer.consents.select_related("recorded_by").order_by("-at", "-id"):
+        latest.setdefault(consent.purpose, consent)
+    return latest

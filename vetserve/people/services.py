@@ -617,6 +617,16 @@ def volunteer_data_export(*, volunteer: Volunteer) -> dict[str, Any]:
     }
 
 
+@transaction.atomic
+def volunteer_self_export(*, actor: Any, volunteer: Volunteer) -> dict[str, Any]:
+    """A person downloading everything held about them (PIPL Art 45): only their own record,
+    and logged, because the download holds the full numbers."""
+    if _user(actor) is None or volunteer.user_id != actor.pk:
+        raise PermissionDenied(_("This is not your record."))
+    audit_record(actor=actor, action="volunteer.self_export", obj=volunteer)
+    return volunteer_data_export(volunteer=volunteer)
+
+
 ERASED_NAME = "（已删除）"
 
 
