@@ -65,6 +65,14 @@ def main(argv: list[str] | None = None) -> int:
         print(usage())
         return 0
     name = args[0]
+    if name == "keys":
+        # Makes the keys a configuration needs, so it must run before there is one.
+        from vetserve.people.management.commands.keys import Command
+
+        command_obj = Command()
+        parser = command_obj.create_parser("vetserve", "keys")
+        command_obj.execute(**vars(parser.parse_args(args[1:])))
+        return 0
     if name == "demo":
         from vetserve.demo.environment import prepare_demo_environment
 

@@ -123,6 +123,14 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# Uploaded files (volunteer photos, qualification scans). Personal data: never served as
+# plain static files, only through views that check scope. Several app servers must share it.
+MEDIA_ROOT = Path(env_str("VETSERVE_MEDIA_ROOT", str(VAR_DIR / "media")))
+
+# How many reverse proxies in front of the app append to X-Forwarded-For; the audit log takes
+# the client address from that header only when this is set (a client could forge it).
+TRUSTED_PROXY_COUNT = env_int("VETSERVE_TRUSTED_PROXY_COUNT", 0, minimum=0)
+
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("VETSERVE_STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {

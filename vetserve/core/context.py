@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 
@@ -38,12 +39,22 @@ def client_context(client: Client) -> Iterator[None]:
         _current.reset(token)
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind N trusted proxies the address the
+    outermost trusted proxy saw (the N-th entry from the right of X-Forwarded-For)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies] or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
 def client_from_request(request: HttpRequest) -> Client:
-    # REMOTE_ADDR is what the socket saw; behind a proxy, the proxy must set it (gunicorn
-    # --forwarded-allow-ips), never a header any client could forge.
     via = "api" if request.path.startswith("/api/") else "web"
     return Client(
-        ip=request.META.get("REMOTE_ADDR") or None,
+        ip=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
         via=via,
     )

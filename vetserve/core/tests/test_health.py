@@ -20,3 +20,15 @@ def test_healthz_answers_503_when_the_database_is_not(client, db):
 
 def test_healthz_needs_no_login(client, db):
     assert client.get("/healthz").status_code == 200
+
+
+def test_the_audit_address_ignores_forwarded_headers_unless_proxies_are_trusted(rf, settings):
+    from vetserve.core.context import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.7", REMOTE_ADDR="10.0.0.1")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "10.0.0.7"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(request) == "6.6.6.6"

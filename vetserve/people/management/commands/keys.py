@@ -9,6 +9,8 @@ from vetserve.core.crypto import new_key
 
 
 class Command(BaseCommand):
+    # Runs without settings (see vetserve.cli): no system checks, no database.
+    requires_system_checks: list[str] = []
     help = "Print fresh keys for a new deployment's environment (secret, data, index, badge)."
 
     def add_arguments(self, parser: Any) -> None:
