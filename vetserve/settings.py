@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "vetserve.people",
     "vetserve.badges",
     "vetserve.spreadsheets",
+    "vetserve.notify",
+    "vetserve.skills",
     "vetserve.api",
     "vetserve.demo",
     "django.contrib.admin",
@@ -49,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "js_lib_htmx",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -180,3 +184,18 @@ BADGE_SIGNING_KEY = env_str("VETSERVE_BADGE_SIGNING_KEY", "") or SECRET_KEY
 # Where the public reaches the verify page (https://verify.example.cn); empty: the address the
 # badge was printed from, which is wrong when staff print on an intranet the public cannot reach.
 BADGE_VERIFY_BASE_URL = env_str("VETSERVE_BADGE_VERIFY_BASE_URL", "").rstrip("/")
+
+# Background work (vetserve.skills expiry reminders): Django's tasks API through the
+# django-tasks backport, queued in the database (no broker on an offline intranet); a worker
+# runs `vetserve db_worker`, or cron runs the daily commands in-process.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Notifications (vetserve.notify): e-mail through EMAIL_BACKEND; SMS through this class, a
+# dotted path to a class with send(phone, text). The default only logs: a deployment names
+# its gateway's adapter.
+SMS_SENDER = env_str("VETSERVE_SMS_SENDER", "vetserve.notify.sms.LoggingSmsSender")
+DEFAULT_FROM_EMAIL = env_str("VETSERVE_FROM_EMAIL", "vetserve@localhost")
+EMAIL_HOST = env_str("VETSERVE_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("VETSERVE_EMAIL_PORT", 25, minimum=1)
+if DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -1,0 +1,234 @@
+"""Reads of skills, qualifications and training, and the loader behind the eligibility check."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from vetserve.core.scoping import VIEW, access_object
+from vetserve.orgs.models import Organization
+from vetserve.people.models import Volunteer
+from vetserve.skills.eligibility import (
+    Decision,
+    HeldQualification,
+    ManyResult,
+    QualificationCatalogue,
+    QualificationTypeInfo,
+    Requirement,
+    VolunteerFacts,
+    check,
+    check_many,
+)
+from vetserve.skills.models import (
+    Course,
+    Enrolment,
+    Qualification,
+    QualificationType,
+    Skill,
+    TrainingSession,
+    VolunteerSkill,
+)
+
+# --- lists and objects, scoped ----------------------------------------------------------------
+
+
+def volunteer_skill_list(
+    *, user: Any, volunteer: Volunteer | None = None, action: str = VIEW
+) -> QuerySet[VolunteerSkill]:
+    qs = VolunteerSkill.objects.visible_to(user, action)
+    if volunteer is not None:
+        qs = qs.filter(volunteer=volunteer)
+    return qs.select_related("skill", "volunteer")
+
+
+def qualification_list(
+    *,
+    user: Any,
+    volunteer: Volunteer | None = None,
+    include_revoked: bool = False,
+    action: str = VIEW,
+) -> QuerySet[Qualification]:
+    qs = Qualification.objects.visible_to(user, action)
+    if volunteer is not None:
+        qs = qs.filter(volunteer=volunteer)
+    if not include_revoked:
+        qs = qs.filter(revoked_at__isnull=True)
+    return qs.select_related("type", "volunteer", "volunteer__home_org")
+
+
+def access_qualification(user: Any, qualification_id: Any, action: str = VIEW) -> Qualification:
+    return access_object(
+        Qualification.objects.select_related("type", "volunteer", "volunteer__home_org"),
+        user,
+        action,
+        pk=qualification_id,
+    )
+
+
+def qualifications_expiring(
+    *,
+    user: Any,
+    within_days: int,
+    today: date | None = None,
+    organization: Organization | None = None,
+) -> QuerySet[Qualification]:
+    """Valid qualifications the user may see that expire within ``within_days`` from today
+    (inclusive), soonest first; optionally of one organization and its sub-organizations."""
+    today = today or timezone.localdate()
+    qs = qualification_list(user=user).filter(
+        expires_on__gte=today, expires_on__lte=today + timedelta(days=within_days)
+    )
+    if organization is not None:
+        qs = qs.filter(volunteer__home_org__path__startswith=organization.path)
+    return qs.order_by("expires_on", "volunteer__name", "id")
+
+
+def course_list(*, user: Any, action: str = VIEW) -> QuerySet[Course]:
+    return Course.objects.visible_to(user, action).select_related("organizer", "grants_type")
+
+
+def access_course(user: Any, course_id: Any, action: str = VIEW) -> Course:
+    return access_object(
+        Course.objects.select_related("organizer", "grants_type"), user, action, pk=course_id
+    )
+
+
+def session_list(
+    *, user: Any, course: Course | None = None, action: str = VIEW
+) -> QuerySet[TrainingSession]:
+    qs = TrainingSession.objects.visible_to(user, action)
+    if course is not None:
+        qs = qs.filter(course=course)
+    return qs.select_related("course", "course__organizer")
+
+
+def access_session(user: Any, session_id: Any, action: str = VIEW) -> TrainingSession:
+    return access_object(
+        TrainingSession.objects.select_related("course", "course__organizer"),
+        user,
+        action,
+        pk=session_id,
+    )
+
+
+def enrolment_list(
+    *, user: Any, session: TrainingSession | None = None, volunteer: Volunteer | None = None
+) -> QuerySet[Enrolment]:
+    qs = Enrolment.objects.visible_to(user)
+    if session is not None:
+        qs = qs.filter(session=session)
+    if volunteer is not None:
+        qs = qs.filter(volunteer=volunteer)
+    return qs.select_related("volunteer", "session", "session__course")
+
+
+def training_hours(volunteer: Volunteer) -> Decimal:
+    """Study hours of the courses attended: training, kept apart from service hours."""
+    total = Enrolment.objects.filter(volunteer=volunteer, attended=True).aggregate(
+        hours=Sum("session__course__study_hours")
+    )["hours"]
+    return total or Decimal("0")
+
+
+# --- eligibility: the database side -----------------------------------------------------------
+
+
+def qualification_catalogue() -> QualificationCatalogue:
+    """The catalogue the eligibility core works on: three queries."""
+    includes: dict[int, set[int]] = defaultdict(set)
+    through = QualificationType.includes.through
+    for from_id, to_id in through.objects.values_list(
+        "from_qualificationtype_id", "to_qualificationtype_id"
+    ):
+        includes[from_id].add(to_id)
+    types = [
+        QualificationTypeInfo(
+            id=pk, name=name, includes=frozenset(includes[pk]), is_insurance=insurance
+        )
+        for pk, name, insurance in QualificationType.objects.values_list(
+            "id", "name", "is_insurance"
+        )
+    ]
+    return QualificationCatalogue(types, dict(Skill.objects.values_list("id", "name")))
+
+
+def eligibility_facts(volunteers: QuerySet[Volunteer]) -> list[VolunteerFacts]:
+    """The facts of every volunteer in ``volunteers``, in three queries whatever their number:
+    the volunteers, their skills, their unrevoked qualifications (the latter two filtered by a
+    subquery, not by a list of ids)."""
+    ids = volunteers.values("pk")
+    skills: dict[int, dict[int, int]] = defaultdict(dict)
+    for volunteer_id, skill_id, level in VolunteerSkill.objects.filter(
+        volunteer__in=ids
+    ).values_list("volunteer_id", "skill_id", "level"):
+        skills[volunteer_id][skill_id] = level
+    held: dict[int, list[HeldQualification]] = defaultdict(list)
+    for volunteer_id, type_id, expires_on, verified_at in Qualification.objects.filter(
+        volunteer__in=ids, revoked_at__isnull=True
+    ).values_list("volunteer_id", "type_id", "expires_on", "verified_at"):
+        held[volunteer_id].append(
+            HeldQualification(type_id, expires_on, verified=verified_at is not None)
+        )
+    return [
+        VolunteerFacts(
+            id=pk,
+            birth_date=birth,
+            skills=skills.get(pk, {}),
+            qualifications=tuple(held.get(pk, ())),
+            health_declared_on=health,
+        )
+        for pk, birth, health in volunteers.order_by().values_list(
+            "pk", "birth_date", "health_declared_on"
+        )
+    ]
+
+
+def eligibility_for(
+    volunteer: Volunteer,
+    requirement: Requirement,
+    at: datetime | None = None,
+    catalogue: QualificationCatalogue | None = None,
+) -> Decision:
+    """May this volunteer do this at ``at`` (default now)? Yes or no, with the reasons."""
+    (facts,) = eligibility_facts(Volunteer.objects.filter(pk=volunteer.pk))
+    return check(facts, requirement, at or timezone.now(), catalogue or qualification_catalogue())
+
+
+def eligibility_many(
+    volunteers: QuerySet[Volunteer],
+    requirements: Sequence[Requirement],
+    at: datetime | None = None,
+) -> ManyResult:
+    """Who among ``volunteers`` meets each requirement: one load, one evaluation."""
+    return check_many(
+        eligibility_facts(volunteers), requirements, at or timezone.now(), qualification_catalogue()
+    )
+
+
+def requirement_from_codes(
+    *,
+    id: int = 0,
+    skills: Iterable[tuple[str, int]] = (),
+    qualification_groups: Iterable[Iterable[str]] = (),
+    **rest: Any,
+) -> Requirement:
+    """A requirement written with catalogue codes (``("first_aid", 2)``, ``[["rc_first_aider",
+    "nurse"]]``) — for commands, the demo and tests; later apps store ids."""
+    from vetserve.skills.eligibility import SkillNeed
+
+    skill_ids = dict(Skill.objects.values_list("code", "id"))
+    type_ids = dict(QualificationType.objects.values_list("code", "id"))
+    return Requirement(
+        id=id,
+        skills=tuple(SkillNeed(skill_ids[code], level) for code, level in skills),
+        qualification_groups=tuple(
+            frozenset(type_ids[code] for code in group) for group in qualification_groups
+        ),
+        **rest,
+    )
