@@ -36,6 +36,10 @@ COMMANDS: list[tuple[str, str]] = [
         "Export the roster, numbers masked (--format csv|xlsx --out FILE [--org ORG])",
     ),
     ("audit-purge", "Delete audit entries older than the retention period (at least 6 months)"),
+    (
+        "expiry-reminders",
+        "Remind of qualifications expiring in 60/30/7 days, each once (daily; --enqueue)",
+    ),
     ("collectstatic", "Copy static files to VETSERVE_STATIC_ROOT for serving"),
     ("check", "Check the configuration and the database for problems"),
     ("shell", "Open a Python shell with the project loaded"),
