@@ -13,6 +13,7 @@ from vetserve.accounts.models import ApiToken
 from vetserve.accounts.services import api_token_create, api_token_revoke
 from vetserve.api.auth import AUTH, user_of
 from vetserve.api.errors import install_error_handlers
+from vetserve.api.pagination import MappedRows
 from vetserve.api.people import me_router as people_me_router
 from vetserve.api.people import router as people_router
 from vetserve.api.schemas import (
@@ -155,7 +156,7 @@ def regions_list(request: HttpRequest, filters: Query[RegionFilter]) -> list[dic
     user = user_of(request)
     parent = access_region(user, filters.parent) if filters.parent else None
     qs = region_list(user=user, parent=parent, level=filters.level, search=filters.q or "")
-    return _LazyMap(qs, region_out)  # type: ignore[return-value]
+    return MappedRows(qs, region_out)  # type: ignore[return-value]
 
 
 @regions.get("/{code}", response={200: RegionOut, **ERRORS}, summary="One region")
@@ -209,7 +210,7 @@ def orgs_list(request: HttpRequest, filters: Query[OrgFilter]) -> list[dict[str,
     qs = organization_list(
         user=user, search=filters.q or "", kind=filters.kind or "", region=region, parent=parent
     )
-    return _LazyMap(qs, org_out)  # type: ignore[return-value]
+    return MappedRows(qs, org_out)  # type: ignore[return-value]
 
 
 @orgs.get("/{org_id}", response={200: OrganizationOut, **ERRORS}, summary="One organization")
@@ -284,23 +285,7 @@ def audit_list(request: HttpRequest, filters: Query[AuditFilter]) -> list[dict[s
             "region_code": entry.region.code if entry.region else None,
         }
 
-    return _LazyMap(qs, out)  # type: ignore[return-value]
-
-
-class _LazyMap:
-    """A sliceable, countable view of a queryset that maps rows after pagination slices it."""
-
-    def __init__(self, qs: QuerySet[Any], fn: Any) -> None:
-        self.qs, self.fn = qs, fn
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, item: slice) -> list[Any]:
-        return [self.fn(row) for row in self.qs[item]]
+    return MappedRows(qs, out)  # type: ignore[return-value]
 
 
 api.add_router("/", me_router)

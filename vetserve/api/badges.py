@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from vetserve.api.auth import user_of
+from vetserve.api.pagination import MappedRows
 from vetserve.api.schemas import ErrorOut
 from vetserve.badges.models import Badge
 from vetserve.badges.models import Status as BadgeStatus
@@ -126,7 +127,7 @@ def badges_list(request: HttpRequest, filters: Query[BadgeFilter]) -> list[dict[
     qs = badge_list(
         user=user, status=filters.status or "", volunteer=volunteer, search=filters.q or ""
     )
-    return _Mapped(qs, lambda badge: badge_out(request, badge))  # type: ignore[return-value]
+    return MappedRows(qs, lambda badge: badge_out(request, badge))  # type: ignore[return-value]
 
 
 @router.get("/badges/{badge_id}", response={200: BadgeDetailOut, **ERRORS}, summary="One badge")
@@ -195,19 +196,3 @@ def badges_verify(request: HttpRequest, code: str) -> dict[str, Any]:
         "name": result.masked_name,
         "organization": result.organization,
     }
-
-
-class _Mapped:
-    """A sliceable, countable view of a queryset, mapped after pagination slices it."""
-
-    def __init__(self, qs: Any, fn: Any) -> None:
-        self.qs, self.fn = qs, fn
-
-    def count(self) -> int:
-        return int(self.qs.count())
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, item: slice) -> list[Any]:
-        return [self.fn(row) for row in self.qs[item]]

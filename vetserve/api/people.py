@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from vetserve.api.auth import user_of
+from vetserve.api.pagination import MappedRows
 from vetserve.api.schemas import ErrorOut
 from vetserve.core.scoping import VIEW
 from vetserve.orgs.selectors import access_organization
@@ -182,22 +183,6 @@ def membership_out(m: Membership) -> dict[str, Any]:
     }
 
 
-class _Rows:
-    """Countable, sliceable rows mapped after pagination slices the queryset."""
-
-    def __init__(self, qs: Any, fn: Any) -> None:
-        self.qs, self.fn = qs, fn
-
-    def count(self) -> int:
-        return int(self.qs.count())
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, item: slice) -> list[Any]:
-        return [self.fn(row) for row in self.qs[item]]
-
-
 @router.get("", response={200: list[VolunteerOut], **ERRORS}, summary="Volunteers I may see")
 @paginate(LimitOffsetPagination)
 def volunteers_list(request: HttpRequest, filters: Query[VolunteerFilter]) -> Any:
@@ -211,7 +196,7 @@ def volunteers_list(request: HttpRequest, filters: Query[VolunteerFilter]) -> An
         organization=org,
         status=filters.status or "",
     )
-    return _Rows(qs, volunteer_out)
+    return MappedRows(qs, volunteer_out)
 
 
 @router.get(
