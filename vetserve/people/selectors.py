@@ -163,7 +163,7 @@ def volunteer_roster(
     Exact ID and phone numbers go through the blind index as in `volunteer_search_q`. Text
     matches the start of the name (王, 王建国) or of its pinyin initials (wjg), or a badge number
     through the search hooks; only when nothing starts with it is it looked for inside names (a
-    given name, 建国), which no index serves and costs a full scan.
+    given name, 建国; a name in Latin letters), which no index serves and costs a full scan.
     """
     qs = volunteer_list(user=user, region=region, organization=organization, status=status)
     if connection.vendor == "postgresql":
@@ -174,11 +174,12 @@ def volunteer_roster(
         return qs
     if _is_number_search(text):
         return qs.filter(volunteer_search_q(text))
-    # Initials are Latin letters: Chinese text is matched against the name alone, so that a
-    # single condition lets the index both find and order the rows.
-    q = _prefix_q("name", text)
+    # One condition, so that one index range answers it: Latin letters are pinyin initials
+    # (names are written in characters), anything else the start of the name.
     if text.isascii():
-        q |= _prefix_q("name_initials", text.lower())
+        q = _prefix_q("name_initials", text.lower())
+    else:
+        q = _prefix_q("name", text)
     for hook in SEARCH_HOOKS:
         extra = hook(text)
         if extra is not None:
