@@ -32,6 +32,10 @@ COMMANDS: list[tuple[str, str]] = [
         "Import volunteers from .xlsx/.xls/.et/CSV (FILE [--org ORG] [--dry-run] [--as USER])",
     ),
     (
+        "import-qualifications",
+        "Import qualifications from .xlsx/.xls/.et/CSV (FILE [--dry-run] [--as USER])",
+    ),
+    (
         "export-roster",
         "Export the roster, numbers masked (--format csv|xlsx --out FILE [--org ORG])",
     ),

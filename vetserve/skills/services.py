@@ -214,14 +214,20 @@ def qualification_add(
     expires_on: date | None = None,
     scan: File[Any] | None = None,
     verified: bool = False,
+    no_expiry: bool = False,
+    origin: str = Qualification.Origin.ENTERED,
 ) -> Qualification:
     """Record a certificate. Without an expiry date it runs for the type's validity from the
-    issue date; a type that expires needs one of the two dates. Managers may mark it verified
-    at once (they hold the original); the volunteer's own entry waits for verification."""
+    issue date; a type that expires needs one of the two dates. ``no_expiry`` records it as
+    valid without end (长期 on the paper) whatever the type's default. Managers may mark it
+    verified at once (they hold the original); the volunteer's own entry waits for
+    verification."""
     _require_manage_or_self(actor, volunteer)
     if verified:
         _require_manage(actor, volunteer)
-    if expires_on is None:
+    if no_expiry:
+        expires_on = None
+    elif expires_on is None:
         if type.validity_days is not None and issued_on is None:
             raise ValidationError(
                 {"issued_on": _("Give the issue date or the expiry date.")}, code="dates"
@@ -238,6 +244,7 @@ def qualification_add(
         issuer=issuer.strip() or type.issuing_body,
         issued_on=issued_on,
         expires_on=expires_on,
+        origin=origin,
     )
     if verified:
         qualification.verified_by, qualification.verified_at = _user(actor), timezone.now()
@@ -257,6 +264,46 @@ def qualification_add(
         },
     )
     return qualification
+
+
+@transaction.atomic
+def qualification_update(
+    *,
+    actor: Any,
+    qualification: Qualification,
+    issuer: str,
+    issued_on: date | None,
+    expires_on: date | None,
+) -> list[str]:
+    """Correct or renew what the paper says: issuer and dates (a renewed certificate keeps its
+    number). Returns the names of the fields that changed; an unchanged call writes nothing.
+    The number and type stay: another number is another certificate."""
+    _require_manage(actor, qualification.volunteer)
+    if qualification.is_revoked:
+        raise ValidationError(_("This qualification has been revoked."), code="revoked")
+    if issued_on and expires_on and expires_on < issued_on:
+        raise ValidationError(
+            {"expires_on": _("The expiry date is before the issue date.")}, code="dates"
+        )
+    after = {
+        "issuer": issuer.strip() or qualification.type.issuing_body,
+        "issued_on": issued_on,
+        "expires_on": expires_on,
+    }
+    changes = {
+        name: [str(getattr(qualification, name) or ""), str(value or "")]
+        for name, value in after.items()
+        if getattr(qualification, name) != value
+    }
+    if not changes:
+        return []
+    for name in changes:
+        setattr(qualification, name, after[name])
+    qualification.save(update_fields=list(changes))
+    _audit_volunteer(
+        actor, "qualification.update", qualification, qualification.volunteer, changes=changes
+    )
+    return list(changes)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ first of the top rows where at least two cells are names we know.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -187,6 +188,16 @@ def column_key(text: str) -> str | None:
     return _ALIASES.get(normalize_header(text)) if text else None
 
 
+def column_lookup(columns: Iterable[Column]) -> Callable[[str], str | None]:
+    """`column_key` for another set of columns (the qualification import's)."""
+    aliases = {alias: c.key for c in columns for alias in c.aliases}
+
+    def key_of(text: str) -> str | None:
+        return aliases.get(normalize_header(text)) if text else None
+
+    return key_of
+
+
 @dataclass
 class Header:
     """Where the header is and which column index holds which field."""
@@ -201,9 +212,12 @@ class Header:
         return [key for key in REQUIRED if key not in self.columns]
 
 
-def find_header(rows: list[list[str]]) -> Header | None:
+def find_header(
+    rows: list[list[str]], *, key_of: Callable[[str], str | None] = column_key
+) -> Header | None:
+    """The header of the roster's columns, or with ``key_of`` from `column_lookup`, of others."""
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        keys = [column_key(cell) for cell in row]
+        keys = [key_of(cell) for cell in row]
         if sum(1 for k in keys if k) < 2:
             continue
         columns: dict[str, int] = {}

@@ -1,0 +1,121 @@
+"""Pages: upload a qualification sheet, preview it row by row, commit it; its template.
+
+The same flow as the roster import (`views`): the upload is kept under a token between the
+preview and the commit, so the commit checks exactly the bytes the preview showed, again.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vetserve.core.scoping import CHANGE, scope_for
+from vetserve.skills.importing import (
+    QualificationReport,
+    qualification_template,
+    qualifications_import,
+)
+from vetserve.spreadsheets.exporting import CONTENT_TYPES
+from vetserve.spreadsheets.importing import MAX_UPLOAD_BYTES
+from vetserve.spreadsheets.uploads import upload_discard, upload_load, upload_store
+from vetserve.spreadsheets.views import PREVIEW_GOOD_ROWS, PREVIEW_MAX_PROBLEMS
+
+
+def _require_importer(user: object) -> None:
+    # Whoever may change some volunteer's record may import their certificates.
+    if scope_for(user, CHANGE).is_empty:
+        raise Http404
+
+
+class QualificationUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Qualification file"),
+        help_text=gettext_lazy(
+            "Excel (.xlsx, .xls), WPS (.et) or CSV (UTF-8 or GBK), at most 20 MB."
+        ),
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                gettext_lazy("The file is larger than 20 MB; split it into parts.")
+            )
+        return upload
+
+
+class QualificationCommitForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def qualification_upload(request: HttpRequest) -> HttpResponse:
+    _require_importer(request.user)
+    form = QualificationUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        report = qualifications_import(actor=request.user, data=data, filename=upload.name)
+        token = upload_store(request, data=data, filename=upload.name, org_id=None)
+        return _preview(request, report, QualificationCommitForm(initial={"token": token}))
+    return render(request, "spreadsheets/qualification_import.html", {"form": form})
+
+
+def _preview(
+    request: HttpRequest, report: QualificationReport, commit_form: QualificationCommitForm
+) -> HttpResponse:
+    problems = report.problems
+    good = [r for r in report.rows if not r.errors][:PREVIEW_GOOD_ROWS]
+    context = {
+        "report": report,
+        "problems": problems[:PREVIEW_MAX_PROBLEMS],
+        "problems_hidden": max(0, len(problems) - PREVIEW_MAX_PROBLEMS),
+        "good": good,
+        "good_hidden": len(report.rows) - len(problems) - len(good),
+        "commit_form": commit_form,
+        "can_commit": not report.file_errors and (report.new or report.updated),
+    }
+    return render(request, "spreadsheets/qualification_preview.html", context)
+
+
+@login_required
+@require_POST
+def qualification_commit(request: HttpRequest) -> HttpResponse:
+    _require_importer(request.user)
+    stored = upload_load(request, request.POST.get("token", ""))
+    if stored is None:
+        messages.error(request, _("The upload has expired or is not yours; upload the file again."))
+        return redirect("spreadsheets:qualification_import")
+    try:
+        report = qualifications_import(
+            actor=request.user, data=stored.data, filename=stored.filename, commit=True
+        )
+    except DatabaseError:
+        messages.error(
+            request,
+            _("The database refused the import; nothing was written. Try again, or ask for help."),
+        )
+        return redirect("spreadsheets:qualification_import")
+    upload_discard(request, stored.token)
+    return render(request, "spreadsheets/qualification_done.html", {"report": report})
+
+
+@login_required
+def qualification_template_download(request: HttpRequest) -> HttpResponseBase:
+    _require_importer(request.user)
+    return FileResponse(
+        io.BytesIO(qualification_template()),
+        as_attachment=True,
+        filename=_("qualifications-template") + ".xlsx",
+        content_type=CONTENT_TYPES["xlsx"],
+    )
