@@ -28,13 +28,13 @@ from vetserve.accounts.models import Grant, User
 from vetserve.audit.models import AuditEntry
 from vetserve.audit.services import audit_record
 from vetserve.core.text import pinyin_keys
-from vetserve.demo import data, roster
+from vetserve.demo import data, roster, skills
 from vetserve.orgs.models import Kind, Organization
 from vetserve.regions.models import Level, Region, code_to_id
 from vetserve.regions.services import regions_load_csv
 
 # Bump when the builder makes something different: `vetserve demo` rebuilds an older demo.
-BUILDER_VERSION = 2
+BUILDER_VERSION = 3
 DEMO_SEED = 2022
 MARKER_ACTION = "demo.build"
 MARKER_ACTOR = "vetserve demo"
@@ -347,6 +347,10 @@ STEPS: list[Step] = [
     roster.step_volunteers,
     roster.step_memberships,
     roster.step_badges,
+    skills.step_catalogue,
+    skills.step_skills,
+    skills.step_qualifications,
+    skills.step_training,
 ]
 
 

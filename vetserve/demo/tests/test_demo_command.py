@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -13,6 +14,7 @@ from vetserve.demo.management.commands import demo as demo_command
 from vetserve.orgs.models import Kind, Organization
 from vetserve.people.models import Membership, Volunteer
 from vetserve.regions.models import Region
+from vetserve.skills.models import Enrolment, Qualification, TrainingSession, VolunteerSkill
 
 
 def run(*args: str) -> str:
@@ -96,6 +98,55 @@ def test_demo_builds_the_city_of_the_report_serves_it_and_rebuilds_it_identicall
     assert Volunteer.objects.visible_to(users["leader"]).count() >= 36
     assert all(len(v.id_number_masked) == 18 for v in volunteers[:50])
 
+    # Skills, certificates and training: the first-aid team all hold a valid medical or
+    # first-aid certificate, a few expiring soon; the drivers hold licences; sessions ran.
+    today = date.today()
+    valid = Qualification.objects.filter(revoked_at__isnull=True).exclude(expires_on__lt=today)
+    medics = members.filter(organization__name="张家口红十字小黄人赛场救护志愿服务队")
+    medical = valid.filter(
+        type__code__in=["physician", "nurse", "rc_first_aider", "first_aider_senior"]
+    )
+    assert set(medics.values_list("volunteer_id", flat=True)) == set(
+        medical.filter(volunteer__memberships__in=medics).values_list("volunteer_id", flat=True)
+    )
+    soon = medical.filter(
+        volunteer__memberships__in=medics, expires_on__lte=today + timedelta(days=60)
+    )
+    assert soon.count() >= 3 and soon.filter(expires_on__lte=today + timedelta(days=7)).exists()
+    drivers = members.filter(
+        organization__name__in=["张家口市退役军人战勤公益车队", "河北战勤应急保障大队"]
+    )
+    assert set(drivers.values_list("volunteer_id", flat=True)) <= set(
+        valid.filter(type__code__startswith="licence_").values_list("volunteer_id", flat=True)
+    )
+    assert valid.filter(verified_at__isnull=True).exists()
+    assert (
+        valid.filter(verified_at__isnull=False).count()
+        > 10 * valid.filter(verified_at__isnull=True).count()
+    )
+    medic_specialty = volunteers.filter(military_specialty="卫生员")
+    assert medic_specialty.exists()
+    assert (
+        VolunteerSkill.objects.filter(
+            volunteer__in=medic_specialty, skill__code="first_aid", source="specialty"
+        ).count()
+        == medic_specialty.count()
+    )
+    assert VolunteerSkill.objects.filter(source="self").exists()
+    sessions = TrainingSession.objects.all()
+    assert sessions.count() >= 6
+    assert all(s.date.year == 2021 and s.date.month >= 9 for s in sessions)
+    for session in sessions:
+        assert session.enrolments.filter(attended=True).exists()
+        assert session.enrolments.count() <= session.capacity
+    assert Qualification.objects.filter(origin="training", enrolment__passed=True).exists()
+    assert not Enrolment.objects.filter(attended=False, passed=True).exists()
+    certificates = list(
+        Qualification.objects.order_by("pk").values_list(
+            "volunteer_id", "type_id", "number", "issued_on", "expires_on", "verified_at"
+        )
+    )
+
     served: dict[str, object] = {}
     monkeypatch.setattr(demo_command, "run_gunicorn", lambda **options: served.update(options))
     monkeypatch.setattr(demo_command, "ensure_port_free", lambda host, port: None)
@@ -108,6 +159,14 @@ def test_demo_builds_the_city_of_the_report_serves_it_and_rebuilds_it_identicall
     before = snapshot()
     assert "Built the demo" in run("--build-only", "--rebuild")
     assert snapshot() == before
+    assert (
+        list(
+            Qualification.objects.order_by("pk").values_list(
+                "volunteer_id", "type_id", "number", "issued_on", "expires_on", "verified_at"
+            )
+        )
+        == certificates
+    )
 
 
 def test_demo_refuses_to_overwrite_a_database_it_did_not_build(cast):
