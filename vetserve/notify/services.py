@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 
 from vetserve.notify.models import Notification
 from vetserve.notify.sms import sms_sender
@@ -39,3 +40,12 @@ def notification_send(
 
     transaction.on_commit(deliver)
     return note
+
+
+def notifications_mark_read(*, user: Any, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's own notifications read: the given ones, or all unread. Only ever the
+    user's own rows, so another user's id changes nothing. Returns how many changed."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())

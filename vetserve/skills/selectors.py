@@ -28,6 +28,7 @@ from vetserve.skills.eligibility import (
 from vetserve.skills.models import (
     Course,
     Enrolment,
+    MilitarySpecialtyMapping,
     Qualification,
     QualificationType,
     Skill,
@@ -232,3 +233,50 @@ def requirement_from_codes(
         ),
         **rest,
     )
+
+
+# --- for the pages and the API ----------------------------------------------------------------
+
+# How close an expiry must be for a qualification to show as "expires soon".
+EXPIRES_SOON_DAYS = 60
+
+
+def access_volunteer_skill(
+    user: Any, volunteer_skill_id: Any, action: str = VIEW
+) -> VolunteerSkill:
+    return access_object(
+        VolunteerSkill.objects.select_related("skill", "volunteer", "volunteer__home_org"),
+        user,
+        action,
+        pk=volunteer_skill_id,
+    )
+
+
+def qualification_state(qualification: Qualification, today: date | None = None) -> str:
+    """One word for a qualification's standing today (Asia/Shanghai): revoked, expired,
+    unverified, expiring (within EXPIRES_SOON_DAYS) or valid. Valid through the expiry day."""
+    today = today or timezone.localdate()
+    if qualification.is_revoked:
+        return "revoked"
+    if qualification.expires_on is not None and qualification.expires_on < today:
+        return "expired"
+    if not qualification.is_verified:
+        return "unverified"
+    if (
+        qualification.expires_on is not None
+        and (qualification.expires_on - today).days <= EXPIRES_SOON_DAYS
+    ):
+        return "expiring"
+    return "valid"
+
+
+def catalogue_skills() -> QuerySet[Skill]:
+    return Skill.objects.all()
+
+
+def catalogue_qualification_types() -> QuerySet[QualificationType]:
+    return QualificationType.objects.prefetch_related("includes")
+
+
+def catalogue_specialty_mappings() -> QuerySet[MilitarySpecialtyMapping]:
+    return MilitarySpecialtyMapping.objects.select_related("skill")

@@ -1,0 +1,54 @@
+from django.urls import path
+
+from vetserve.skills import views
+
+app_name = "skills"
+urlpatterns = [
+    path("catalogue/", views.catalogue, name="catalogue"),
+    path("catalogue/skills/new/", views.skill_edit, name="skill_create"),
+    path("catalogue/skills/<int:skill_id>/edit/", views.skill_edit, name="skill_edit"),
+    path("catalogue/types/new/", views.qualification_type_edit, name="type_create"),
+    path("catalogue/types/<int:type_id>/edit/", views.qualification_type_edit, name="type_edit"),
+    path("catalogue/specialties/new/", views.specialty_edit, name="specialty_create"),
+    path(
+        "catalogue/specialties/<int:mapping_id>/edit/",
+        views.specialty_edit,
+        name="specialty_edit",
+    ),
+    path("volunteer/<int:volunteer_id>/", views.volunteer_page, name="volunteer"),
+    path(
+        "volunteer/<int:volunteer_id>/qualifications/",
+        views.qualification_add,
+        name="qualification_add",
+    ),
+    path("volunteer/<int:volunteer_id>/skills/", views.volunteer_skill_add, name="skill_add"),
+    path(
+        "qualifications/<int:qualification_id>/verify/",
+        views.qualification_verify,
+        name="qualification_verify",
+    ),
+    path(
+        "qualifications/<int:qualification_id>/revoke/",
+        views.qualification_revoke,
+        name="qualification_revoke",
+    ),
+    path(
+        "qualifications/<int:qualification_id>/scan/",
+        views.qualification_scan,
+        name="qualification_scan",
+    ),
+    path(
+        "volunteer-skills/<int:volunteer_skill_id>/confirm/",
+        views.volunteer_skill_confirm,
+        name="skill_confirm",
+    ),
+    path("courses/", views.course_list, name="courses"),
+    path("courses/new/", views.course_create, name="course_create"),
+    path("courses/<int:course_id>/", views.course_detail, name="course"),
+    path("courses/<int:course_id>/sessions/new/", views.session_create, name="session_create"),
+    path("sessions/<int:session_id>/", views.session_detail, name="session"),
+    path("sessions/<int:session_id>/enrol/", views.session_enrol, name="session_enrol"),
+    path("sessions/<int:session_id>/results/", views.session_results, name="session_results"),
+    path("expiring/", views.expiring, name="expiring"),
+    path("check/", views.eligibility_check, name="check"),
+]
