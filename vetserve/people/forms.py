@@ -21,7 +21,16 @@ from vetserve.core.forms import DateInput
 from vetserve.core.scoping import CHANGE
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import organization_list
-from vetserve.people.models import STATUS_FLOW, Consent, Membership, Status, Volunteer
+from vetserve.people.idnumbers import InvalidNumber, parse_id_number, parse_phone
+from vetserve.people.models import (
+    STATUS_FLOW,
+    Branch,
+    Consent,
+    Membership,
+    Party,
+    Status,
+    Volunteer,
+)
 from vetserve.people.services import CONSENT_TEXT_VERSION
 from vetserve.regions.models import LEVEL_ORDER, Level, Region
 
@@ -122,7 +131,7 @@ class VolunteerForm(forms.Form):
     phone = forms.CharField(
         label=field_label("phone_masked"),
         max_length=30,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     residence_region = forms.ChoiceField(label=field_label("residence_region"))
     address = _model_field("address")
@@ -140,7 +149,9 @@ class VolunteerForm(forms.Form):
     service_categories = _model_field(
         "service_categories", help_text=_("e.g. emergency rescue, order maintenance")
     )
-    service_branch = _model_field("service_branch")
+    service_branch = _model_field(
+        "service_branch", choices=[("", _("— not given —")), *Branch.choices]
+    )
     enlisted_year = forms.IntegerField(
         label=field_label("enlisted_year"), required=False, min_value=FIRST_SERVICE_YEAR
     )
@@ -154,13 +165,13 @@ class VolunteerForm(forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    party = _model_field("party")
-    emergency_name = _model_field("emergency_name")
+    party = _model_field("party", choices=[("", _("— not given —")), *Party.choices])
+    emergency_name = _model_field("emergency_name", label=_("Emergency contact's name"))
     emergency_phone = forms.CharField(
         label=field_label("emergency_phone_masked"),
         required=False,
         max_length=30,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     consent = forms.BooleanField(label=_("The volunteer has agreed to be registered"))
 
@@ -216,6 +227,26 @@ class VolunteerForm(forms.Form):
                     ) % {"masked": masked}
                 else:
                     number_field.help_text = _("Not recorded yet.")
+
+    # The number checks of `people.idnumbers` run here too, so that a mistyped number shows
+    # with the other problems at once; the service checks again (and for duplicates).
+    def _number(self, name: str, parse: Any) -> str:
+        value: str = self.cleaned_data.get(name, "")
+        if value:
+            try:
+                parse(value)
+            except InvalidNumber as exc:
+                raise forms.ValidationError(str(exc), code=exc.code) from None
+        return value
+
+    def clean_id_number(self) -> str:
+        return self._number("id_number", parse_id_number)
+
+    def clean_phone(self) -> str:
+        return self._number("phone", parse_phone)
+
+    def clean_emergency_phone(self) -> str:
+        return self._number("emergency_phone", parse_phone)
 
     def clean_residence_region(self) -> Region:
         value = self.cleaned_data["residence_region"]

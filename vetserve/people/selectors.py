@@ -176,10 +176,7 @@ def volunteer_roster(
         return qs.filter(volunteer_search_q(text))
     # One condition, so that one index range answers it: Latin letters are pinyin initials
     # (names are written in characters), anything else the start of the name.
-    if text.isascii():
-        q = _prefix_q("name_initials", text.lower())
-    else:
-        q = _prefix_q("name", text)
+    q = _prefix_q("name_initials", text.lower()) if text.isascii() else _prefix_q("name", text)
     for hook in SEARCH_HOOKS:
         extra = hook(text)
         if extra is not None:
