@@ -31,6 +31,7 @@ from vetserve.api.schemas import (
     TokenIn,
     TokenOut,
 )
+from vetserve.api.skills import router as skills_router
 from vetserve.audit.models import AuditEntry
 from vetserve.core.scoping import AUDIT, VIEW
 from vetserve.orgs.models import Organization
@@ -295,3 +296,4 @@ api.add_router("/audit", audit)
 api.add_router("/volunteers", people_router)
 api.add_router("/", people_me_router)
 api.add_router("/", "vetserve.api.badges.router")
+api.add_router("/skills", skills_router)
