@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "vetserve.spreadsheets",
     "vetserve.notify",
     "vetserve.skills",
+    "vetserve.activities",
     "vetserve.api",
     "vetserve.demo",
     "django.contrib.admin",
