@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vetserve.core import crypto
+from vetserve.core.db import refresh_planner_statistics
 from vetserve.core.text import pinyin_keys
 from vetserve.people.idnumbers import mask_id_number, mask_phone
 from vetserve.people.models import Consent, Status, StatusChange, Volunteer
@@ -93,6 +94,10 @@ class _Table:
                         copy.write_row(values)
             else:
                 cursor.executemany(self.sql, params)
+
+
+# Loads this large change the roster's size enough to matter to the query planner.
+ANALYZE_AFTER = 1000
 
 
 def register_many(
@@ -174,6 +179,8 @@ def register_many(
             ],
             now=now,
         )
+    if len(rows) >= ANALYZE_AFTER:
+        refresh_planner_statistics(Volunteer._meta.db_table)
     return len(rows)
 
 
