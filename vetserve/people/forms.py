@@ -112,6 +112,8 @@ class VolunteerFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices]
     )
+    skill = forms.IntegerField(label=_("Skill"), required=False, min_value=1)
+    qualification = forms.IntegerField(label=_("Valid qualification"), required=False, min_value=1)
 
 
 class VolunteerForm(forms.Form):

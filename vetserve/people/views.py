@@ -68,6 +68,12 @@ from vetserve.people.selectors import (
 )
 from vetserve.regions.models import Region
 from vetserve.regions.selectors import region_list
+from vetserve.skills.selectors import (
+    catalogue_qualification_types,
+    catalogue_skills,
+    volunteers_with_skill_q,
+    volunteers_with_valid_qualification_q,
+)
 
 # Levels offered in the region filter, as on the organization list.
 FILTER_LEVELS = ("city", "county", "township")
@@ -157,6 +163,10 @@ def volunteer_list_page(request: AuthedRequest) -> HttpResponse:
         organization=org,
         status=data.get("status", ""),
     )
+    if data.get("skill"):
+        volunteers = volunteers.filter(volunteers_with_skill_q(data["skill"]))
+    if data.get("qualification"):
+        volunteers = volunteers.filter(volunteers_with_valid_qualification_q(data["qualification"]))
     if unknown:
         volunteers = volunteers.none()
     # The columns shown, and the organization by a second query instead of a join: with a join
@@ -174,7 +184,9 @@ def volunteer_list_page(request: AuthedRequest) -> HttpResponse:
         "region": region,
         "org": org,
         "query": query_without_page(request),
-        "filtered": any(data.get(key) for key in ("q", "region", "org", "status")),
+        "filtered": any(
+            data.get(key) for key in ("q", "region", "org", "status", "skill", "qualification")
+        ),
         "show_badges": apps.is_installed("vetserve.badges"),
     }
     if is_htmx(request):
@@ -191,6 +203,8 @@ def volunteer_list_page(request: AuthedRequest) -> HttpResponse:
         context.update(
             region_options=[(r.code, region_option_label(r)) for r in regions],
             org_options=[(o.pk, INDENT * (o.path.count("/") - 2) + o.name) for o in orgs],
+            skill_options=list(catalogue_skills().values_list("pk", "name")),
+            qualification_options=list(catalogue_qualification_types().values_list("pk", "name")),
             may_register=user.can(CHANGE),
             may_export=user.can(CHANGE) or user.can(AUDIT),
             own=volunteer_own(user=user),

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from vetserve.core.scoping import VIEW, access_object
@@ -280,3 +280,21 @@ def catalogue_qualification_types() -> QuerySet[QualificationType]:
 
 def catalogue_specialty_mappings() -> QuerySet[MilitarySpecialtyMapping]:
     return MilitarySpecialtyMapping.objects.select_related("skill")
+
+
+def volunteers_with_skill_q(skill_id: int) -> Q:
+    """Volunteers holding a skill (any level, self-declared or confirmed): a roster filter."""
+    return Q(pk__in=VolunteerSkill.objects.filter(skill_id=skill_id).values("volunteer_id"))
+
+
+def volunteers_with_valid_qualification_q(type_id: int, today: date | None = None) -> Q:
+    """Volunteers with a verified, unrevoked qualification that satisfies ``type_id`` (itself or
+    one that includes it) and is valid through ``today`` (Asia/Shanghai): a roster filter."""
+    today = today or timezone.localdate()
+    satisfying = qualification_catalogue().satisfiers(type_id)
+    valid = Qualification.objects.filter(
+        type_id__in=satisfying,
+        revoked_at__isnull=True,
+        verified_at__isnull=False,
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    return Q(pk__in=valid.values("volunteer_id"))
