@@ -32,3 +32,16 @@ def test_the_audit_address_ignores_forwarded_headers_unless_proxies_are_trusted(
     assert client_ip(request) == "10.0.0.7"
     settings.TRUSTED_PROXY_COUNT = 2
     assert client_ip(request) == "6.6.6.6"
+
+
+def test_pages_are_chinese_even_for_an_english_browser_until_english_is_chosen(client, db):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in response.content.decode()
+    client.cookies["django_language"] = "en"
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert "Log in" in response.content.decode()
+
+
+def test_the_api_follows_accept_language(client, db):
+    response = client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["message"] == "A valid API token or login is required."
