@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "vetserve.notify",
     "vetserve.skills",
     "vetserve.activities",
+    "vetserve.attendance",
     "vetserve.api",
     "vetserve.demo",
     "django.contrib.admin",

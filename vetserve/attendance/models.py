@@ -1,0 +1,146 @@
+"""Attendance: who was on post, from when to when, and how each time was taken.
+
+Who sees what (scoping, see ``vetserve.core.scoping``): a stay belongs to the shift's activity,
+so ``region`` and ``organization`` are the activity's, copied at check-in so scope checks need
+no join. Admins of the region and leaders of the organizing organization see (and, with CHANGE,
+correct) them; a volunteer sees their own.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vetserve.core.scoping import ScopedQuerySet
+
+
+class Method(models.TextChoices):
+    POST_QR = "post_qr", _("Scanned the post QR code")
+    BADGE = "badge", _("Badge scanned by the leader")
+    MANUAL = "manual", _("By hand, by the leader")
+    SELF = "self", _("Own check-out button")
+    AUTO = "auto", _("Closed automatically at the shift's end")
+
+
+class Attendance(models.Model):
+    """One stay on post of one volunteer on one shift: checked in, and later checked out.
+
+    The times are the scan times on the phone, not the upload times; ``in_key`` / ``out_key``
+    are the phones' idempotency keys, so a retried or replayed upload finds this row instead of
+    making a second. At most one stay per sign-up is open at a time. A stay nobody checked out
+    is closed at the shift's end with ``auto_closed`` set, for a leader to confirm or correct.
+    The row is written twice (in, then out) and never edited after: corrections are
+    ``AttendanceCorrection`` rows. ``minutes`` is the service time of the stay as recorded.
+    """
+
+    signup = models.ForeignKey(
+        "activities.SignUp", on_delete=models.PROTECT, related_name="attendances"
+    )
+    shift = models.ForeignKey(
+        "activities.Shift", on_delete=models.PROTECT, related_name="attendances"
+    )
+    volunteer = models.ForeignKey(
+        "people.Volunteer", on_delete=models.PROTECT, related_name="attendances"
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    in_at = models.DateTimeField(_("checked in at"))
+    in_method = models.CharField(_("check-in method"), max_length=10, choices=Method.choices)
+    in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    in_key = models.UUIDField(unique=True)
+    in_lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    in_lon = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    in_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    in_received_at = models.DateTimeField(auto_now_add=True)
+
+    out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    out_method = models.CharField(
+        _("check-out method"), max_length=10, choices=Method.choices, blank=True
+    )
+    out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    out_key = models.UUIDField(unique=True, null=True, blank=True)
+    out_lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    out_lon = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    out_reason = models.CharField(max_length=300, blank=True)
+    out_received_at = models.DateTimeField(null=True, blank=True)
+    auto_closed = models.BooleanField(_("closed automatically"), default=False)
+    minutes = models.PositiveIntegerField(_("service minutes"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_region_field = "region_id"
+    scope_org_field = "organization"
+    scope_member_orgs_visible = False
+    scope_self_field = "volunteer__user_id"
+
+    class Meta:
+        ordering = ["-in_at", "-id"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        indexes = [
+            models.Index(fields=["shift", "in_at"]),
+            models.Index(fields=["volunteer", "in_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signup"],
+                condition=models.Q(out_at__isnull=True),
+                name="attendance_one_open_per_signup",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(out_at__isnull=True) | models.Q(out_at__gte=models.F("in_at")),
+                name="attendance_out_after_in",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} @ {self.shift_id} {self.in_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.out_at is None
+
+
+class AttendanceCorrection(models.Model):
+    """A leader's word on a stay after the fact: confirmed as recorded, or corrected to other
+    times, always with who and why. Append-only: the latest entry of a stay is what counts
+    (ledgers are never edited, STYLE habit 3)."""
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", _("Confirmed")
+        CORRECT = "correct", _("Corrected")
+
+    attendance = models.ForeignKey(Attendance, on_delete=models.PROTECT, related_name="corrections")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    in_at = models.DateTimeField(_("checked in at"))
+    out_at = models.DateTimeField(_("checked out at"))
+    minutes = models.PositiveIntegerField(_("service minutes"))
+    reason = models.CharField(_("reason"), max_length=300)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("attendance correction")
+        verbose_name_plural = _("attendance corrections")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(out_at__gte=models.F("in_at")),
+                name="attendance_correction_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attendance_id}: {self.kind}"

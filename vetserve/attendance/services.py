@@ -1,0 +1,478 @@
+"""Every write to attendance goes through here: the phone pages, the API batch, the command.
+
+One scan is one call of ``attendance_scan``: check-in or check-out, by post QR, badge, by hand
+or by the volunteer's own check-out button. Each scan carries the phone's idempotency key; a key
+already recorded returns the record it made, so retries, replays and double uploads never add a
+second row (pretix's client nonce). A double *scan* (two keys, same person) is harmless too: the
+second check-in returns the open stay.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vetserve.activities.models import Shift, SignUp, SignUpState
+from vetserve.attendance import conf, hours
+from vetserve.attendance.models import Attendance, AttendanceCorrection, Method
+from vetserve.attendance.tokens import post_token_read
+from vetserve.audit.services import audit_record
+from vetserve.badges.models import Badge
+from vetserve.badges.models import Status as BadgeStatus
+from vetserve.badges.services import badge_token_read
+from vetserve.core.scoping import CHANGE, scope_for
+from vetserve.people.models import Volunteer
+
+IN, OUT = "in", "out"
+
+
+@dataclass(frozen=True)
+class ScanIn:
+    """One scan as a phone reports it (see the API's ScanItem for the meaning of each field)."""
+
+    key: uuid.UUID
+    kind: str
+    method: str
+    scanned_at: datetime
+    shift_id: int | None = None
+    token: str = ""
+    signup_id: int | None = None
+    volunteer_id: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    reason: str = ""
+
+
+@dataclass
+class ScanResult:
+    """What became of one scan: ``ok`` (recorded now), ``duplicate`` (this key was recorded
+    before: the same record), ``already`` (a double scan: the existing stay), or ``refused``
+    with a machine-readable ``code`` and a message."""
+
+    key: uuid.UUID
+    status: str
+    code: str = ""
+    message: str = ""
+    attendance: Attendance | None = field(default=None, repr=False)
+
+
+class Refused(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+# --- who may do what -------------------------------------------------------------------------
+
+
+def may_lead_shift(actor: Any, shift: Shift) -> bool:
+    """Admins of the activity's region and leaders of its organizing organization (subtree)."""
+    activity = shift.activity
+    org = activity.organization
+    scope = scope_for(actor, CHANGE)
+    return scope.covers_region(activity.region_id) or scope.covers_org(
+        org_id=org.pk, org_path=org.path, region_id=org.region_id
+    )
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --- resolving a scan to a sign-up -----------------------------------------------------------
+
+
+def _shift(shift_id: int | None) -> Shift:
+    shift = (
+        Shift.objects.select_related("activity__organization").filter(pk=shift_id).first()
+        if shift_id
+        else None
+    )
+    if shift is None:
+        raise Refused("not_found", _("Not found."))
+    return shift
+
+
+def _led_shift(actor: Any, shift_id: int | None) -> Shift:
+    shift = _shift(shift_id)
+    if not may_lead_shift(actor, shift):
+        # The same answer as "no such shift": existence is not leaked.
+        raise Refused("not_found", _("Not found."))
+    return shift
+
+
+def _rostered(shift: Shift, volunteer: Volunteer) -> SignUp:
+    signup = SignUp.objects.filter(
+        shift=shift, volunteer=volunteer, state=SignUpState.CONFIRMED
+    ).first()
+    if signup is None:
+        raise Refused(
+            "not_rostered", _("%(name)s is not on this shift's roster.") % {"name": volunteer.name}
+        )
+    return signup
+
+
+def _badge_volunteer(token: str) -> Volunteer:
+    # The badge QR holds the public verify address (…/v/<token>); take its last part.
+    read = badge_token_read(token.strip().rstrip("/").rsplit("/", 1)[-1])
+    badge = (
+        Badge.objects.select_related("volunteer")
+        .filter(number=read[0], nonce=read[1], status=BadgeStatus.ACTIVE)
+        .first()
+        if read
+        else None
+    )
+    if badge is None:
+        raise Refused("bad_badge", _("This badge is not valid."))
+    return badge.volunteer
+
+
+def _add_on_the_spot(*, actor: Any, shift: Shift, volunteer: Volunteer, reason: str) -> SignUp:
+    """A leader puts someone who turned up on the roster (with a reason, audited)."""
+    existing = _confirmed_or_none(shift, volunteer)
+    if existing is not None:
+        return existing
+    signup = SignUp.objects.create(
+        shift=shift,
+        volunteer=volunteer,
+        state=SignUpState.CONFIRMED,
+        added_by=_user(actor),
+        override_reason=reason[:300],
+        confirmed_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="attendance.add_on_the_spot",
+        obj=signup,
+        region_id=shift.activity.region_id,
+        organization_id=shift.activity.organization_id,
+        reason=reason,
+        object_repr=f"{volunteer.name} @ {shift}",
+    )
+    return signup
+
+
+def _confirmed_or_none(shift: Shift, volunteer: Volunteer) -> SignUp | None:
+    return SignUp.objects.filter(
+        shift=shift, volunteer=volunteer, state=SignUpState.CONFIRMED
+    ).first()
+
+
+def _resolve(actor: Any, scan: ScanIn) -> SignUp:
+    """The confirmed sign-up a scan is about, after checking the scanner may record it."""
+    if scan.method == Method.POST_QR:
+        shift_id = post_token_read(scan.token, at=scan.scanned_at)
+        if shift_id is None:
+            raise Refused(
+                "bad_token",
+                _("This code has expired or is not genuine: scan the code at the post again."),
+            )
+        own = Volunteer.objects.filter(user=_user(actor)).first() if _user(actor) else None
+        if own is None:
+            raise Refused("not_volunteer", _("Only a registered volunteer can scan a post code."))
+        shift = _shift(shift_id)
+        _check_geofence(shift, scan)
+        return _rostered(shift, own)
+    if scan.method == Method.BADGE:
+        shift = _led_shift(actor, scan.shift_id)
+        return _rostered(shift, _badge_volunteer(scan.token))
+    if scan.method == Method.MANUAL:
+        if not scan.reason.strip():
+            raise Refused("reason_required", _("Give a reason for a check-in by hand."))
+        shift = _led_shift(actor, scan.shift_id)
+        if scan.signup_id is not None:
+            signup = SignUp.objects.filter(pk=scan.signup_id, shift=shift).first()
+            if signup is None or signup.state != SignUpState.CONFIRMED:
+                raise Refused("not_rostered", _("This person is not on this shift's roster."))
+            return signup
+        # Someone not on the roster: a leader names a volunteer they may see, or scans the
+        # badge of someone from another team (the badge proves who it is).
+        volunteer = (
+            _badge_volunteer(scan.token)
+            if scan.token
+            else Volunteer.objects.visible_to(actor).filter(pk=scan.volunteer_id or 0).first()
+        )
+        if volunteer is None or volunteer.is_erased:
+            raise Refused("not_found", _("Not found."))
+        if scan.kind != IN:
+            return _rostered(shift, volunteer)
+        return _add_on_the_spot(actor=actor, shift=shift, volunteer=volunteer, reason=scan.reason)
+    if scan.method == Method.SELF:
+        if scan.kind != OUT:
+            raise Refused("bad_method", _("Check in by scanning the code at the post."))
+        signup = (
+            SignUp.objects.select_related("shift__activity", "volunteer")
+            .filter(pk=scan.signup_id or 0, volunteer__user=_user(actor))
+            .first()
+            if _user(actor)
+            else None
+        )
+        if signup is None:
+            raise Refused("not_found", _("Not found."))
+        return signup
+    raise Refused("bad_method", _("Unknown check-in method."))
+
+
+def _check_geofence(shift: Shift, scan: ScanIn) -> None:
+    limit = conf.geofence_meters()
+    activity = shift.activity
+    if not limit or activity.lat is None or activity.lon is None:
+        return
+    if scan.lat is None or scan.lon is None:
+        return  # Location is optional (PIPL: minimum collection); the rotating code suffices.
+    distance = hours.distance_meters(float(activity.lat), float(activity.lon), scan.lat, scan.lon)
+    if distance > limit:
+        raise Refused(
+            "too_far",
+            _("You are %(m)d m from the post; come closer and scan again.") % {"m": distance},
+        )
+
+
+# --- recording -------------------------------------------------------------------------------
+
+
+def _coord(value: float | None) -> Decimal | None:
+    # Four decimals (~10 m) is all a geofence needs; a finer track is not kept (PIPL Art 6).
+    return None if value is None else Decimal(str(round(value, 4)))
+
+
+def _by_key(key: uuid.UUID) -> Attendance | None:
+    return Attendance.objects.filter(Q(in_key=key) | Q(out_key=key)).first()
+
+
+def _check_times(scan: ScanIn, shift: Shift, now: datetime) -> None:
+    problem = hours.scan_time_problem(
+        scanned_at=scan.scanned_at, now=now, max_age=conf.max_scan_age(), skew=conf.clock_skew()
+    )
+    if problem == "future":
+        raise Refused("future", _("The scan time lies in the future: check the phone's clock."))
+    if problem == "too_old":
+        raise Refused("too_old", _("This scan is too old to be recorded; ask the leader."))
+    problem = hours.window_problem(
+        kind=scan.kind,
+        scanned_at=scan.scanned_at,
+        starts_at=shift.starts_at,
+        ends_at=shift.ends_at,
+        early=conf.early(),
+        late=conf.late(),
+    )
+    if problem == "too_early":
+        raise Refused("too_early", _("Check-in has not opened yet for this shift."))
+    if problem == "shift_over":
+        raise Refused("shift_over", _("This shift has ended."))
+    if problem == "too_late":
+        raise Refused("too_late", _("Check-out for this shift has closed; ask the leader."))
+
+
+def _check_in(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
+    shift = signup.shift
+    open_stay = Attendance.objects.filter(signup=signup, out_at__isnull=True).first()
+    if open_stay is not None:
+        return ScanResult(scan.key, "already", attendance=open_stay)
+    last = Attendance.objects.filter(signup=signup).order_by("-out_at").first()
+    if last is not None and last.out_at is not None and scan.scanned_at < last.out_at:
+        raise Refused("overlap", _("This time lies inside an earlier stay."))
+    try:
+        with transaction.atomic():
+            stay = Attendance.objects.create(
+                signup=signup,
+                shift=shift,
+                volunteer_id=signup.volunteer_id,
+                region_id=shift.activity.region_id,
+                organization_id=shift.activity.organization_id,
+                in_at=scan.scanned_at,
+                in_method=scan.method,
+                in_by=_user(actor),
+                in_key=scan.key,
+                in_lat=_coord(scan.lat),
+                in_lon=_coord(scan.lon),
+                in_reason=scan.reason[:300],
+            )
+    except IntegrityError:
+        # Lost a race: the same key, or another scan of the same person, got there first.
+        same = _by_key(scan.key)
+        if same is not None:
+            return ScanResult(scan.key, "duplicate", attendance=same)
+        open_stay = Attendance.objects.filter(signup=signup, out_at__isnull=True).first()
+        if open_stay is None:
+            raise
+        return ScanResult(scan.key, "already", attendance=open_stay)
+    return ScanResult(scan.key, "ok", attendance=stay)
+
+
+def _check_out(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
+    stay = (
+        Attendance.objects.select_for_update()
+        .filter(signup=signup, out_at__isnull=True)
+        .select_related("shift")
+        .first()
+    )
+    if stay is None:
+        last = Attendance.objects.filter(signup=signup, out_at__isnull=False).first()
+        if last is not None and not last.auto_closed:
+            return ScanResult(scan.key, "already", attendance=last)
+        raise Refused("not_checked_in", _("Not checked in on this shift."))
+    if scan.scanned_at < stay.in_at:
+        raise Refused("before_check_in", _("The check-out lies before the check-in."))
+    stay.out_at = scan.scanned_at
+    stay.out_method = scan.method
+    stay.out_by = _user(actor)
+    stay.out_key = scan.key
+    stay.out_lat, stay.out_lon = _coord(scan.lat), _coord(scan.lon)
+    stay.out_reason = scan.reason[:300]
+    stay.out_received_at = timezone.now()
+    stay.minutes = _minutes(stay)
+    stay.save(
+        update_fields=[
+            "out_at", "out_method", "out_by", "out_key", "out_lat", "out_lon",
+            "out_reason", "out_received_at", "minutes",
+        ]
+    )  # fmt: skip
+    return ScanResult(scan.key, "ok", attendance=stay)
+
+
+def _minutes(stay: Attendance) -> int:
+    assert stay.out_at is not None
+    return hours.served_minutes_between(
+        checked_in_at=stay.in_at,
+        checked_out_at=stay.out_at,
+        starts_at=stay.shift.starts_at,
+        ends_at=stay.shift.ends_at,
+    )
+
+
+def attendance_scan(*, actor: Any, scan: ScanIn, now: datetime | None = None) -> ScanResult:
+    """Record one check-in or check-out; never raises for a refused scan (see ScanResult)."""
+    now = now or timezone.now()
+    same = _by_key(scan.key)
+    if same is not None:
+        return ScanResult(scan.key, "duplicate", attendance=same)
+    if scan.kind not in (IN, OUT):
+        return ScanResult(scan.key, "refused", "bad_kind", _("Unknown scan kind."))
+    if timezone.is_naive(scan.scanned_at):
+        return ScanResult(scan.key, "refused", "naive_time", _("The scan time needs a time zone."))
+    try:
+        with transaction.atomic():
+            signup = _resolve(actor, scan)
+            shift = Shift.objects.select_related("activity").get(pk=signup.shift_id)
+            signup.shift = shift
+            _check_times(scan, shift, now)
+            if scan.kind == IN:
+                return _check_in(actor, scan, signup)
+            return _check_out(actor, scan, signup)
+    except Refused as refused:
+        return ScanResult(scan.key, "refused", refused.code, refused.message)
+    except IntegrityError:
+        # The same key recorded concurrently by another request (check-out side).
+        same = _by_key(scan.key)
+        if same is None:
+            raise
+        return ScanResult(scan.key, "duplicate", attendance=same)
+
+
+def attendance_scan_batch(
+    *, actor: Any, scans: list[ScanIn], now: datetime | None = None
+) -> list[ScanResult]:
+    """A phone's queue of offline scans, in scan-time order (a check-in before its check-out);
+    each is recorded on its own, so one refused scan does not hold back the others. Results
+    come back in the order the scans were sent."""
+    now = now or timezone.now()
+    order = sorted(range(len(scans)), key=lambda i: (scans[i].scanned_at, scans[i].kind != IN))
+    results: dict[int, ScanResult] = {}
+    for i in order:
+        results[i] = attendance_scan(actor=actor, scan=scans[i], now=now)
+    return [results[i] for i in range(len(scans))]
+
+
+# --- closing and correcting ------------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_auto_close(*, now: datetime | None = None) -> int:
+    """Close every stay nobody checked out, at its shift's end, flagged for the leaders'
+    exceptions list. Only once no check-out can arrive in time any more (the late limit)."""
+    now = now or timezone.now()
+    stays = (
+        Attendance.objects.select_for_update()
+        .filter(out_at__isnull=True, shift__ends_at__lte=now - conf.late())
+        .select_related("shift")
+    )
+    closed = 0
+    for stay in stays:
+        stay.out_at = max(stay.shift.ends_at, stay.in_at)
+        stay.out_method = Method.AUTO
+        stay.out_received_at = now
+        stay.auto_closed = True
+        stay.minutes = _minutes(stay)
+        stay.save(
+            update_fields=["out_at", "out_method", "out_received_at", "auto_closed", "minutes"]
+        )
+        closed += 1
+    return closed
+
+
+@transaction.atomic
+def attendance_correct(
+    *,
+    actor: Any,
+    attendance: Attendance,
+    reason: str,
+    in_at: datetime | None = None,
+    out_at: datetime | None = None,
+) -> AttendanceCorrection:
+    """A leader confirms a stay as recorded (no times given) or corrects its times; a new
+    entry every time, never an edit. The times count only inside the shift, like scans."""
+    if not may_lead_shift(actor, attendance.shift):
+        raise PermissionDenied(_("You may not correct attendance of this shift."))
+    if attendance.out_at is None:
+        raise ValidationError(_("This person is still on post."), code="open")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason.")}, code="reason_required")
+    latest = attendance.corrections.first()
+    base_in = latest.in_at if latest else attendance.in_at
+    base_out = latest.out_at if latest else attendance.out_at
+    new_in, new_out = in_at or base_in, out_at or base_out
+    if new_out < new_in:
+        raise ValidationError(_("The check-out lies before the check-in."), code="period")
+    kind = (
+        AttendanceCorrection.Kind.CONFIRM
+        if (in_at is None and out_at is None)
+        else AttendanceCorrection.Kind.CORRECT
+    )
+    minutes = hours.served_minutes_between(
+        checked_in_at=new_in,
+        checked_out_at=new_out,
+        starts_at=attendance.shift.starts_at,
+        ends_at=attendance.shift.ends_at,
+    )
+    correction = AttendanceCorrection.objects.create(
+        attendance=attendance,
+        kind=kind,
+        in_at=new_in,
+        out_at=new_out,
+        minutes=minutes,
+        reason=reason[:300],
+        actor=_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        action=f"attendance.{kind}",
+        obj=attendance,
+        changes={
+            "in_at": [str(base_in), str(new_in)],
+            "out_at": [str(base_out), str(new_out)],
+        },
+        reason=reason,
+        object_repr=f"{attendance.volunteer.name} @ {attendance.shift}",
+    )
+    return correction
