@@ -17,6 +17,7 @@ urlpatterns = [
     path("badges/", include("vetserve.badges.urls")),
     path("skills/", include("vetserve.skills.urls")),
     path("notifications/", include("vetserve.notify.urls")),
+    path("attendance/", include("vetserve.attendance.urls")),
     # Public, no login: where a badge's QR code leads. Short, so the code stays small.
     path("v/<str:token>", badge_views.badge_verify_page, name="badge_verify"),
     path("api/v1/", api.urls),

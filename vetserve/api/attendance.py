@@ -1,7 +1,5 @@
 """Attendance endpoints: the batch of scans from offline phones, and scoped lists."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import datetime
 from typing import Any, Literal
@@ -94,6 +92,7 @@ def result_out(result: ScanResult) -> dict[str, Any]:
 
 @router.post(
     "/scans",
+    url_name="attendance_scans",
     response={200: BatchOut, **ERRORS},
     summary="Record a batch of check-in/out scans (offline phones); one result per scan",
 )
