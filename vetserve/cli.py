@@ -44,6 +44,10 @@ COMMANDS: list[tuple[str, str]] = [
         "expiry-reminders",
         "Remind of qualifications expiring in 60/30/7 days, each once (daily; --enqueue)",
     ),
+    (
+        "close-attendance",
+        "Close stays nobody checked out at their shift's end, flagged for leaders (cron)",
+    ),
     ("collectstatic", "Copy static files to VETSERVE_STATIC_ROOT for serving"),
     ("check", "Check the configuration and the database for problems"),
     ("shell", "Open a Python shell with the project loaded"),
