@@ -1,0 +1,274 @@
+"""Reads for the activities pages and API: scoped lists, single objects, sums and progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from vetserve.activities.models import (
+    LIVE_STATES,
+    Activity,
+    Campaign,
+    Outcome,
+    OutcomeType,
+    Shift,
+    SignUp,
+    SignUpState,
+    Status,
+)
+from vetserve.core.scoping import VIEW, ScopedQuerySet, access_object
+from vetserve.orgs.models import Organization
+from vetserve.regions.models import Region
+
+# --- the hours hook ---------------------------------------------------------------------------
+
+# Service time comes from attendance (actual minutes on post, travel excluded), which this app
+# does not record. An app that does registers a function here (in its AppConfig.ready): it
+# gets a queryset of shifts and returns the minutes served on them.
+ServedMinutes = Callable[[QuerySet[Shift]], int]
+_served_minutes_sources: list[ServedMinutes] = []
+
+
+def register_served_minutes(source: ServedMinutes) -> None:
+    if source not in _served_minutes_sources:
+        _served_minutes_sources.append(source)
+
+
+def served_minutes(shifts: QuerySet[Shift]) -> int:
+    """Minutes served on ``shifts``, as the registered sources report (0 without any)."""
+    return sum(int(source(shifts)) for source in _served_minutes_sources)
+
+
+# --- lists and objects ------------------------------------------------------------------------
+
+
+def campaign_list(*, user: Any, action: str = VIEW) -> QuerySet[Campaign]:
+    return Campaign.objects.visible_to(user, action).select_related("organization", "region")
+
+
+def access_campaign(user: Any, campaign_id: Any, action: str = VIEW) -> Campaign:
+    return access_object(
+        Campaign.objects.select_related("organization", "organization__region", "region"),
+        user,
+        action,
+        pk=campaign_id,
+    )
+
+
+def activity_list(
+    *,
+    user: Any,
+    action: str = VIEW,
+    search: str = "",
+    status: str = "",
+    category: str = "",
+    organization: Organization | None = None,
+    region: Region | None = None,
+    campaign: Campaign | None = None,
+    starts_from: datetime | None = None,
+    starts_before: datetime | None = None,
+) -> QuerySet[Activity]:
+    qs: ScopedQuerySet[Activity] = Activity.objects.visible_to(user, action)
+    if search:
+        qs = qs.filter(Q(title__icontains=search.strip()) | Q(place__icontains=search.strip()))
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if organization is not None:
+        qs = qs.filter(organization__path__startswith=organization.path)
+    if region is not None:
+        low, high = region.id_range
+        qs = qs.filter(region_id__gte=low, region_id__lte=high)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if starts_from is not None:
+        qs = qs.filter(ends_at__gt=starts_from)
+    if starts_before is not None:
+        qs = qs.filter(starts_at__lt=starts_before)
+    return qs.select_related("organization", "region", "campaign")
+
+
+def access_activity(user: Any, activity_id: Any, action: str = VIEW) -> Activity:
+    return access_object(
+        Activity.objects.select_related("organization", "organization__region", "region"),
+        user,
+        action,
+        pk=activity_id,
+    )
+
+
+def with_counts(qs: QuerySet[Shift]) -> QuerySet[Shift]:
+    return qs.annotate(
+        confirmed_count=Count("signups", filter=Q(signups__state=SignUpState.CONFIRMED)),
+        waitlist_count=Count("signups", filter=Q(signups__state=SignUpState.WAITLISTED)),
+    )
+
+
+def shift_list(
+    *, user: Any, activity: Activity | None = None, action: str = VIEW
+) -> QuerySet[Shift]:
+    qs = Shift.objects.visible_to(user, action)
+    if activity is not None:
+        qs = qs.filter(activity=activity)
+    return with_counts(qs.select_related("activity", "activity__organization"))
+
+
+def access_shift(user: Any, shift_id: Any, action: str = VIEW) -> Shift:
+    return access_object(
+        with_counts(
+            Shift.objects.select_related(
+                "activity", "activity__organization", "activity__organization__region"
+            )
+        ),
+        user,
+        action,
+        pk=shift_id,
+    )
+
+
+def access_signup(user: Any, signup_id: Any, action: str = VIEW) -> SignUp:
+    return access_object(
+        SignUp.objects.select_related(
+            "shift", "shift__activity", "shift__activity__organization", "volunteer"
+        ),
+        user,
+        action,
+        pk=signup_id,
+    )
+
+
+def shift_roster(shift: Shift) -> dict[str, list[SignUp]]:
+    """Confirmed in sign-up order, the waitlist in position order (for a leader)."""
+    rows = list(
+        shift.signups.filter(state__in=LIVE_STATES)
+        .select_related("volunteer", "volunteer__home_org")
+        .order_by("waitlist_position", "confirmed_at", "id")
+    )
+    return {
+        "confirmed": [r for r in rows if r.state == SignUpState.CONFIRMED],
+        "waitlist": [r for r in rows if r.state == SignUpState.WAITLISTED],
+    }
+
+
+def my_signups(*, user: Any, upcoming_only: bool = True) -> QuerySet[SignUp]:
+    """The user's own live sign-ups (through their volunteer record), soonest first."""
+    qs = SignUp.objects.filter(
+        volunteer__user=user, volunteer__erased_at__isnull=True, state__in=LIVE_STATES
+    )
+    if upcoming_only:
+        qs = qs.filter(shift__ends_at__gt=timezone.now())
+    return qs.select_related("shift", "shift__activity").order_by("shift__starts_at", "id")
+
+
+def my_signup_for(*, user: Any, shift: Shift) -> SignUp | None:
+    return my_signups(user=user, upcoming_only=False).filter(shift=shift).first()
+
+
+# --- outcome sums -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeTotal:
+    outcome_type: OutcomeType
+    total: Decimal
+
+
+def outcome_totals(outcomes: QuerySet[Outcome]) -> list[OutcomeTotal]:
+    """Each figure summed over ``outcomes``, in the catalogue's order."""
+    sums = dict(outcomes.order_by().values_list("outcome_type").annotate(total=Sum("quantity")))
+    types = OutcomeType.objects.filter(pk__in=list(sums))
+    return [OutcomeTotal(t, sums[t.pk]) for t in types]
+
+
+def outcome_totals_for(
+    *,
+    user: Any,
+    activity: Activity | None = None,
+    campaign: Campaign | None = None,
+    organization: Organization | None = None,
+    region: Region | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[OutcomeTotal]:
+    """Sums per activity, campaign, organization subtree or region range (and period),
+    always inside what the user may see. Cancelled activities count nothing."""
+    qs = Outcome.objects.visible_to(user, VIEW).exclude(activity__status=Status.CANCELLED)
+    if activity is not None:
+        qs = qs.filter(activity=activity)
+    if campaign is not None:
+        qs = qs.filter(activity__campaign=campaign)
+    if organization is not None:
+        qs = qs.filter(activity__organization__path__startswith=organization.path)
+    if region is not None:
+        low, high = region.id_range
+        qs = qs.filter(activity__region_id__gte=low, activity__region_id__lte=high)
+    if since is not None:
+        qs = qs.filter(activity__starts_at__date__gte=since)
+    if until is not None:
+        qs = qs.filter(activity__starts_at__date__lte=until)
+    return outcome_totals(qs)
+
+
+# --- campaign progress ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgressLine:
+    label: str
+    unit: str
+    target: Decimal
+    done: Decimal
+
+    @property
+    def percent(self) -> int | None:
+        if not self.target:
+            return None
+        return int(min(self.done / self.target * 100, Decimal(999)))
+
+
+def campaign_progress(campaign: Campaign) -> dict[str, Any]:
+    """Targets against what was done: activities (not cancelled), distinct volunteers
+    confirmed, service hours (from attendance through ``served_minutes``), outcome figures."""
+    activities = campaign.activities.exclude(status=Status.CANCELLED)
+    shifts = Shift.objects.filter(activity__in=activities)
+    volunteers = (
+        SignUp.objects.filter(shift__in=shifts, state=SignUpState.CONFIRMED)
+        .values("volunteer")
+        .distinct()
+        .count()
+    )
+    hours = Decimal(served_minutes(shifts)) / 60
+    sums = dict(
+        Outcome.objects.filter(activity__in=activities)
+        .order_by()
+        .values_list("outcome_type")
+        .annotate(total=Sum("quantity"))
+    )
+    figures = [
+        ProgressLine(
+            str(t.outcome_type.name),
+            t.outcome_type.unit,
+            t.quantity,
+            sums.get(t.outcome_type_id, Decimal(0)),
+        )
+        for t in campaign.targets.select_related("outcome_type")
+    ]
+    return {
+        "activities": ProgressLine(
+            "activities", "", Decimal(campaign.target_activities), Decimal(activities.count())
+        ),
+        "volunteers": ProgressLine(
+            "volunteers", "", Decimal(campaign.target_volunteers), Decimal(volunteers)
+        ),
+        "hours": ProgressLine(
+            "hours", "h", Decimal(campaign.target_hours), hours.quantize(Decimal("0.1"))
+        ),
+        "figures": figures,
+    }

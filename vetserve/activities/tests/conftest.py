@@ -1,0 +1,95 @@
+"""Activities fixtures on top of the shared cast: Dave's rescue team runs a published snow
+clearing at 崇礼 with one shift; 王建国 (rescue team) and Erin's own volunteer record 赵丽
+(西湾子 team, linked to Erin's login) can sign up; 李卫东 lives in 张北."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from vetserve.activities.models import Activity, Shift, Status
+from vetserve.activities.services import activity_create, shift_create
+from vetserve.people.fakes import fictitious_id_number
+from vetserve.people.models import Volunteer
+from vetserve.people.services import volunteer_register
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: int, hour: int = 8, month: int = 1, year: int = 2031) -> datetime:
+    """A moment in the future (2031) in Shanghai time, so sign-ups are still open."""
+    return datetime(year, month, day, hour, tzinfo=SHANGHAI)
+
+
+def register(actor: Any, org: Any, *, name: str, serial: int, phone: str = "") -> Volunteer:
+    return volunteer_register(
+        actor=actor,
+        name=name,
+        id_number=fictitious_id_number(
+            address_code="130709", birth_date=date(1975, 3, 15), male=True, serial=serial
+        ),
+        phone=phone or f"139{serial:08d}",
+        residence_region=org.region,
+        home_org=org,
+    )
+
+
+@pytest.fixture
+def wang(cast: Any) -> Volunteer:
+    return register(cast.bob, cast.rescue, name="王建国", serial=1, phone="13900001111")
+
+
+@pytest.fixture
+def zhao(cast: Any) -> Volunteer:
+    volunteer = register(cast.bob, cast.xiwanzi_team, name="赵丽", serial=3)
+    volunteer.user = cast.erin
+    volunteer.save(update_fields=["user"])
+    return volunteer
+
+
+@pytest.fixture
+def li(cast: Any) -> Volunteer:
+    return register(cast.carol, cast.zhangbei_team, name="李卫东", serial=2)
+
+
+def make_activity(cast: Any, *, publish: bool = True, **extra: Any) -> Activity:
+    fields: dict[str, Any] = {
+        "title": "太舞滑雪小镇清雪",
+        "category": "snow_ice",
+        "place": "太舞滑雪小镇停车场",
+        "starts_at": at(10, 6),
+        "ends_at": at(10, 20),
+    }
+    fields.update(extra)
+    activity = activity_create(actor=cast.dave, organization=cast.rescue, **fields)
+    if publish:
+        activity.status = Status.PUBLISHED
+        activity.save(update_fields=["status"])
+    return activity
+
+
+@pytest.fixture
+def activity(cast: Any) -> Activity:
+    return make_activity(cast)
+
+
+@pytest.fixture
+def shift(cast: Any, activity: Activity) -> Shift:
+    return shift_create(
+        actor=cast.dave,
+        activity=activity,
+        post="停车场入口",
+        starts_at=at(10, 8),
+        ends_at=at(10, 12),
+        min_people=1,
+        wanted_people=2,
+        max_people=2,
+    )
+
+
+def soon(hours: float) -> datetime:
+    return timezone.now() + timedelta(hours=hours)
