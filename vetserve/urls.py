@@ -16,6 +16,7 @@ urlpatterns = [
     path("spreadsheets/", include("vetserve.spreadsheets.urls")),
     path("badges/", include("vetserve.badges.urls")),
     path("skills/", include("vetserve.skills.urls")),
+    path("activities/", include("vetserve.activities.urls")),
     path("notifications/", include("vetserve.notify.urls")),
     path("attendance/", include("vetserve.attendance.urls")),
     # Public, no login: where a badge's QR code leads. Short, so the code stays small.

@@ -66,7 +66,7 @@ def _published_in_member_counties(scope: Any, prefix: str) -> models.Q:
     from vetserve.orgs.models import Organization
     from vetserve.regions.models import PREFIX_DIGITS
 
-    org_ids = getattr(scope, "org_ids", frozenset())
+    org_ids: frozenset[int] = getattr(scope, "org_ids", frozenset())
     if not org_ids:
         return models.Q(pk__in=[])
     q = models.Q()

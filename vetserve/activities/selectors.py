@@ -122,7 +122,7 @@ def shift_list(
 
 def access_shift(user: Any, shift_id: Any, action: str = VIEW) -> Shift:
     return access_object(
-        with_counts(
+        with_counts(  # type: ignore[arg-type]
             Shift.objects.select_related(
                 "activity", "activity__organization", "activity__organization__region"
             )

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vetserve.activities.models import Activity, Campaign, Category, Status
+from vetserve.core.forms import DateInput
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class ActivityFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("status"), required=False, choices=[("", _("All")), *Status.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("category"), required=False, choices=[("", _("All")), *Category.choices]
+    )
+    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    region = forms.CharField(required=False, widget=forms.HiddenInput)
+    month = forms.RegexField(regex=r"^\d{4}-\d{2}$", required=False, widget=forms.HiddenInput)
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = [
+            "name",
+            "organization",
+            "starts_on",
+            "ends_on",
+            "description",
+            "target_activities",
+            "target_volunteers",
+            "target_hours",
+        ]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "category",
+            "organization",
+            "campaign",
+            "place",
+            "lat",
+            "lon",
+            "starts_at",
+            "ends_at",
+            "description",
+            "risk_disclosure",
+            "insurance_required",
+            "contact_name",
+        ]
+        widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
+
+    def __init__(self, *args: Any, organizations: Any, campaigns: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
+
+
+class ShiftForm(forms.Form):
+    post = forms.CharField(label=_("post"), max_length=120)
+    starts_at = forms.DateTimeField(label=_("starts at"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("ends at"), widget=DateTimeInput())
+    min_people = forms.IntegerField(label=_("minimum people"), min_value=0, initial=1)
+    wanted_people = forms.IntegerField(label=_("wanted people"), min_value=1, initial=1)
+    max_people = forms.IntegerField(label=_("maximum people"), min_value=1, initial=1)
+    requirements = forms.JSONField(
+        label=_("requirements"),
+        required=False,
+        initial=dict,
+        help_text=_('e.g. {"min_age": 18, "max_age": 65, "qualification_groups": [[3, 4]]}'),
+    )
+
+
+class SeriesForm(forms.Form):
+    KIND_CHOICES = [("weekly", _("Weekly on given weekdays")), ("rotation", _("Round the clock"))]
+    WEEKDAYS = [
+        (0, _("Monday")),
+        (1, _("Tuesday")),
+        (2, _("Wednesday")),
+        (3, _("Thursday")),
+        (4, _("Friday")),
+        (5, _("Saturday")),
+        (6, _("Sunday")),
+    ]
+    kind = forms.ChoiceField(label=_("repeat"), choices=KIND_CHOICES)
+    post = forms.CharField(label=_("post"), max_length=120)
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("weekdays"),
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    first_day = forms.DateField(label=_("first day"), widget=DateInput())
+    last_day = forms.DateField(label=_("last day"), required=False, widget=DateInput())
+    start = forms.TimeField(label=_("start time"))
+    end = forms.TimeField(label=_("end time"), required=False)
+    shifts_per_day = forms.IntegerField(label=_("shifts per day"), min_value=1, required=False)
+    days = forms.IntegerField(label=_("days"), min_value=1, required=False)
+    min_people = forms.IntegerField(label=_("minimum people"), min_value=0, initial=1)
+    wanted_people = forms.IntegerField(label=_("wanted people"), min_value=1, initial=1)
+    max_people = forms.IntegerField(label=_("maximum people"), min_value=1, initial=1)
+    requirements = forms.JSONField(label=_("requirements"), required=False, initial=dict)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), max_length=300, required=False)

@@ -1,0 +1,432 @@
+"""Pages: campaigns, activities (list, calendar, detail, edit, status), shifts (one, recurring,
+roster), sign-up and withdraw, and a volunteer's own shifts. Thin: selectors read, services
+write, every object through an ``access_*`` helper (404 alike for "not yours" and "none")."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vetserve.activities import selectors, services
+from vetserve.activities.forms import (
+    ActivityFilterForm,
+    ActivityForm,
+    CampaignForm,
+    ReasonForm,
+    SeriesForm,
+    ShiftForm,
+)
+from vetserve.activities.models import STATUS_FLOW, Status
+from vetserve.core.forms import form_add_service_errors
+from vetserve.core.scoping import CHANGE
+from vetserve.core.views import AuthedRequest, paginate, query_without_page
+from vetserve.orgs.selectors import organization_list
+from vetserve.people.selectors import access_volunteer
+from vetserve.regions.selectors import region_list
+
+
+def _month(value: str) -> date:
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return date(year, month, 1)
+    except (ValueError, AttributeError):
+        return today.replace(day=1)
+
+
+def _filtered(request: AuthedRequest) -> tuple[Any, ActivityFilterForm, dict[str, Any]]:
+    user = request.user
+    form = ActivityFilterForm(request.GET)
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    org = organization_list(user=user).filter(pk=data["org"]).first() if data.get("org") else None
+    region = (
+        region_list(user=user).filter(code=data["region"]).first() if data.get("region") else None
+    )
+    qs = selectors.activity_list(
+        user=user,
+        search=data.get("q", ""),
+        status=data.get("status", ""),
+        category=data.get("category", ""),
+        organization=org,
+        region=region,
+    )
+    if (data.get("org") and org is None) or (data.get("region") and region is None):
+        qs = qs.none()
+    return qs, form, data
+
+
+@login_required
+def activity_list(request: AuthedRequest) -> HttpResponse:
+    qs, form, _data = _filtered(request)
+    page = paginate(request, qs)
+    return render(
+        request,
+        "activities/list.html",
+        {
+            "page_obj": page,
+            "activities": page.object_list,
+            "filters": form,
+            "query": query_without_page(request),
+            "can_plan": request.user.can(CHANGE),
+        },
+    )
+
+
+@login_required
+def activity_calendar(request: AuthedRequest) -> HttpResponse:
+    """A month grid of the activities the user sees, filterable by organization and region."""
+    qs, form, data = _filtered(request)
+    first = _month(data.get("month", ""))
+    last_day = calendar.monthrange(first.year, first.month)[1]
+    tz = timezone.get_current_timezone()
+    begin = datetime.combine(first, datetime.min.time(), tz)
+    end = begin + timedelta(days=last_day)
+    by_day: dict[int, list[Any]] = {}
+    for activity in qs.filter(starts_at__lt=end, ends_at__gt=begin).order_by("starts_at")[:500]:
+        start = max(timezone.localtime(activity.starts_at).date(), first)
+        stop = min(timezone.localtime(activity.ends_at).date(), first.replace(day=last_day))
+        day = start
+        while day <= stop:
+            by_day.setdefault(day.day, []).append(activity)
+            day += timedelta(days=1)
+    weeks = [
+        [(d, by_day.get(d, [])) if d else (0, []) for d in week]
+        for week in calendar.Calendar().monthdayscalendar(first.year, first.month)
+    ]
+    prev_month = (first - timedelta(days=1)).replace(day=1)
+    next_month = first + timedelta(days=last_day)
+    params = request.GET.copy()
+    params.pop("month", None)
+    return render(
+        request,
+        "activities/calendar.html",
+        {
+            "weeks": weeks,
+            "month": first,
+            "prev": prev_month.strftime("%Y-%m"),
+            "next": next_month.strftime("%Y-%m"),
+            "query": params.urlencode(),
+            "filters": form,
+        },
+    )
+
+
+@login_required
+def activity_detail(request: AuthedRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.access_activity(request.user, activity_id)
+    can_change = services.may_change_activity(request.user, activity)
+    return render(
+        request,
+        "activities/detail.html",
+        {
+            "activity": activity,
+            "shifts": selectors.shift_list(user=request.user, activity=activity)[:300],
+            "totals": selectors.outcome_totals_for(user=request.user, activity=activity),
+            "can_change": can_change,
+            "next_statuses": [Status(s) for s in sorted(STATUS_FLOW[activity.status])],
+        },
+    )
+
+
+def _activity_form(request: AuthedRequest, instance: Any = None) -> ActivityForm:
+    return ActivityForm(
+        request.POST or None,
+        instance=instance,
+        organizations=organization_list(user=request.user, action=CHANGE),
+        campaigns=selectors.campaign_list(user=request.user),
+    )
+
+
+ACTIVITY_EDIT_FIELDS = [f for f in services.ACTIVITY_FIELDS if f != "region"]
+
+
+@login_required
+def activity_create(request: AuthedRequest) -> HttpResponse:
+    form = _activity_form(request)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            activity = services.activity_create(actor=request.user, **data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("organization", str(exc))
+        else:
+            messages.success(request, _("Activity saved as a draft. Add shifts, then publish."))
+            return redirect("activities:detail", activity.pk)
+    return render(request, "activities/form.html", {"form": form, "title": _("Plan an activity")})
+
+
+@login_required
+def activity_edit(request: AuthedRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.access_activity(request.user, activity_id, CHANGE)
+    form = _activity_form(request, instance=activity)
+    form.fields["organization"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in ACTIVITY_EDIT_FIELDS}
+        fresh = selectors.access_activity(request.user, activity_id, CHANGE)
+        try:
+            services.activity_update(actor=request.user, activity=fresh, **fields)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            return redirect("activities:detail", activity.pk)
+    return render(
+        request, "activities/form.html", {"form": form, "title": activity.title, "obj": activity}
+    )
+
+
+@login_required
+@require_POST
+def activity_status(request: AuthedRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.access_activity(request.user, activity_id, CHANGE)
+    try:
+        services.activity_status_change(
+            actor=request.user,
+            activity=activity,
+            to_status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("activities:detail", activity.pk)
+
+
+@login_required
+def shift_create_page(request: AuthedRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.access_activity(request.user, activity_id, CHANGE)
+    form = ShiftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            shift = services.shift_create(
+                actor=request.user, activity=activity, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            return redirect("activities:shift", shift.pk)
+    return render(
+        request, "activities/form.html", {"form": form, "title": _("Add a shift"), "obj": activity}
+    )
+
+
+@login_required
+def shift_series_page(request: AuthedRequest, activity_id: int) -> HttpResponse:
+    activity = selectors.access_activity(request.user, activity_id, CHANGE)
+    form = SeriesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["kind"] == "weekly":
+                if not d.get("last_day") or not d.get("end"):
+                    raise ValidationError(_("A weekly series needs a last day and an end time."))
+                windows = services.weekly_windows(
+                    weekdays=d["weekdays"],
+                    first_day=d["first_day"],
+                    last_day=d["last_day"],
+                    start=d["start"],
+                    end=d["end"],
+                )
+            else:
+                first = datetime.combine(
+                    d["first_day"], d["start"], timezone.get_current_timezone()
+                )
+                windows = services.rotation_windows(
+                    first_start=first,
+                    shifts_per_day=d.get("shifts_per_day") or 3,
+                    days=d.get("days") or 1,
+                )
+            shifts = services.shift_series_create(
+                actor=request.user,
+                activity=activity,
+                template=services.ShiftTemplate(
+                    post=d["post"],
+                    min_people=d["min_people"],
+                    wanted_people=d["wanted_people"],
+                    max_people=d["max_people"],
+                    requirements=d.get("requirements"),
+                ),
+                windows=windows,
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(n)d shifts created.") % {"n": len(shifts)})
+            return redirect("activities:detail", activity.pk)
+    return render(
+        request,
+        "activities/form.html",
+        {"form": form, "title": _("Recurring shifts"), "obj": activity},
+    )
+
+
+@login_required
+def shift_detail(request: AuthedRequest, shift_id: int) -> HttpResponse:
+    shift = selectors.access_shift(request.user, shift_id)
+    can_change = services.may_change_activity(request.user, shift.activity)
+    own = services._actor_volunteer(request.user)
+    mine = selectors.my_signup_for(user=request.user, shift=shift) if own else None
+    check = services.signup_check(shift, own) if own is not None and mine is None else None
+    return render(
+        request,
+        "activities/shift.html",
+        {
+            "shift": shift,
+            "activity": shift.activity,
+            "staffing": shift.staffing_for(shift.confirmed_count),  # type: ignore[attr-defined]
+            "roster": selectors.shift_roster(shift) if can_change else None,
+            "can_change": can_change,
+            "mine": mine,
+            "check": check,
+            "own": own,
+        },
+    )
+
+
+@login_required
+@require_POST
+def shift_signup(request: AuthedRequest, shift_id: int) -> HttpResponse:
+    shift = selectors.access_shift(request.user, shift_id)
+    own = services._actor_volunteer(request.user)
+    if own is None:
+        raise PermissionDenied
+    try:
+        row = services.signup_create(actor=request.user, shift=shift, volunteer=own)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if row.state == "confirmed":
+            messages.success(request, _("You are signed up."))
+        else:
+            messages.info(
+                request,
+                _("The shift is full: you are number %(n)d on the waitlist.")
+                % {"n": row.waitlist_position},
+            )
+    return redirect("activities:shift", shift.pk)
+
+
+@login_required
+@require_POST
+def shift_add(request: AuthedRequest, shift_id: int) -> HttpResponse:
+    shift = selectors.access_shift(request.user, shift_id, CHANGE)
+    volunteer = access_volunteer(request.user, request.POST.get("volunteer"))
+    try:
+        services.signup_create(
+            actor=request.user,
+            shift=shift,
+            volunteer=volunteer,
+            override_reason=request.POST.get("override_reason", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, f"{volunteer.name}: {message}")
+    return redirect("activities:shift", shift.pk)
+
+
+@login_required
+@require_POST
+def signup_withdraw_page(request: AuthedRequest, signup_id: int) -> HttpResponse:
+    signup = selectors.access_signup(request.user, signup_id)
+    try:
+        services.signup_withdraw(
+            actor=request.user, signup=signup, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("activities:shift", signup.shift_id)
+
+
+@login_required
+@require_POST
+def signup_call(request: AuthedRequest, signup_id: int) -> HttpResponse:
+    """Show one roster member's full number as a call link; only for those who manage the
+    activity, and every reveal is audited ("shift.call")."""
+    signup = selectors.access_signup(request.user, signup_id, CHANGE)
+    number = services.shift_call_number(
+        actor=request.user, signup=signup, reason=ReasonForm(request.POST).data.get("reason", "")
+    )
+    return render(request, "activities/call.html", {"signup": signup, "number": number})
+
+
+@login_required
+def my_shifts(request: AuthedRequest) -> HttpResponse:
+    return render(
+        request, "activities/mine.html", {"signups": selectors.my_signups(user=request.user)}
+    )
+
+
+@login_required
+def campaign_list_page(request: AuthedRequest) -> HttpResponse:
+    page = paginate(request, selectors.campaign_list(user=request.user))
+    return render(
+        request,
+        "activities/campaigns.html",
+        {"page_obj": page, "campaigns": page.object_list, "can_plan": request.user.can(CHANGE)},
+    )
+
+
+@login_required
+def campaign_detail(request: AuthedRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.access_campaign(request.user, campaign_id)
+    return render(
+        request,
+        "activities/campaign.html",
+        {
+            "campaign": campaign,
+            "progress": selectors.campaign_progress(campaign),
+            "activities": selectors.activity_list(user=request.user, campaign=campaign)[:200],
+            "can_change": services.may_change_org(request.user, campaign.organization),
+        },
+    )
+
+
+def _campaign_form(request: AuthedRequest, instance: Any = None) -> CampaignForm:
+    return CampaignForm(
+        request.POST or None,
+        instance=instance,
+        organizations=organization_list(user=request.user, action=CHANGE),
+    )
+
+
+@login_required
+def campaign_create_page(request: AuthedRequest) -> HttpResponse:
+    form = _campaign_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            return redirect("activities:campaign", campaign.pk)
+    return render(request, "activities/form.html", {"form": form, "title": _("New campaign")})
+
+
+@login_required
+def campaign_edit(request: AuthedRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.access_campaign(request.user, campaign_id, CHANGE)
+    form = _campaign_form(request, instance=campaign)
+    form.fields["organization"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in services.CAMPAIGN_FIELDS}
+        fresh = selectors.access_campaign(request.user, campaign_id, CHANGE)
+        try:
+            services.campaign_update(actor=request.user, campaign=fresh, **fields)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            return redirect("activities:campaign", campaign.pk)
+    return render(request, "activities/form.html", {"form": form, "title": campaign.name})
