@@ -41,7 +41,7 @@ def test_a_draft_is_published_only_with_a_shift_and_moves_along_the_flow(cast):
     activity = make_activity(cast, publish=False)
     with pytest.raises(ValidationError) as info:
         activity_status_change(actor=cast.dave, activity=activity, to_status=Status.PUBLISHED)
-    assert "shift" in str(info.value)
+    assert "班次" in info.value.message_dict["status"][0]
     shift_create(
         actor=cast.dave, activity=activity, post="入口", starts_at=at(10), ends_at=at(10, 12)
     )
