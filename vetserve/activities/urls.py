@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:activity_id>/", views.activity_detail, name="detail"),
     path("<int:activity_id>/edit/", views.activity_edit, name="edit"),
     path("<int:activity_id>/status/", views.activity_status, name="status"),
+    path("<int:activity_id>/outcomes/", views.outcome_add, name="outcome_add"),
     path("<int:activity_id>/shifts/new/", views.shift_create_page, name="shift_create"),
     path("<int:activity_id>/shifts/series/", views.shift_series_page, name="shift_series"),
     path("shifts/<int:shift_id>/", views.shift_detail, name="shift"),

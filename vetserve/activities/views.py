@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -26,7 +27,7 @@ from vetserve.activities.forms import (
     SeriesForm,
     ShiftForm,
 )
-from vetserve.activities.models import STATUS_FLOW, Status
+from vetserve.activities.models import STATUS_FLOW, OutcomeType, Status
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.scoping import CHANGE
 from vetserve.core.views import AuthedRequest, paginate, query_without_page
@@ -134,6 +135,11 @@ def activity_detail(request: AuthedRequest, activity_id: int) -> HttpResponse:
             "totals": selectors.outcome_totals_for(user=request.user, activity=activity),
             "can_change": can_change,
             "next_statuses": [Status(s) for s in sorted(STATUS_FLOW[activity.status])],
+            "outcome_types": [
+                t
+                for t in OutcomeType.objects.all()
+                if not t.categories or activity.category in t.categories
+            ],
         },
     )
 
@@ -196,6 +202,35 @@ def activity_status(request: AuthedRequest, activity_id: int) -> HttpResponse:
             activity=activity,
             to_status=request.POST.get("status", ""),
             reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("activities:detail", activity.pk)
+
+
+@login_required
+@require_POST
+def outcome_add(request: AuthedRequest, activity_id: int) -> HttpResponse:
+    """Record one outcome figure for the activity (or one of its shifts)."""
+    activity = selectors.access_activity(request.user, activity_id, CHANGE)
+    outcome_type = OutcomeType.objects.filter(pk=request.POST.get("outcome_type") or 0).first()
+    shift = activity.shifts.filter(pk=request.POST.get("shift") or 0).first()
+    try:
+        quantity = Decimal(request.POST.get("quantity", ""))
+    except InvalidOperation:
+        quantity = None
+    if outcome_type is None or quantity is None:
+        messages.error(request, _("Choose a figure and enter a number."))
+        return redirect("activities:detail", activity.pk)
+    try:
+        services.outcome_record(
+            actor=request.user,
+            activity=activity,
+            outcome_type=outcome_type,
+            quantity=quantity,
+            shift=shift,
+            note=request.POST.get("note", "")[:200],
         )
     except ValidationError as exc:
         for message in exc.messages:

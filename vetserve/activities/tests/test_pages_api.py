@@ -170,3 +170,20 @@ def test_the_api_mirrors_sign_up_check_and_withdraw(cast, shift, zhao):
         content_type="application/json",
     )
     assert withdrawn.json()["state"] == "withdrawn"
+
+
+def test_leaders_record_outcome_figures_on_the_activity_page(cast, activity, client):
+    from vetserve.activities.models import OutcomeType
+
+    snow = OutcomeType.objects.get(code="snow_cleared_m2")
+    login(client, cast.dave).post(
+        f"/activities/{activity.pk}/outcomes/", {"outcome_type": snow.pk, "quantity": "8000"}
+    )
+    assert "8000" in client.get(f"/activities/{activity.pk}/").content.decode()
+    login(client, cast.erin)
+    assert (
+        client.post(
+            f"/activities/{activity.pk}/outcomes/", {"outcome_type": snow.pk, "quantity": "1"}
+        ).status_code
+        == 404
+    )
