@@ -131,3 +131,10 @@ def own_open_signups(*, user: Any, now: datetime | None = None) -> list[SignUp]:
         .select_related("shift__activity")
         .order_by("shift__starts_at")
     )
+
+
+def served_minutes_on_shifts(shifts: Any) -> int:
+    """Minutes served on a set of shifts: the source campaign progress reads its hours from."""
+    qs = Attendance.objects.filter(out_at__isnull=False, shift__in=shifts)
+    total = qs.annotate(effective=_effective_minutes()).aggregate(n=Sum("effective"))["n"]
+    return int(total or 0)

@@ -182,3 +182,27 @@ def test_outsiders_can_neither_scan_nor_see(cast: Any, post: Any) -> None:
     visible = lambda u: Attendance.objects.visible_to(u).count()  # noqa: E731
     assert (visible(cast.dave), visible(cast.bob), visible(post.wang.user)) == (1, 1, 1)
     assert (visible(cast.carol), visible(cast.mallory), visible(cast.erin)) == (0, 0, 0)
+
+
+def test_campaign_progress_counts_the_hours_served_on_its_shifts(cast: Any, post: Any) -> None:
+    from datetime import date
+
+    from vetserve.activities.models import Activity
+    from vetserve.activities.selectors import campaign_progress
+    from vetserve.activities.services import campaign_create
+
+    campaign = campaign_create(
+        actor=cast.bob,
+        organization=post.activity.organization,
+        name="相约冬奥",
+        starts_on=date(2021, 9, 1),
+        ends_on=date(2022, 3, 31),
+        target_hours=10,
+    )
+    Activity.objects.filter(pk=post.activity.pk).update(campaign=campaign)
+    user = post.wang.user
+    attendance_scan(actor=user, scan=qr_in(post, at(8)), now=at(8))
+    attendance_scan(
+        actor=user, scan=scan("out", "self", at(10), signup_id=post.signup.pk), now=at(10)
+    )
+    assert campaign_progress(campaign)["hours"].done == 2
