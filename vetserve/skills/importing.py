@@ -46,12 +46,10 @@ from vetserve.skills.services import (
 )
 from vetserve.spreadsheets.headers import BY_KEY as ROSTER_COLUMNS
 from vetserve.spreadsheets.headers import Column, Header, column_lookup, find_header
+from vetserve.spreadsheets.importing import NEW, REFUSED, UPDATE, Report
 from vetserve.spreadsheets.readers import Table, UnreadableFile, read_tables
 from vetserve.spreadsheets.values import BadValue, parse_partial_date
 
-NEW = "new"
-UPDATE = "update"
-REFUSED = "refused"
 LOOKUP_CHUNK = 500
 
 COLUMNS: tuple[Column, ...] = (
@@ -201,40 +199,8 @@ class QualificationRow:
     existing: Qualification | None = field(default=None, repr=False)
 
 
-@dataclass
-class QualificationReport:
-    filename: str
-    sha256: str
-    rows: list[QualificationRow] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
-    kind: str = ""
-    sheet: str = ""
-    header_row: int = 0
-    columns: dict[str, str] = field(default_factory=dict)  # key -> title in the file
-    ignored_columns: list[str] = field(default_factory=list)
-    committed: bool = False
-
-    def count(self, action: str) -> int:
-        return sum(1 for r in self.rows if r.action == action)
-
-    @property
-    def new(self) -> int:
-        return self.count(NEW)
-
-    @property
-    def updated(self) -> int:
-        return self.count(UPDATE)
-
-    @property
-    def refused(self) -> int:
-        return self.count(REFUSED)
-
-    @property
-    def problems(self) -> list[QualificationRow]:
-        return [r for r in self.rows if r.errors]
-
-    def summary_line(self) -> str:
-        return f"new={self.new} updated={self.updated} refused={self.refused}"
+class QualificationReport(Report[QualificationRow]):
+    """The qualification import's report: the roster import's, with certificate rows."""
 
 
 def qualifications_import(

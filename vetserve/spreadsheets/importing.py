@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -93,11 +93,22 @@ class RowResult:
     index: str = field(default="", repr=False)
 
 
+class _Row(Protocol):
+    action: str
+    errors: list[str]
+
+
+R = TypeVar("R", bound=_Row)
+
+
 @dataclass
-class ImportReport:
+class Report(Generic[R]):
+    """What an import found in a file: one result per row, counted by action. Shared by the
+    roster import and the qualification import (vetserve.skills.importing)."""
+
     filename: str
     sha256: str
-    rows: list[RowResult] = field(default_factory=list)
+    rows: list[R] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     kind: str = ""
     sheet: str = ""
@@ -122,11 +133,15 @@ class ImportReport:
         return self.count(REFUSED)
 
     @property
-    def problems(self) -> list[RowResult]:
+    def problems(self) -> list[R]:
         return [r for r in self.rows if r.errors]
 
     def summary_line(self) -> str:
         return f"new={self.new} updated={self.updated} refused={self.refused}"
+
+
+class ImportReport(Report[RowResult]):
+    """The roster import's report."""
 
 
 def roster_import(
