@@ -28,13 +28,13 @@ from vetserve.accounts.models import Grant, User
 from vetserve.audit.models import AuditEntry
 from vetserve.audit.services import audit_record
 from vetserve.core.text import pinyin_keys
-from vetserve.demo import data, roster, skills
+from vetserve.demo import activities, data, roster, skills
 from vetserve.orgs.models import Kind, Organization
 from vetserve.regions.models import Level, Region, code_to_id
 from vetserve.regions.services import regions_load_csv
 
 # Bump when the builder makes something different: `vetserve demo` rebuilds an older demo.
-BUILDER_VERSION = 3
+BUILDER_VERSION = 4
 DEMO_SEED = 2022
 MARKER_ACTION = "demo.build"
 MARKER_ACTOR = "vetserve demo"
@@ -351,6 +351,9 @@ STEPS: list[Step] = [
     skills.step_skills,
     skills.step_qualifications,
     skills.step_training,
+    activities.step_outcome_types,
+    activities.step_campaign,
+    activities.step_activities,
 ]
 
 

@@ -7,6 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from vetserve.accounts.models import Role, User
+from vetserve.activities.models import Campaign, Outcome
+from vetserve.attendance.selectors import served_minutes
 from vetserve.badges.models import Badge
 from vetserve.core.scoping import CHANGE
 from vetserve.demo import data
@@ -146,6 +148,27 @@ def test_demo_builds_the_city_of_the_report_serves_it_and_rebuilds_it_identicall
             "volunteer_id", "type_id", "number", "issued_on", "expires_on", "verified_at"
         )
     )
+
+    # The winter's campaign and activities: the checkpoint's 11 each served over 130 hours,
+    # the snow clearing's 8,000 m², the first-aid team's 200+ events.
+    campaign = Campaign.objects.get(name="相约冬奥—扛红旗、当先锋")
+    assert campaign.organization.name == data.CITY_FEDERATION
+    assert (campaign.starts_on, campaign.ends_on) == (date(2021, 9, 30), date(2022, 3, 20))
+    guards = members.filter(organization__name="南杨庄乡退役军人抗疫志愿服务先锋队")
+    for membership in guards.select_related("volunteer"):
+        assert served_minutes(volunteer=membership.volunteer) >= 130 * 60
+    outcomes = Outcome.objects.filter(activity__campaign=campaign)
+    snow = outcomes.filter(outcome_type__code="snow_cleared_m2")
+    assert sum(o.quantity for o in snow) == 8000
+    assert {o.activity.organization.name for o in snow} == {"崇礼中国雪都退役军人志愿服务队"}
+    checkpoint = outcomes.filter(activity__organization__name="南杨庄乡退役军人抗疫志愿服务先锋队")
+    assert sum(o.quantity for o in checkpoint.filter(outcome_type__code="vehicles_checked")) == 5500
+    assert sum(o.quantity for o in checkpoint.filter(outcome_type__code="people_checked")) == 11000
+    events = outcomes.filter(
+        outcome_type__code="events_covered",
+        activity__organization__name="张家口红十字小黄人赛场救护志愿服务队",
+    )
+    assert sum(o.quantity for o in events) >= 200
 
     served: dict[str, object] = {}
     monkeypatch.setattr(demo_command, "run_gunicorn", lambda **options: served.update(options))
