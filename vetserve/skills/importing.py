@@ -47,7 +47,7 @@ from vetserve.skills.services import (
 from vetserve.spreadsheets.headers import BY_KEY as ROSTER_COLUMNS
 from vetserve.spreadsheets.headers import Column, Header, column_lookup, find_header
 from vetserve.spreadsheets.importing import NEW, REFUSED, UPDATE, Report
-from vetserve.spreadsheets.readers import Table, UnreadableFile, read_tables
+from vetserve.spreadsheets.readers import Table
 from vetserve.spreadsheets.values import BadValue, parse_partial_date
 
 LOOKUP_CHUNK = 500
@@ -212,25 +212,18 @@ def qualifications_import(
     if scope_for(actor, CHANGE).is_empty:
         raise PermissionDenied(_("You may not import qualifications."))
     report = QualificationReport(filename=filename, sha256=hashlib.sha256(data).hexdigest())
-    try:
-        tables = read_tables(data)
-    except UnreadableFile as exc:
-        report.file_errors.append(str(exc))
-        return report
-    found = _first_with_header(tables)
+    found = report.read_header(
+        data,
+        find=_first_with_header,
+        no_header=_(
+            "No header row found in the first rows: the header needs at least two known "
+            "column names such as 身份证号, 资格证书 and 证书编号. Download the template to "
+            "see them."
+        ),
+    )
     if found is None:
-        report.file_errors.append(
-            _(
-                "No header row found in the first rows: the header needs at least two known "
-                "column names such as 身份证号, 资格证书 and 证书编号. Download the template to "
-                "see them."
-            )
-        )
         return report
     table, header = found
-    report.kind, report.sheet, report.header_row = table.kind, table.sheet, header.row_index + 1
-    report.columns = dict(header.titles)
-    report.ignored_columns = header.ignored
     missing = []
     if "id_number" not in header.columns and "badge" not in header.columns:
         missing.append(f"{BY_KEY['id_number'].label}/{BY_KEY['badge'].label}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, Protocol, TypeVar
@@ -139,6 +139,30 @@ class Report(Generic[R]):
     def summary_line(self) -> str:
         return f"new={self.new} updated={self.updated} refused={self.refused}"
 
+    def read_header(
+        self,
+        data: bytes,
+        *,
+        find: Callable[[list[Table]], tuple[Table, Header] | None],
+        no_header: str,
+    ) -> tuple[Table, Header] | None:
+        """Read the file and find its header row with ``find``, noting where it was; on an
+        unreadable file or no header, record the problem and return None."""
+        try:
+            tables = read_tables(data)
+        except UnreadableFile as exc:
+            self.file_errors.append(str(exc))
+            return None
+        found = find(tables)
+        if found is None:
+            self.file_errors.append(no_header)
+            return None
+        table, header = found
+        self.kind, self.sheet, self.header_row = table.kind, table.sheet, header.row_index + 1
+        self.columns = dict(header.titles)
+        self.ignored_columns = header.ignored
+        return found
+
 
 class ImportReport(Report[RowResult]):
     """The roster import's report."""
@@ -163,24 +187,17 @@ def roster_import(
     ):
         raise PermissionDenied(_("You may not manage volunteers of this organization."))
     report = ImportReport(filename=filename, sha256=hashlib.sha256(data).hexdigest())
-    try:
-        tables = read_tables(data)
-    except UnreadableFile as exc:
-        report.file_errors.append(str(exc))
-        return report
-    found = _first_with_header(tables)
+    found = report.read_header(
+        data,
+        find=_first_with_header,
+        no_header=_(
+            "No header row found in the first rows: the header needs at least two known "
+            "column names such as 姓名, 身份证号 and 手机. Download the template to see them."
+        ),
+    )
     if found is None:
-        report.file_errors.append(
-            _(
-                "No header row found in the first rows: the header needs at least two known "
-                "column names such as 姓名, 身份证号 and 手机. Download the template to see them."
-            )
-        )
         return report
     table, header = found
-    report.kind, report.sheet, report.header_row = table.kind, table.sheet, header.row_index + 1
-    report.columns = dict(header.titles)
-    report.ignored_columns = header.ignored
     if header.missing:
         report.file_errors.append(
             _("The file has no column for: %(columns)s.")
