@@ -39,6 +39,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from _shared import postgres as _postgres
+from _shared import postgres_admin_url as _admin_url
+
 BENCH_DB = "vetserve_bench_checkin"
 ROOT = Path(__file__).resolve().parent.parent
 TOTAL_LIMIT_S = 10.0
@@ -207,19 +210,8 @@ def _scan(signup_id: int, shift_id: int, key: uuid.UUID) -> dict[str, object]:
 # --- the parent --------------------------------------------------------------------------------
 
 
-def _admin_url() -> str:
-    return os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
 def _db_url(name: str) -> str:
     return f"{_admin_url().rsplit('/', 1)[0]}/{name}"
-
-
-def _postgres(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_admin_url(), autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
 
 
 def _keys() -> dict[str, str]:
@@ -459,7 +451,7 @@ def main() -> int:
     f50, f95, f99 = (_percentile(floor_ms, p) for p in (0.5, 0.95, 0.99))
     ok_total, ok_p99 = seconds <= TOTAL_LIMIT_S, p99 <= P99_LIMIT_MS
     ok_rows = rows == n and duplicates == 0 and distinct_keys == n and rows_after == rows
-    ok_resend = resend_statuses.get("duplicate", 0) == RESEND
+    ok_resend = resend_statuses.get("duplicate", 0) == min(RESEND, len(jobs))
     print(
         f"\n{n:,} check-ins, one per request, {args.clients} client threads, "
         f"`vetserve serve` with {args.workers} workers on {os.cpu_count()} cores\n"

@@ -18,7 +18,6 @@ Prints a table: pairs, seconds, pairs/s, pass/fail against 1 s. Not a test.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import random
@@ -32,6 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _shared import postgres as _postgres  # noqa: E402
+from _shared import postgres_admin_url as _postgres_admin_url  # noqa: E402
+
+from vetserve.core.crypto import new_key as _key  # noqa: E402
 from vetserve.skills.eligibility import (  # noqa: E402 - after the path is set
     HeldQualification,
     QualificationCatalogue,
@@ -226,21 +229,6 @@ def child(volunteers: int, requirements: int) -> dict[str, object]:
         "load": load,
         "check": seconds,
     }
-
-
-def _key() -> str:
-    return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
-
-
-def _postgres_admin_url() -> str:
-    return os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-def _postgres(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_postgres_admin_url(), autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
 
 
 def run_child(db: str, workdir: Path, volunteers: int, requirements: int) -> dict[str, object]:

@@ -19,7 +19,6 @@ at $BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres). No
 from __future__ import annotations
 
 import argparse
-import base64
 import io
 import json
 import os
@@ -29,6 +28,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _shared import postgres as _postgres
+from _shared import postgres_admin_url as _postgres_admin_url
+
+from vetserve.core.crypto import new_key as _key
 
 LIMIT_SECONDS = 60.0
 BENCH_DB = "vetserve_bench"
@@ -171,21 +175,6 @@ def child(path: Path) -> dict[str, object]:
 
 
 # --- the parent: file, databases, table ---------------------------------------------------------
-
-
-def _postgres_admin_url() -> str:
-    return os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-def _postgres(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_postgres_admin_url(), autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
-
-
-def _key() -> str:
-    return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
 
 
 def run_child(db: str, path: Path, workdir: Path) -> dict[str, object]:

@@ -22,7 +22,6 @@ process (settings are read once per process). PostgreSQL is reached at $BENCH_PO
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import random
@@ -34,6 +33,11 @@ import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
+
+from _shared import postgres as _postgres
+from _shared import postgres_admin_url as _postgres_admin_url
+
+from vetserve.core.crypto import new_key as _key
 
 LIMIT_MS = 100.0
 BENCH_DB = "vetserve_bench_list"
@@ -267,21 +271,6 @@ def child(rows: int, runs: int) -> dict[str, object]:
 
 
 # --- the parent: databases, table ---------------------------------------------------------------
-
-
-def _postgres_admin_url() -> str:
-    return os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-def _postgres(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_postgres_admin_url(), autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
-
-
-def _key() -> str:
-    return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
 
 
 def run_child(db: str, rows: int, runs: int, workdir: Path) -> dict[str, object]:
