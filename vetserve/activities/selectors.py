@@ -171,6 +171,14 @@ def my_signup_for(*, user: Any, shift: Shift) -> SignUp | None:
     return my_signups(user=user, upcoming_only=False).filter(shift=shift).first()
 
 
+def outcome_list(*, user: Any, activity: Activity | None = None) -> QuerySet[Outcome]:
+    """Outcome figures the user may see (of one activity), oldest first."""
+    qs = Outcome.objects.visible_to(user, VIEW).select_related("outcome_type")
+    if activity is not None:
+        qs = qs.filter(activity=activity)
+    return qs.order_by("recorded_at", "id")
+
+
 # --- outcome sums -----------------------------------------------------------------------------
 
 

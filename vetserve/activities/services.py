@@ -526,6 +526,38 @@ def rotation_windows(
     ]
 
 
+def series_windows(
+    *,
+    kind: str,
+    first_day: date,
+    start: time,
+    weekdays: Iterable[int] = (),
+    last_day: date | None = None,
+    end: time | None = None,
+    shifts_per_day: int | None = None,
+    days: int | None = None,
+) -> list[tuple[datetime, datetime]]:
+    """The windows of a recurring step as the page and the API describe it: ``weekly`` (the
+    given weekdays from ``first_day`` to ``last_day``, ``start`` to ``end``) or ``rotation``
+    (``shifts_per_day`` shifts, 3 unless given, for ``days`` days from ``first_day`` at
+    ``start``). Local (Asia/Shanghai) times."""
+    if kind == "weekly":
+        if last_day is None or end is None:
+            raise ValidationError(
+                _("A weekly series needs a last day and an end time."), code="weekly"
+            )
+        return weekly_windows(
+            weekdays=weekdays, first_day=first_day, last_day=last_day, start=start, end=end
+        )
+    if kind == "rotation":
+        return rotation_windows(
+            first_start=datetime.combine(first_day, start, timezone.get_current_timezone()),
+            shifts_per_day=shifts_per_day or 3,
+            days=days or 1,
+        )
+    raise ValidationError({"kind": _("Choose weekly or round the clock.")}, code="kind")
+
+
 @transaction.atomic
 def shift_series_create(
     *,

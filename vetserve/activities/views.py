@@ -263,25 +263,16 @@ def shift_series_page(request: AuthedRequest, activity_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            if d["kind"] == "weekly":
-                if not d.get("last_day") or not d.get("end"):
-                    raise ValidationError(_("A weekly series needs a last day and an end time."))
-                windows = services.weekly_windows(
-                    weekdays=d["weekdays"],
-                    first_day=d["first_day"],
-                    last_day=d["last_day"],
-                    start=d["start"],
-                    end=d["end"],
-                )
-            else:
-                first = datetime.combine(
-                    d["first_day"], d["start"], timezone.get_current_timezone()
-                )
-                windows = services.rotation_windows(
-                    first_start=first,
-                    shifts_per_day=d.get("shifts_per_day") or 3,
-                    days=d.get("days") or 1,
-                )
+            windows = services.series_windows(
+                kind=d["kind"],
+                first_day=d["first_day"],
+                start=d["start"],
+                weekdays=d.get("weekdays") or (),
+                last_day=d.get("last_day"),
+                end=d.get("end"),
+                shifts_per_day=d.get("shifts_per_day"),
+                days=d.get("days"),
+            )
             shifts = services.shift_series_create(
                 actor=request.user,
                 activity=activity,
