@@ -90,6 +90,21 @@ class ShiftForm(forms.Form):
     )
 
 
+class ShiftEditForm(forms.Form):
+    """What may change on a planned shift: not its time (people planned around it)."""
+
+    post = forms.CharField(label=_("post"), max_length=120)
+    min_people = forms.IntegerField(label=_("minimum people"), min_value=0)
+    wanted_people = forms.IntegerField(label=_("wanted people"), min_value=1)
+    max_people = forms.IntegerField(label=_("maximum people"), min_value=1)
+    requirements = forms.JSONField(
+        label=_("requirements"),
+        required=False,
+        help_text=_('e.g. {"min_age": 18, "max_age": 65, "qualification_groups": [[3, 4]]}'),
+    )
+    notes = forms.CharField(label=_("notes"), max_length=300, required=False)
+
+
 class SeriesForm(forms.Form):
     KIND_CHOICES = [("weekly", _("Weekly on given weekdays")), ("rotation", _("Round the clock"))]
     WEEKDAYS = [

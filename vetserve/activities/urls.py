@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:activity_id>/shifts/new/", views.shift_create_page, name="shift_create"),
     path("<int:activity_id>/shifts/series/", views.shift_series_page, name="shift_series"),
     path("shifts/<int:shift_id>/", views.shift_detail, name="shift"),
+    path("shifts/<int:shift_id>/edit/", views.shift_edit, name="shift_edit"),
     path("shifts/<int:shift_id>/signup/", views.shift_signup, name="signup"),
     path("shifts/<int:shift_id>/add/", views.shift_add, name="add"),
     path("signups/<int:signup_id>/withdraw/", views.signup_withdraw_page, name="withdraw"),

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,6 +26,7 @@ from vetserve.activities.forms import (
     CampaignForm,
     ReasonForm,
     SeriesForm,
+    ShiftEditForm,
     ShiftForm,
 )
 from vetserve.activities.models import STATUS_FLOW, OutcomeType, Status
@@ -316,6 +318,49 @@ def shift_detail(request: AuthedRequest, shift_id: int) -> HttpResponse:
             "mine": mine,
             "check": check,
             "own": own,
+        },
+    )
+
+
+@login_required
+def shift_edit(request: AuthedRequest, shift_id: int) -> HttpResponse:
+    shift = selectors.access_shift(request.user, shift_id, CHANGE)
+    form = ShiftEditForm(
+        request.POST or None,
+        initial={
+            "post": shift.post,
+            "min_people": shift.min_people,
+            "wanted_people": shift.wanted_people,
+            "max_people": shift.max_people,
+            "requirements": shift.requirements,
+            "notes": shift.notes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        # An emptied requirements box clears them (for the service, None means "unchanged").
+        data["requirements"] = data["requirements"] or {}
+        try:
+            services.shift_update(actor=request.user, shift=shift, **data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Shift saved."))
+            return redirect("activities:shift", shift.pk)
+    start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
+    return render(
+        request,
+        "activities/form.html",
+        {
+            "form": form,
+            "title": _("Change shift: %(post)s") % {"post": shift.post},
+            "obj": shift,
+            "back": reverse("activities:shift", args=[shift.pk]),
+            "intro": _(
+                "The time (%(when)s) stays as planned: people signed up for it. "
+                "For another time, add a shift."
+            )
+            % {"when": f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"},
         },
     )
 
