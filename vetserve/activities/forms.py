@@ -105,6 +105,16 @@ class ShiftEditForm(forms.Form):
     notes = forms.CharField(label=_("notes"), max_length=300, required=False)
 
 
+class AddSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find a volunteer"),
+        max_length=50,
+        required=False,
+        help_text=_("Name, pinyin initials, badge number or the last four digits of the phone"),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
 class SeriesForm(forms.Form):
     KIND_CHOICES = [("weekly", _("Weekly on given weekdays")), ("rotation", _("Round the clock"))]
     WEEKDAYS = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,6 +25,8 @@ from vetserve.activities.models import (
 )
 from vetserve.core.scoping import VIEW, ScopedQuerySet, access_object
 from vetserve.orgs.models import Organization
+from vetserve.people.models import Volunteer
+from vetserve.people.selectors import volunteer_list, volunteer_roster
 from vetserve.regions.models import Region
 
 # --- the hours hook ---------------------------------------------------------------------------
@@ -177,6 +180,24 @@ def outcome_list(*, user: Any, activity: Activity | None = None) -> QuerySet[Out
     if activity is not None:
         qs = qs.filter(activity=activity)
     return qs.order_by("recorded_at", "id")
+
+
+# The last four digits of a phone number: the part its stored mask keeps (139****1111).
+PHONE_TAIL = re.compile(r"^\d{4}$")
+
+
+def add_candidates(*, user: Any, search: str, limit: int = 10) -> list[Volunteer]:
+    """Volunteers the user may see who match what a leader typed to add someone to a shift:
+    the roster's search (name, pinyin initials, badge number, full ID or phone number) or
+    the last four digits of a phone number."""
+    text = search.strip()
+    if not text:
+        return []
+    if PHONE_TAIL.match(text):
+        qs = volunteer_list(user=user).filter(phone_masked__endswith=text).order_by("name", "id")
+    else:
+        qs = volunteer_roster(user=user, search=text)
+    return list(qs[:limit])
 
 
 # --- outcome sums -----------------------------------------------------------------------------

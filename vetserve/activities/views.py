@@ -8,6 +8,7 @@ import calendar
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,16 +24,17 @@ from vetserve.activities import selectors, services
 from vetserve.activities.forms import (
     ActivityFilterForm,
     ActivityForm,
+    AddSearchForm,
     CampaignForm,
     ReasonForm,
     SeriesForm,
     ShiftEditForm,
     ShiftForm,
 )
-from vetserve.activities.models import STATUS_FLOW, OutcomeType, Status
+from vetserve.activities.models import STATUS_FLOW, OutcomeType, Shift, SignUpState, Status
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.scoping import CHANGE
-from vetserve.core.views import AuthedRequest, paginate, query_without_page
+from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
 from vetserve.orgs.selectors import organization_list
 from vetserve.people.selectors import access_volunteer
 from vetserve.regions.selectors import region_list
@@ -299,20 +301,45 @@ def shift_series_page(request: AuthedRequest, activity_id: int) -> HttpResponse:
     )
 
 
+def _add_candidates(
+    request: AuthedRequest, shift: Shift
+) -> tuple[AddSearchForm, list[tuple[Any, services.SignUpCheck]] | None]:
+    """The leader's "add someone" search: matching volunteers the leader may see, each with
+    what would stand in the way of adding them (``None`` before anything is searched)."""
+    form = AddSearchForm(request.GET)
+    text = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    if not text:
+        return form, None
+    found = selectors.add_candidates(user=request.user, search=text)
+    return form, [(v, services.signup_check(shift, v)) for v in found]
+
+
 @login_required
 def shift_detail(request: AuthedRequest, shift_id: int) -> HttpResponse:
     shift = selectors.access_shift(request.user, shift_id)
     can_change = services.may_change_activity(request.user, shift.activity)
+    confirmed: int = shift.confirmed_count  # type: ignore[attr-defined]
+    search, candidates = _add_candidates(request, shift) if can_change else (None, None)
+    add = {
+        "shift": shift,
+        "search": search,
+        "candidates": candidates,
+        "full": confirmed >= shift.max_people,
+    }
+    if can_change and is_htmx(request):
+        response = render(request, "activities/_candidates.html", add)
+        response["Vary"] = "HX-Request"
+        return response
     own = services._actor_volunteer(request.user)
     mine = selectors.my_signup_for(user=request.user, shift=shift) if own else None
     check = services.signup_check(shift, own) if own is not None and mine is None else None
-    return render(
+    response = render(
         request,
         "activities/shift.html",
         {
-            "shift": shift,
+            **add,
             "activity": shift.activity,
-            "staffing": shift.staffing_for(shift.confirmed_count),  # type: ignore[attr-defined]
+            "staffing": shift.staffing_for(confirmed),
             "roster": selectors.shift_roster(shift) if can_change else None,
             "can_change": can_change,
             "mine": mine,
@@ -320,6 +347,8 @@ def shift_detail(request: AuthedRequest, shift_id: int) -> HttpResponse:
             "own": own,
         },
     )
+    response["Vary"] = "HX-Request"
+    return response
 
 
 @login_required
@@ -392,10 +421,11 @@ def shift_signup(request: AuthedRequest, shift_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def shift_add(request: AuthedRequest, shift_id: int) -> HttpResponse:
+    """A leader adds someone they may see; back to the shift page with the same search."""
     shift = selectors.access_shift(request.user, shift_id, CHANGE)
     volunteer = access_volunteer(request.user, request.POST.get("volunteer"))
     try:
-        services.signup_create(
+        row = services.signup_create(
             actor=request.user,
             shift=shift,
             volunteer=volunteer,
@@ -404,7 +434,18 @@ def shift_add(request: AuthedRequest, shift_id: int) -> HttpResponse:
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, f"{volunteer.name}: {message}")
-    return redirect("activities:shift", shift.pk)
+    else:
+        if row.state == SignUpState.CONFIRMED:
+            messages.success(request, _("%(name)s is signed up.") % {"name": volunteer.name})
+        else:
+            messages.info(
+                request,
+                _("The shift is full: %(name)s is number %(n)d on the waitlist.")
+                % {"name": volunteer.name, "n": row.waitlist_position},
+            )
+    url = reverse("activities:shift", args=[shift.pk])
+    search = request.POST.get("q", "").strip()[:50]
+    return redirect(f"{url}?{urlencode({'q': search})}#add" if search else f"{url}#add")
 
 
 @login_required
