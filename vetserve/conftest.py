@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 
 from vetserve.accounts.models import Grant, Role, User
@@ -33,6 +34,26 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Every test database starts with Zhangjiakou's real divisions loaded."""
     with django_db_blocker.unblock():
         regions_load_csv()
+
+
+@pytest.fixture
+def restore_reference_data(django_db_blocker: Any, django_db_serialized_rollback: Any):
+    """A transactional test empties every table when it ends; put back what the session
+    started with (the divisions, the migrations' catalogues) for the tests that follow.
+    Requested before ``transactional_db`` so it is torn down after the flush; it loads them
+    at the start too, when an earlier transactional test left the tables empty."""
+
+    def restore() -> None:
+        with django_db_blocker.unblock():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+            if not Region.objects.exists():
+                regions_load_csv()
+
+    restore()
+    yield
+    restore()
 
 
 def make_org(

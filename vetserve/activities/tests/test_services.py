@@ -4,7 +4,6 @@ import itertools
 import threading
 from datetime import date, time, timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -382,24 +381,6 @@ def test_outcome_figures_sum_upward_and_campaign_progress(cast, activity, shift,
 
 
 # --- concurrency ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def restore_reference_data(django_db_blocker: Any, django_db_serialized_rollback: Any):
-    """A transactional test empties every table when it ends; put back what the session
-    started with (the divisions, the migrations' catalogues) for the tests that follow.
-    Requested before ``transactional_db`` so it is torn down after the flush."""
-    yield
-    from vetserve.regions.services import regions_load_csv
-
-    with django_db_blocker.unblock():
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            connection.creation.deserialize_db_from_string(contents)
-        from vetserve.regions.models import Region
-
-        if not Region.objects.exists():
-            regions_load_csv()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks (PostgreSQL)")

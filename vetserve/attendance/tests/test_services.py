@@ -1,11 +1,13 @@
 """Check-in and check-out through the service: idempotency, offline replay, the roster rule,
 limits, automatic closing, corrections and service minutes."""
 
+import threading
 import uuid
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import override_settings
 
 from vetserve.attendance.models import Attendance, AttendanceCorrection
@@ -206,3 +208,57 @@ def test_campaign_progress_counts_the_hours_served_on_its_shifts(cast: Any, post
         actor=user, scan=scan("out", "self", at(10), signup_id=post.signup.pk), now=at(10)
     )
     assert campaign_progress(campaign)["hours"].done == 2
+
+
+# --- races (PostgreSQL: several server processes at once) -----------------------------------
+
+
+def _at_once(count: int, work: Any) -> list[Any]:
+    """Run ``work()`` in ``count`` threads released together; their results (or errors)."""
+    barrier = threading.Barrier(count)
+    results: list[Any] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(work())
+        except BaseException as exc:
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers")
+def test_the_same_scan_sent_twenty_times_at_once_is_recorded_once(
+    restore_reference_data: Any, transactional_db: Any, cast: Any, post: Any
+) -> None:
+    same = scan("in", "manual", at(7, 55), shift_id=post.shift.pk, signup_id=post.signup.pk,
+                reason="到岗")  # fmt: skip
+    results = _at_once(20, lambda: attendance_scan(actor=cast.dave, scan=same, now=at(7, 55)))
+    assert all(not isinstance(r, BaseException) for r in results), results
+    statuses = sorted(r.status for r in results)
+    assert statuses.count("ok") == 1 and statuses.count("duplicate") == 19, statuses
+    assert Attendance.objects.filter(signup=post.signup).count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers")
+def test_twenty_different_check_ins_of_one_person_at_once_open_one_stay(
+    restore_reference_data: Any, transactional_db: Any, cast: Any, post: Any
+) -> None:
+    def check_in() -> Any:
+        fresh = scan("in", "manual", at(7, 55), shift_id=post.shift.pk,
+                     signup_id=post.signup.pk, reason="到岗")  # fmt: skip
+        return attendance_scan(actor=cast.dave, scan=fresh, now=at(7, 55))
+
+    results = _at_once(20, check_in)
+    assert all(not isinstance(r, BaseException) for r in results), results
+    statuses = sorted(r.status for r in results)
+    assert statuses.count("ok") == 1 and statuses.count("already") == 19, statuses
+    assert Attendance.objects.filter(signup=post.signup).count() == 1
