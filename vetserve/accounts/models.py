@@ -67,7 +67,9 @@ class User(AbstractUser):
         """Whether any grant allows ``action`` somewhere (for showing or hiding menu items)."""
         if self.is_superuser:
             return True
-        return any(action in ROLE_ACTIONS[g.role] for g in self.active_grants())
+        from vetserve.core.scoping import grant_rows
+
+        return any(action in ROLE_ACTIONS[g.role] for g in grant_rows(self))
 
 
 class Grant(models.Model):

@@ -207,19 +207,24 @@ def _resolve(actor: Any, scan: ScanIn) -> SignUp:
     if scan.method == Method.MANUAL:
         if not scan.reason.strip():
             raise Refused("reason_required", _("Give a reason for a check-in by hand."))
-        shift = _led_shift(actor, scan.shift_id)
         if scan.signup_id is not None:
+            # The leader's hand check-in from the roster, the burst's path: the sign-up, its
+            # shift and the volunteer's name in one query, then the same checks as below.
             signup = _one(
-                SignUp.objects.select_related("volunteer").only(
-                    "shift", "state", "volunteer", "volunteer__name"
+                SignUp.objects.select_related("volunteer", "shift__activity__organization").only(
+                    "state", "volunteer__name", *(f"shift__{f}" for f in _SHIFT_FIELDS)
                 ),
                 pk=scan.signup_id,
-                shift=shift,
+                shift_id=scan.shift_id or 0,
             )
+            if signup is None:
+                _led_shift(actor, scan.shift_id)  # "not found" unless the shift is theirs
+            elif not may_lead_shift(actor, signup.shift):
+                raise Refused("not_found", _("Not found."))
             if signup is None or signup.state != SignUpState.CONFIRMED:
                 raise Refused("not_rostered", _("This person is not on this shift's roster."))
-            signup.shift = shift
             return signup
+        shift = _led_shift(actor, scan.shift_id)
         # Someone not on the roster: a leader names a volunteer they may see, or scans the
         # badge of someone from another team (the badge proves who it is).
         volunteer = (

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.http import Http404
 
@@ -109,27 +109,95 @@ def scope_for(user: Any, action: str = VIEW) -> Scope:
     return cache[action]
 
 
+@dataclass(frozen=True)
+class _GrantRow:
+    """What a scope needs of one grant: its role, its region and its organization's place."""
+
+    role: str
+    region_code: str | None
+    region_level: str | None
+    org_id: int | None
+    org_path: str | None
+    org_region_id: int | None
+    org_region_code: str | None
+    org_region_level: str | None
+
+
+def grant_rows(user: User) -> list[_GrantRow]:
+    """The user's grants as plain rows: one query of the columns a scope reads, written out
+    because every API request computes a scope and the ORM's compiling of the three joins cost
+    more than the query (see docs/benchmarks.md, check-in burst). Grants a page has already
+    loaded are reused."""
+    # getattr/setattr, not __dict__: ``request.user`` is a lazy proxy of the user object.
+    cached: list[_GrantRow] | None = getattr(user, "_vetserve_grant_rows", None)
+    if cached is not None:
+        return cached
+    loaded = getattr(user, "_vetserve_grants", None)
+    if loaded is not None:
+        rows = [
+            _GrantRow(
+                role=g.role,
+                region_code=g.region.code if g.region else None,
+                region_level=g.region.level if g.region else None,
+                org_id=g.organization_id,
+                org_path=g.organization.path if g.organization else None,
+                org_region_id=g.organization.region_id if g.organization else None,
+                org_region_code=g.organization.region.code if g.organization else None,
+                org_region_level=g.organization.region.level if g.organization else None,
+            )
+            for g in loaded
+        ]
+    else:
+        rows = _grant_rows_query(user)
+    user._vetserve_grant_rows = rows  # type: ignore[attr-defined]
+    return rows
+
+
+def _grant_rows_query(user: User) -> list[_GrantRow]:
+    from vetserve.accounts.models import Grant
+    from vetserve.orgs.models import Organization
+    from vetserve.regions.models import Region
+
+    q = connection.ops.quote_name
+    grant, region, org = (q(m._meta.db_table) for m in (Grant, Region, Organization))
+    # Table names come from the models; the one value is a parameter.
+    sql = (
+        f"SELECT g.role, r.code, r.level, o.id, o.path, o.region_id, orr.code, orr.level "  # noqa: S608
+        f"FROM {grant} g LEFT JOIN {region} r ON r.id = g.region_id "
+        f"LEFT JOIN {org} o ON o.id = g.organization_id "
+        f"LEFT JOIN {region} orr ON orr.id = o.region_id WHERE g.user_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk])
+        return [_GrantRow(*row) for row in cursor.fetchall()]
+
+
 def _compute_scope(user: User, action: str) -> Scope:
     from vetserve.accounts.models import ROLE_ACTIONS, Role
+    from vetserve.regions.models import Region
 
     ranges: list[tuple[int, int]] = []
     region_ids: set[int] = set()
     org_paths: list[str] = []
     org_ids: set[int] = set()
-    for grant in user.active_grants():
+    for grant in grant_rows(user):
         if action not in ROLE_ACTIONS[grant.role]:
             continue
-        if grant.region is not None:
-            ranges.append(grant.region.id_range)
-            region_ids.update(grant.region.ancestor_ids)
-        if grant.organization is not None:
-            org = grant.organization
+        if grant.region_code is not None and grant.region_level is not None:
+            unit = Region(code=grant.region_code, level=grant.region_level)
+            ranges.append(unit.id_range)
+            region_ids.update(unit.ancestor_ids)
+        if grant.org_id is not None:
+            assert grant.org_path is not None and grant.org_region_id is not None
             if grant.role == Role.ORG_LEADER:
-                org_paths.append(org.path)
+                org_paths.append(grant.org_path)
             else:
-                org_ids.add(org.pk)
-            region_ids.add(org.region_id)
-            region_ids.update(org.region.ancestor_ids)
+                org_ids.add(grant.org_id)
+            region_ids.add(grant.org_region_id)
+            org_region = Region(
+                code=grant.org_region_code or "", level=grant.org_region_level or ""
+            )
+            region_ids.update(org_region.ancestor_ids)
     return Scope(
         region_ranges=tuple(sorted(set(ranges))),
         # Units above a grant are shown by name only; nobody changes them through it.

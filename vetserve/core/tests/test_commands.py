@@ -53,6 +53,7 @@ def test_serve_options_win_over_the_environment(db, gunicorn, monkeypatch):
     assert gunicorn == {
         "bind": ["127.0.0.1:9000"],
         "workers": 5,
+        "threads": 1,
         "timeout": 120,
         "access_log": False,
     }

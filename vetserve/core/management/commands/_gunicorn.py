@@ -30,13 +30,20 @@ class _DjangoServer(BaseApplication):
         return get_wsgi_application()
 
 
-def run_gunicorn(*, bind: list[str], workers: int, timeout: int, access_log: bool) -> None:
-    """Serve until stopped; returns nothing, gunicorn exits the process when it stops."""
+def run_gunicorn(
+    *, bind: list[str], workers: int, timeout: int, access_log: bool, threads: int = 1
+) -> None:
+    """Serve until stopped; returns nothing, gunicorn exits the process when it stops.
+
+    With ``threads`` above 1 each worker is gunicorn's threaded worker: it keeps connections
+    alive between requests and a slow phone upload holds one thread, not the whole worker."""
     # Forked workers must not share the master's database connections.
     connections.close_all()
     options: dict[str, Any] = {
         "bind": bind,
         "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread" if threads > 1 else "sync",
         "timeout": timeout,
         "graceful_timeout": min(timeout, 30),
         "proc_name": "vetserve",

@@ -17,6 +17,10 @@ def default_workers() -> int:
     return env_int("VETSERVE_WORKERS", 2 * (os.cpu_count() or 1) + 1, minimum=1)
 
 
+def default_threads() -> int:
+    return env_int("VETSERVE_THREADS", 1, minimum=1)
+
+
 class Command(BaseCommand):
     help = (
         "Run the production server: gunicorn with several workers on the configured database. "
@@ -40,6 +44,12 @@ class Command(BaseCommand):
             f"{2 * (os.cpu_count() or 1) + 1} here)",
         )
         parser.add_argument(
+            "--threads",
+            type=int,
+            help="Threads per worker (default: VETSERVE_THREADS or 1); above 1, connections are "
+            "kept alive and a slow upload holds a thread, not a worker",
+        )
+        parser.add_argument(
             "--timeout",
             type=int,
             default=60,
@@ -57,21 +67,23 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         bind = options["bind"] or env_list("VETSERVE_BIND", ["0.0.0.0:8000"])
         workers = options["workers"] or default_workers()
-        if workers < 1 or options["timeout"] < 1:
-            raise CommandError("--workers and --timeout must be at least 1.")
+        threads = options["threads"] or default_threads()
+        if workers < 1 or threads < 1 or options["timeout"] < 1:
+            raise CommandError("--workers, --threads and --timeout must be at least 1.")
         self.preflight()
         if options["check"]:
             self.stdout.write("Start-up checks passed.")
             return
         db = settings.DATABASES["default"]
         self.stdout.write(
-            f"VetServe on {', '.join(bind)}: {workers} workers, "
+            f"VetServe on {', '.join(bind)}: {workers} workers × {threads} threads, "
             f"{connection.vendor} database {db['NAME']}. Stop with Ctrl-C or SIGTERM."
         )
         self.stdout.flush()
         run_gunicorn(
             bind=bind,
             workers=workers,
+            threads=threads,
             timeout=options["timeout"],
             access_log=not options["no_access_log"],
         )
