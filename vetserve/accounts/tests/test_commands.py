@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from vetserve.accounts.models import ApiToken, Grant, Role, User
-from vetserve.accounts.services import api_token_authenticate
+from vetserve.accounts.services import api_token_authenticate, api_token_create
 from vetserve.audit.models import AuditEntry
 
 
@@ -125,3 +126,22 @@ def test_grant_create_keeps_no_user_when_the_grant_is_refused(cast):
     with pytest.raises(CommandError):
         run("grant", "county2", "county_admin", "130722100", "--create")
     assert not User.objects.filter(username="county2").exists()
+
+
+def test_a_token_finds_its_active_user_and_notes_its_use_at_most_once_a_minute(cast):
+    token, raw = api_token_create(user=cast.bob, name="script")
+    assert api_token_authenticate(raw) == cast.bob
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None
+    assert api_token_authenticate(raw) == cast.bob
+    token.refresh_from_db()
+    assert token.last_used_at == first  # not written again within the minute
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(minutes=2))
+    api_token_authenticate(raw)
+    token.refresh_from_db()
+    assert token.last_used_at > first - timedelta(minutes=2)
+    assert api_token_authenticate(raw + "x") is None
+    assert api_token_authenticate("Bearer " + raw) is None
+    User.objects.filter(pk=cast.bob.pk).update(is_active=False)
+    assert api_token_authenticate(raw) is None
