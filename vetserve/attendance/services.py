@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from vetserve.activities.models import Shift, SignUp, SignUpState
+from vetserve.activities.models import Activity, Shift, SignUp, SignUpState
 from vetserve.attendance import conf, hours
 from vetserve.attendance.models import Attendance, AttendanceCorrection, Method
 from vetserve.attendance.tokens import post_token_read
@@ -30,6 +31,7 @@ from vetserve.badges.models import Badge
 from vetserve.badges.models import Status as BadgeStatus
 from vetserve.badges.services import badge_token_read
 from vetserve.core.scoping import CHANGE, scope_for
+from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
 
 IN, OUT = "in", "out"
@@ -210,13 +212,7 @@ def _resolve(actor: Any, scan: ScanIn) -> SignUp:
         if scan.signup_id is not None:
             # The leader's hand check-in from the roster, the burst's path: the sign-up, its
             # shift and the volunteer's name in one query, then the same checks as below.
-            signup = _one(
-                SignUp.objects.select_related("volunteer", "shift__activity__organization").only(
-                    "state", "volunteer__name", *(f"shift__{f}" for f in _SHIFT_FIELDS)
-                ),
-                pk=scan.signup_id,
-                shift_id=scan.shift_id or 0,
-            )
+            signup = _roster_row(scan.signup_id, scan.shift_id or 0)
             if signup is None:
                 _led_shift(actor, scan.shift_id)  # "not found" unless the shift is theirs
             elif not may_lead_shift(actor, signup.shift):
@@ -251,6 +247,76 @@ def _resolve(actor: Any, scan: ScanIn) -> SignUp:
             raise Refused("not_found", _("Not found."))
         return signup
     raise Refused("bad_method", _("Unknown check-in method."))
+
+
+# --- the burst's path, written out --------------------------------------------------------------
+# A leader checking people in from the roster is what 5,173 people arriving at once looks like
+# (docs/benchmarks.md, check-in burst). The ORM's compiling of these two queries cost more than
+# running them, so they are written out; everything else goes through the ORM as usual.
+
+
+def _loaded(instance: Any) -> Any:
+    instance._state.adding, instance._state.db = False, connection.alias
+    return instance
+
+
+def _aware(value: Any) -> datetime:
+    """A datetime column as PostgreSQL returns it (aware); SQLite gives naive UTC, as a
+    datetime or as text."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+        assert value is not None
+    return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _roster_row(signup_id: int, shift_id: int) -> SignUp | None:
+    """The sign-up ``signup_id`` on shift ``shift_id`` with its volunteer's name, its shift,
+    the activity and the organizing organization's place, in one query."""
+    q = connection.ops.quote_name
+    t = {m: q(m._meta.db_table) for m in (SignUp, Volunteer, Shift, Activity, Organization)}
+    sql = (
+        "SELECT su.id, su.state, v.id, v.name, s.id, s.post, s.starts_at, s.ends_at, "  # noqa: S608
+        "a.id, a.title, a.region_id, a.lat, a.lon, o.id, o.path, o.region_id "
+        f"FROM {t[SignUp]} su JOIN {t[Volunteer]} v ON v.id = su.volunteer_id "
+        f"JOIN {t[Shift]} s ON s.id = su.shift_id JOIN {t[Activity]} a ON a.id = s.activity_id "
+        f"JOIN {t[Organization]} o ON o.id = a.organization_id "
+        "WHERE su.id = %s AND su.shift_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [signup_id, shift_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (su_id, state, v_id, name, s_id, post, starts, ends,
+     a_id, title, a_region, lat, lon, o_id, path, o_region) = row  # fmt: skip
+    org = _loaded(Organization(id=o_id, path=path, region_id=o_region))
+    activity = _loaded(
+        Activity(id=a_id, title=title, region_id=a_region, organization=org,
+                 lat=_decimal(lat), lon=_decimal(lon))
+    )  # fmt: skip
+    shift = _loaded(
+        Shift(id=s_id, post=post, starts_at=_aware(starts), ends_at=_aware(ends), activity=activity)
+    )
+    volunteer = _loaded(Volunteer(id=v_id, name=name))
+    return _loaded(SignUp(id=su_id, state=state, volunteer=volunteer, shift=shift))  # type: ignore[no-any-return]
+
+
+def _has_stays_or_key(signup: SignUp, key: uuid.UUID) -> bool:
+    """Whether the person has any stay on this sign-up or the key was recorded before; when
+    neither, a check-in needs nothing more than its insert."""
+    field_ = Attendance._meta.get_field("in_key")
+    key_value = field_.get_db_prep_value(key, connection)
+    sql = (
+        f"SELECT 1 FROM {connection.ops.quote_name(Attendance._meta.db_table)} "  # noqa: S608
+        "WHERE signup_id = %s OR in_key = %s OR out_key = %s LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [signup.pk, key_value, key_value])
+        return cursor.fetchone() is not None
 
 
 def _check_geofence(shift: Shift, scan: ScanIn) -> None:
@@ -308,8 +374,12 @@ def _check_in(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
     shift = signup.shift
     # One query for all a check-in must know: this key's row if it was recorded before, the
     # open stay, and the latest check-out (a person has a handful of stays on a shift).
-    stays = list(
-        Attendance.objects.filter(Q(signup=signup) | Q(in_key=scan.key) | Q(out_key=scan.key))
+    stays = (
+        []
+        if not _has_stays_or_key(signup, scan.key)
+        else list(
+            Attendance.objects.filter(Q(signup=signup) | Q(in_key=scan.key) | Q(out_key=scan.key))
+        )
     )
     for stay in stays:
         if scan.key in (stay.in_key, stay.out_key):

@@ -80,6 +80,38 @@ def test_only_people_on_the_roster_check_in(cast: Any, post: Any) -> None:
     assert (result.status, result.code) == ("refused", "not_rostered")
 
 
+def test_leader_checks_in_from_the_roster_row_by_hand(cast: Any, post: Any) -> None:
+    def by_hand(actor: Any, kind: str, when: Any, **extra: Any) -> Any:
+        extra.setdefault("shift_id", post.shift.pk)
+        extra.setdefault("signup_id", post.signup.pk)
+        item = scan(kind, "manual", when, reason="手机没电", **extra)
+        return attendance_scan(actor=actor, scan=item, now=when)
+
+    # Outsiders, and a roster row named with another shift, learn nothing.
+    for outsider in (cast.carol, cast.mallory, cast.erin):
+        assert by_hand(outsider, "in", at(8, 5)).code == "not_found"
+    assert by_hand(cast.dave, "in", at(8, 5), shift_id=post.shift.pk + 999).code == "not_found"
+    assert by_hand(cast.dave, "in", at(8, 5), signup_id=post.signup.pk + 999).code == (
+        "not_rostered"
+    )
+    result = by_hand(cast.dave, "in", at(8, 5))
+    stay = Attendance.objects.get()
+    assert result.status == "ok" and result.attendance.pk == stay.pk  # type: ignore[union-attr]
+    assert result.attendance.volunteer.name == "王建国"  # type: ignore[union-attr]
+    assert (stay.region_id, stay.organization_id) == (post.activity.region_id, cast.rescue.pk)
+    assert (stay.in_at, stay.in_method, stay.in_by, stay.in_reason) == (
+        at(8, 5),
+        "manual",
+        cast.dave,
+        "手机没电",
+    )
+    assert by_hand(cast.dave, "in", at(8, 6)).status == "already"
+    assert by_hand(cast.dave, "out", at(9, 35)).status == "ok"
+    stay.refresh_from_db()
+    assert stay.minutes == 90
+    assert by_hand(cast.dave, "in", at(9, 0)).code == "overlap"
+
+
 def test_leader_adds_someone_on_the_spot_with_a_reason(cast: Any, post: Any) -> None:
     item = scan("in", "manual", at(8), shift_id=post.shift.pk, volunteer_id=post.li.pk)
     assert attendance_scan(actor=cast.bob, scan=item, now=at(8)).code == "reason_required"
