@@ -10,6 +10,7 @@ second check-in returns the open stay.
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -212,7 +213,7 @@ def _resolve(actor: Any, scan: ScanIn) -> SignUp:
         if scan.signup_id is not None:
             # The leader's hand check-in from the roster, the burst's path: the sign-up, its
             # shift and the volunteer's name in one query, then the same checks as below.
-            signup = _roster_row(scan.signup_id, scan.shift_id or 0)
+            signup = _roster_row(scan.signup_id, scan.shift_id or 0, scan.key)
             if signup is None:
                 _led_shift(actor, scan.shift_id)  # "not found" unless the shift is theirs
             elif not may_lead_shift(actor, signup.shift):
@@ -266,33 +267,37 @@ def _aware(value: Any) -> datetime:
     if isinstance(value, str):
         value = parse_datetime(value)
         assert value is not None
-    return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+    return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
 
 
 def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def _roster_row(signup_id: int, shift_id: int) -> SignUp | None:
+def _roster_row(signup_id: int, shift_id: int, key: uuid.UUID) -> SignUp | None:
     """The sign-up ``signup_id`` on shift ``shift_id`` with its volunteer's name, its shift,
-    the activity and the organizing organization's place, in one query."""
+    the activity and the organizing organization's place, in one query; and whether the person
+    has stays on it or ``key`` was recorded before (``_vetserve_clear`` when neither)."""
     q = connection.ops.quote_name
     t = {m: q(m._meta.db_table) for m in (SignUp, Volunteer, Shift, Activity, Organization)}
+    key_value = Attendance._meta.get_field("in_key").get_db_prep_value(key, connection)
     sql = (
         "SELECT su.id, su.state, v.id, v.name, s.id, s.post, s.starts_at, s.ends_at, "  # noqa: S608
-        "a.id, a.title, a.region_id, a.lat, a.lon, o.id, o.path, o.region_id "
+        "a.id, a.title, a.region_id, a.lat, a.lon, o.id, o.path, o.region_id, "
+        f"EXISTS (SELECT 1 FROM {q(Attendance._meta.db_table)} x WHERE x.signup_id = su.id "
+        "OR x.in_key = %s OR x.out_key = %s) "
         f"FROM {t[SignUp]} su JOIN {t[Volunteer]} v ON v.id = su.volunteer_id "
         f"JOIN {t[Shift]} s ON s.id = su.shift_id JOIN {t[Activity]} a ON a.id = s.activity_id "
         f"JOIN {t[Organization]} o ON o.id = a.organization_id "
         "WHERE su.id = %s AND su.shift_id = %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [signup_id, shift_id])
+        cursor.execute(sql, [key_value, key_value, signup_id, shift_id])
         row = cursor.fetchone()
     if row is None:
         return None
     (su_id, state, v_id, name, s_id, post, starts, ends,
-     a_id, title, a_region, lat, lon, o_id, path, o_region) = row  # fmt: skip
+     a_id, title, a_region, lat, lon, o_id, path, o_region, seen) = row  # fmt: skip
     org = _loaded(Organization(id=o_id, path=path, region_id=o_region))
     activity = _loaded(
         Activity(id=a_id, title=title, region_id=a_region, organization=org,
@@ -302,7 +307,9 @@ def _roster_row(signup_id: int, shift_id: int) -> SignUp | None:
         Shift(id=s_id, post=post, starts_at=_aware(starts), ends_at=_aware(ends), activity=activity)
     )
     volunteer = _loaded(Volunteer(id=v_id, name=name))
-    return _loaded(SignUp(id=su_id, state=state, volunteer=volunteer, shift=shift))  # type: ignore[no-any-return]
+    signup = _loaded(SignUp(id=su_id, state=state, volunteer=volunteer, shift=shift))
+    signup._vetserve_clear = not seen
+    return signup
 
 
 def _has_stays_or_key(signup: SignUp, key: uuid.UUID) -> bool:
@@ -376,7 +383,7 @@ def _check_in(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
     # open stay, and the latest check-out (a person has a handful of stays on a shift).
     stays = (
         []
-        if not _has_stays_or_key(signup, scan.key)
+        if getattr(signup, "_vetserve_clear", False) or not _has_stays_or_key(signup, scan.key)
         else list(
             Attendance.objects.filter(Q(signup=signup) | Q(in_key=scan.key) | Q(out_key=scan.key))
         )
@@ -465,8 +472,17 @@ def attendance_scan(*, actor: Any, scan: ScanIn, now: datetime | None = None) ->
     if timezone.is_naive(scan.scanned_at):
         return ScanResult(scan.key, "refused", "naive_time", _("The scan time needs a time zone."))
     signup: SignUp | None = None
+    # A check-in writes one row, and its unique keys guard it: it needs no transaction of its
+    # own (two round trips fewer). A check-out reads under a row lock and an on-the-spot add
+    # writes the sign-up too, so those run in one; inside a caller's transaction, a savepoint
+    # keeps a lost race from spoiling it.
+    isolated = (
+        scan.kind == OUT
+        or (scan.method == Method.MANUAL and scan.signup_id is None)
+        or connection.in_atomic_block
+    )
     try:
-        with transaction.atomic():
+        with transaction.atomic() if isolated else nullcontext():
             signup = _resolve(actor, scan)
             _check_times(scan, signup.shift, now)
             if scan.kind == IN:
