@@ -1,6 +1,7 @@
 """Benchmark: the check-in burst — the whole city (5,173 people) checked in at once over HTTP.
 
     uv run python bench/checkin_burst.py [--scans 5173] [--clients 64] [--workers 3]
+        [--threads 1] [--socket /var/run/postgresql]
 
 Creates a PostgreSQL database `vetserve_bench_checkin` (dropped at the end) at
 $BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres), migrates it, loads
@@ -12,7 +13,8 @@ there counts the queries of one check-in (it is not counted with the burst's row
 Then it starts `vetserve serve` (gunicorn, ``--workers``, 127.0.0.1 on a free port, fresh keys
 from `vetserve keys`), waits for /healthz, and sends each check-in as its own request — one
 scan per POST /api/v1/attendance/scans, each with its own idempotency key, the leader checking
-people in by hand — from ``--clients`` threads, each with its own keep-alive connection.
+people in by hand — from ``--clients`` threads, each keeping its connection alive where the
+server allows, the requests encoded before the clock starts.
 Afterwards it counts the attendance rows (must equal the scans, one per sign-up), re-sends
 200 of the scans with the same keys (must answer `duplicate` and add no row), and stops the
 server.
@@ -210,8 +212,12 @@ def _scan(signup_id: int, shift_id: int, key: uuid.UUID) -> dict[str, object]:
 # --- the parent --------------------------------------------------------------------------------
 
 
+SOCKET = ""  # PostgreSQL's socket directory when --socket is given
+
+
 def _db_url(name: str) -> str:
-    return f"{_admin_url().rsplit('/', 1)[0]}/{name}"
+    url = f"{_admin_url().rsplit('/', 1)[0]}/{name}"
+    return f"{url}?host={SOCKET}" if SOCKET else url
 
 
 def _keys() -> dict[str, str]:
@@ -226,6 +232,37 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat (Linux)."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return sum(fields) - idle, sum(fields)
+
+
+def _cpu_by_process() -> dict[str, float]:
+    """CPU seconds used so far by the server (`vetserve serve` and its workers), PostgreSQL's
+    processes and this client, from /proc (Linux; empty elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"server": 0.0, "database": 0.0}
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds = (int(stat[11]) + int(stat[12])) / tick
+        if b"vetserve serve" in cmdline:
+            used["server"] += seconds
+        elif cmdline.startswith(b"postgres"):
+            used["database"] += seconds
+    times = os.times()
+    used["client"] = times.user + times.system
+    return used
 
 
 def _percentile(sorted_ms: list[float], p: float) -> float:
@@ -249,45 +286,102 @@ def _wait_healthy(port: int, server: subprocess.Popen[bytes], seconds: float = 6
     raise SystemExit("vetserve serve did not answer /healthz in time")
 
 
+def _request(port: int, token: str, job: tuple[int, int, uuid.UUID]) -> bytes:
+    signup_id, shift_id, key = job
+    body = json.dumps({"scans": [_scan(signup_id, shift_id, key)]}).encode()
+    head = (
+        f"POST /api/v1/attendance/scans HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+class _Connection:
+    """One client's HTTP/1.1 connection, kept alive while the server allows (gunicorn's
+    threaded workers do; its sync workers close after each response, and then the next request
+    connects again). A plain socket, not http.client: the client shares the two cores with the
+    server, and http.client's header parsing costs more than the request."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.sock: socket.socket | None = None
+        self.buffer = b""
+
+    def exchange(self, request: bytes) -> bytes:
+        # A refused or reset connection: send again (the key makes a resend harmless).
+        for attempt in range(3):
+            try:
+                if self.sock is None:
+                    self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=60)
+                    self.buffer = b""
+                self.sock.sendall(request)
+                return self._response()
+            except OSError:
+                self.close()
+                if attempt == 2:
+                    raise
+                time.sleep(0.05)
+        raise AssertionError("unreachable")
+
+    def _recv(self) -> None:
+        assert self.sock is not None
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionResetError("closed by the server")
+        self.buffer += chunk
+
+    def _response(self) -> bytes:
+        while b"\r\n\r\n" not in self.buffer:
+            self._recv()
+        head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
+        lower = head.lower()
+        length = int(lower.split(b"\r\ncontent-length:", 1)[1].split(b"\r\n", 1)[0])
+        while len(self.buffer) < length:
+            self._recv()
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        if b"\r\nconnection: close" in lower:
+            self.close()
+        return head + b"\r\n\r\n" + body
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+        self.sock = None
+
+
+def _status(response: bytes) -> str:
+    head, _, body = response.partition(b"\r\n\r\n")
+    code = head[9:12]
+    if code != b"200":
+        return f"http {code.decode(errors='replace')}"
+    return str(json.loads(body)["results"][0]["status"])
+
+
 def _burst(
     port: int, token: str, jobs: list[tuple[int, int, uuid.UUID]], clients: int
 ) -> tuple[float, list[float], dict[str, int]]:
-    """Send every job as its own request from ``clients`` threads; (seconds, ms, statuses)."""
+    """Send every job as its own request from ``clients`` threads; (seconds, ms, statuses).
+    The requests are encoded before the clock starts; each carries its scan time (now)."""
+    requests = [_request(port, token, job) for job in jobs]
     lock = threading.Lock()
-    position = iter(range(len(jobs)))
+    position = iter(range(len(requests)))
     latencies: list[float] = []
     statuses: dict[str, int] = {}
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         mine: list[float] = []
         counts: dict[str, int] = {}
+        conn = _Connection(port)
         while True:
             with lock:
                 i = next(position, None)
             if i is None:
                 break
-            signup_id, shift_id, key = jobs[i]
-            body = json.dumps({"scans": [_scan(signup_id, shift_id, key)]})
             began = time.perf_counter()
-            for attempt in range(3):  # a dropped keep-alive connection: reconnect, resend
-                try:
-                    conn.request("POST", "/api/v1/attendance/scans", body, headers)
-                    response = conn.getresponse()
-                    data = response.read()
-                    break
-                except (http.client.HTTPException, OSError):
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                    if attempt == 2:
-                        raise
+            response = conn.exchange(requests[i])
             mine.append((time.perf_counter() - began) * 1000)
-            status = (
-                json.loads(data)["results"][0]["status"]
-                if response.status == 200
-                else f"http {response.status}"
-            )
+            status = _status(response)
             counts[status] = counts.get(status, 0) + 1
         conn.close()
         with lock:
@@ -369,9 +463,18 @@ def main() -> int:
     parser.add_argument("--scans", type=int, default=5173)
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
+    parser.add_argument(
+        "--socket",
+        default="",
+        help="PostgreSQL's Unix socket directory for the server and the floor "
+        "(e.g. /var/run/postgresql; default: TCP as in $BENCH_POSTGRES_URL)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    global SOCKET
+    SOCKET = args.socket
     if args.child:
         print(json.dumps(build(args.scans)))
         return 0
@@ -418,6 +521,8 @@ def main() -> int:
                 f"127.0.0.1:{port}",
                 "--workers",
                 str(args.workers),
+                "--threads",
+                str(args.threads),
                 "--no-access-log",
             ],
             env=env,
@@ -428,7 +533,12 @@ def main() -> int:
         _wait_healthy(port, server)
         shift_id, token = int(built["shift"]), str(built["token"])
         jobs = [(s, shift_id, uuid.uuid4()) for s in built["signups"]]
+        busy_before, total_before = _cpu_ticks()
+        used_before = _cpu_by_process()
         seconds, latencies, statuses = _burst(port, token, jobs, args.clients)
+        busy_after, total_after = _cpu_ticks()
+        used = {k: v - used_before[k] for k, v in _cpu_by_process().items()}
+        cpu_busy = (busy_after - busy_before) / max(1, total_after - total_before)
         with psycopg.connect(_db_url(BENCH_DB)) as conn, conn.cursor() as cur:
             rows, distinct_signups, distinct_keys = _count(cur, shift_id)
             conn.rollback()
@@ -454,7 +564,8 @@ def main() -> int:
     ok_resend = resend_statuses.get("duplicate", 0) == min(RESEND, len(jobs))
     print(
         f"\n{n:,} check-ins, one per request, {args.clients} client threads, "
-        f"`vetserve serve` with {args.workers} workers on {os.cpu_count()} cores\n"
+        f"`vetserve serve` with {args.workers} workers × {args.threads} threads on "
+        f"{os.cpu_count()} cores, database over {args.socket or 'TCP'}\n"
     )
     print(f"{'':<28}{'total s':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'rows':>7}")
     print(
@@ -466,6 +577,12 @@ def main() -> int:
         f"{f50:>9.1f}{f95:>9.1f}{f99:>9.1f}{n:>7}"
     )
     print(f"\nratio to the floor (total time): {seconds / floor_s:.1f}x")
+    print(f"machine CPU busy during the burst (all processes, both cores): {cpu_busy:.0%}")
+    print(
+        "CPU ms per check-in: "
+        + ", ".join(f"{k} {v * 1000 / n:.2f}" for k, v in used.items())
+        + " (the client's includes its threads' waiting on the GIL)"
+    )
     print(f"answers: {dict(sorted(statuses.items()))}")
     print(f"duplicates (rows - distinct sign-ups): {duplicates}; distinct keys: {distinct_keys}")
     print(
