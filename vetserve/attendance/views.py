@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from vetserve.activities.models import Shift
 from vetserve.attendance import conf
 from vetserve.attendance.models import Attendance
 from vetserve.attendance.selectors import (
@@ -25,11 +26,13 @@ from vetserve.attendance.selectors import (
     attendance_exceptions,
     own_open_signups,
     post_roster,
+    served_minutes,
 )
 from vetserve.attendance.services import ScanIn, attendance_correct, attendance_scan
-from vetserve.attendance.tokens import post_token, qr_svg
+from vetserve.attendance.tokens import post_token, post_token_read, qr_svg
 from vetserve.core.scoping import CHANGE, access_object
 from vetserve.core.views import AuthedRequest, is_htmx
+from vetserve.people.models import Volunteer
 
 
 def _key(raw: str | None) -> uuid.UUID:
@@ -43,36 +46,85 @@ def _key(raw: str | None) -> uuid.UUID:
 @login_required
 def scan_page(request: AuthedRequest, token: str) -> HttpResponse:
     """Where the post code leads the phone's own camera app: one big button records the
-    check-in. The key is made when the page is shown, so a double tap records once."""
+    check-in. The key is made when the page is shown, so a double tap records once.
+
+    With JavaScript the tap is queued on the phone (queue.js) and sent at once or, without
+    signal, later; its time is the time of the scan, when this page was shown (``scanned_at``),
+    the moment the code proved the phone was at the post. Without JavaScript the form posts
+    here and is recorded at the time of the post."""
+    now = timezone.now()
     result = None
     if request.method == "POST":
         scan = ScanIn(
             key=_key(request.POST.get("key")),
             kind="in",
             method="post_qr",
-            scanned_at=timezone.now(),
+            scanned_at=now,
             token=token,
         )
         result = attendance_scan(actor=request.user, scan=scan)
-    return render(
-        request,
-        "attendance/scan.html",
-        {"token": token, "key": uuid.uuid4(), "result": result},
+    shift_id = post_token_read(token, at=now)
+    shift = (
+        Shift.objects.select_related("activity").filter(pk=shift_id).first() if shift_id else None
     )
+    context = {
+        "token": token,
+        "key": uuid.uuid4(),
+        "result": result,
+        "shift": shift,
+        "scanned_at": now.isoformat(),
+    }
+    return render(request, "attendance/scan.html", context)
+
+
+def duration_formats() -> dict[str, str]:
+    """Service time as people say it (2小时5分钟, 45分钟; not 125 minutes); queue.js gets the
+    same formats to say what a check-out it has just sent was worth."""
+    return {"hm": _("%(h)d h %(m)d min"), "h": _("%(h)d h"), "m": _("%(m)d min")}
+
+
+def duration(minutes: int) -> str:
+    h, m = divmod(int(minutes), 60)
+    formats = duration_formats()
+    return formats["hm" if h and m else "h" if h else "m"] % {"h": h, "m": m}
 
 
 @never_cache
 @login_required
 @require_GET
 def my_shifts(request: AuthedRequest) -> HttpResponse:
+    """The volunteer's phone page: today's shifts with the check-out button, and the service
+    time recorded so far (the stays with their minutes, corrections applied, and the total)."""
     signups = own_open_signups(user=request.user)
-    open_ids = set(
-        Attendance.objects.filter(signup__in=signups, out_at__isnull=True).values_list(
-            "signup_id", flat=True
-        )
+    latest: dict[int, Attendance] = {}
+    for each in Attendance.objects.filter(signup__in=signups).order_by("in_at", "id"):
+        latest[each.signup_id] = each
+    rows = []
+    for signup in signups:
+        stay = latest.get(signup.pk)
+        served = duration(stay.minutes or 0) if stay is not None and stay.out_at else ""
+        rows.append((signup, stay, served))
+    recent = (
+        Attendance.objects.filter(volunteer__user=request.user, out_at__isnull=False)
+        .select_related("shift__activity")
+        .prefetch_related("corrections")
+        .order_by("-in_at", "-id")[:20]
     )
-    rows = [(s, s.pk in open_ids) for s in signups]
-    return render(request, "attendance/me.html", {"rows": rows})
+    stays = []
+    for stay in recent:
+        correction = next(iter(stay.corrections.all()), None)  # the newest counts
+        minutes = correction.minutes if correction else (stay.minutes or 0)
+        stays.append((stay, minutes, duration(minutes)))
+    own = Volunteer.objects.filter(user=request.user).values_list("pk", flat=True).first()
+    total = served_minutes(volunteer=own) if own is not None else 0
+    context = {
+        "rows": rows,
+        "stays": stays,
+        "total_minutes": total,
+        "total": duration(total),
+        "formats": duration_formats(),
+    }
+    return render(request, "attendance/me.html", context)
 
 
 @never_cache
@@ -101,7 +153,12 @@ def post_qr(request: AuthedRequest, shift_id: int) -> HttpResponse:
     shift = access_led_shift(request.user, shift_id)
     token = post_token(shift.pk, at=timezone.now())
     url = request.build_absolute_uri(reverse("attendance:scan", args=[token]))
-    context = {"shift": shift, "svg": qr_svg(url), "refresh": max(5, conf.post_qr_window() // 3)}
+    context = {
+        "shift": shift,
+        "svg": qr_svg(url),
+        "url": url,
+        "refresh": max(5, conf.post_qr_window() // 3),
+    }
     template = "attendance/_qr.html" if is_htmx(request) else "attendance/qr.html"
     return render(request, template, context)
 

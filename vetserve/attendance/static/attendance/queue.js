@@ -1,9 +1,26 @@
 /* Offline check-in queue for the phone pages (no framework; ES2017, Chrome 60+).
  *
- * Every scan or button press becomes an item with an idempotency key made here
- * (crypto.getRandomValues) and the scan time, kept in localStorage until the server confirms
- * it. Items are posted in batches to the API when online, retried with backoff; the server
- * answers a replayed key with the record it made the first time, so nothing is counted twice.
+ * Every scan or button press becomes an item with an idempotency key and the scan time, kept
+ * in localStorage until the server confirms it. Items are posted in batches to the API when
+ * online, retried with backoff; the server answers a replayed key with the record it made the
+ * first time, so nothing is counted twice.
+ *
+ * The key: the form's own `key` field when the page made one (the post code page: a double
+ * tap is one key, so one record), else a fresh one per tap (crypto.getRandomValues). A second
+ * tap while the same check-out still waits on the phone is not queued again.
+ *
+ * The time: for a check-in by post code, when the code was scanned, i.e. when the server
+ * showed the page (its `scanned_at` field), so a tap a few minutes later without signal is
+ * still inside the code's validity. Else the phone's clock at the tap, corrected by how far it
+ * was off the server's clock when the page was served (only when off by more than 30 s: a
+ * phone with a wrong clock would otherwise have its scans refused as "in the future").
+ *
+ * Each item remembers the user who made it (data-user) and is only ever sent while that user
+ * is logged in, so a phone handed to someone else never books one person's scans on another.
+ *
+ * Forms and status lines share a `data-att-ref`: the status line shows what became of the
+ * latest tap of its form (kept on the phone, sending, checked in/out at, refused: why) when
+ * that is news to the page: still waiting, or answered since the page was shown.
  */
 (function () {
   "use strict";
@@ -12,10 +29,20 @@
   var STORE = "vetserve.attendance.queue";
   var api = root.getAttribute("data-api");
   var shift = root.getAttribute("data-shift");
+  var user = root.getAttribute("data-user") || "";
   var msg = function (name) { return root.getAttribute("data-msg-" + name) || name; };
   var delay = 2000;
   var timer = null;
   var sending = false;
+  var needsLogin = false;
+  var shownAt = Date.now();
+
+  var skew = 0;
+  var serverNow = parseInt(root.getAttribute("data-server-now") || "", 10);
+  if (serverNow) {
+    var off = serverNow * 1000 - Date.now();
+    if (Math.abs(off) > 30000) skew = off;
+  }
 
   function uuid4() {
     var b = new Uint8Array(16);
@@ -30,6 +57,7 @@
     try { return JSON.parse(localStorage.getItem(STORE) || "[]"); } catch (e) { return []; }
   }
   function save(items) { localStorage.setItem(STORE, JSON.stringify(items)); }
+  function mine(item) { return !item.user || item.user === user; }
 
   function csrf() {
     var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -38,26 +66,92 @@
     return input ? input.value : "";
   }
 
+  function hhmm(iso) {
+    var when = new Date(iso);
+    return ("0" + when.getHours()).slice(-2) + ":" + ("0" + when.getMinutes()).slice(-2);
+  }
+
+  function duration(minutes) {
+    var h = Math.floor(minutes / 60), m = minutes % 60;
+    var text = h && m ? msg("hm") : h ? msg("h") : msg("m");
+    return text.replace("%(h)d", h).replace("%(m)d", m);
+  }
+
+  // What became of one item, in words, and how it looks (ok, bad, wait).
+  function describe(item) {
+    if (item.state === "refused") return { text: item.message, tone: "bad" };
+    if (item.state === "pending") {
+      if (needsLogin) return { text: msg("login"), tone: "bad" };
+      if (navigator.onLine) return { text: msg("sending"), tone: "wait" };
+      var queued = msg(item.scan.kind === "in" ? "queued-in" : "queued-out");
+      return { text: queued.replace("%(time)s", hhmm(item.scan.scanned_at)), tone: "wait" };
+    }
+    var stay = item.result && item.result.attendance;
+    if (item.scan.kind === "in") {
+      var text = msg("done-in").replace("%(time)s", hhmm(stay ? stay.in_at : item.scan.scanned_at));
+      if (item.post) text += " · " + item.post;
+      return { text: text, tone: "ok" };
+    }
+    var out = msg("done-out").replace("%(time)s", hhmm(stay && stay.out_at ? stay.out_at : item.scan.scanned_at));
+    if (stay && stay.minutes !== null && stay.minutes !== undefined) {
+      out += " · " + msg("served").replace("%(time)s", duration(stay.minutes));
+    }
+    return { text: out, tone: "ok" };
+  }
+
   function render() {
-    var list = root.querySelector("[data-att-pending]");
+    var items = load().filter(mine);
     var net = root.querySelector("[data-att-net]");
-    if (net) net.textContent = navigator.onLine ? "" : msg("offline");
+    if (net) net.textContent = needsLogin ? msg("login") : navigator.onLine ? "" : msg("offline");
+    root.querySelectorAll("[data-att-status]").forEach(function (line) {
+      var ref = line.getAttribute("data-att-ref");
+      var latest = null;
+      items.forEach(function (i) { if (ref && i.ref === ref) latest = i; });
+      // What the server already knew when it made the page, it has shown; only news here:
+      // a tap still waiting, or one that the server answered since.
+      if (!latest || (latest.state !== "pending" && !(latest.settled_at >= shownAt))) return;
+      var said = describe(latest);
+      line.textContent = said.text;
+      line.hidden = false;
+      line.className = line.className.replace(/\batt-msg--\w+/g, "").trim() + " att-msg att-msg--" + said.tone;
+      // On its way or done: no second button to press (it comes back if the server refused).
+      root.querySelectorAll("form[data-att-ref]").forEach(function (form) {
+        if (form.getAttribute("data-att-ref") === ref) form.hidden = latest.state !== "refused";
+      });
+      if (latest.scan.kind === "in" && latest.state === "sent") {
+        var after = root.querySelector("[data-att-after]");
+        if (after) after.hidden = false;
+      }
+    });
+    var list = root.querySelector("[data-att-pending]");
+    var box = root.querySelector("[data-att-pending-box]");
     if (!list) return;
     list.textContent = "";
-    load().slice(-20).reverse().forEach(function (item) {
+    items.slice(-20).reverse().forEach(function (item) {
       var li = document.createElement("li");
-      var when = new Date(item.scan.scanned_at);
-      var hhmm = ("0" + when.getHours()).slice(-2) + ":" + ("0" + when.getMinutes()).slice(-2);
-      var what = (item.scan.kind === "in" ? msg("in") : msg("out")) + " " + hhmm + " " + (item.label || "");
+      var what = (item.scan.kind === "in" ? msg("in") : msg("out")) + " " + hhmm(item.scan.scanned_at) + " " + (item.label || "");
       li.textContent = what + " · " + (item.state === "sent" ? msg("sent") : item.state === "refused" ? item.message : msg("pending"));
       li.className = "is-" + item.state;
       list.appendChild(li);
     });
+    if (box) box.hidden = !items.length;
   }
 
-  function enqueue(scan, label) {
+  function enqueue(scan, extra) {
     var items = load();
-    items.push({ scan: scan, state: "pending", label: label || "", message: "" });
+    var same = items.filter(function (i) {
+      if (i.state === "refused") return false;
+      if (i.scan.idempotency_key === scan.idempotency_key) return true;
+      // The same check-out tapped again while the first still waits: one is enough.
+      return i.state === "pending" && scan.kind === "out" && i.scan.kind === "out" &&
+        scan.signup_id && i.scan.signup_id === scan.signup_id;
+    });
+    if (same.length) { render(); flush(); return; }
+    items = items.filter(function (i) { return !(i.state === "refused" && i.scan.idempotency_key === scan.idempotency_key); });
+    items.push({
+      scan: scan, state: "pending", user: user, ref: extra.ref || "", post: extra.post || "",
+      label: extra.label || "", message: "", result: null
+    });
     // Keep the last 200: confirmed ones only for the list on screen.
     while (items.length > 200 && items[0].state !== "pending") items.shift();
     save(items);
@@ -73,7 +167,7 @@
 
   async function flush() {
     if (sending) return;
-    var pending = load().filter(function (i) { return i.state === "pending"; });
+    var pending = load().filter(function (i) { return i.state === "pending" && mine(i); });
     if (!pending.length) return;
     if (!navigator.onLine) { render(); return; }
     sending = true;
@@ -84,7 +178,13 @@
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
         body: JSON.stringify({ scans: pending.slice(0, 100).map(function (i) { return i.scan; }) })
       });
+      if (response.status === 401 || response.status === 403) {
+        // Logged out while away (or the session ended): the items wait for the next login.
+        needsLogin = true;
+        return;
+      }
       if (!response.ok) throw new Error("HTTP " + response.status);
+      needsLogin = false;
       var body = await response.json();
       var byKey = {};
       body.results.forEach(function (r) { byKey[r.idempotency_key] = r; });
@@ -93,12 +193,14 @@
         var r = byKey[item.scan.idempotency_key];
         if (!r) return;
         item.state = r.status === "refused" ? "refused" : "sent";
+        item.settled_at = Date.now();
         item.message = r.message;
-        if (r.attendance) item.label = r.attendance.volunteer_name;
+        item.result = r;
+        if (r.attendance && !item.label) item.label = r.attendance.volunteer_name;
       });
       save(items);
       delay = 2000;
-      if (load().some(function (i) { return i.state === "pending"; })) schedule();
+      if (load().some(function (i) { return i.state === "pending" && mine(i); })) schedule();
     } catch (e) {
       schedule();  // offline in fact, or the server is busy: try again later
     } finally {
@@ -125,10 +227,11 @@
     var submitter = event.submitter || document.activeElement;
     var kind = (submitter && submitter.name === "kind") ? submitter.value : (data.get("kind") || "in");
     var scan = {
-      idempotency_key: uuid4(),
+      idempotency_key: data.get("key") || uuid4(),
       kind: kind,
       method: data.get("method"),
-      scanned_at: new Date().toISOString(),
+      // A post code page says when it was shown: the scan. Else the tap, on the phone's clock.
+      scanned_at: data.get("scanned_at") || new Date(Date.now() + skew).toISOString(),
       token: data.get("token") || "",
       reason: data.get("reason") || ""
     };
@@ -136,8 +239,10 @@
     if (data.get("signup_id")) scan.signup_id = parseInt(data.get("signup_id"), 10);
     var coords = await position();
     if (coords) { scan.lat = coords.latitude; scan.lon = coords.longitude; }
-    var label = form.closest(".att-card") ? form.closest(".att-card").querySelector("strong, h2").textContent : "";
-    enqueue(scan, label);
+    var card = form.closest(".att-card");
+    var post = root.getAttribute("data-post") || "";
+    var label = card ? card.querySelector("strong, h2").textContent : post;
+    enqueue(scan, { ref: form.getAttribute("data-att-ref"), label: label, post: post });
     var token = form.querySelector("[data-att-token]");
     if (token) { token.value = ""; token.focus(); }
   });
@@ -170,6 +275,8 @@
 
   window.addEventListener("online", function () { delay = 2000; flush(); });
   window.addEventListener("offline", render);
+  // Another tab of the same phone sent or queued something: show it here too.
+  window.addEventListener("storage", function (e) { if (e.key === STORE) render(); });
   render();
   flush();
 })();
