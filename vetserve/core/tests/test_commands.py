@@ -80,3 +80,13 @@ def test_serve_refuses_to_run_with_debug_on(db, gunicorn, settings):
     with pytest.raises(CommandError, match="DEBUG"):
         serve()
     assert gunicorn == {}
+
+
+def test_serve_runs_threaded_workers_when_asked(db, gunicorn, monkeypatch):
+    monkeypatch.setenv("VETSERVE_THREADS", "4")
+    assert "workers × 4 threads" in serve("--workers", "2")
+    assert (gunicorn["workers"], gunicorn["threads"]) == (2, 4)
+    serve("--threads", "1")
+    assert gunicorn["threads"] == 1
+    with pytest.raises(CommandError):
+        serve("--threads", "0")

@@ -66,8 +66,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         bind = options["bind"] or env_list("VETSERVE_BIND", ["0.0.0.0:8000"])
-        workers = options["workers"] or default_workers()
-        threads = options["threads"] or default_threads()
+        workers = default_workers() if options["workers"] is None else options["workers"]
+        threads = default_threads() if options["threads"] is None else options["threads"]
         if workers < 1 or threads < 1 or options["timeout"] < 1:
             raise CommandError("--workers, --threads and --timeout must be at least 1.")
         self.preflight()
