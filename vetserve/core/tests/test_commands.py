@@ -53,21 +53,24 @@ def test_serve_options_win_over_the_environment(db, gunicorn, monkeypatch):
     assert gunicorn == {
         "bind": ["127.0.0.1:9000"],
         "workers": 5,
-        "threads": 1,
+        "threads": 4,
         "timeout": 120,
         "access_log": False,
     }
 
 
-def test_serve_defaults_to_all_interfaces_and_two_workers_per_core_plus_one(
+def test_serve_defaults_to_all_interfaces_and_a_threaded_worker_per_core(
     db, gunicorn, monkeypatch
 ):
-    monkeypatch.delenv("VETSERVE_BIND", raising=False)
-    monkeypatch.delenv("VETSERVE_WORKERS", raising=False)
-    monkeypatch.setattr(serve_command.os, "cpu_count", lambda: 2)
+    for name in ("VETSERVE_BIND", "VETSERVE_WORKERS", "VETSERVE_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(serve_command.os, "cpu_count", lambda: 8)
     serve()
     assert gunicorn["bind"] == ["0.0.0.0:8000"]
-    assert gunicorn["workers"] == 5
+    assert (gunicorn["workers"], gunicorn["threads"]) == (8, 4)
+    monkeypatch.setattr(serve_command.os, "cpu_count", lambda: 1)
+    serve()
+    assert gunicorn["workers"] == 2
 
 
 def test_serve_check_runs_the_start_up_checks_without_serving(db, gunicorn):

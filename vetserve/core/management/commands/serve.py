@@ -12,13 +12,16 @@ from vetserve.core.env import env_int, env_list
 from vetserve.core.management.commands._gunicorn import run_gunicorn
 
 
+# One process per core (at least two, so one busy worker never stops the site), each with
+# four threads: the threads wait on the database and on slow phone uploads while another runs,
+# and keep connections alive. On 2 cores this beat 3 and 4 sync workers in the check-in burst
+# (docs/benchmarks.md); gunicorn's 2 x cores + 1 sync workers was slower there.
 def default_workers() -> int:
-    # Gunicorn's rule of thumb for sync workers: two per core plus one.
-    return env_int("VETSERVE_WORKERS", 2 * (os.cpu_count() or 1) + 1, minimum=1)
+    return env_int("VETSERVE_WORKERS", max(2, os.cpu_count() or 1), minimum=1)
 
 
 def default_threads() -> int:
-    return env_int("VETSERVE_THREADS", 1, minimum=1)
+    return env_int("VETSERVE_THREADS", 4, minimum=1)
 
 
 class Command(BaseCommand):
@@ -40,14 +43,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            help="Worker processes (default: VETSERVE_WORKERS, or 2 x cores + 1 = "
-            f"{2 * (os.cpu_count() or 1) + 1} here)",
+            help="Worker processes (default: VETSERVE_WORKERS, or one per core, at least 2: "
+            f"{max(2, os.cpu_count() or 1)} here)",
         )
         parser.add_argument(
             "--threads",
             type=int,
-            help="Threads per worker (default: VETSERVE_THREADS or 1); above 1, connections are "
-            "kept alive and a slow upload holds a thread, not a worker",
+            help="Threads per worker (default: VETSERVE_THREADS or 4); above 1, connections are "
+            "kept alive and a slow upload holds a thread, not a worker; 1 runs sync workers",
         )
         parser.add_argument(
             "--timeout",
