@@ -349,6 +349,13 @@ def _coord(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(round(value, 4)))
 
 
+def _duplicate(actor: Any, key: uuid.UUID, stay: Attendance) -> ScanResult:
+    """A key recorded before: the same answer, with the record only for those who may see it
+    (a key is random, but a replayed one must not show someone else's stay)."""
+    visible = Attendance.objects.visible_to(_user(actor)).filter(pk=stay.pk).exists()
+    return ScanResult(key, "duplicate", attendance=stay if visible else None)
+
+
 def _by_key(key: uuid.UUID) -> Attendance | None:
     return Attendance.objects.filter(Q(in_key=key) | Q(out_key=key)).first()
 
@@ -390,7 +397,7 @@ def _check_in(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
     )
     for stay in stays:
         if scan.key in (stay.in_key, stay.out_key):
-            return ScanResult(scan.key, "duplicate", attendance=stay)
+            return _duplicate(actor, scan.key, stay)
     for stay in stays:
         if stay.out_at is None:
             return ScanResult(scan.key, "already", attendance=stay)
@@ -425,10 +432,19 @@ def _check_out(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
         .first()
     )
     if stay is None:
-        last = Attendance.objects.filter(signup=signup, out_at__isnull=False).first()
-        if last is not None and not last.auto_closed:
+        last = (
+            Attendance.objects.select_for_update()
+            .filter(signup=signup, out_at__isnull=False)
+            .select_related("shift")
+            .first()
+        )
+        if last is None:
+            raise Refused("not_checked_in", _("Not checked in on this shift."))
+        if not last.auto_closed or last.corrections.exists():
             return ScanResult(scan.key, "already", attendance=last)
-        raise Refused("not_checked_in", _("Not checked in on this shift."))
+        # A phone that was offline past the automatic close: its real check-out time replaces
+        # the shift's end, and the stay leaves the leaders' exceptions list.
+        stay = last
     if scan.scanned_at < stay.in_at:
         raise Refused("before_check_in", _("The check-out lies before the check-in."))
     stay.out_at = scan.scanned_at
@@ -439,10 +455,11 @@ def _check_out(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
     stay.out_reason = scan.reason[:300]
     stay.out_received_at = timezone.now()
     stay.minutes = _minutes(stay)
+    stay.auto_closed = False
     stay.save(
         update_fields=[
             "out_at", "out_method", "out_by", "out_key", "out_lat", "out_lon",
-            "out_reason", "out_received_at", "minutes",
+            "out_reason", "out_received_at", "minutes", "auto_closed",
         ]
     )  # fmt: skip
     return ScanResult(scan.key, "ok", attendance=stay)
@@ -466,7 +483,7 @@ def attendance_scan(*, actor: Any, scan: ScanIn, now: datetime | None = None) ->
         # check-out looks first.
         same = _by_key(scan.key)
         if same is not None:
-            return ScanResult(scan.key, "duplicate", attendance=same)
+            return _duplicate(actor, scan.key, same)
     if scan.kind not in (IN, OUT):
         return ScanResult(scan.key, "refused", "bad_kind", _("Unknown scan kind."))
     if timezone.is_naive(scan.scanned_at):
@@ -493,14 +510,14 @@ def attendance_scan(*, actor: Any, scan: ScanIn, now: datetime | None = None) ->
         # (a badge since withdrawn, a window since closed): the phone must stop re-sending.
         same = _by_key(scan.key) if scan.kind == IN else None
         if same is not None:
-            return ScanResult(scan.key, "duplicate", attendance=same)
+            return _duplicate(actor, scan.key, same)
         return ScanResult(scan.key, "refused", refused.code, refused.message)
     except IntegrityError:
         # Lost a race, and the scan rolled back: the same key recorded by a concurrent request,
         # or (check-in) another scan of the same person opened a stay first.
         same = _by_key(scan.key)
         if same is not None:
-            return ScanResult(scan.key, "duplicate", attendance=same)
+            return _duplicate(actor, scan.key, same)
         open_stay = (
             _one(Attendance.objects, signup=signup, out_at__isnull=True)
             if scan.kind == IN and signup is not None

@@ -184,6 +184,46 @@ def test_missed_check_out_is_closed_at_shift_end_flagged_then_corrected(
         attendance_correct(actor=cast.carol, attendance=stay, reason="x")
 
 
+def test_a_check_out_from_a_phone_offline_past_the_automatic_close_keeps_its_real_time(
+    cast: Any, post: Any
+) -> None:
+    wang = post.wang.user
+    attendance_scan(actor=wang, scan=qr_in(post, at(9)), now=at(9))
+    assert attendance_auto_close(now=at(18, 30)) == 1
+    late = scan("out", "self", at(15, 50), signup_id=post.signup.pk)
+    result = attendance_scan(actor=wang, scan=late, now=at(18, 31))
+    assert result.status == "ok"
+    stay = Attendance.objects.get()
+    assert (stay.out_at, stay.minutes, stay.auto_closed) == (at(15, 50), 410, False)
+    assert list(attendance_exceptions(user=cast.dave)) == []
+    assert attendance_scan(actor=wang, scan=late, now=at(18, 32)).status == "duplicate"
+
+
+def test_after_a_leaders_correction_a_late_phone_check_out_changes_nothing(
+    cast: Any, post: Any
+) -> None:
+    wang = post.wang.user
+    attendance_scan(actor=wang, scan=qr_in(post, at(9)), now=at(9))
+    attendance_auto_close(now=at(18, 30))
+    stay = Attendance.objects.get()
+    attendance_correct(actor=cast.dave, attendance=stay, out_at=at(12), reason="中午离岗")
+    late = scan("out", "self", at(15, 50), signup_id=post.signup.pk)
+    assert attendance_scan(actor=wang, scan=late, now=at(19)).status == "already"
+    stay.refresh_from_db()
+    assert (stay.out_at, stay.auto_closed) == (at(16), True)
+    assert served_minutes(volunteer=post.wang) == 180
+
+
+def test_a_replayed_key_shows_the_record_only_to_those_who_may_see_it(cast: Any, post: Any) -> None:
+    item = qr_in(post, at(8, 5))
+    attendance_scan(actor=post.wang.user, scan=item, now=at(8, 6))
+    mine = attendance_scan(actor=post.wang.user, scan=item, now=at(8, 7))
+    theirs = attendance_scan(actor=cast.carol, scan=item, now=at(8, 7))
+    assert (mine.status, theirs.status) == ("duplicate", "duplicate")
+    assert mine.attendance is not None and theirs.attendance is None
+    assert Attendance.objects.count() == 1
+
+
 def test_served_minutes_per_shift_activity_and_volunteer(cast: Any, post: Any) -> None:
     user = post.wang.user
     attendance_scan(actor=user, scan=qr_in(post, at(8)), now=at(8))
