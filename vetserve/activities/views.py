@@ -31,7 +31,14 @@ from vetserve.activities.forms import (
     ShiftEditForm,
     ShiftForm,
 )
-from vetserve.activities.models import STATUS_FLOW, OutcomeType, Shift, SignUpState, Status
+from vetserve.activities.models import (
+    STATUS_FLOW,
+    OutcomeType,
+    Shift,
+    SignUpState,
+    Staffing,
+    Status,
+)
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.scoping import CHANGE
 from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
@@ -339,7 +346,7 @@ def shift_detail(request: AuthedRequest, shift_id: int) -> HttpResponse:
         {
             **add,
             "activity": shift.activity,
-            "staffing": shift.staffing_for(confirmed),
+            "staffing": Staffing(shift.staffing_for(confirmed)).label,
             "roster": selectors.shift_roster(shift) if can_change else None,
             "can_change": can_change,
             "mine": mine,

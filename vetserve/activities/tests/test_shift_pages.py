@@ -31,6 +31,7 @@ def test_a_leader_changes_a_shift_from_its_page(cast, shift, client):
     login(client, cast.dave)
     page = client.get(f"/activities/shifts/{shift.pk}/").content.decode()
     assert f"/activities/shifts/{shift.pk}/edit/" in page
+    assert '<span class="badge">无人</span>' in page  # the staffing label, not its code
     form = client.get(f"/activities/shifts/{shift.pk}/edit/").content.decode()
     assert 'value="停车场入口"' in form
     response = client.post(f"/activities/shifts/{shift.pk}/edit/", edit_form())
