@@ -1,7 +1,7 @@
 """Benchmark: the check-in burst — the whole city (5,173 people) checked in at once over HTTP.
 
-    uv run python bench/checkin_burst.py [--scans 5173] [--clients 64] [--workers 3]
-        [--threads 1] [--socket /var/run/postgresql]
+    uv run python bench/checkin_burst.py [--scans 5173] [--clients 64] [--workers 2]
+        [--threads 4] [--socket /var/run/postgresql]
 
 Creates a PostgreSQL database `vetserve_bench_checkin` (dropped at the end) at
 $BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres), migrates it, loads
@@ -10,12 +10,13 @@ the divisions, and builds in a child process: a team, an activity under way with
 token. A second shift with one sign-up is the probe: one scan through `django.test.Client`
 there counts the queries of one check-in (it is not counted with the burst's rows).
 
-Then it starts `vetserve serve` (gunicorn, ``--workers``, 127.0.0.1 on a free port, fresh keys
-from `vetserve keys`), waits for /healthz, and sends each check-in as its own request — one
-scan per POST /api/v1/attendance/scans, each with its own idempotency key, the leader checking
-people in by hand — from ``--clients`` threads, each keeping its connection alive where the
-server allows, the requests encoded before the clock starts.
-Afterwards it counts the attendance rows (must equal the scans, one per sign-up), re-sends
+Then it starts `vetserve serve` (gunicorn, ``--workers`` × ``--threads``: its defaults on 2
+cores; 127.0.0.1 on a free port, fresh keys from `vetserve keys`), waits for /healthz, and
+sends each check-in as its own request — one scan per POST /api/v1/attendance/scans, each with
+its own idempotency key, the leader checking people in by hand — from ``--clients`` threads,
+each keeping its connection alive where the server allows, the requests encoded before the
+clock starts. It reports how busy the machine was and the CPU time per check-in of the
+server, PostgreSQL and the client (from /proc). Afterwards it counts the attendance rows (must equal the scans, one per sign-up), re-sends
 200 of the scans with the same keys (must answer `duplicate` and add no row), and stops the
 server.
 
@@ -462,8 +463,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--scans", type=int, default=5173)
     parser.add_argument("--clients", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--threads", type=int, default=4, help="threads per worker (1: sync workers)"
+    )
     parser.add_argument(
         "--socket",
         default="",
