@@ -16,7 +16,8 @@ sends each check-in as its own request — one scan per POST /api/v1/attendance/
 its own idempotency key, the leader checking people in by hand — from ``--clients`` threads,
 each keeping its connection alive where the server allows, the requests encoded before the
 clock starts. It reports how busy the machine was and the CPU time per check-in of the
-server, PostgreSQL and the client (from /proc). Afterwards it counts the attendance rows (must equal the scans, one per sign-up), re-sends
+server, PostgreSQL and the client (from /proc). Afterwards it counts the attendance rows
+(must equal the scans, one per sign-up), re-sends
 200 of the scans with the same keys (must answer `duplicate` and add no row), and stops the
 server.
 
