@@ -14,8 +14,8 @@ from vetserve.core.management.commands._gunicorn import run_gunicorn
 
 # One process per core (at least two, so one busy worker never stops the site), each with
 # four threads: the threads wait on the database and on slow phone uploads while another runs,
-# and keep connections alive. On 2 cores this beat 3 and 4 sync workers in the check-in burst
-# (docs/benchmarks.md); gunicorn's 2 x cores + 1 sync workers was slower there.
+# and keep connections alive. On 2 cores this matched 3 sync workers in the check-in burst and
+# beat gunicorn's 2 x cores + 1 sync workers (docs/benchmarks.md).
 def default_workers() -> int:
     return env_int("VETSERVE_WORKERS", max(2, os.cpu_count() or 1), minimum=1)
 
