@@ -59,9 +59,7 @@ def test_serve_options_win_over_the_environment(db, gunicorn, monkeypatch):
     }
 
 
-def test_serve_defaults_to_all_interfaces_and_a_threaded_worker_per_core(
-    db, gunicorn, monkeypatch
-):
+def test_serve_defaults_to_all_interfaces_and_a_threaded_worker_per_core(db, gunicorn, monkeypatch):
     for name in ("VETSERVE_BIND", "VETSERVE_WORKERS", "VETSERVE_THREADS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(serve_command.os, "cpu_count", lambda: 8)
