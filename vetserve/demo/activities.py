@@ -483,3 +483,65 @@ def step_activities(ctx: BuildContext) -> None:
     SignUp.objects.update(created_at=F("confirmed_at"))
     Attendance.objects.update(in_received_at=F("in_at") + timedelta(minutes=1))
     ctx.counts.update(counts)
+
+
+RESCUE_TEAM = "崇礼蓝天应急救援队"
+
+
+def step_today(ctx: BuildContext) -> None:
+    """One activity under way on the day the demo is built, so the pages can be tried live: the
+    leader login's rescue team patrols a ski resort today (six people on the roster, none checked
+    in yet) and tomorrow and the day after (shifts open for sign-up). Dated from the build day,
+    at whole hours, so two builds on one day are the same."""
+    rng = ctx.rng("today")
+    team = ctx.named[RESCUE_TEAM]
+    leader = User.objects.get(username="leader")
+    today = datetime.now(SHANGHAI).date()
+    patrol = Activity.objects.create(
+        title="雪季雪场安全巡逻",
+        category=Category.PATROL,
+        organization=team,
+        region=ctx.regions[data.CHONGLI_CODE],
+        place="崇礼区万龙滑雪场",
+        lat=Decimal("40.963000"),
+        lon=Decimal("115.393000"),
+        starts_at=_at(today, 6),
+        ends_at=_at(today + timedelta(days=2), 18),
+        status=Status.UNDER_WAY,
+        contact_name=team.leader_name,
+        description="雪道巡查、伤员初步处置与转运、迷途游客搜寻。",
+        risk_disclosure="山地低温、雪道湿滑；巡逻两人一组，随身携带对讲机。",
+        insurance_required=True,
+        created_by=leader,
+    )
+    now_shift = Shift.objects.create(
+        activity=patrol,
+        post="雪场主入口",
+        starts_at=_at(today, 6),
+        ends_at=_at(today, 22),
+        min_people=4,
+        wanted_people=8,
+        max_people=12,
+    )
+    for day in (1, 2):
+        Shift.objects.create(
+            activity=patrol,
+            post="山顶巡逻点",
+            starts_at=_at(today + timedelta(days=day), 8),
+            ends_at=_at(today + timedelta(days=day), 16),
+            min_people=4,
+            wanted_people=6,
+            max_people=10,
+        )
+    roster = rng.sample(_members(team), 6)
+    SignUp.objects.bulk_create(
+        SignUp(
+            shift=now_shift,
+            volunteer_id=pk,
+            state=SignUpState.CONFIRMED,
+            confirmed_at=_at(today - timedelta(days=1), 20),
+            added_by=leader,
+        )
+        for pk in sorted(roster)
+    )
+    ctx.counts["activities under way today"] = 1

@@ -34,7 +34,7 @@ from vetserve.regions.models import Level, Region, code_to_id
 from vetserve.regions.services import regions_load_csv
 
 # Bump when the builder makes something different: `vetserve demo` rebuilds an older demo.
-BUILDER_VERSION = 4
+BUILDER_VERSION = 5
 DEMO_SEED = 2022
 MARKER_ACTION = "demo.build"
 MARKER_ACTOR = "vetserve demo"
@@ -354,6 +354,7 @@ STEPS: list[Step] = [
     activities.step_outcome_types,
     activities.step_campaign,
     activities.step_activities,
+    activities.step_today,
 ]
 
 
