@@ -490,9 +490,9 @@ RESCUE_TEAM = "崇礼蓝天应急救援队"
 
 def step_today(ctx: BuildContext) -> None:
     """One activity under way on the day the demo is built, so the pages can be tried live: the
-    leader login's rescue team patrols a ski resort today (six people on the roster, none checked
-    in yet) and tomorrow and the day after (shifts open for sign-up). Dated from the build day,
-    at whole hours, so two builds on one day are the same."""
+    leader login's rescue team patrols a ski resort today (two shifts, three people on each
+    roster, none checked in yet) and tomorrow and the day after (shifts open for sign-up).
+    Dated from the build day, at whole hours, so two builds on one day are the same."""
     rng = ctx.rng("today")
     team = ctx.named[RESCUE_TEAM]
     leader = User.objects.get(username="leader")
@@ -514,15 +514,19 @@ def step_today(ctx: BuildContext) -> None:
         insurance_required=True,
         created_by=leader,
     )
-    now_shift = Shift.objects.create(
-        activity=patrol,
-        post="雪场主入口",
-        starts_at=_at(today, 6),
-        ends_at=_at(today, 22),
-        min_people=4,
-        wanted_people=8,
-        max_people=12,
-    )
+    # Two eight-hour shifts today (the daily limit is 12 hours), so one is on from 06:00 to 22:00.
+    today_shifts = [
+        Shift.objects.create(
+            activity=patrol,
+            post="雪场主入口",
+            starts_at=_at(today, begin),
+            ends_at=_at(today, begin + 8),
+            min_people=2,
+            wanted_people=4,
+            max_people=6,
+        )
+        for begin in (6, 14)
+    ]
     for day in (1, 2):
         Shift.objects.create(
             activity=patrol,
@@ -533,15 +537,15 @@ def step_today(ctx: BuildContext) -> None:
             wanted_people=6,
             max_people=10,
         )
-    roster = rng.sample(_members(team), 6)
+    roster = sorted(rng.sample(_members(team), 6))
     SignUp.objects.bulk_create(
         SignUp(
-            shift=now_shift,
+            shift=today_shifts[i // 3],
             volunteer_id=pk,
             state=SignUpState.CONFIRMED,
             confirmed_at=_at(today - timedelta(days=1), 20),
             added_by=leader,
         )
-        for pk in sorted(roster)
+        for i, pk in enumerate(roster)
     )
     ctx.counts["activities under way today"] = 1
