@@ -57,6 +57,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+# Options Django reads as booleans (``?server_side_binding=true``); the rest go to libpq as text.
+_FLAGS = {"server_side_binding"}
+
+
 def parse_database_url(url: str) -> dict[str, object]:
     """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/name`` into a DATABASES entry."""
     parsed = urlparse(url)
@@ -92,7 +96,10 @@ def parse_database_url(url: str) -> dict[str, object]:
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": int(options.pop("conn_max_age", "60")),
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": options,
+            "OPTIONS": {
+                key: (value.lower() in {"1", "true", "yes", "on"}) if key in _FLAGS else value
+                for key, value in options.items()
+            },
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use sqlite:/// or postgres://)."

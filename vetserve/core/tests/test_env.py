@@ -25,6 +25,15 @@ def test_database_url_for_postgresql_keeps_every_part():
     assert config["OPTIONS"] == {"sslmode": "require"}
 
 
+def test_database_url_options_django_reads_as_flags_become_booleans():
+    config = parse_database_url(
+        "postgres://vs@/vetserve?host=/var/run/postgresql&server_side_binding=true"
+    )
+    assert config["OPTIONS"] == {"host": "/var/run/postgresql", "server_side_binding": True}
+    off = parse_database_url("postgres://vs@db/vetserve?server_side_binding=0")
+    assert off["OPTIONS"] == {"server_side_binding": False}
+
+
 def test_unknown_database_schemes_fail_loudly():
     with pytest.raises(ImproperlyConfigured):
         parse_database_url("mysql://x/y")
