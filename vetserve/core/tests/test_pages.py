@@ -63,3 +63,10 @@ def test_the_layout_loads_nothing_from_the_internet(client, cast):
 def test_the_stylesheet_and_htmx_are_served_locally(client, db):
     assert client.get("/static/vetserve/app.css").status_code == 200
     assert client.get("/static/htmx/htmx.min.js").status_code == 200
+
+
+def test_the_menu_is_a_fold_that_is_open_without_javascript(client, cast):
+    page = login(client, cast.erin).get("/").content.decode()
+    assert '<details class="menu" open data-fold-narrow>' in page
+    assert '<summary class="menu__toggle">菜单</summary>' in page
+    assert "vetserve/menu.js" in page
