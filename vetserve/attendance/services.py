@@ -425,26 +425,17 @@ def _check_in(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
 
 
 def _check_out(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
+    # The latest stay: the open one if there is one (a check-in never starts before the last
+    # check-out, so an open stay is always the latest).
     stay = (
-        Attendance.objects.select_for_update()
-        .filter(signup=signup, out_at__isnull=True)
-        .select_related("shift")
-        .first()
+        Attendance.objects.select_for_update().filter(signup=signup).select_related("shift").first()
     )
     if stay is None:
-        last = (
-            Attendance.objects.select_for_update()
-            .filter(signup=signup, out_at__isnull=False)
-            .select_related("shift")
-            .first()
-        )
-        if last is None:
-            raise Refused("not_checked_in", _("Not checked in on this shift."))
-        if not last.auto_closed or last.corrections.exists():
-            return ScanResult(scan.key, "already", attendance=last)
-        # A phone that was offline past the automatic close: its real check-out time replaces
-        # the shift's end, and the stay leaves the leaders' exceptions list.
-        stay = last
+        raise Refused("not_checked_in", _("Not checked in on this shift."))
+    if stay.out_at is not None and (not stay.auto_closed or stay.corrections.exists()):
+        return ScanResult(scan.key, "already", attendance=stay)
+    # Still open, or closed automatically while the phone was offline: then its real check-out
+    # time replaces the shift's end, and the stay leaves the leaders' exceptions list.
     if scan.scanned_at < stay.in_at:
         raise Refused("before_check_in", _("The check-out lies before the check-in."))
     stay.out_at = scan.scanned_at
