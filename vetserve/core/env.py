@@ -61,10 +61,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
 _FLAGS = {"server_side_binding"}
 
 
+def _postgres_options(options: dict[str, str]) -> dict[str, object]:
+    """The OPTIONS of a PostgreSQL entry: flags as booleans, ``prepare_threshold`` as a number
+    (empty: never prepare), the rest as text for libpq."""
+    result: dict[str, object] = {}
+    for key, value in options.items():
+        if key in _FLAGS:
+            result[key] = value.lower() in _TRUE
+        elif key == "prepare_threshold":
+            try:
+                result[key] = int(value) if value.strip() else None
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"DATABASE_URL prepare_threshold must be a number, got {value!r}."
+                ) from None
+        else:
+            result[key] = value
+    return result
+
+
 def parse_database_url(url: str) -> dict[str, object]:
     """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/name`` into a DATABASES entry."""
     parsed = urlparse(url)
-    options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    options = {key: values[-1] for key, values in parse_qs(parsed.query, keep_blank_values=True).items()}
     if parsed.scheme == "sqlite":
         path = unquote(parsed.path)
         if path.startswith("//") or path.startswith("/"):  # sqlite:////abs/path
@@ -87,6 +106,10 @@ def parse_database_url(url: str) -> dict[str, object]:
         name = unquote(parsed.path.lstrip("/"))
         if not name:
             raise ImproperlyConfigured("DATABASE_URL for PostgreSQL needs a database name.")
+        # Server-side binding with prepared statements: PostgreSQL plans each statement once per
+        # connection instead of on every call (planning was most of its work per check-in).
+        options.setdefault("server_side_binding", "true")
+        options.setdefault("prepare_threshold", "5")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
@@ -95,11 +118,8 @@ def parse_database_url(url: str) -> dict[str, object]:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": int(options.pop("conn_max_age", "60")),
-            "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": {
-                key: (value.lower() in {"1", "true", "yes", "on"}) if key in _FLAGS else value
-                for key, value in options.items()
-            },
+            "CONN_HEALTH_CHECKS": options.pop("health_checks", "true").lower() in _TRUE,
+            "OPTIONS": _postgres_options(options),
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL scheme {parsed.scheme!r} is not supported (use sqlite:/// or postgres://)."

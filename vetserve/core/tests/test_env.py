@@ -22,16 +22,34 @@ def test_database_url_for_postgresql_keeps_every_part():
         "6432",
     )
     assert config["NAME"] == "vetserve"
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"] == {
+        "sslmode": "require",
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
+    assert config["CONN_HEALTH_CHECKS"] is True
 
 
 def test_database_url_options_django_reads_as_flags_become_booleans():
     config = parse_database_url(
         "postgres://vs@/vetserve?host=/var/run/postgresql&server_side_binding=true"
     )
-    assert config["OPTIONS"] == {"host": "/var/run/postgresql", "server_side_binding": True}
-    off = parse_database_url("postgres://vs@db/vetserve?server_side_binding=0")
-    assert off["OPTIONS"] == {"server_side_binding": False}
+    assert config["OPTIONS"] == {
+        "host": "/var/run/postgresql",
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
+    # Behind a pooler that cannot keep prepared statements: both can be turned off.
+    off = parse_database_url(
+        "postgres://vs@db/vetserve?server_side_binding=0&prepare_threshold=&health_checks=off"
+    )
+    assert off["OPTIONS"] == {"server_side_binding": False, "prepare_threshold": None}
+    assert off["CONN_HEALTH_CHECKS"] is False
+
+
+def test_database_url_refuses_a_prepare_threshold_that_is_not_a_number():
+    with pytest.raises(ImproperlyConfigured, match="prepare_threshold"):
+        parse_database_url("postgres://vs@db/vetserve?prepare_threshold=often")
 
 
 def test_unknown_database_schemes_fail_loudly():
