@@ -7,6 +7,8 @@ from vetserve.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # Early: Django tries patterns in order, and phones' scans should not wait on every page's.
+    path("api/v1/", api.urls),
     path("", include("vetserve.core.urls")),
     path("accounts/", include("vetserve.accounts.urls")),
     path("regions/", include("vetserve.regions.urls")),
@@ -21,7 +23,6 @@ urlpatterns = [
     path("attendance/", include("vetserve.attendance.urls")),
     # Public, no login: where a badge's QR code leads. Short, so the code stays small.
     path("v/<str:token>", badge_views.badge_verify_page, name="badge_verify"),
-    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]

@@ -21,6 +21,8 @@ from vetserve.accounts.models import (
     User,
 )
 from vetserve.audit.services import audit_record
+from vetserve.core import scoping
+from vetserve.core.db import model_from_row
 from vetserve.core.scoping import CHANGE, scope_for
 from vetserve.orgs.models import Organization
 from vetserve.regions.models import Region
@@ -140,8 +142,9 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
 def api_token_authenticate(raw: str) -> User | None:
     """The active user behind a bearer token, or None.
 
-    One written-out query for the user and the token's freshness: it runs on every API call,
-    and the ORM's compiling of the join cost more than the query (docs/benchmarks.md)."""
+    One written-out statement reads the user, the token's freshness and the user's grants (one
+    row per grant), which every API call needs for its scope: the ORM's compiling of these
+    joins cost more than running them (docs/benchmarks.md, check-in burst)."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
@@ -150,17 +153,27 @@ def api_token_authenticate(raw: str) -> User | None:
         now - timedelta(minutes=1), connection
     )
     q = connection.ops.quote_name
+    fields = User._meta.concrete_fields
+    user_columns = ", ".join(f"u.{q(f.column)}" for f in fields)
+    grant_columns, grant_joins = scoping.grant_rows_sql()
     sql = (
-        f"SELECT u.*, t.id AS vetserve_token_id, CASE WHEN t.last_used_at IS NULL "  # noqa: S608
-        f"OR t.last_used_at < %s THEN 1 ELSE 0 END AS vetserve_token_stale "
+        f"SELECT {user_columns}, t.id, CASE WHEN t.last_used_at IS NULL "  # noqa: S608
+        f"OR t.last_used_at < %s THEN 1 ELSE 0 END, {grant_columns} "
         f"FROM {q(ApiToken._meta.db_table)} t JOIN {q(User._meta.db_table)} u "
-        f"ON u.id = t.user_id WHERE t.token_hash = %s AND t.revoked_at IS NULL"
+        f"ON u.id = t.user_id {grant_joins} "
+        f"WHERE t.token_hash = %s AND t.revoked_at IS NULL"
     )
-    user = next(iter(User.objects.raw(sql, [stale_before, _hash_token(raw)])), None)
-    if user is None or not user.is_active:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [stale_before, _hash_token(raw)])
+        rows = cursor.fetchall()
+    if not rows:
         return None
-    if user.vetserve_token_stale:  # type: ignore[attr-defined]
-        ApiToken.objects.filter(pk=user.vetserve_token_id).update(  # type: ignore[attr-defined]
-            last_used_at=now
-        )
+    first, n = rows[0], len(fields)
+    user = model_from_row(User, fields, first[:n])
+    if not user.is_active:
+        return None
+    token_id, stale = first[n], first[n + 1]
+    scoping.remember_grant_rows(user, [row[n + 2 :] for row in rows])
+    if stale:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
     return user

@@ -9,10 +9,11 @@ second check-in returns the open stay.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +21,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from vetserve.activities.models import Activity, Shift, SignUp, SignUpState
@@ -31,6 +31,7 @@ from vetserve.audit.services import audit_record
 from vetserve.badges.models import Badge
 from vetserve.badges.models import Status as BadgeStatus
 from vetserve.badges.services import badge_token_read
+from vetserve.core.db import model_from_row
 from vetserve.core.scoping import CHANGE, scope_for
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
@@ -256,34 +257,57 @@ def _resolve(actor: Any, scan: ScanIn) -> SignUp:
 # running them, so they are written out; everything else goes through the ORM as usual.
 
 
-def _loaded(instance: Any) -> Any:
-    instance._state.adding, instance._state.db = False, connection.alias
-    return instance
-
-
-def _aware(value: Any) -> datetime:
-    """A datetime column as PostgreSQL returns it (aware); SQLite gives naive UTC, as a
-    datetime or as text."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-        assert value is not None
-    return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
-
-
-def _decimal(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+_ROSTER_FIELDS: dict[type[Any], list[str]] = {
+    SignUp: ["id", "state", "volunteer_id", "shift_id"],
+    Volunteer: ["id", "name"],
+    Shift: ["id", "post", "starts_at", "ends_at", "activity_id"],
+    Activity: ["id", "title", "region_id", "lat", "lon", "organization_id"],
+    Organization: ["id", "path", "region_id"],
+}
+_ROSTER_ALIAS = {SignUp: "su", Volunteer: "v", Shift: "s", Activity: "a", Organization: "o"}
 
 
 def _roster_row(signup_id: int, shift_id: int, key: uuid.UUID) -> SignUp | None:
     """The sign-up ``signup_id`` on shift ``shift_id`` with its volunteer's name, its shift,
     the activity and the organizing organization's place, in one query; and whether the person
-    has stays on it or ``key`` was recorded before (``_vetserve_clear`` when neither)."""
-    q = connection.ops.quote_name
-    t = {m: q(m._meta.db_table) for m in (SignUp, Volunteer, Shift, Activity, Organization)}
+    has stays on it or ``key`` was recorded before (``_vetserve_clear`` when neither). The
+    instances carry only these fields (the rest load on access, as with ``.only()``)."""
+    fields = _roster_fields()
     key_value = Attendance._meta.get_field("in_key").get_db_prep_value(key, connection)
-    sql = (
-        "SELECT su.id, su.state, v.id, v.name, s.id, s.post, s.starts_at, s.ends_at, "  # noqa: S608
-        "a.id, a.title, a.region_id, a.lat, a.lon, o.id, o.path, o.region_id, "
+    with connection.cursor() as cursor:
+        cursor.execute(_roster_sql(connection.vendor), [key_value, key_value, signup_id, shift_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    loaded, at = {}, 0
+    for model, fs in fields.items():
+        loaded[model] = model_from_row(model, fs, row[at : at + len(fs)])
+        at += len(fs)
+    signup, shift, activity = loaded[SignUp], loaded[Shift], loaded[Activity]
+    # Related instances go straight into the cache the descriptors read.
+    signup._state.fields_cache.update(volunteer=loaded[Volunteer], shift=shift)
+    shift._state.fields_cache["activity"] = activity
+    activity._state.fields_cache["organization"] = loaded[Organization]
+    signup._vetserve_clear = not row[at]
+    return signup
+
+
+@functools.cache
+def _roster_fields() -> dict[type[Any], list[Any]]:
+    return {m: [m._meta.get_field(n) for n in names] for m, names in _ROSTER_FIELDS.items()}
+
+
+@functools.cache
+def _roster_sql(vendor: str) -> str:
+    q = connection.ops.quote_name
+    t = {m: q(m._meta.db_table) for m in _ROSTER_FIELDS}
+    columns = ", ".join(
+        f"{_ROSTER_ALIAS[m]}.{q(m._meta.get_field(name).column)}"
+        for m, names in _ROSTER_FIELDS.items()
+        for name in names
+    )
+    return (
+        f"SELECT {columns}, "  # noqa: S608
         f"EXISTS (SELECT 1 FROM {q(Attendance._meta.db_table)} x WHERE x.signup_id = su.id "
         "OR x.in_key = %s OR x.out_key = %s) "
         f"FROM {t[SignUp]} su JOIN {t[Volunteer]} v ON v.id = su.volunteer_id "
@@ -291,25 +315,6 @@ def _roster_row(signup_id: int, shift_id: int, key: uuid.UUID) -> SignUp | None:
         f"JOIN {t[Organization]} o ON o.id = a.organization_id "
         "WHERE su.id = %s AND su.shift_id = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [key_value, key_value, signup_id, shift_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    (su_id, state, v_id, name, s_id, post, starts, ends,
-     a_id, title, a_region, lat, lon, o_id, path, o_region, seen) = row  # fmt: skip
-    org = _loaded(Organization(id=o_id, path=path, region_id=o_region))
-    activity = _loaded(
-        Activity(id=a_id, title=title, region_id=a_region, organization=org,
-                 lat=_decimal(lat), lon=_decimal(lon))
-    )  # fmt: skip
-    shift = _loaded(
-        Shift(id=s_id, post=post, starts_at=_aware(starts), ends_at=_aware(ends), activity=activity)
-    )
-    volunteer = _loaded(Volunteer(id=v_id, name=name))
-    signup = _loaded(SignUp(id=su_id, state=state, volunteer=volunteer, shift=shift))
-    signup._vetserve_clear = not seen
-    return signup
 
 
 def _has_stays_or_key(signup: SignUp, key: uuid.UUID) -> bool:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Field, Model
+
+M = TypeVar("M", bound=Model)
 
 
 def refresh_planner_statistics(*tables: str) -> None:
@@ -15,3 +21,31 @@ def refresh_planner_statistics(*tables: str) -> None:
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+def model_from_row(model: type[M], fields: Sequence[Field], values: Sequence[Any]) -> M:
+    """An instance of ``model`` loaded from a written-out query's ``values`` for ``fields`` (in
+    that order), converted as the ORM would (SQLite's 0/1 booleans, naive times made aware …).
+    The other fields are deferred, as with ``.only()``."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    names = tuple(f.attname for f in fields)
+    cache: dict[tuple[Any, ...], list[tuple[int, Any, list[Any]]]] = wrapper.__dict__.setdefault(
+        "_vetserve_converters", {}
+    )
+    steps = cache.get((model, names))
+    if steps is None:
+        # Model.from_db takes the values in the model's field order.
+        position = {f.attname: i for i, f in enumerate(model._meta.concrete_fields)}
+        steps = []
+        for i, f in sorted(enumerate(fields), key=lambda pair: position[pair[1].attname]):
+            column = f.get_col(model._meta.db_table)
+            converters = wrapper.ops.get_db_converters(column) + f.get_db_converters(wrapper)
+            steps.append((i, column, converters))
+        cache[(model, names)] = steps
+    loaded = []
+    for i, column, converters in steps:
+        value = values[i]
+        for convert in converters:
+            value = convert(value, column, wrapper)
+        loaded.append(value)
+    return model.from_db(wrapper.alias, [fields[i].attname for i, _, _ in steps], loaded)

@@ -153,23 +153,39 @@ def grant_rows(user: User) -> list[_GrantRow]:
     return rows
 
 
-def _grant_rows_query(user: User) -> list[_GrantRow]:
+def grant_rows_sql() -> tuple[str, str]:
+    """(columns, joins): the grant-row columns and the joins that reach them from a user table
+    aliased ``u``, for a query that wants the user's grants along with something else (the API
+    token check reads both in one statement). A user without grants gives one row of NULLs."""
     from vetserve.accounts.models import Grant
     from vetserve.orgs.models import Organization
     from vetserve.regions.models import Region
 
     q = connection.ops.quote_name
     grant, region, org = (q(m._meta.db_table) for m in (Grant, Region, Organization))
-    # Table names come from the models; the one value is a parameter.
-    sql = (
-        f"SELECT g.role, r.code, r.level, o.id, o.path, o.region_id, orr.code, orr.level "  # noqa: S608
-        f"FROM {grant} g LEFT JOIN {region} r ON r.id = g.region_id "
+    columns = "g.role, r.code, r.level, o.id, o.path, o.region_id, orr.code, orr.level"
+    joins = (
+        f"LEFT JOIN {grant} g ON g.user_id = u.id "
+        f"LEFT JOIN {region} r ON r.id = g.region_id "
         f"LEFT JOIN {org} o ON o.id = g.organization_id "
-        f"LEFT JOIN {region} orr ON orr.id = o.region_id WHERE g.user_id = %s"
+        f"LEFT JOIN {region} orr ON orr.id = o.region_id"
     )
+    return columns, joins
+
+
+def remember_grant_rows(user: User, rows: list[tuple[Any, ...]]) -> None:
+    """Keep the grant rows read by such a query on the user (rows of NULLs are no grant)."""
+    user._vetserve_grant_rows = [_GrantRow(*row) for row in rows if row[0] is not None]  # type: ignore[attr-defined]
+
+
+def _grant_rows_query(user: User) -> list[_GrantRow]:
+    columns, joins = grant_rows_sql()
+    table = connection.ops.quote_name(user._meta.db_table)
+    # Table names come from the models; the one value is a parameter.
+    sql = f"SELECT {columns} FROM {table} u {joins} WHERE u.id = %s"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk])
-        return [_GrantRow(*row) for row in cursor.fetchall()]
+        return [_GrantRow(*row) for row in cursor.fetchall() if row[0] is not None]
 
 
 def _compute_scope(user: User, action: str) -> Scope:
