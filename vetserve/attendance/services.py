@@ -31,7 +31,7 @@ from vetserve.audit.services import audit_record
 from vetserve.badges.models import Badge
 from vetserve.badges.models import Status as BadgeStatus
 from vetserve.badges.services import badge_token_read
-from vetserve.core.db import model_from_row
+from vetserve.core.db import insert_one, model_from_row
 from vetserve.core.scoping import CHANGE, scope_for
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
@@ -412,7 +412,7 @@ def _check_in(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
     # No savepoint around the insert: if a concurrent scan wins the race (the same key, or
     # another open stay of this person), the whole scan rolls back and attendance_scan
     # answers from what the winner recorded.
-    stay = Attendance.objects.create(
+    stay = Attendance(
         signup=signup,
         shift=shift,
         volunteer=signup.volunteer,
@@ -426,6 +426,7 @@ def _check_in(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
         in_lon=_coord(scan.lon),
         in_reason=scan.reason[:300],
     )
+    insert_one(stay)
     return ScanResult(scan.key, "ok", attendance=stay)
 
 

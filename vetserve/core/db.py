@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -49,3 +50,38 @@ def model_from_row(model: type[M], fields: Sequence[Field], values: Sequence[Any
             value = convert(value, column, wrapper)
         loaded.append(value)
     return model.from_db(wrapper.alias, [fields[i].attname for i, _, _ in steps], loaded)
+
+
+def insert_one(instance: Model) -> None:
+    """Save a new ``instance`` with one written-out INSERT … RETURNING its key: what
+    ``save()`` does for a model with no save signals and no inherited table, without compiling
+    the statement on every call (a quarter of a check-in's CPU went there)."""
+    model = type(instance)
+    # The connection itself, not the ``connection`` proxy: each attribute read through the
+    # proxy looks the connection up again.
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(instance, True), wrapper) for f in fields]
+    with wrapper.cursor() as cursor:
+        cursor.execute(_insert_sql(model, wrapper.vendor), values)
+        if wrapper.features.can_return_columns_from_insert:
+            pk = cursor.fetchone()[0]
+        else:  # pragma: no cover - SQLite before 3.35
+            pk = cursor.lastrowid
+    instance.pk = pk
+    instance._state.adding, instance._state.db = False, wrapper.alias
+
+
+@functools.cache
+def _insert_sql(model: type[Model], vendor: str) -> str:
+    q = connection.ops.quote_name
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    returning = (
+        f" RETURNING {q(str(model._meta.pk.column))}"
+        if connection.features.can_return_columns_from_insert
+        else ""
+    )
+    return (
+        f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(str(f.column)) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}){returning}"
+    )
