@@ -289,6 +289,9 @@ def audit_list(request: HttpRequest, filters: Query[AuditFilter]) -> list[dict[s
     return MappedRows(qs, out)  # type: ignore[return-value]
 
 
+# First: Django tries the API's routes in order, and 5,000 phones checking in at once should
+# not wait on every other route's pattern (docs/benchmarks.md, check-in burst).
+api.add_router("/attendance", "vetserve.api.attendance.router")
 api.add_router("/", me_router)
 api.add_router("/regions", regions)
 api.add_router("/orgs", orgs)
@@ -298,4 +301,3 @@ api.add_router("/", people_me_router)
 api.add_router("/", "vetserve.api.badges.router")
 api.add_router("/skills", skills_router)
 api.add_router("/activities", "vetserve.api.activities.router")
-api.add_router("/attendance", "vetserve.api.attendance.router")

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import BaseModel
 
 from vetserve.api.auth import user_of
 from vetserve.api.pagination import MappedRows
@@ -19,8 +20,12 @@ ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Erro
 
 router = Router(tags=["attendance"])
 
+# The scan schemas are plain pydantic models, not ninja Schemas: their data are JSON and dicts,
+# never ORM objects, and ninja's attribute-reading wrapper cost a tenth of a check-in's CPU
+# (docs/benchmarks.md, check-in burst).
 
-class ScanItem(Schema):
+
+class ScanItem(BaseModel):
     idempotency_key: uuid.UUID = Field(description="Made by the phone once per scan")
     kind: Literal["in", "out"]
     method: Literal["post_qr", "badge", "manual", "self"]
@@ -34,11 +39,11 @@ class ScanItem(Schema):
     reason: str = Field("", max_length=300)
 
 
-class ScanBatch(Schema):
+class ScanBatch(BaseModel):
     scans: list[ScanItem] = Field(..., max_length=500)
 
 
-class AttendanceOut(Schema):
+class AttendanceOut(BaseModel):
     id: int
     signup_id: int
     shift_id: int
@@ -52,7 +57,7 @@ class AttendanceOut(Schema):
     minutes: int | None
 
 
-class ScanResultOut(Schema):
+class ScanResultOut(BaseModel):
     idempotency_key: uuid.UUID
     status: str = Field(description="ok, duplicate, already or refused")
     code: str
@@ -60,7 +65,7 @@ class ScanResultOut(Schema):
     attendance: AttendanceOut | None
 
 
-class BatchOut(Schema):
+class BatchOut(BaseModel):
     results: list[ScanResultOut]
 
 
