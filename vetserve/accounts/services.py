@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -139,6 +140,20 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
+@functools.cache
+def _token_sql(vendor: str) -> str:
+    q = connection.ops.quote_name
+    user_columns = ", ".join(f"u.{q(str(f.column))}" for f in User._meta.concrete_fields)
+    grant_columns, grant_joins = scoping.grant_rows_sql()
+    return (
+        f"SELECT {user_columns}, t.id, CASE WHEN t.last_used_at IS NULL "  # noqa: S608
+        f"OR t.last_used_at < %s THEN 1 ELSE 0 END, {grant_columns} "
+        f"FROM {q(ApiToken._meta.db_table)} t JOIN {q(User._meta.db_table)} u "
+        f"ON u.id = t.user_id {grant_joins} "
+        f"WHERE t.token_hash = %s AND t.revoked_at IS NULL"
+    )
+
+
 def api_token_authenticate(raw: str) -> User | None:
     """The active user behind a bearer token, or None.
 
@@ -152,19 +167,9 @@ def api_token_authenticate(raw: str) -> User | None:
     stale_before = ApiToken._meta.get_field("last_used_at").get_db_prep_value(
         now - timedelta(minutes=1), connection
     )
-    q = connection.ops.quote_name
     fields = User._meta.concrete_fields
-    user_columns = ", ".join(f"u.{q(f.column)}" for f in fields)
-    grant_columns, grant_joins = scoping.grant_rows_sql()
-    sql = (
-        f"SELECT {user_columns}, t.id, CASE WHEN t.last_used_at IS NULL "  # noqa: S608
-        f"OR t.last_used_at < %s THEN 1 ELSE 0 END, {grant_columns} "
-        f"FROM {q(ApiToken._meta.db_table)} t JOIN {q(User._meta.db_table)} u "
-        f"ON u.id = t.user_id {grant_joins} "
-        f"WHERE t.token_hash = %s AND t.revoked_at IS NULL"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [stale_before, _hash_token(raw)])
+        cursor.execute(_token_sql(connection.vendor), [stale_before, _hash_token(raw)])
         rows = cursor.fetchall()
     if not rows:
         return None
