@@ -83,7 +83,9 @@ def _postgres_options(options: dict[str, str]) -> dict[str, object]:
 def parse_database_url(url: str) -> dict[str, object]:
     """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/name`` into a DATABASES entry."""
     parsed = urlparse(url)
-    options = {key: values[-1] for key, values in parse_qs(parsed.query, keep_blank_values=True).items()}
+    options = {
+        key: values[-1] for key, values in parse_qs(parsed.query, keep_blank_values=True).items()
+    }
     if parsed.scheme == "sqlite":
         path = unquote(parsed.path)
         if path.startswith("//") or path.startswith("/"):  # sqlite:////abs/path
