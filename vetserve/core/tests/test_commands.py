@@ -91,3 +91,33 @@ def test_serve_runs_threaded_workers_when_asked(db, gunicorn, monkeypatch):
     assert gunicorn["threads"] == 1
     with pytest.raises(CommandError):
         serve("--threads", "0")
+
+
+def test_workers_listen_on_their_own_sockets_over_tcp_only():
+    from vetserve.core.management.commands._gunicorn import gunicorn_options, tcp_address
+
+    tcp = gunicorn_options(bind=["127.0.0.1:8000", "[::1]:8000"], workers=2, timeout=60,
+                           access_log=False, threads=4)  # fmt: skip
+    assert tcp["reuse_port"] is True
+    assert tcp["worker_class"] == "gthread"
+    mixed = gunicorn_options(bind=["0.0.0.0:8000", "unix:/run/vetserve.sock"], workers=2,
+                             timeout=60, access_log=True)  # fmt: skip
+    assert mixed["reuse_port"] is False
+    assert mixed["worker_class"] == "sync"
+    assert tcp_address("[::1]:8000") == ("::1", 8000)
+    assert tcp_address(":8000") == ("0.0.0.0", 8000)  # noqa: S104
+    assert tcp_address("unix:/run/vetserve.sock") is None
+
+
+def test_serve_refuses_a_port_another_program_listens_on():
+    import socket
+
+    from vetserve.core.management.commands._gunicorn import ensure_free
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CommandError, match=f"127.0.0.1:{port}"):
+            ensure_free([f"127.0.0.1:{port}"])
+    ensure_free([f"127.0.0.1:{port}", "unix:/tmp/not-checked.sock"])  # free again

@@ -8,8 +8,10 @@ no second process to forward signals to or to leave behind.
 from __future__ import annotations
 
 import gc
+import socket
 from typing import Any
 
+from django.core.management import CommandError
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
@@ -37,15 +39,38 @@ class _DjangoServer(BaseApplication):
         return application
 
 
-def run_gunicorn(
-    *, bind: list[str], workers: int, timeout: int, access_log: bool, threads: int = 1
-) -> None:
-    """Serve until stopped; returns nothing, gunicorn exits the process when it stops.
+def tcp_address(bind: str) -> tuple[str, int] | None:
+    """(host, port) of a ``HOST:PORT`` or ``[IPv6]:PORT`` bind; None for ``unix:`` and
+    ``fd://`` binds."""
+    if bind.startswith(("unix:", "fd://")):
+        return None
+    host, sep, port = bind.rpartition(":")
+    if not sep or not port.isdigit():
+        return None
+    return host.strip("[]") or "0.0.0.0", int(port)  # noqa: S104 - gunicorn's own default
 
-    With ``threads`` above 1 each worker is gunicorn's threaded worker: it keeps connections
-    alive between requests and a slow phone upload holds one thread, not the whole worker."""
-    # Forked workers must not share the master's database connections.
-    connections.close_all()
+
+def ensure_free(bind: list[str]) -> None:
+    """Refuse an address another program listens on. Workers listen with SO_REUSEPORT, which
+    would otherwise let a second `vetserve serve` on the same port quietly take half the
+    requests; a plain bind still fails there."""
+    for address in filter(None, map(tcp_address, bind)):
+        family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            # As gunicorn does: a port left in TIME_WAIT by an earlier run is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as error:
+                raise CommandError(
+                    f"Cannot listen on {address[0]}:{address[1]}: {error.strerror}. Is VetServe "
+                    "(or another program) already running there? Choose another --bind."
+                ) from error
+
+
+def gunicorn_options(
+    *, bind: list[str], workers: int, timeout: int, access_log: bool, threads: int = 1
+) -> dict[str, Any]:
     options: dict[str, Any] = {
         "bind": bind,
         "workers": workers,
@@ -58,7 +83,30 @@ def run_gunicorn(
         # Load Django once in the master; workers fork with it loaded (faster start, shared
         # memory pages).
         "preload_app": True,
+        # Each worker listens on its own socket and the kernel spreads new connections over
+        # them evenly. On one shared socket the worker that wakes first takes most of a burst
+        # of kept-alive connections (54 of 64 once), and its clients wait three times as long
+        # (docs/benchmarks.md, check-in burst). TCP only: a Unix socket is one file.
+        "reuse_port": hasattr(socket, "SO_REUSEPORT")
+        and all(tcp_address(b) is not None for b in bind),
     }
     if access_log:
         options["accesslog"] = "-"
+    return options
+
+
+def run_gunicorn(
+    *, bind: list[str], workers: int, timeout: int, access_log: bool, threads: int = 1
+) -> None:
+    """Serve until stopped; returns nothing, gunicorn exits the process when it stops.
+
+    With ``threads`` above 1 each worker is gunicorn's threaded worker: it keeps connections
+    alive between requests and a slow phone upload holds one thread, not the whole worker."""
+    options = gunicorn_options(
+        bind=bind, workers=workers, timeout=timeout, access_log=access_log, threads=threads
+    )
+    if options["reuse_port"]:
+        ensure_free(bind)
+    # Forked workers must not share the master's database connections.
+    connections.close_all()
     _DjangoServer(options).run()
