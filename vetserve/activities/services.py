@@ -396,7 +396,36 @@ def requirement_clean(data: Any) -> dict[str, Any]:
         raise ValidationError(
             {"requirements": _("Requirements are not well formed.")}, code="format"
         ) from None
+    _check_requirement_values(clean)
     return clean
+
+
+def _check_requirement_values(clean: dict[str, Any]) -> None:
+    """Skills and qualification types that exist, levels 1–3, sensible ages and days: a
+    requirement nobody can ever meet (a mistyped skill id) would leave a shift empty for
+    reasons nobody can see."""
+    from vetserve.skills.models import QualificationType, Skill
+
+    problems: list[str] = []
+    skill_ids = {s for s, _level in clean.get("skills", [])}
+    if skill_ids - set(Skill.objects.filter(pk__in=skill_ids).values_list("pk", flat=True)):
+        problems.append(_("A required skill does not exist."))
+    if any(not 1 <= level <= 3 for _s, level in clean.get("skills", [])):
+        problems.append(_("Skill levels are 1, 2 or 3."))
+    type_ids = {t for group in clean.get("qualification_groups", []) for t in group}
+    known = set(QualificationType.objects.filter(pk__in=type_ids).values_list("pk", flat=True))
+    if type_ids - known:
+        problems.append(_("A required qualification does not exist."))
+    youngest, oldest = clean.get("min_age"), clean.get("max_age")
+    if any(age is not None and not 0 <= age <= 120 for age in (youngest, oldest)):
+        problems.append(_("Ages lie between 0 and 120."))
+    if youngest is not None and oldest is not None and youngest > oldest:
+        problems.append(_("The youngest age lies above the oldest."))
+    days = clean.get("health_within_days")
+    if days is not None and not 1 <= days <= 3650:
+        problems.append(_("A health declaration is asked for within 1 to 3650 days."))
+    if problems:
+        raise ValidationError({"requirements": problems}, code="requirements")
 
 
 def shift_requirement(shift: Shift) -> Requirement:
@@ -494,9 +523,11 @@ def weekly_windows(
     if last_day < first_day:
         raise ValidationError({"last_day": _("The end lies before the start.")}, code="period")
     tz = timezone.get_current_timezone()
-    windows = []
+    windows: list[tuple[datetime, datetime]] = []
     day = first_day
-    while day <= last_day:
+    # One window past the limit is enough for shift_series_create to refuse: a last day in
+    # the year 9999 must not make the server walk three million days first.
+    while day <= last_day and len(windows) <= conf.max_series_shifts():
         if day.weekday() in days:
             begin = datetime.combine(day, start, tz)
             finish = datetime.combine(day, end, tz)
@@ -519,6 +550,12 @@ def rotation_windows(
         )
     if days < 1:
         raise ValidationError({"days": _("At least one day.")}, code="days")
+    if shifts_per_day * days > conf.max_series_shifts():
+        # Refused before the list is built, however many days were asked for.
+        raise ValidationError(
+            _("At most %(n)d shifts in one step.") % {"n": conf.max_series_shifts()},
+            code="too_many",
+        )
     length = timedelta(minutes=24 * 60 // shifts_per_day)
     return [
         (first_start + length * i, first_start + length * (i + 1))

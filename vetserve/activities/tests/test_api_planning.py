@@ -318,6 +318,27 @@ def test_recurring_shifts_weekly_and_round_the_clock_as_on_the_page(cast, activi
     assert uneven.status_code == 422 and "shifts_per_day" in uneven.json()["errors"]
 
 
+def test_a_series_past_the_limit_is_refused_before_it_is_built(cast, activity):
+    api = bearer(cast.dave)
+    url = f"{API}/{activity.pk}/shifts/series"
+    endless = {
+        "kind": "weekly",
+        "post": "x",
+        "weekdays": [0, 1, 2, 3, 4, 5, 6],
+        "first_day": "2031-01-01",
+        "last_day": "9999-12-31",
+        "start": "08:00",
+        "end": "12:00",
+    }
+    huge = {"kind": "rotation", "post": "x", "first_day": "2031-01-01", "start": "00:00",
+            "shifts_per_day": 24, "days": 1000}  # fmt: skip
+    for body in (endless, huge):
+        response = post(api, url, body)
+        assert response.status_code == 422, response.content
+        assert "1000" in response.json()["message"]  # at most 1000 shifts in one step
+    assert not Shift.objects.filter(post="x").exists()
+
+
 def test_changing_a_shift_keeps_its_time_and_never_drops_anyone(cast, shift, wang, zhao):
     api = bearer(cast.bob)
     url = f"{API}/shifts/{shift.pk}"
@@ -405,3 +426,23 @@ def test_the_openapi_document_lists_the_planning_endpoints(client):
     assert "patch" in paths["/api/v1/activities/shifts/{shift_id}"]
     assert "post" in paths["/api/v1/activities/{activity_id}/shifts/series"]
     assert {"get", "post"} <= set(paths["/api/v1/activities/{activity_id}/outcomes"])
+
+
+def test_requirements_name_skills_and_qualifications_that_exist(cast, activity):
+    api = bearer(cast.dave)
+    url = f"{API}/{activity.pk}/shifts"
+    for requirements, said in (
+        ({"skills": [[999999, 1]]}, "skill"),
+        ({"qualification_groups": [[999999]]}, "qualification"),
+        ({"min_age": 70, "max_age": 30}, "age"),
+        ({"health_within_days": 0}, "3650"),
+    ):
+        response = api.post(
+            url,
+            shift_body(requirements=requirements),
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 422, response.content
+        assert said in response.json()["message"], response.json()
+    assert not activity.shifts.exists()
