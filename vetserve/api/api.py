@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -41,7 +42,24 @@ from vetserve.regions.models import Region
 from vetserve.regions.selectors import access_region, region_list
 from vetserve.regions.services import region_create, region_update
 
-api = NinjaAPI(
+
+class _API(NinjaAPI):
+    """NinjaAPI that builds its OpenAPI document once per path and language: the routes do
+    not change while the server runs, and building it took ~0.2 s per request."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        cache: dict[tuple[str, str], Any] = self.__dict__.setdefault("_vetserve_schemas", {})
+        key = (path_prefix, translation.get_language() or "")
+        if key not in cache:
+            cache[key] = super().get_openapi_schema(path_prefix=path_prefix)
+        return cache[key]
+
+
+api = _API(
     title="VetServe API",
     version="1",
     description=(

@@ -260,3 +260,10 @@ def test_org_list_query_count_does_not_grow_with_rows(cast, django_assert_max_nu
     alice = bearer(cast.alice)
     with django_assert_max_num_queries(8):
         alice.get("/api/v1/orgs?limit=100")
+
+
+def test_openapi_schema_follows_the_language_asked_for(client):
+    english = client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="en").json()
+    again = client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english == again  # built once, answered the same
+    assert english["paths"]["/api/v1/attendance/scans"]["post"]
