@@ -6,6 +6,8 @@ app_name = "attendance"
 
 urlpatterns = [
     path("me/", views.my_shifts, name="me"),
+    path("offline/", views.offline_page, name="offline"),
+    path("sw.js", views.service_worker, name="sw"),
     path("scan/<str:token>", views.scan_page, name="scan"),
     path("post/<int:shift_id>/", views.post_page, name="post"),
     path("post/<int:shift_id>/roster/", views.post_roster_fragment, name="roster"),

@@ -1,16 +1,19 @@
 """Phone pages: the volunteer's scan and check-out page, the leader's post page with its live
-roster and rotating code, and the exceptions list. Writes go through ``services``."""
+roster and rotating code, and the exceptions list; the service worker and the offline page
+that let the post code link open without signal. Writes go through ``services``."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -75,6 +78,45 @@ def scan_page(request: AuthedRequest, token: str) -> HttpResponse:
         "scanned_at": now.isoformat(),
     }
     return render(request, "attendance/scan.html", context)
+
+
+def _scan_prefix() -> str:
+    """Where every post code link starts (``/attendance/scan/``)."""
+    return reverse("attendance:scan", args=["-"])[:-1]
+
+
+@never_cache
+@login_required
+@require_GET
+def offline_page(request: AuthedRequest) -> HttpResponse:
+    """The page the service worker keeps on the phone and shows in place of a post code link
+    that cannot load without signal: the same big check-in button, whose tap is only queued on
+    the phone (queue.js sends nothing from here). Rendered for the user logged in when the
+    service worker fetched it; opened directly it explains itself."""
+    return render(request, "attendance/offline.html", {"scan_prefix": _scan_prefix()})
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker script (attendance/sw.js). Served from ``/attendance/`` so that its
+    scope covers the phone pages and nothing else; the same for everyone (no login, nothing
+    of the user in it), never taken from a cache, so a new version reaches phones at their
+    next visit with signal."""
+    context = {
+        "config": json.dumps(
+            {
+                # The folder the script is served from: the widest scope it may have.
+                "scope": reverse("attendance:sw").rsplit("/", 1)[0] + "/",
+                "shell": reverse("attendance:offline"),
+                "me": reverse("attendance:me"),
+                "scan": _scan_prefix(),
+                "static": static(""),
+            }
+        )
+    }
+    response = render(request, "attendance/sw.js", context, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def duration_formats() -> dict[str, str]:

@@ -18,6 +18,14 @@
  * Each item remembers the user who made it (data-user) and is only ever sent while that user
  * is logged in, so a phone handed to someone else never books one person's scans on another.
  *
+ * Without signal the service worker (sw.js, registered from here) shows pages it kept: the
+ * offline page (data-att-offline-shell) in place of a post code link, or an earlier copy of
+ * 我的班次 (it marks them data-att-copy). Their user and server clock are those of when they
+ * were kept, so they only queue: they send nothing, use the clock offset a fresh page stored,
+ * and once something waits and the server answers they open a fresh page, which sends it.
+ * The offline page takes the token from the address and makes one key and scan time per
+ * token (kept in sessionStorage: reopening the same link is the same scan, recorded once).
+ *
  * Forms and status lines share a `data-att-ref`: the status line shows what became of the
  * latest tap of its form (kept on the phone, sending, checked in/out at, refused: why) when
  * that is news to the page: still waiting, or answered since the page was shown.
@@ -36,12 +44,23 @@
   var sending = false;
   var needsLogin = false;
   var shownAt = Date.now();
+  var CLOCK = "vetserve.attendance.skew";
+  var HANDOVER = "vetserve.attendance.handover";
+  var copy = root.hasAttribute("data-att-copy");
+  var shell = root.hasAttribute("data-att-offline-shell");
+  var held = copy || shell;  // queue only; a fresh page sends
+  var sw = root.getAttribute("data-sw");
+  var fresh = root.getAttribute("data-fresh") || location.href;
+  var shellKey = "";
 
   var skew = 0;
   var serverNow = parseInt(root.getAttribute("data-server-now") || "", 10);
-  if (serverNow) {
+  if (copy) {
+    skew = parseInt(localStorage.getItem(CLOCK) || "0", 10) || 0;
+  } else if (serverNow) {
     var off = serverNow * 1000 - Date.now();
     if (Math.abs(off) > 30000) skew = off;
+    try { localStorage.setItem(CLOCK, String(skew)); } catch (e) { /* private mode: no offset kept */ }
   }
 
   function uuid4() {
@@ -82,7 +101,7 @@
     if (item.state === "refused") return { text: item.message, tone: "bad" };
     if (item.state === "pending") {
       if (needsLogin) return { text: msg("login"), tone: "bad" };
-      if (navigator.onLine) return { text: msg("sending"), tone: "wait" };
+      if (navigator.onLine && !held) return { text: msg("sending"), tone: "wait" };
       var queued = msg(item.scan.kind === "in" ? "queued-in" : "queued-out");
       return { text: queued.replace("%(time)s", hhmm(item.scan.scanned_at)), tone: "wait" };
     }
@@ -123,6 +142,8 @@
         if (after) after.hidden = false;
       }
     });
+    var note = root.querySelector("[data-att-shell-after]");
+    if (note) note.hidden = !items.some(function (i) { return i.state === "pending" && i.scan.idempotency_key === shellKey; });
     var list = root.querySelector("[data-att-pending]");
     var box = root.querySelector("[data-att-pending-box]");
     if (!list) return;
@@ -165,12 +186,36 @@
     delay = Math.min(delay * 2, 60000);
   }
 
+  // A page kept by the service worker: once something waits and the server answers, open a
+  // fresh page (with the real user) to send it; at most every 15 s, should that page fail too.
+  var handing = false;
+  async function handOver() {
+    var waiting = load().some(function (i) {
+      return i.state === "pending" && (!shellKey || i.scan.idempotency_key === shellKey);
+    });
+    if (handing || !waiting || !navigator.onLine) return;
+    var wait = (parseInt(sessionStorage.getItem(HANDOVER) || "0", 10) || 0) + 15000 - Date.now();
+    if (wait > 0) { setTimeout(handOver, wait); return; }
+    handing = true;
+    try {
+      await fetch(sw || fresh, { cache: "no-store", credentials: "same-origin" });
+      sessionStorage.setItem(HANDOVER, String(Date.now()));
+      location.replace(fresh);
+    } catch (e) {
+      setTimeout(handOver, 15000);  // no answer yet: the signal is not really back
+    } finally {
+      handing = false;
+    }
+  }
+
   async function flush() {
+    if (held) { render(); handOver(); return; }
     if (sending) return;
     var pending = load().filter(function (i) { return i.state === "pending" && mine(i); });
     if (!pending.length) return;
     if (!navigator.onLine) { render(); return; }
     sending = true;
+    var stale = false;
     try {
       var response = await fetch(api, {
         method: "POST",
@@ -189,9 +234,14 @@
       var byKey = {};
       body.results.forEach(function (r) { byKey[r.idempotency_key] = r; });
       var items = load();
+      var shown = {};
+      root.querySelectorAll("[data-att-status]").forEach(function (line) { shown[line.getAttribute("data-att-ref")] = true; });
       items.forEach(function (item) {
         var r = byKey[item.scan.idempotency_key];
         if (!r) return;
+        // A check-in recorded just now that this page has no line for (queued on the offline
+        // page): 我的班次 shows it, with its check-out button, once reloaded.
+        if (r.status === "ok" && item.scan.kind === "in" && !shown[item.ref]) stale = true;
         item.state = r.status === "refused" ? "refused" : "sent";
         item.settled_at = Date.now();
         item.message = r.message;
@@ -206,6 +256,7 @@
     } finally {
       sending = false;
       render();
+      if (stale && root.hasAttribute("data-att-reload-on-news")) location.reload();
     }
   }
 
@@ -271,6 +322,34 @@
       };
       tick();
     });
+  }
+
+  // The offline page: the token from the address, one key and scan time per token.
+  var prefix = root.getAttribute("data-scan-prefix");
+  var path = location.pathname;
+  if (shell && prefix && path.indexOf(prefix) === 0 && path.length > prefix.length) {
+    var token = path.slice(prefix.length);
+    try { token = decodeURIComponent(token); } catch (e) { /* not %-encoded: as it is */ }
+    var memo = null;
+    try { memo = JSON.parse(sessionStorage.getItem("vetserve.attendance.scan." + token) || "null"); } catch (e) { memo = null; }
+    if (!memo || !memo.key) {
+      memo = { key: uuid4(), scanned_at: new Date(Date.now() + skew).toISOString() };
+      sessionStorage.setItem("vetserve.attendance.scan." + token, JSON.stringify(memo));
+    }
+    shellKey = memo.key;
+    var form = root.querySelector("form[data-att-scan]");
+    form.elements.key.value = memo.key;
+    form.elements.token.value = token;
+    form.elements.scanned_at.value = memo.scanned_at;
+    form.setAttribute("data-att-ref", memo.key);
+    root.querySelector("[data-att-status]").setAttribute("data-att-ref", memo.key);
+    root.querySelector("[data-att-shell-scan]").hidden = false;
+    root.querySelector("[data-att-shell-direct]").hidden = true;
+  }
+
+  if (sw && !copy && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(sw, { scope: sw.slice(0, sw.lastIndexOf("/") + 1) })
+      .catch(function () { /* no service worker: pages just need signal to open */ });
   }
 
   window.addEventListener("online", function () { delay = 2000; flush(); });
