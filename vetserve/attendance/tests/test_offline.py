@@ -1,6 +1,7 @@
 """The pages that let a post code link open without signal: the service worker, the offline
-page it keeps on the phone and the attribute that registers it. What the scripts do in a
-browser is walked through by scripts/phone_walkthrough.py (step 8)."""
+page it keeps on the phone, the attribute that registers it, and the marker that makes a
+logged-out phone forget what it kept. What the scripts do in a browser is walked through by
+scripts/phone_walkthrough.py (step 8)."""
 
 from typing import Any
 from unittest import mock
@@ -12,6 +13,8 @@ from django.utils import timezone
 from vetserve.attendance.tests.conftest import at
 from vetserve.attendance.tokens import post_token
 from vetserve.conftest import login
+
+FORGET = 'data-forget-caches="vetserve-attendance-"'
 
 
 def test_service_worker_is_served_to_anyone_as_javascript_from_the_attendance_folder(
@@ -73,6 +76,7 @@ def test_offline_page_is_a_check_in_page_that_only_queues(
     # Opened directly: what the page is, and the way to 我的班次.
     assert "data-att-shell-direct" in page and "这是离线签到页" in page
     assert 'href="/attendance/me/">我的班次</a>' in page
+    assert FORGET not in page
 
 
 def test_volunteer_and_leader_pages_register_the_service_worker(
@@ -91,3 +95,16 @@ def test_volunteer_and_leader_pages_register_the_service_worker(
     login(client, cast.dave)
     post_page = client.get(f"/attendance/post/{post.shift.pk}/").content.decode()
     assert 'data-sw="/attendance/sw.js"' in post_page
+
+
+def test_pages_shown_when_logged_out_tell_the_phone_to_forget_its_offline_pages(
+    client: Client, cast: Any
+) -> None:
+    assert FORGET in client.get(reverse("accounts:login")).content.decode()
+    login(client, cast.erin)
+    assert FORGET not in client.get("/attendance/me/").content.decode()
+    after = client.post(reverse("accounts:logout"), follow=True)
+    assert after.redirect_chain[-1][0] == reverse("accounts:login")
+    assert FORGET in after.content.decode()
+    # The prefix the page names is the one the service worker gives its caches.
+    assert 'PREFIX = "vetserve-attendance-"' in client.get("/attendance/sw.js").content.decode()
