@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Phone walkthrough: a new volunteer on a phone-sized headless browser signs up, checks in by
 the post's QR code, loses the signal, checks out, gets the signal back, and the hours appear
-once. Repeatable; see docs/phone-walkthrough.md.
+once; later a post code link opened without any signal comes from the service worker and its
+check-in is sent once the signal is back. Repeatable; see docs/phone-walkthrough.md.
 
-    python3 scripts/phone_walkthrough.py            # about two minutes
+    python3 scripts/phone_walkthrough.py            # about 2½ minutes
     python3 scripts/phone_walkthrough.py --serve-seconds 0   # fast; minutes may be 0
 
 Runs with the system ``python3`` that has the ``playwright`` package and Debian's chromium
@@ -398,6 +399,102 @@ def big_enough(page: Any, selector: str) -> None:
     )
 
 
+def offline_link(
+    page: Any,
+    phone: Any,
+    leader: Any,
+    project: Project,
+    shots: Shots,
+    *,
+    base: str,
+    shift: int,
+    volunteer: int,
+) -> dict[str, Any]:
+    """王建国 comes back to the post after a break, where there is no signal at all: the link in
+    the code cannot load, and the service worker his phone took from the check-in pages shows
+    the offline page in its place. His tap is kept on the phone; with the signal back the page
+    opens 我的班次, which sends it: one new stay, from the moment the link was opened."""
+    from playwright.sync_api import expect
+
+    ready = page.evaluate(
+        """async () => {
+          const registration = await navigator.serviceWorker.ready;
+          return { scope: registration.scope, controlled: !!navigator.serviceWorker.controller };
+        }"""
+    )
+    check(
+        ready["scope"] == f"{base}/attendance/" and ready["controlled"],
+        f"a service worker in place for {ready['scope']}, in charge of this page",
+    )
+    page.wait_for_function("async () => !!(await caches.match('/attendance/offline/'))")
+    print("  ok  the offline page is kept on the phone")
+    url = scan_url_from_leader(leader, project, base, shift)
+    token = url.rsplit("/", 1)[1]
+    before = project.inside("check", volunteer)["rows"]
+    phone.set_offline(True)
+    page.goto(url)
+    shell = page.locator("[data-att-offline-shell]")
+    expect(shell).to_have_attribute("data-att-copy", "")
+    expect(page.locator("main")).to_contain_text("现在没有信号")
+    expect(page.locator("main")).to_contain_text("有信号时自动发送")
+    form = page.locator("main form[data-att-scan]")
+    check(
+        form.locator("input[name=token]").input_value() == token,
+        "no signal: the offline page opens in place of the link, with the code's token",
+    )
+    scanned = form.locator("input[name=scanned_at]").input_value()
+    key = form.locator("input[name=key]").input_value()
+    shots.take(page, "offline-page")
+    big_enough(page, "main form[data-att-scan] .att-button--big")
+    form.locator("button").tap()
+    page.evaluate("() => document.querySelector('form[data-att-scan]').requestSubmit()")
+    expect(page.locator("main [data-att-status]")).to_contain_text("恢复信号后自动发送")
+    expect(form).to_be_hidden()
+    shots.take(page, "offline-check-in-kept")
+    # The same link opened again, still without signal: the same scan, not a second one.
+    page.goto(url)
+    expect(page.locator("main [data-att-status]")).to_contain_text("恢复信号后自动发送")
+    check(
+        form.locator("input[name=key]").input_value() == key,
+        "opened again: the same key and scan time",
+    )
+    queued = json.loads(page.evaluate("localStorage['vetserve.attendance.queue']"))
+    waiting = [i for i in queued if i["state"] == "pending"]
+    check(
+        len(waiting) == 1 and waiting[0]["scan"]["idempotency_key"] == key,
+        "a double tap and a second opening: one check-in waiting on the phone",
+    )
+    offline = project.inside("check", volunteer)["rows"]
+    check(len(offline) == len(before), "the server has nothing new yet")
+    online_at = datetime.now(UTC)
+    phone.set_offline(False)
+    page.wait_for_url(f"{base}/attendance/me/")
+    in_at = datetime.fromisoformat(scanned)
+    expect(page.locator("main .att-card")).to_contain_text(f"{in_at.astimezone(SH):%H:%M} 起在岗")
+    expect(page.locator("[data-att-pending] .is-pending")).to_have_count(0)
+    shots.take(page, "offline-check-in-sent")
+    rows = project.inside("check", volunteer)["rows"]
+    new = [row for row in rows if row["id"] not in {b["id"] for b in before}]
+    check(len(new) == 1, f"one new stay ({len(rows)} in all)")
+    received = datetime.fromisoformat(new[0]["in_received_at"])
+    check(
+        datetime.fromisoformat(new[0]["in_at"]) == in_at
+        and new[0]["in_method"] == "post_qr"
+        and received >= online_at,
+        f"its check-in time is the opening of the link ({in_at.astimezone(SH):%H:%M:%S}), "
+        f"received {received.astimezone(SH):%H:%M:%S} after the signal came back",
+    )
+    # Logged out: the login page it leads to deletes what the phone kept for him.
+    page.locator("details.menu summary").tap()
+    with page.expect_navigation():
+        page.locator(".main-nav__logout button").tap()
+    page.wait_for_function(
+        """async () => !(await caches.keys()).some(n => n.startsWith('vetserve-attendance-'))"""
+    )
+    check("/accounts/login/" in page.url, "logged out: the offline page is gone from the phone")
+    return {"scanned_at": scanned, "stay": new[0]}
+
+
 def walkthrough(args: argparse.Namespace) -> dict[str, Any]:
     from playwright.sync_api import expect, sync_playwright
 
@@ -609,6 +706,18 @@ def walkthrough(args: argparse.Namespace) -> dict[str, Any]:
                     f"or the upload ({received.astimezone(SH):%H:%M:%S})",
                 )
                 numbers["laoli"] = stays
+
+                print("8. no signal at all: the post code link opens from the phone itself")
+                numbers["offline_page"] = offline_link(
+                    page,
+                    phone,
+                    leader,
+                    project,
+                    shots,
+                    base=base,
+                    shift=shift,
+                    volunteer=scenario["volunteers"]["laowang"],
+                )
                 check(not errors, f"no script errors or failed requests on the pages {errors}")
             except Exception:
                 # Keep what the phones showed when it went wrong, and the database.
