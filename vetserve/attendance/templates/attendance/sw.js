@@ -7,7 +7,7 @@
  * phone and queue.js sends it from 我的班次 once there is signal.
  *
  * - Navigations under the scope: network first. Without network: a post code link gets the
- *   shell; another page its own copy if one was kept (我的班次 is kept each time it loads),
+ *   shell (also when the network has not answered within 5 s: a weak signal); another page its own copy if one was kept (我的班次 is kept each time it loads),
  *   else the shell. A page served from here is marked `data-att-copy`: its server clock and
  *   user are those of when it was kept, so queue.js holds its taps and sends nothing from it.
  * - Each page that loads with signal fetches the shell again (with the static files it uses),
@@ -94,7 +94,27 @@ function navigate(event) {
       await keepShellOnce();
     })();
   }, nothing).catch(nothing));
-  event.respondWith(answer.catch(function () { return offline(request.url); }));
+  event.respondWith(answered(request.url, answer));
+}
+
+// A post code link on a weak signal: rather than leave the volunteer looking at a blank
+// screen until the browser gives up (a minute or more), show the kept shell after SLOW_MS.
+// Opening the link changes nothing on the server, so a late answer is simply not shown.
+var SLOW_MS = 5000;
+function slow() { return new Promise(function (resolve) { setTimeout(resolve, SLOW_MS, null); }); }
+
+async function answered(url, answer) {
+  if (startsWith(url, SCAN)) {
+    var first = await Promise.race([answer.catch(function () { return null; }), slow()]);
+    if (first) return first;
+    var shell = await (await caches.open(CACHE)).match(SHELL, MATCH);
+    if (shell) return asCopy(shell);
+  }
+  try {
+    return await answer;
+  } catch (error) {
+    return offline(url);
+  }
 }
 
 async function asset(event) {
