@@ -307,9 +307,7 @@ def _roster_sql(vendor: str) -> str:
         for name in names
     )
     return (
-        f"SELECT {columns}, "  # noqa: S608
-        f"EXISTS (SELECT 1 FROM {q(Attendance._meta.db_table)} x WHERE x.signup_id = su.id "
-        "OR x.in_key = %s OR x.out_key = %s) "
+        f"SELECT {columns}, EXISTS ({_seen_sql('su.id')}) "  # noqa: S608
         f"FROM {t[SignUp]} su JOIN {t[Volunteer]} v ON v.id = su.volunteer_id "
         f"JOIN {t[Shift]} s ON s.id = su.shift_id JOIN {t[Activity]} a ON a.id = s.activity_id "
         f"JOIN {t[Organization]} o ON o.id = a.organization_id "
@@ -317,17 +315,27 @@ def _roster_sql(vendor: str) -> str:
     )
 
 
+def _seen_sql(signup: str) -> str:
+    """Rows of any stay on the sign-up ``signup`` (a column or ``%s``), or of a key (the next
+    two ``%s``) recorded before."""
+    table = connection.ops.quote_name(Attendance._meta.db_table)
+    return (
+        f"SELECT 1 FROM {table} x WHERE x.signup_id = {signup} "  # noqa: S608
+        "OR x.in_key = %s OR x.out_key = %s"
+    )
+
+
+@functools.cache
+def _has_stays_or_key_sql(vendor: str) -> str:
+    return f"{_seen_sql('%s')} LIMIT 1"
+
+
 def _has_stays_or_key(signup: SignUp, key: uuid.UUID) -> bool:
     """Whether the person has any stay on this sign-up or the key was recorded before; when
     neither, a check-in needs nothing more than its insert."""
-    field_ = Attendance._meta.get_field("in_key")
-    key_value = field_.get_db_prep_value(key, connection)
-    sql = (
-        f"SELECT 1 FROM {connection.ops.quote_name(Attendance._meta.db_table)} "  # noqa: S608
-        "WHERE signup_id = %s OR in_key = %s OR out_key = %s LIMIT 1"
-    )
+    key_value = Attendance._meta.get_field("in_key").get_db_prep_value(key, connection)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [signup.pk, key_value, key_value])
+        cursor.execute(_has_stays_or_key_sql(connection.vendor), [signup.pk, key_value, key_value])
         return cursor.fetchone() is not None
 
 

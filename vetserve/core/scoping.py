@@ -173,9 +173,14 @@ def grant_rows_sql() -> tuple[str, str]:
     return columns, joins
 
 
+def _grant_rows_from(rows: list[tuple[Any, ...]]) -> list[_GrantRow]:
+    # A user without grants comes back as one row of NULLs.
+    return [_GrantRow(*row) for row in rows if row[0] is not None]
+
+
 def remember_grant_rows(user: User, rows: list[tuple[Any, ...]]) -> None:
-    """Keep the grant rows read by such a query on the user (rows of NULLs are no grant)."""
-    user._vetserve_grant_rows = [_GrantRow(*row) for row in rows if row[0] is not None]  # type: ignore[attr-defined]
+    """Keep the grant rows read by such a query on the user."""
+    user._vetserve_grant_rows = _grant_rows_from(rows)  # type: ignore[attr-defined]
 
 
 def _grant_rows_query(user: User) -> list[_GrantRow]:
@@ -185,7 +190,7 @@ def _grant_rows_query(user: User) -> list[_GrantRow]:
     sql = f"SELECT {columns} FROM {table} u {joins} WHERE u.id = %s"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk])
-        return [_GrantRow(*row) for row in cursor.fetchall() if row[0] is not None]
+        return _grant_rows_from(cursor.fetchall())
 
 
 def _compute_scope(user: User, action: str) -> Scope:
