@@ -23,7 +23,7 @@ from vetserve.accounts.models import (
 )
 from vetserve.audit.services import audit_record
 from vetserve.core import scoping
-from vetserve.core.db import model_from_row
+from vetserve.core.db import RowLoader
 from vetserve.core.scoping import CHANGE, scope_for
 from vetserve.orgs.models import Organization
 from vetserve.regions.models import Region
@@ -141,6 +141,11 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
 
 
 @functools.cache
+def _user_loader() -> RowLoader[User]:
+    return RowLoader(User, User._meta.concrete_fields)
+
+
+@functools.cache
 def _token_sql(vendor: str) -> str:
     q = connection.ops.quote_name
     user_columns = ", ".join(f"u.{q(str(f.column))}" for f in User._meta.concrete_fields)
@@ -167,14 +172,14 @@ def api_token_authenticate(raw: str) -> User | None:
     stale_before = ApiToken._meta.get_field("last_used_at").get_db_prep_value(
         now - timedelta(minutes=1), connection
     )
-    fields = User._meta.concrete_fields
+    loader = _user_loader()
     with connection.cursor() as cursor:
         cursor.execute(_token_sql(connection.vendor), [stale_before, _hash_token(raw)])
         rows = cursor.fetchall()
     if not rows:
         return None
-    first, n = rows[0], len(fields)
-    user = model_from_row(User, fields, first[:n])
+    first, n = rows[0], len(loader.fields)
+    user = loader.load(first[:n])
     if not user.is_active:
         return None
     token_id, stale = first[n], first[n + 1]

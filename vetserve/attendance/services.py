@@ -31,7 +31,7 @@ from vetserve.audit.services import audit_record
 from vetserve.badges.models import Badge
 from vetserve.badges.models import Status as BadgeStatus
 from vetserve.badges.services import badge_token_read
-from vetserve.core.db import insert_one, model_from_row
+from vetserve.core.db import RowLoader, insert_one
 from vetserve.core.scoping import CHANGE, scope_for
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
@@ -272,7 +272,7 @@ def _roster_row(signup_id: int, shift_id: int, key: uuid.UUID) -> SignUp | None:
     the activity and the organizing organization's place, in one query; and whether the person
     has stays on it or ``key`` was recorded before (``_vetserve_clear`` when neither). The
     instances carry only these fields (the rest load on access, as with ``.only()``)."""
-    fields = _roster_fields()
+    loaders = _roster_loaders()
     key_value = Attendance._meta.get_field("in_key").get_db_prep_value(key, connection)
     with connection.cursor() as cursor:
         cursor.execute(_roster_sql(connection.vendor), [key_value, key_value, signup_id, shift_id])
@@ -280,9 +280,9 @@ def _roster_row(signup_id: int, shift_id: int, key: uuid.UUID) -> SignUp | None:
     if row is None:
         return None
     loaded, at = {}, 0
-    for model, fs in fields.items():
-        loaded[model] = model_from_row(model, fs, row[at : at + len(fs)])
-        at += len(fs)
+    for model, loader in loaders.items():
+        loaded[model] = loader.load(row[at : at + len(loader.fields)])
+        at += len(loader.fields)
     signup, shift, activity = loaded[SignUp], loaded[Shift], loaded[Activity]
     # Related instances go straight into the cache the descriptors read.
     signup._state.fields_cache.update(volunteer=loaded[Volunteer], shift=shift)
@@ -293,8 +293,11 @@ def _roster_row(signup_id: int, shift_id: int, key: uuid.UUID) -> SignUp | None:
 
 
 @functools.cache
-def _roster_fields() -> dict[type[Any], list[Any]]:
-    return {m: [m._meta.get_field(n) for n in names] for m, names in _ROSTER_FIELDS.items()}
+def _roster_loaders() -> dict[type[Any], RowLoader[Any]]:
+    return {
+        m: RowLoader(m, [m._meta.get_field(n) for n in names])
+        for m, names in _ROSTER_FIELDS.items()
+    }
 
 
 @functools.cache

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field, Model
+from django.db.models.base import ModelState
 
 M = TypeVar("M", bound=Model)
 
@@ -24,32 +25,49 @@ def refresh_planner_statistics(*tables: str) -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
-def model_from_row(model: type[M], fields: Sequence[Field], values: Sequence[Any]) -> M:
-    """An instance of ``model`` loaded from a written-out query's ``values`` for ``fields`` (in
-    that order), converted as the ORM would (SQLite's 0/1 booleans, naive times made aware …).
-    The other fields are deferred, as with ``.only()``."""
-    wrapper = connections[DEFAULT_DB_ALIAS]
-    names = tuple(f.attname for f in fields)
-    cache: dict[tuple[Any, ...], list[tuple[int, Any, list[Any]]]] = wrapper.__dict__.setdefault(
-        "_vetserve_converters", {}
-    )
-    steps = cache.get((model, names))
-    if steps is None:
-        # Model.from_db takes the values in the model's field order.
-        position = {f.attname: i for i, f in enumerate(model._meta.concrete_fields)}
-        steps = []
-        for i, f in sorted(enumerate(fields), key=lambda pair: position[pair[1].attname]):
-            column = f.get_col(model._meta.db_table)
-            converters = wrapper.ops.get_db_converters(column) + f.get_db_converters(wrapper)
-            steps.append((i, column, converters))
-        cache[(model, names)] = steps
-    loaded = []
-    for i, column, converters in steps:
-        value = values[i]
-        for convert in converters:
-            value = convert(value, column, wrapper)
-        loaded.append(value)
-    return model.from_db(wrapper.alias, [fields[i].attname for i, _, _ in steps], loaded)
+class RowLoader(Generic[M]):
+    """Builds instances of ``model`` from a written-out query's values for ``fields`` (in that
+    order), converted as the ORM would (SQLite's 0/1 booleans, naive times made aware …). The
+    other fields are deferred, as with ``.only()``. Made once per query shape: everything that
+    does not depend on the row is worked out here, since the check-in path builds six instances
+    per request (``Model.from_db`` walked every field of the model for each)."""
+
+    def __init__(self, model: type[M], fields: Sequence[Field]) -> None:
+        self.model = model
+        self.fields = tuple(fields)
+        self.attnames = tuple(f.attname for f in fields)
+
+    def _converters(self, wrapper: Any) -> list[tuple[Any, list[Any]]]:
+        # Per connection, as the ORM's own: converters are the backend's bound methods.
+        cache: dict[RowLoader[Any], list[tuple[Any, list[Any]]]] = wrapper.__dict__.setdefault(
+            "_vetserve_converters", {}
+        )
+        steps = cache.get(self)
+        if steps is None:
+            steps = []
+            for f in self.fields:
+                column = f.get_col(self.model._meta.db_table)
+                steps.append(
+                    (column, wrapper.ops.get_db_converters(column) + f.get_db_converters(wrapper))
+                )
+            cache[self] = steps
+        return steps
+
+    def load(self, values: Sequence[Any]) -> M:
+        wrapper = connections[DEFAULT_DB_ALIAS]
+        # What Model.from_db does, without __init__'s walk over every field: the instance's
+        # state, and the loaded values in its __dict__ (absent ones load on access).
+        instance = self.model.__new__(self.model)
+        state = instance._state = ModelState()
+        state.adding, state.db = False, wrapper.alias
+        loaded = instance.__dict__
+        for name, value, (column, converters) in zip(
+            self.attnames, values, self._converters(wrapper), strict=True
+        ):
+            for convert in converters:
+                value = convert(value, column, wrapper)
+            loaded[name] = value
+        return instance
 
 
 def insert_one(instance: Model) -> None:
@@ -61,7 +79,11 @@ def insert_one(instance: Model) -> None:
     # proxy looks the connection up again.
     wrapper = connections[DEFAULT_DB_ALIAS]
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    values = [f.get_db_prep_save(f.pre_save(instance, True), wrapper) for f in fields]
+    values = []
+    for f in fields:
+        value = f.pre_save(instance, True)
+        # Every field of a model inserted this way stores None as NULL: no preparing needed.
+        values.append(None if value is None else f.get_db_prep_save(value, wrapper))
     with wrapper.cursor() as cursor:
         cursor.execute(_insert_sql(model, wrapper.vendor), values)
         if wrapper.features.can_return_columns_from_insert:
