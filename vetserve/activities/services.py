@@ -938,6 +938,33 @@ def signup_withdraw(*, actor: Any, signup: SignUp, reason: str = "") -> SignUp:
     return row
 
 
+def signups_end_on_erasure(*, actor: Any, volunteer: Volunteer, reason: str) -> None:
+    """An erased person is taken off every roster and waitlist they are on: nobody can check
+    them in by their sign-up any more, and a freed place of a shift still to come goes to its
+    waitlist. The caller (the erasure) holds the right to change the person's record."""
+    now = timezone.now()
+    live = SignUp.objects.filter(volunteer=volunteer, state__in=LIVE_STATES).select_related(
+        "shift__activity"
+    )
+    for row in live:
+        shift = Shift.objects.select_for_update().get(pk=row.shift_id)
+        shift.activity = row.shift.activity
+        before = row.state
+        row.state, row.waitlist_position, row.ended_at = SignUpState.REMOVED, None, now
+        row.save(update_fields=["state", "waitlist_position", "ended_at"])
+        audit_record(
+            actor=actor,
+            action="signup.remove",
+            obj=row,
+            region_id=shift.activity.region_id,
+            organization_id=shift.activity.organization_id,
+            reason=reason,
+            changes={"state": [before, row.state]},
+        )
+        if before == SignUpState.CONFIRMED and shift.ends_at > now:
+            _promote(shift)
+
+
 def _promote(shift: Shift) -> list[SignUp]:
     """Fill free places from the waitlist in position order; caller holds the shift lock."""
     confirmed = shift.signups.filter(state=SignUpState.CONFIRMED).count()

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vetserve.activities.models import Activity, Shift, SignUp, SignUpState
+from vetserve.activities.models import LIVE_STATES, Activity, Shift, SignUp, SignUpState
 from vetserve.attendance import conf, hours
 from vetserve.attendance.models import Attendance, AttendanceCorrection, Method
 from vetserve.attendance.tokens import post_token_read
@@ -159,19 +159,27 @@ def _badge_volunteer(token: str) -> Volunteer:
 
 
 def _add_on_the_spot(*, actor: Any, shift: Shift, volunteer: Volunteer, reason: str) -> SignUp:
-    """A leader puts someone who turned up on the roster (with a reason, audited)."""
-    existing = _confirmed_or_none(shift, volunteer)
-    if existing is not None:
+    """A leader puts someone who turned up on the roster (with a reason, audited). Someone on
+    the waitlist moves up: a person holds one live sign-up per shift."""
+    existing = _one(SignUp.objects, shift=shift, volunteer=volunteer, state__in=LIVE_STATES)
+    if existing is not None and existing.state == SignUpState.CONFIRMED:
         existing.shift, existing.volunteer = shift, volunteer
         return existing
-    signup = SignUp.objects.create(
-        shift=shift,
-        volunteer=volunteer,
-        state=SignUpState.CONFIRMED,
-        added_by=_user(actor),
-        override_reason=reason[:300],
-        confirmed_at=timezone.now(),
-    )
+    if existing is not None:
+        signup = existing
+        signup.state, signup.waitlist_position = SignUpState.CONFIRMED, None
+        signup.confirmed_at, signup.override_reason = timezone.now(), reason[:300]
+        signup.save(update_fields=["state", "waitlist_position", "confirmed_at", "override_reason"])
+        signup.shift, signup.volunteer = shift, volunteer
+    else:
+        signup = SignUp.objects.create(
+            shift=shift,
+            volunteer=volunteer,
+            state=SignUpState.CONFIRMED,
+            added_by=_user(actor),
+            override_reason=reason[:300],
+            confirmed_at=timezone.now(),
+        )
     audit_record(
         actor=actor,
         action="attendance.add_on_the_spot",
@@ -182,12 +190,6 @@ def _add_on_the_spot(*, actor: Any, shift: Shift, volunteer: Volunteer, reason: 
         object_repr=f"{volunteer.name} @ {shift}",
     )
     return signup
-
-
-def _confirmed_or_none(shift: Shift, volunteer: Volunteer) -> SignUp | None:
-    return SignUp.objects.filter(
-        shift=shift, volunteer=volunteer, state=SignUpState.CONFIRMED
-    ).first()
 
 
 def _resolve(actor: Any, scan: ScanIn) -> SignUp:
@@ -531,9 +533,16 @@ def attendance_scan(*, actor: Any, scan: ScanIn, now: datetime | None = None) ->
             if scan.kind == IN and signup is not None
             else None
         )
-        if open_stay is None:
-            raise
-        return ScanResult(scan.key, "already", attendance=open_stay)
+        if open_stay is not None:
+            return ScanResult(scan.key, "already", attendance=open_stay)
+        # Any other rule the database upholds: this scan alone is refused, so a phone's batch
+        # is recorded around it and the phone stops re-sending it.
+        return ScanResult(
+            scan.key,
+            "refused",
+            "conflict",
+            _("This scan conflicts with what is already recorded; ask the leader."),
+        )
 
 
 def attendance_scan_batch(

@@ -370,6 +370,14 @@ def badges_move(*, keep: Volunteer, drop: Volunteer) -> None:
         )
 
 
+def badges_revoke_on_erasure(*, actor: Any, volunteer: Volunteer, reason: str) -> None:
+    """An erased person holds no badge that a scan or the verify page would still accept."""
+    for badge in Badge.objects.filter(
+        volunteer=volunteer, status__in=(Status.ACTIVE, Status.LOST)
+    ).select_related("volunteer"):
+        badge_revoke(actor=actor, badge=badge, reason=_("Personal data erased"))
+
+
 def badges_revoke_on_leaving(
     *, actor: Any, volunteer: Volunteer, old: str, new: str, reason: str
 ) -> None:
