@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -288,6 +289,8 @@ def main() -> int:
     parser.add_argument("--list", action="store_true", help="list the breaks and stop")
     parser.add_argument("pytest_args", nargs="*", help="passed to pytest (e.g. a test path)")
     args = parser.parse_args()
+    # A kill must still put the broken file back: SystemExit runs the ``finally`` in run().
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     chosen = [b for b in BREAKS if not args.only or b.name in args.only]
     if args.list:
         for b in chosen:
