@@ -249,7 +249,7 @@ class Project:
             for key, value in os.environ.items()
             if not key.startswith("VETSERVE_") and key != "DATABASE_URL"
         }
-        keys = subprocess.run(  # noqa: S603 - our own command line
+        keys = subprocess.run(
             [UV, "run", "vetserve", "keys"],
             cwd=ROOT,
             env=self.env,
@@ -271,7 +271,7 @@ class Project:
         self.log: Any = None
 
     def run(self, *args: str) -> str:
-        done = subprocess.run(  # noqa: S603 - our own command line
+        done = subprocess.run(
             [UV, "run", *args], cwd=ROOT, env=self.env, capture_output=True, text=True
         )
         if done.returncode != 0:
@@ -286,7 +286,7 @@ class Project:
         self.env["VETSERVE_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
         self.log = open(self.dir / "server.log", "w")  # noqa: SIM115 - closed in stop()
         log = self.log
-        self.server = subprocess.Popen(  # noqa: S603 - our own command line
+        self.server = subprocess.Popen(
             [UV, "run", "vetserve", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
             cwd=ROOT,
             env=self.env,
