@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vetserve.core.scoping import AUDIT, CHANGE, VIEW
+from vetserve.core.access import AUDIT, CHANGE, VIEW
 
 
 class Role(models.TextChoices):
@@ -62,14 +62,6 @@ class User(AbstractUser):
             )
             self.__dict__["_vetserve_grants"] = cached
         return cached
-
-    def can(self, action: str) -> bool:
-        """Whether any grant allows ``action`` somewhere (for showing or hiding menu items)."""
-        if self.is_superuser:
-            return True
-        from vetserve.core.scoping import grant_rows
-
-        return any(action in ROLE_ACTIONS[g.role] for g in grant_rows(self))
 
 
 class Grant(models.Model):

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vetserve.accounts import scope
 from vetserve.accounts.models import (
     ORG_ROLES,
     ROLE_REGION_LEVEL,
@@ -22,9 +23,8 @@ from vetserve.accounts.models import (
     User,
 )
 from vetserve.audit.services import audit_record
-from vetserve.core import scoping
+from vetserve.core.access import forget, may_grant
 from vetserve.core.db import RowLoader
-from vetserve.core.scoping import CHANGE, scope_for
 from vetserve.orgs.models import Organization
 from vetserve.regions.models import Region
 
@@ -77,9 +77,7 @@ def grant_create(
     if role in ORG_ROLES:
         if organization is None or region is not None:
             raise ValidationError({"organization": _("This role is held in an organization.")})
-        allowed = scope_for(actor, CHANGE).covers_org(
-            org_id=organization.pk, org_path=organization.path, region_id=organization.region_id
-        )
+        allowed = may_grant(actor, organization=organization)
     else:
         if region is None or organization is not None:
             raise ValidationError({"region": _("This role is held in a region.")})
@@ -88,7 +86,7 @@ def grant_create(
             raise ValidationError(
                 {"region": _("This role is held at %(level)s level.") % {"level": level}}
             )
-        allowed = scope_for(actor, CHANGE).covers_region(region.pk)
+        allowed = may_grant(actor, region=region)
     if not allowed:
         raise PermissionDenied(_("You may not grant roles there."))
     grant, _created = Grant.objects.get_or_create(
@@ -106,8 +104,7 @@ def grant_create(
         organization_id=organization.pk if organization else None,
         changes={"role": [None, role], "scope": [None, grant.scope_name]},
     )
-    user.__dict__.pop("_vetserve_grants", None)
-    user.__dict__.pop("_vetserve_scopes", None)
+    forget(user)
     return grant
 
 
@@ -149,7 +146,7 @@ def _user_loader() -> RowLoader[User]:
 def _token_sql(vendor: str) -> str:
     q = connection.ops.quote_name
     user_columns = ", ".join(f"u.{q(str(f.column))}" for f in User._meta.concrete_fields)
-    grant_columns, grant_joins = scoping.grant_rows_sql()
+    grant_columns, grant_joins = scope.grant_rows_sql()
     return (
         f"SELECT {user_columns}, t.id, CASE WHEN t.last_used_at IS NULL "  # noqa: S608
         f"OR t.last_used_at < %s THEN 1 ELSE 0 END, {grant_columns} "
@@ -183,7 +180,7 @@ def api_token_authenticate(raw: str) -> User | None:
     if not user.is_active:
         return None
     token_id, stale = first[n], first[n + 1]
-    scoping.remember_grant_rows(user, [row[n + 2 :] for row in rows])
+    scope.remember_grant_rows(user, [row[n + 2 :] for row in rows])
     if stale:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
     return user

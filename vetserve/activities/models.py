@@ -1,6 +1,6 @@
 """Planning and staffing: campaigns, activities, outcome figures, shifts and sign-ups.
 
-Who sees what (scoping, see ``vetserve.core.scoping``):
+Who sees what (scoping, see ``vetserve.core.access``):
 
 - An activity (and its shifts, outcomes, sign-ups) belongs to its organizing organization and
   its region. Region grants see the activities placed in their region subtree; organization
@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vetserve.core.scoping import ScopedQuerySet
+from vetserve.core.access import ScopedQuerySet
 
 
 class Category(models.TextChoices):

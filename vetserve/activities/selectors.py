@@ -23,7 +23,7 @@ from vetserve.activities.models import (
     SignUpState,
     Status,
 )
-from vetserve.core.scoping import VIEW, ScopedQuerySet, access_object
+from vetserve.core.access import VIEW, ScopedQuerySet, access_object
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
 from vetserve.people.selectors import volunteer_list, volunteer_roster

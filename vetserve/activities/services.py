@@ -31,7 +31,12 @@ from vetserve.activities.models import (
     Status,
 )
 from vetserve.audit.services import audit_record, diff_fields
-from vetserve.core.scoping import CHANGE, VIEW, scope_for
+from vetserve.core.access import (
+    VIEW,
+    may_change_activity,
+    may_change_org,
+    may_change_region,
+)
 from vetserve.notify.services import notification_send
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Status as VolunteerStatus
@@ -41,18 +46,6 @@ from vetserve.skills.eligibility import Requirement, SkillNeed, shanghai_day
 from vetserve.skills.selectors import eligibility_for
 
 # --- who may change what ----------------------------------------------------------------------
-
-
-def may_change_org(actor: Any, org: Organization) -> bool:
-    return scope_for(actor, CHANGE).covers_org(
-        org_id=org.pk, org_path=org.path, region_id=org.region_id
-    )
-
-
-def may_change_activity(actor: Any, activity: Activity) -> bool:
-    """Admins of the activity's region and leaders of its organizing organization (subtree)."""
-    scope = scope_for(actor, CHANGE)
-    return scope.covers_region(activity.region_id) or may_change_org(actor, activity.organization)
 
 
 def _require_change_org(actor: Any, org: Organization) -> None:
@@ -177,8 +170,7 @@ def _check_activity(actor: Any, activity: Activity) -> None:
         raise ValidationError({"ends_at": _("The end lies before the start.")}, code="period")
     org_low, org_high = activity.organization.region.id_range
     if not (
-        org_low <= activity.region_id <= org_high
-        or scope_for(actor, CHANGE).covers_region(activity.region_id)
+        org_low <= activity.region_id <= org_high or may_change_region(actor, activity.region_id)
     ):
         raise ValidationError(
             {"region": _("The region lies outside the organization's area and yours.")},

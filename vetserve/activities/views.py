@@ -39,8 +39,8 @@ from vetserve.activities.models import (
     Staffing,
     Status,
 )
+from vetserve.core.access import CHANGE, can, may_change_activity, may_change_org
 from vetserve.core.forms import form_add_service_errors
-from vetserve.core.scoping import CHANGE
 from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
 from vetserve.orgs.selectors import organization_list
 from vetserve.people.selectors import access_volunteer
@@ -89,7 +89,7 @@ def activity_list(request: AuthedRequest) -> HttpResponse:
             "activities": page.object_list,
             "filters": form,
             "query": query_without_page(request),
-            "can_plan": request.user.can(CHANGE),
+            "can_plan": can(request.user, CHANGE),
         },
     )
 
@@ -136,7 +136,7 @@ def activity_calendar(request: AuthedRequest) -> HttpResponse:
 @login_required
 def activity_detail(request: AuthedRequest, activity_id: int) -> HttpResponse:
     activity = selectors.access_activity(request.user, activity_id)
-    can_change = services.may_change_activity(request.user, activity)
+    can_change = may_change_activity(request.user, activity)
     return render(
         request,
         "activities/detail.html",
@@ -324,7 +324,7 @@ def _add_candidates(
 @login_required
 def shift_detail(request: AuthedRequest, shift_id: int) -> HttpResponse:
     shift = selectors.access_shift(request.user, shift_id)
-    can_change = services.may_change_activity(request.user, shift.activity)
+    can_change = may_change_activity(request.user, shift.activity)
     confirmed: int = shift.confirmed_count  # type: ignore[attr-defined]
     search, candidates = _add_candidates(request, shift) if can_change else (None, None)
     add = {
@@ -494,7 +494,7 @@ def campaign_list_page(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "activities/campaigns.html",
-        {"page_obj": page, "campaigns": page.object_list, "can_plan": request.user.can(CHANGE)},
+        {"page_obj": page, "campaigns": page.object_list, "can_plan": can(request.user, CHANGE)},
     )
 
 
@@ -508,7 +508,7 @@ def campaign_detail(request: AuthedRequest, campaign_id: int) -> HttpResponse:
             "campaign": campaign,
             "progress": selectors.campaign_progress(campaign),
             "activities": selectors.activity_list(user=request.user, campaign=campaign)[:200],
-            "can_change": services.may_change_org(request.user, campaign.organization),
+            "can_change": may_change_org(request.user, campaign.organization),
         },
     )
 

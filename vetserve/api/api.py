@@ -34,7 +34,7 @@ from vetserve.api.schemas import (
 )
 from vetserve.api.skills import router as skills_router
 from vetserve.audit.models import AuditEntry
-from vetserve.core.scoping import AUDIT, VIEW
+from vetserve.core.access import AUDIT, VIEW
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import access_organization, organization_list
 from vetserve.orgs.services import organization_create, organization_update

@@ -12,7 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from vetserve.api.auth import user_of
 from vetserve.api.pagination import MappedRows
 from vetserve.api.schemas import ErrorOut
-from vetserve.core.scoping import VIEW
+from vetserve.core.access import VIEW
 from vetserve.orgs.selectors import access_organization
 from vetserve.people import services
 from vetserve.people.models import Membership, Volunteer

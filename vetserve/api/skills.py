@@ -17,7 +17,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from vetserve.api.auth import user_of
 from vetserve.api.pagination import MappedRows
 from vetserve.api.schemas import ErrorOut
-from vetserve.core.scoping import CHANGE
+from vetserve.core.access import CHANGE
 from vetserve.orgs.selectors import access_organization
 from vetserve.people.selectors import access_volunteer, volunteer_list
 from vetserve.skills import selectors, services

@@ -1,6 +1,6 @@
 """Attendance: who was on post, from when to when, and how each time was taken.
 
-Who sees what (scoping, see ``vetserve.core.scoping``): a stay belongs to the shift's activity,
+Who sees what (scoping, see ``vetserve.core.access``): a stay belongs to the shift's activity,
 so ``region`` and ``organization`` are the activity's, copied at check-in so scope checks need
 no join. Admins of the region and leaders of the organizing organization see (and, with CHANGE,
 correct) them; a volunteer sees their own.
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vetserve.core.scoping import ScopedQuerySet
+from vetserve.core.access import ScopedQuerySet
 
 
 class Method(models.TextChoices):

@@ -14,8 +14,7 @@ from django.utils import timezone
 from vetserve.activities.models import Shift, SignUp, SignUpState
 from vetserve.attendance import conf
 from vetserve.attendance.models import Attendance, AttendanceCorrection
-from vetserve.attendance.services import may_lead_shift
-from vetserve.core.scoping import CHANGE, VIEW, access_object
+from vetserve.core.access import CHANGE, VIEW, access_object, may_lead_shift
 
 
 def attendance_list(*, user: Any, shift_id: int | None = None) -> QuerySet[Attendance]:

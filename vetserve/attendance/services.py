@@ -31,8 +31,8 @@ from vetserve.audit.services import audit_record
 from vetserve.badges.models import Badge
 from vetserve.badges.models import Status as BadgeStatus
 from vetserve.badges.services import badge_token_read
+from vetserve.core.access import may_lead_shift
 from vetserve.core.db import RowLoader, insert_one
-from vetserve.core.scoping import CHANGE, scope_for
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
 
@@ -76,16 +76,6 @@ class Refused(Exception):
 
 
 # --- who may do what -------------------------------------------------------------------------
-
-
-def may_lead_shift(actor: Any, shift: Shift) -> bool:
-    """Admins of the activity's region and leaders of its organizing organization (subtree)."""
-    activity = shift.activity
-    org = activity.organization
-    scope = scope_for(actor, CHANGE)
-    return scope.covers_region(activity.region_id) or scope.covers_org(
-        org_id=org.pk, org_path=org.path, region_id=org.region_id
-    )
 
 
 def _user(actor: Any) -> Any:

@@ -33,7 +33,7 @@ from vetserve.attendance.selectors import (
 )
 from vetserve.attendance.services import ScanIn, attendance_correct, attendance_scan
 from vetserve.attendance.tokens import post_token, post_token_read, qr_svg
-from vetserve.core.scoping import CHANGE, access_object
+from vetserve.core.access import CHANGE, access_object
 from vetserve.core.views import AuthedRequest, is_htmx
 from vetserve.people.models import Volunteer
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vetserve.core.scoping import ScopedQuerySet
+from vetserve.core.access import ScopedQuerySet
 
 
 class AuditEntry(models.Model):

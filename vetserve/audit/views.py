@@ -12,7 +12,7 @@ from django.utils import timezone
 from vetserve.audit.display import object_type_label
 from vetserve.audit.forms import AuditFilterForm
 from vetserve.audit.models import AuditEntry
-from vetserve.core.scoping import AUDIT
+from vetserve.core.access import AUDIT, can
 from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
 
 
@@ -24,7 +24,7 @@ def _start_of(day: date) -> datetime:
 @login_required
 def audit_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    if not user.can(AUDIT):
+    if not can(user, AUDIT):
         raise Http404
     visible = AuditEntry.objects.visible_to(user, AUDIT)
     actions = list(visible.order_by("action").values_list("action", flat=True).distinct())

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vetserve.core.scoping import VIEW, ScopedQuerySet, scope_for
+from vetserve.core.access import ScopedQuerySet
 
 
 class Status(models.TextChoices):
@@ -24,23 +24,6 @@ STATUS_FLOW: dict[str, frozenset[str]] = {
     Status.REVOKED: frozenset(),
     Status.REPLACED: frozenset(),
 }
-
-
-class BadgeQuerySet(ScopedQuerySet["Badge"]):
-    def visible_to(self, user: Any, action: str = VIEW) -> BadgeQuerySet:
-        """Exactly the badges of the volunteers the user may reach for ``action``.
-
-        Delegated to the volunteer's own scoping rather than re-declared here, so the two
-        cannot drift apart (team leaders' members, self-visibility, the member-org flag).
-        """
-        from vetserve.people.models import Volunteer
-
-        scope = scope_for(user, action)
-        if scope.everything:
-            return self.all()
-        if scope.is_empty:
-            return self.none()
-        return self.filter(volunteer__in=Volunteer.objects.visible_to(user, action).values("pk"))
 
 
 class Badge(models.Model):
@@ -84,7 +67,9 @@ class Badge(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = BadgeQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+    # Placed through the volunteer: exactly the rows of the volunteers one may reach.
+    scope_via = "volunteer"
 
     class Meta:
         ordering = ["-issued_on", "-id"]

@@ -10,7 +10,7 @@ from django.utils.crypto import constant_time_compare
 
 from vetserve.badges.models import Badge, Status
 from vetserve.badges.services import badge_token_read
-from vetserve.core.scoping import VIEW, access_object
+from vetserve.core.access import VIEW, access_object
 from vetserve.people.models import Volunteer
 
 # PREFIX-COUNTY-SEQUENCE, as badge_number() writes it.

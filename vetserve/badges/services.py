@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from vetserve.audit.services import audit_record
 from vetserve.badges.models import STATUS_FLOW, Badge, BadgeCounter, BadgeEvent, Status
-from vetserve.core.scoping import CHANGE, scope_for
+from vetserve.core.access import may_change_org, may_change_volunteer
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Status as VolunteerStatus
 from vetserve.people.models import Volunteer
@@ -25,17 +25,8 @@ from vetserve.people.models import Volunteer
 SIGNING_SALT = "vetserve.badge"
 
 
-def badge_may_manage(actor: Any, volunteer: Volunteer) -> bool:
-    """Whether ``actor`` may issue and change badges of this volunteer: the same rule as for
-    changing the volunteer's record (CHANGE over the home organization)."""
-    org = volunteer.home_org
-    return scope_for(actor, CHANGE).covers_org(
-        org_id=org.pk, org_path=org.path, region_id=org.region_id
-    )
-
-
 def _require_manage(actor: Any, volunteer: Volunteer) -> None:
-    if not badge_may_manage(actor, volunteer):
+    if not may_change_volunteer(actor, volunteer):
         raise PermissionDenied(_("You may not manage badges of this volunteer."))
 
 
@@ -287,9 +278,8 @@ def badges_issue_bulk(
     )
     candidates = [v for v in candidates if v.pk not in holders]
     orgs = Organization.objects.in_bulk({v.home_org_id for v in candidates})
-    scope = scope_for(actor, CHANGE)
     for org in orgs.values():
-        if not scope.covers_org(org_id=org.pk, org_path=org.path, region_id=org.region_id):
+        if not may_change_org(actor, org):
             raise PermissionDenied(_("You may not manage badges of this volunteer."))
     codes = dict(
         Volunteer.objects.filter(pk__in=[v.pk for v in candidates]).values_list(

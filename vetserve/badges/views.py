@@ -24,13 +24,13 @@ from vetserve.badges.pdf import badge_pdf
 from vetserve.badges.selectors import access_badge, badge_list, badge_verify
 from vetserve.badges.services import (
     badge_issue,
-    badge_may_manage,
     badge_print_record,
     badge_reissue,
     badge_report_lost,
     badge_revoke,
     badge_token,
 )
+from vetserve.core.access import may_change_volunteer
 from vetserve.people.models import Status as VolunteerStatus
 from vetserve.people.selectors import access_volunteer
 
@@ -70,7 +70,7 @@ def badge_index(request: HttpRequest) -> HttpResponse:
     may_issue = bool(
         volunteer is not None
         and volunteer.status == VolunteerStatus.ACTIVE
-        and badge_may_manage(user, volunteer)
+        and may_change_volunteer(user, volunteer)
         and not volunteer.badges.filter(status=Status.ACTIVE).exists()
     )
     context = {
@@ -90,7 +90,7 @@ def badge_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def badge_detail(request: HttpRequest, badge_id: int) -> HttpResponse:
     badge = access_badge(request.user, badge_id)
-    may_manage = badge_may_manage(request.user, badge.volunteer)
+    may_manage = may_change_volunteer(request.user, badge.volunteer)
     context = {
         "badge": badge,
         "events": badge.events.select_related("actor"),

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from vetserve.core.scoping import AUDIT, CHANGE
+from vetserve.core.access import AUDIT, CHANGE, can
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -14,6 +14,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "SITE_NAME": settings.SITE_NAME,
         "CORPS_NAME": settings.CORPS_NAME,
-        "can_audit": authenticated and user.can(AUDIT),  # type: ignore[union-attr]
-        "can_change": authenticated and user.can(CHANGE),  # type: ignore[union-attr]
+        "can_audit": authenticated and can(user, AUDIT),
+        "can_change": authenticated and can(user, CHANGE),
     }

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from vetserve.accounts.models import User
-from vetserve.core.scoping import AUDIT
+from vetserve.core.access import AUDIT, can
 from vetserve.orgs.models import Kind
 from vetserve.orgs.selectors import organization_list
 from vetserve.regions.models import Region
@@ -86,6 +86,6 @@ def home(request: AuthedRequest) -> HttpResponse:
         "region_count": region_list(user=user).count(),
         "org_count": sum(by_kind.values()),
         "org_by_kind": [(kind.label, by_kind[kind.value], kind.value) for kind in Kind],
-        "show_audit": user.can(AUDIT),
+        "show_audit": can(user, AUDIT),
     }
     return render(request, "core/home.html", context)

@@ -6,8 +6,8 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vetserve.core.access import CHANGE, VIEW, places_orgs_under_teams
 from vetserve.core.forms import DateInput
-from vetserve.core.scoping import CHANGE, VIEW, scope_for
 from vetserve.orgs.models import Kind, Organization
 from vetserve.orgs.selectors import organization_list
 from vetserve.regions.models import LEVEL_ORDER, Region
@@ -83,9 +83,8 @@ class OrganizationForm(forms.Form):
 
 
 def _region_choices(user: Any, instance: Organization | None) -> Any:
-    change = scope_for(user, CHANGE)
-    # A team leader may place a sub-team in any region they can see (orgs.services._may_place).
-    action = VIEW if (change.org_paths or change.org_ids) else CHANGE
+    # A team leader may place a sub-team in any region they can see (access.may_place_org).
+    action = VIEW if places_orgs_under_teams(user) else CHANGE
     regions = Region.objects.visible_to(user, action)
     if instance is not None:
         regions = regions | Region.objects.filter(pk=instance.region_id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vetserve.core.scoping import ScopedQuerySet
+from vetserve.core.access import ScopedQuerySet
 
 
 class Kind(models.TextChoices):

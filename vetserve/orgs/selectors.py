@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from vetserve.core.scoping import VIEW, ScopedQuerySet, access_object
+from vetserve.core.access import VIEW, ScopedQuerySet, access_object
 from vetserve.orgs.models import Organization
 from vetserve.regions.models import Region
 

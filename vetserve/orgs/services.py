@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vetserve.audit.services import audit_record, diff_fields
-from vetserve.core.scoping import CHANGE, VIEW, scope_for
+from vetserve.core.access import may_change_org, may_place_org
 from vetserve.core.text import pinyin_keys
 from vetserve.orgs.models import Kind, Organization, Specialty
 from vetserve.regions.models import Region
@@ -25,19 +25,6 @@ EDITABLE_FIELDS = (
     "description",
     "is_active",
 )
-
-
-def _may_place(user: Any, *, region: Region, parent: Organization | None) -> bool:
-    """An organization may be put where the user may change: their region, or under their team."""
-    change = scope_for(user, CHANGE)
-    if change.covers_region(region.pk):
-        return True
-    if parent is not None and change.covers_org(
-        org_id=parent.pk, org_path=parent.path, region_id=parent.region_id
-    ):
-        # A team leader may add a sub-team in any region they can see.
-        return Region.objects.visible_to(user, VIEW).filter(pk=region.pk).exists()
-    return False
 
 
 def _validate(values: dict[str, Any], *, instance: Organization | None) -> None:
@@ -83,7 +70,7 @@ def organization_create(
     flag_awarded_on: date | None = None,
     description: str = "",
 ) -> Organization:
-    if not _may_place(actor, region=region, parent=parent):
+    if not may_place_org(actor, region_id=region.pk, parent=parent):
         raise PermissionDenied(_("You may not add organizations here."))
     values: dict[str, Any] = {
         "name": name.strip(),
@@ -111,15 +98,14 @@ def organization_update(*, actor: Any, org: Organization, **changes: Any) -> Org
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    change = scope_for(actor, CHANGE)
-    if not change.covers_org(org_id=org.pk, org_path=org.path, region_id=org.region_id):
+    if not may_change_org(actor, org):
         raise PermissionDenied(_("You may not change this organization."))
     before = {key: getattr(org, key) for key in EDITABLE_FIELDS}
     after = {**before, **changes}
     for key in ("name", "leader_name", "description"):
         after[key] = (after[key] or "").strip()
     moved = after["region"] != before["region"] or after["parent"] != before["parent"]
-    if moved and not _may_place(actor, region=after["region"], parent=after["parent"]):
+    if moved and not may_place_org(actor, region_id=after["region"].pk, parent=after["parent"]):
         raise PermissionDenied(_("You may not move the organization there."))
     _validate(after, instance=org)
     diff = diff_fields(before, after)

@@ -12,8 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from vetserve.audit.selectors import audit_entries_for_object
+from vetserve.core.access import (
+    CHANGE,
+    may_change_org,
+    may_change_somewhere,
+    may_see_region,
+)
 from vetserve.core.forms import form_add_service_errors
-from vetserve.core.scoping import CHANGE, VIEW, scope_for
 from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
 from vetserve.orgs.forms import OrganizationFilterForm, OrganizationForm, region_option_label
 from vetserve.orgs.models import Organization
@@ -72,11 +77,6 @@ def org_list(request: AuthedRequest) -> HttpResponse:
     return response
 
 
-def _region_is_visible(user: Any, region_id: int) -> bool:
-    view = scope_for(user, VIEW)
-    return view.covers_region(region_id) or region_id in view.region_ids
-
-
 @login_required
 def org_detail(request: AuthedRequest, org_id: int) -> HttpResponse:
     user = request.user
@@ -89,10 +89,8 @@ def org_detail(request: AuthedRequest, org_id: int) -> HttpResponse:
         # The parent is linked only when the user may open it.
         "parent_link": chain[-1] if chain and chain[-1].pk == org.parent_id else None,
         "children": list(organization_list(user=user, parent=org)),
-        "region_visible": _region_is_visible(user, org.region_id),
-        "can_change": scope_for(user, CHANGE).covers_org(
-            org_id=org.pk, org_path=org.path, region_id=org.region_id
-        ),
+        "region_visible": may_see_region(user, org.region_id),
+        "can_change": may_change_org(user, org),
         "recent_audit": audit_entries_for_object(user=user, obj=org),
     }
     return render(request, "orgs/detail.html", context)
@@ -102,7 +100,7 @@ def org_detail(request: AuthedRequest, org_id: int) -> HttpResponse:
 def org_create(request: AuthedRequest) -> HttpResponse:
     """A new organization; ?parent=<id> and ?region=<code> preselect where it goes."""
     user = request.user
-    if scope_for(user, CHANGE).is_empty:
+    if not may_change_somewhere(user):
         raise Http404
     form = OrganizationForm(request.POST or None, user=user)
     if request.method != "POST":

@@ -17,8 +17,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from vetserve.core.access import CHANGE
 from vetserve.core.forms import DateInput
-from vetserve.core.scoping import CHANGE
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import organization_list
 from vetserve.people.idnumbers import InvalidNumber, parse_id_number, parse_phone

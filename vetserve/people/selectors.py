@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Collate
 
-from vetserve.core.scoping import CHANGE, VIEW, access_object
+from vetserve.core.access import CHANGE, VIEW, access_object
 from vetserve.orgs.models import Organization
 from vetserve.people.idnumbers import InvalidNumber, normalize_id_number, parse_phone
 from vetserve.people.models import Consent, CorrectionRequest, Volunteer

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from vetserve.audit.services import audit_record, audit_redact_person
 from vetserve.core import crypto
-from vetserve.core.scoping import CHANGE, scope_for
+from vetserve.core.access import may_change_org, may_reveal
 from vetserve.core.text import pinyin_keys
 from vetserve.orgs.models import Organization
 from vetserve.people.idnumbers import (
@@ -129,9 +129,7 @@ def _phone_or_error(field: str, raw: str, *, required: bool) -> str:
 
 
 def _require_change_org(actor: Any, org: Organization) -> None:
-    if not scope_for(actor, CHANGE).covers_org(
-        org_id=org.pk, org_path=org.path, region_id=org.region_id
-    ):
+    if not may_change_org(actor, org):
         raise PermissionDenied(_("You may not manage volunteers of this organization."))
 
 
@@ -368,19 +366,6 @@ def volunteer_reveal_value(volunteer: Volunteer, field: str) -> str:
     column, context = REVEALABLE[field]
     stored = getattr(volunteer, column)
     return crypto.decrypt(stored, context=context) if stored else ""
-
-
-def may_reveal(actor: Any, volunteer: Volunteer) -> bool:
-    """The separate reveal permission, inside the actor's change scope."""
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    if not actor.has_perm("people.reveal_personal_data"):
-        return False
-    return scope_for(actor, CHANGE).covers_org(
-        org_id=volunteer.home_org_id,
-        org_path=volunteer.home_org.path,
-        region_id=volunteer.region_id,
-    )
 
 
 def volunteer_reveal(*, actor: Any, volunteer: Volunteer, field: str, reason: str) -> str:

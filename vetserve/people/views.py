@@ -26,8 +26,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vetserve.audit.selectors import audit_entries_for_object
+from vetserve.core.access import (
+    AUDIT,
+    CHANGE,
+    can,
+    may_change_org,
+    may_change_somewhere,
+    may_change_volunteer,
+    may_reveal,
+)
 from vetserve.core.forms import form_add_service_errors
-from vetserve.core.scoping import AUDIT, CHANGE, scope_for
 from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
 from vetserve.orgs.forms import INDENT, region_option_label
 from vetserve.orgs.models import Organization
@@ -93,18 +101,10 @@ PROTECTED = ("id_number", "phone", "emergency_phone", "discharge_doc")
 SELF_CONSENTS = (Consent.Purpose.HEALTH, Consent.Purpose.PUBLICATION)
 
 
-def may_change(user: Any, volunteer: Volunteer) -> bool:
-    """The services' rule: CHANGE over the volunteer's home organization."""
-    org = volunteer.home_org
-    return scope_for(user, CHANGE).covers_org(
-        org_id=org.pk, org_path=org.path, region_id=org.region_id
-    )
-
-
 def volunteer_to_change(user: Any, volunteer_id: Any) -> Volunteer:
     """404 for someone who cannot see the volunteer, 403 for someone who only sees them."""
     volunteer = access_volunteer(user, volunteer_id)
-    if not may_change(user, volunteer):
+    if not may_change_volunteer(user, volunteer):
         raise PermissionDenied(_("You may not change this volunteer's record."))
     return volunteer
 
@@ -205,8 +205,8 @@ def volunteer_list_page(request: AuthedRequest) -> HttpResponse:
             org_options=[(o.pk, INDENT * (o.path.count("/") - 2) + o.name) for o in orgs],
             skill_options=list(catalogue_skills().values_list("pk", "name")),
             qualification_options=list(catalogue_qualification_types().values_list("pk", "name")),
-            may_register=user.can(CHANGE),
-            may_export=user.can(CHANGE) or user.can(AUDIT),
+            may_register=can(user, CHANGE),
+            may_export=can(user, CHANGE) or can(user, AUDIT),
             own=volunteer_own(user=user),
         )
         response = render(request, "people/list.html", context)
@@ -222,17 +222,11 @@ def _detail(
 ) -> HttpResponse:
     """The volunteer's page; ``forms`` replaces a blank form by a bound one with its errors."""
     user = request.user
-    changeable = may_change(user, volunteer)
-    change_scope = scope_for(user, CHANGE)
+    changeable = may_change_volunteer(user, volunteer)
     memberships = [
         (
             m,
-            m.ended_on is None
-            and change_scope.covers_org(
-                org_id=m.organization_id,
-                org_path=m.organization.path,
-                region_id=m.organization.region_id,
-            ),
+            m.ended_on is None and may_change_org(user, m.organization),
         )
         for m in volunteer.memberships.select_related("organization", "organization__region")
     ]
@@ -241,13 +235,13 @@ def _detail(
     if apps.is_installed("vetserve.badges"):
         badge = volunteer.badges.filter(status="active").first()
     membership_form = forms.get("membership_form")
-    if membership_form is None and not change_scope.is_empty:
+    if membership_form is None and may_change_somewhere(user):
         membership_form = MembershipForm(user=user)
     context = {
         "volunteer": volunteer,
         "age": age_on(volunteer.birth_date, timezone.localdate()),
         "may_change": changeable,
-        "may_reveal": services.may_reveal(user, volunteer),
+        "may_reveal": may_reveal(user, volunteer),
         "memberships": memberships,
         "membership_form": membership_form
         if membership_form is not None and membership_form.org_choices.exists()
@@ -306,7 +300,7 @@ def volunteer_status(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
 def membership_add(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
     user = request.user
     volunteer = access_volunteer(user, volunteer_id)
-    if scope_for(user, CHANGE).is_empty:
+    if not may_change_somewhere(user):
         raise PermissionDenied
     form = MembershipForm(request.POST, user=user)
     if form.is_valid():
@@ -426,7 +420,7 @@ def volunteer_reveal(request: AuthedRequest, volunteer_id: int, field: str) -> H
     volunteer = access_volunteer(user, volunteer_id)
     if field not in PROTECTED:
         raise Http404
-    if not services.may_reveal(user, volunteer):
+    if not may_reveal(user, volunteer):
         raise PermissionDenied(_("You may not see full numbers."))
     form = RevealForm(request.POST if request.method == "POST" else None)
     value: str | None = None
@@ -483,7 +477,7 @@ def volunteer_erase(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
 
 
 def _require_registrar(user: Any) -> None:
-    if scope_for(user, CHANGE).is_empty:
+    if not may_change_somewhere(user):
         raise Http404
 
 
@@ -592,7 +586,15 @@ def duplicates_page(request: AuthedRequest) -> HttpResponse:
     for group in volunteer_duplicates(user=user):
         first = group[0]
         groups.append(
-            [(v, v is not first and may_change(user, first) and may_change(user, v)) for v in group]
+            [
+                (
+                    v,
+                    v is not first
+                    and may_change_volunteer(user, first)
+                    and may_change_volunteer(user, v),
+                )
+                for v in group
+            ]
         )
     return render(request, "people/duplicates.html", {"groups": groups})
 
@@ -742,10 +744,10 @@ def me_consent(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def corrections_page(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    if scope_for(user, CHANGE).is_empty:
+    if not may_change_somewhere(user):
         raise Http404
     page = paginate(request, correction_requests_open(user=user))
-    rows = [(c, may_change(user, c.volunteer)) for c in page.object_list]
+    rows = [(c, may_change_volunteer(user, c.volunteer)) for c in page.object_list]
     return render(
         request,
         "people/corrections.html",

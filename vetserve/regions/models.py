@@ -3,28 +3,18 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vetserve.core.scoping import ScopedQuerySet
+from vetserve.core.access import ScopedQuerySet
+from vetserve.core.places import (
+    CODE_LENGTH,
+    LEVEL_ORDER,
+    PREFIX_DIGITS,
+    ancestor_ids,
+    code_to_id,
+    subtree_range,
+)
 
-# Digits of the 12-digit statistical code that a unit of each level fixes (GB/T 2260 for the
-# first six, the NBS township and village codes for the rest).
-PREFIX_DIGITS = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
-CODE_LENGTH = {"province": 6, "city": 6, "county": 6, "township": 9, "village": 12}
-LEVEL_ORDER = ["province", "city", "county", "township", "village"]
-
-
-def code_to_id(code: str) -> int:
-    """The official code padded to 12 digits: 130709 -> 130709000000, 130709100 -> 130709100000."""
-    return int(code.ljust(12, "0"))
-
-
-def subtree_range(code: str, level: str) -> tuple[int, int]:
-    """Lowest and highest id of this unit and everything under it.
-
-    Codes are hierarchical, so a subtree is a contiguous range of ids: one indexed range query
-    on any foreign key to Region answers "everything under this region".
-    """
-    prefix = code.ljust(12, "0")[: PREFIX_DIGITS[level]]
-    return int(prefix.ljust(12, "0")), int(prefix.ljust(12, "9"))
+# The tree's arithmetic lives in core, where the access module filters by it.
+__all__ = ["CODE_LENGTH", "LEVEL_ORDER", "PREFIX_DIGITS", "Level", "Region", "code_to_id"]
 
 
 class Level(models.TextChoices):
@@ -87,11 +77,7 @@ class Region(models.Model):
     @property
     def ancestor_ids(self) -> list[int]:
         """Ids of the units above this one, highest first, computed from the code alone."""
-        result = []
-        for level in LEVEL_ORDER[: LEVEL_ORDER.index(self.level)]:
-            prefix = self.code.ljust(12, "0")[: PREFIX_DIGITS[level]]
-            result.append(int(prefix.ljust(12, "0")))
-        return result
+        return ancestor_ids(self.code, self.level)
 
     def contains(self, region_id: int) -> bool:
         low, high = self.id_range

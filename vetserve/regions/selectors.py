@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import Http404
 
-from vetserve.core.scoping import VIEW, ScopedQuerySet, access_object
+from vetserve.core.access import VIEW, ScopedQuerySet, access_object
 from vetserve.regions.models import Region
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vetserve.audit.services import audit_record, diff_fields
-from vetserve.core.scoping import CHANGE, scope_for
+from vetserve.core.access import may_change_region
 from vetserve.core.text import pinyin_keys
 from vetserve.regions.models import (
     CODE_LENGTH,
@@ -125,7 +125,7 @@ def regions_load_csv(*, path: Path = DIVISIONS_CSV) -> LoadResult:
 
 
 def _require_change(user: Any, region_id: int) -> None:
-    if not scope_for(user, CHANGE).covers_region(region_id):
+    if not may_change_region(user, region_id):
         raise PermissionDenied(_("You may not change regions here."))
 
 

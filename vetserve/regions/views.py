@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from vetserve.audit.selectors import audit_entries_for_object
+from vetserve.core.access import CHANGE, may_change_region
 from vetserve.core.forms import form_add_service_errors
-from vetserve.core.scoping import CHANGE, scope_for
 from vetserve.core.views import AuthedRequest, is_htmx, user_home_regions
 from vetserve.orgs.selectors import organization_list
 from vetserve.regions.forms import RegionCreateForm, RegionEditForm
@@ -55,7 +55,7 @@ def region_index(request: AuthedRequest) -> HttpResponse:
 def region_detail(request: AuthedRequest, code: str) -> HttpResponse:
     user = request.user
     region = access_region(user, code)
-    can_change = scope_for(user, CHANGE).covers_region(region.pk)
+    can_change = may_change_region(user, region.pk)
     orgs_here = organization_list(user=user).filter(region=region)
     context = {
         "region": region,

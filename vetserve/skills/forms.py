@@ -8,8 +8,8 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vetserve.core.access import CHANGE
 from vetserve.core.forms import DateInput
-from vetserve.core.scoping import CHANGE
 from vetserve.orgs.selectors import organization_list
 from vetserve.skills.models import (
     SCAN_EXTENSIONS,

@@ -32,7 +32,7 @@ from openpyxl.utils import get_column_letter
 from vetserve.audit.services import audit_record
 from vetserve.badges.models import Badge
 from vetserve.badges.models import Status as BadgeStatus
-from vetserve.core.scoping import CHANGE, scope_for
+from vetserve.core.access import may_change_somewhere, may_change_volunteer
 from vetserve.core.text import fold_width
 from vetserve.people.idnumbers import InvalidNumber, mask_id_number, parse_id_number
 from vetserve.people.models import Volunteer
@@ -209,7 +209,7 @@ def qualifications_import(
     """Check (and with ``commit``, write) a qualification file. Raises PermissionDenied when
     the actor may manage no volunteer; a database error while writing propagates after the
     transaction has rolled everything back."""
-    if scope_for(actor, CHANGE).is_empty:
+    if not may_change_somewhere(actor):
         raise PermissionDenied(_("You may not import qualifications."))
     report = QualificationReport(filename=filename, sha256=hashlib.sha256(data).hexdigest())
     found = report.read_header(
@@ -388,18 +388,13 @@ def _resolve_volunteers(actor: Any, rows: list[QualificationRow], header: Header
             number__in=badges[start : start + LOOKUP_CHUNK], status=BadgeStatus.ACTIVE
         ).select_related("volunteer__home_org"):
             by_badge[badge.number] = badge.volunteer
-    scope = scope_for(actor, CHANGE)
     seen: dict[tuple[int, int, str], int] = {}
     for row in pending:
         if "id_index" in row.values:
             key, volunteer = "id_number", by_index.get(row.values["id_index"])
         else:
             key, volunteer = "badge", by_badge.get(row.values["badge"])
-        if volunteer is None or not scope.covers_org(
-            org_id=volunteer.home_org_id,
-            org_path=volunteer.home_org.path,
-            region_id=volunteer.home_org.region_id,
-        ):
+        if volunteer is None or not may_change_volunteer(actor, volunteer):
             _refuse(row, header, key, _("No volunteer with this number among those you manage."))
             continue
         if row.name and row.name != volunteer.name:

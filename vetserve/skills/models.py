@@ -16,7 +16,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vetserve.core.scoping import VIEW, ScopedQuerySet, scope_for
+from vetserve.core.access import ScopedQuerySet
 
 SCAN_MAX_BYTES = 5 * 1024 * 1024
 SCAN_EXTENSIONS = ("pdf", "jpg", "jpeg", "png")
@@ -117,19 +117,6 @@ class QualificationType(models.Model):
         return self.name
 
 
-class VolunteerRowQuerySet(ScopedQuerySet[Any]):
-    def visible_to(self, user: Any, action: str = VIEW) -> VolunteerRowQuerySet:
-        """Exactly the rows of the volunteers the user may reach for ``action``."""
-        from vetserve.people.models import Volunteer
-
-        scope = scope_for(user, action)
-        if scope.everything:
-            return self.all()
-        if scope.is_empty:
-            return self.none()
-        return self.filter(volunteer__in=Volunteer.objects.visible_to(user, action).values("pk"))
-
-
 class Source(models.TextChoices):
     SELF = "self", _("Self-declared")
     CONFIRMED = "confirmed", _("Confirmed")
@@ -154,7 +141,9 @@ class VolunteerSkill(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = VolunteerRowQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+    # Placed through the volunteer: exactly the rows of the volunteers one may reach.
+    scope_via = "volunteer"
 
     class Meta:
         ordering = ["skill__category", "skill__code"]
@@ -212,7 +201,9 @@ class Qualification(models.Model):
     revoked_reason = models.CharField(_("reason"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = VolunteerRowQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+    # Placed through the volunteer: exactly the rows of the volunteers one may reach.
+    scope_via = "volunteer"
 
     class Meta:
         ordering = ["expires_on", "id"]
@@ -317,7 +308,9 @@ class Enrolment(models.Model):
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = VolunteerRowQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
+    # Placed through the volunteer: exactly the rows of the volunteers one may reach.
+    scope_via = "volunteer"
 
     class Meta:
         ordering = ["session", "id"]

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from vetserve.core.scoping import VIEW, access_object
+from vetserve.core.access import VIEW, access_object
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
 from vetserve.skills.eligibility import (

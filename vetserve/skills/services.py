@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from vetserve.accounts.models import Grant, Role
 from vetserve.audit.services import audit_record
-from vetserve.core.scoping import CHANGE, VIEW, scope_for
+from vetserve.core.access import VIEW, may_change_org, may_change_volunteer
 from vetserve.notify.services import notification_send
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
@@ -41,33 +41,22 @@ REMINDER_THRESHOLDS = (60, 30, 7)
 # --- who may do what --------------------------------------------------------------------------
 
 
-def _covers(actor: Any, org: Organization, action: str = CHANGE) -> bool:
-    return scope_for(actor, action).covers_org(
-        org_id=org.pk, org_path=org.path, region_id=org.region_id
-    )
-
-
-def volunteer_may_manage(actor: Any, volunteer: Volunteer) -> bool:
-    """The same rule as for changing the volunteer's record: CHANGE over the home organization."""
-    return _covers(actor, volunteer.home_org)
-
-
 def _is_self(actor: Any, volunteer: Volunteer) -> bool:
     return bool(getattr(actor, "is_authenticated", False)) and volunteer.user_id == actor.pk
 
 
 def _require_manage(actor: Any, volunteer: Volunteer) -> None:
-    if not volunteer_may_manage(actor, volunteer):
+    if not may_change_volunteer(actor, volunteer):
         raise PermissionDenied(_("You may not manage this volunteer's skills and qualifications."))
 
 
 def _require_manage_or_self(actor: Any, volunteer: Volunteer) -> None:
-    if not (_is_self(actor, volunteer) or volunteer_may_manage(actor, volunteer)):
+    if not (_is_self(actor, volunteer) or may_change_volunteer(actor, volunteer)):
         raise PermissionDenied(_("You may not manage this volunteer's skills and qualifications."))
 
 
 def _require_organizer(actor: Any, org: Organization) -> None:
-    if not _covers(actor, org):
+    if not may_change_org(actor, org):
         raise PermissionDenied(_("You may not manage training of this organization."))
 
 
@@ -97,7 +86,7 @@ def volunteer_skill_grant(
     enters it. A self-declaration does not lower a confirmed entry."""
     if not 1 <= level <= 3:
         raise ValidationError({"level": _("The level runs from 1 to 3.")}, code="level")
-    manager = volunteer_may_manage(actor, volunteer)
+    manager = may_change_volunteer(actor, volunteer)
     if not manager and not _is_self(actor, volunteer):
         _require_manage(actor, volunteer)
     row = (

@@ -18,8 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from vetserve.core.access import CHANGE, may_change_org, may_change_somewhere, may_change_volunteer
 from vetserve.core.forms import form_add_service_errors
-from vetserve.core.scoping import CHANGE, scope_for
 from vetserve.core.views import AuthedRequest, paginate, query_without_page
 from vetserve.people.models import Volunteer
 from vetserve.people.selectors import access_volunteer, volunteer_list, volunteer_roster
@@ -182,7 +182,7 @@ def _volunteer_page(
     request: AuthedRequest, volunteer: Volunteer, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
     user = request.user
-    manager = services.volunteer_may_manage(user, volunteer)
+    manager = may_change_volunteer(user, volunteer)
     is_self = volunteer.user_id is not None and volunteer.user_id == user.pk
     today = timezone.localdate()
     qualifications = [
@@ -226,7 +226,7 @@ def volunteer_page(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
 def qualification_add(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
     user = request.user
     volunteer = access_volunteer(user, volunteer_id)
-    manager = services.volunteer_may_manage(user, volunteer)
+    manager = may_change_volunteer(user, volunteer)
     form = QualificationForm(request.POST, request.FILES, may_verify=manager)
     if form.is_valid():
         data = form.cleaned_data
@@ -267,7 +267,7 @@ def qualification_verify(request: AuthedRequest, qualification_id: int) -> HttpR
 @require_POST
 def qualification_revoke(request: AuthedRequest, qualification_id: int) -> HttpResponse:
     q = selectors.access_qualification(request.user, qualification_id)
-    if not services.volunteer_may_manage(request.user, q.volunteer):
+    if not may_change_volunteer(request.user, q.volunteer):
         raise PermissionDenied
     form = RevokeForm(request.POST)
     if not form.is_valid():
@@ -344,7 +344,7 @@ def course_list(request: AuthedRequest) -> HttpResponse:
         "page_obj": page,
         "courses": page.object_list,
         "query": query_without_page(request),
-        "may_create": not scope_for(user, CHANGE).is_empty,
+        "may_create": may_change_somewhere(user),
     }
     return render(request, "skills/courses.html", context)
 
@@ -374,12 +374,6 @@ def course_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _may_organize(user: Any, org: Any) -> bool:
-    return scope_for(user, CHANGE).covers_org(
-        org_id=org.pk, org_path=org.path, region_id=org.region_id
-    )
-
-
 @login_required
 @require_GET
 def course_detail(request: AuthedRequest, course_id: int) -> HttpResponse:
@@ -393,7 +387,7 @@ def course_detail(request: AuthedRequest, course_id: int) -> HttpResponse:
     context = {
         "course": course,
         "sessions": sessions,
-        "may_organize": _may_organize(user, course.organizer),
+        "may_organize": may_change_org(user, course.organizer),
     }
     return render(request, "skills/course_detail.html", context)
 
@@ -438,7 +432,7 @@ def _session_page(
     results_form: ResultsForm | None = None,
 ) -> HttpResponse:
     user = request.user
-    organizer = _may_organize(user, session.course.organizer)
+    organizer = may_change_org(user, session.course.organizer)
     enrolments = (
         results_form.enrolments
         if results_form is not None

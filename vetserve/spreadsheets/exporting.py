@@ -25,7 +25,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from vetserve.audit.services import audit_record
-from vetserve.core.scoping import CHANGE, scope_for
+from vetserve.core.access import may_reveal
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
 from vetserve.people.selectors import volunteer_list
@@ -156,14 +156,9 @@ class _Counter:
 def _rows(
     actor: Any, queryset: Any, keys: list[str], reveal: bool
 ) -> Iterator[tuple[list[str], bool]]:
-    change = scope_for(actor, CHANGE)
     volunteer: Volunteer
     for volunteer in queryset.iterator(chunk_size=2000):
-        full = reveal and change.covers_org(
-            org_id=volunteer.home_org_id,
-            org_path=volunteer.home_org.path,
-            region_id=volunteer.region_id,
-        )
+        full = reveal and may_reveal(actor, volunteer)
         values = {
             "name": volunteer.name,
             "gender": volunteer.get_gender_display(),

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vetserve.core.scoping import CHANGE
+from vetserve.core.access import CHANGE
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Status
 from vetserve.spreadsheets.exporting import FORMATS

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vetserve.audit.services import audit_record
-from vetserve.core.scoping import CHANGE, scope_for
+from vetserve.core.access import may_change_org, may_change_somewhere, may_change_volunteer
 from vetserve.core.text import fold_width
 from vetserve.orgs.models import Organization
 from vetserve.people.idnumbers import (
@@ -179,12 +179,9 @@ def roster_import(
     """Check (and with ``commit``, write) a roster file. Raises PermissionDenied when the actor
     may change no organization, or not ``default_org``; a database error while writing
     propagates after the transaction has rolled everything back."""
-    scope = scope_for(actor, CHANGE)
-    if scope.is_empty:
+    if not may_change_somewhere(actor):
         raise PermissionDenied(_("You may not import volunteers."))
-    if default_org is not None and not scope.covers_org(
-        org_id=default_org.pk, org_path=default_org.path, region_id=default_org.region_id
-    ):
+    if default_org is not None and not may_change_org(actor, default_org):
         raise PermissionDenied(_("You may not manage volunteers of this organization."))
     report = ImportReport(filename=filename, sha256=hashlib.sha256(data).hexdigest())
     found = report.read_header(
@@ -398,18 +395,13 @@ def _match_existing(actor: Any, rows: list[RowResult], header: Header) -> None:
     if not by_index:
         return
     indexes = list(by_index)
-    scope = scope_for(actor, CHANGE)
     for start in range(0, len(indexes), LOOKUP_CHUNK):
         chunk = indexes[start : start + LOOKUP_CHUNK]
         for existing in Volunteer.objects.filter(id_number_index__in=chunk).select_related(
             "home_org"
         ):
             row = by_index[existing.id_number_index or ""]
-            if not scope.covers_org(
-                org_id=existing.home_org_id,
-                org_path=existing.home_org.path,
-                region_id=existing.region_id,
-            ):
+            if not may_change_volunteer(actor, existing):
                 row.action = REFUSED
                 title = header.titles["id_number"]
                 row.errors.append(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vetserve.core.scoping import CHANGE, scope_for
+from vetserve.core.access import Actor, may_change_somewhere
 from vetserve.skills.importing import (
     QualificationReport,
     qualification_template,
@@ -30,9 +30,9 @@ from vetserve.spreadsheets.uploads import upload_discard, upload_load, upload_st
 from vetserve.spreadsheets.views import PREVIEW_GOOD_ROWS, PREVIEW_MAX_PROBLEMS
 
 
-def _require_importer(user: object) -> None:
+def _require_importer(user: Actor) -> None:
     # Whoever may change some volunteer's record may import their certificates.
-    if scope_for(user, CHANGE).is_empty:
+    if not may_change_somewhere(user):
         raise Http404
 
 

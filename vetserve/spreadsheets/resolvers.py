@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from vetserve.core.scoping import CHANGE
+from vetserve.core.access import CHANGE
 from vetserve.orgs.models import Organization
 from vetserve.regions.models import Region, code_to_id
 from vetserve.spreadsheets.values import BadValue

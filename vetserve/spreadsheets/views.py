@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vetserve.core.scoping import AUDIT, CHANGE, scope_for
+from vetserve.core.access import AUDIT, CHANGE, can, may_change_somewhere
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import access_organization
 from vetserve.regions.selectors import access_region
@@ -35,7 +35,7 @@ PREVIEW_MAX_PROBLEMS = 2000
 
 
 def _require_importer(user: Any) -> None:
-    if scope_for(user, CHANGE).is_empty:
+    if not may_change_somewhere(user):
         raise Http404
 
 
@@ -124,7 +124,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
     """GET: the masked roster as a file (or, with reveal=1, the form asking why). POST: the
     full numbers, for a user with the reveal permission who says why."""
     user: Any = request.user
-    if not (user.can(CHANGE) or user.can(AUDIT)):
+    if not (can(user, CHANGE) or can(user, AUDIT)):
         raise Http404
     form = ExportForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from vetserve.core.scoping import CHANGE, VIEW, scope_for
+from vetserve.core.access import CHANGE, VIEW, scope_for
 from vetserve.orgs.models import Organization
 from vetserve.regions.models import Region
 

@@ -10,7 +10,7 @@ from vetserve.accounts.models import Role, User
 from vetserve.activities.models import Campaign, Outcome
 from vetserve.attendance.selectors import served_minutes
 from vetserve.badges.models import Badge
-from vetserve.core.scoping import CHANGE
+from vetserve.core.access import CHANGE
 from vetserve.demo import data
 from vetserve.demo.management.commands import demo as demo_command
 from vetserve.orgs.models import Kind, Organization

@@ -1,0 +1,317 @@
+"""Who may see and change what: the one access module.
+
+Every decision about protected data is made here and nowhere else (docs/decisions/0003):
+
+- lists: ``visible_to(actor, Model, action)`` (or ``Model.objects.visible_to(actor, action)``,
+  the same door on a queryset) — the rows a person may reach;
+- one object: ``access_object(queryset, actor, action, **lookup)`` behind the ``access_<thing>``
+  selectors of each app — the object, or ``Http404`` alike for "not yours" and "does not
+  exist", so an outsider learns nothing from the difference;
+- single decisions: the ``may_<verb>(actor, obj)`` predicates below.
+
+A person's rights come from their grants. This module knows no app: what a grant reaches is
+computed by the accounts app (``accounts/scope.py``) and installed here at start-up
+(``install_scope_resolver``); objects are read by the fields the models declare
+(``scope_region_field``, ``scope_org_field`` …) or, in the predicates, by duck typing. Scopes are
+cached on the user object for one request; ``forget(user)`` drops every cache and is called by
+every change of grants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from vetserve.accounts.models import User
+
+VIEW = "view"
+CHANGE = "change"
+AUDIT = "audit"
+ACTIONS = (VIEW, CHANGE, AUDIT)
+
+# The permission that, inside the change scope, lets a person see full ID and phone numbers.
+REVEAL_PERMISSION = "people.reveal_personal_data"
+
+M = TypeVar("M", bound=models.Model)
+
+
+class Actor(Protocol):
+    """Who is acting: a logged-in user or the anonymous user of a request (``accounts.User``
+    and Django's ``AnonymousUser`` both are one). Functions here also take None: the system
+    itself (the demo builder, a scheduled task), which reaches nothing through a scope."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+    @property
+    def is_superuser(self) -> bool: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may reach for one action, as ranges and paths a query can use."""
+
+    everything: bool = False
+    # Region-id ranges (a granted region and everything under it).
+    region_ranges: tuple[tuple[int, int], ...] = ()
+    # Single regions visible without their subtree: the units above a grant, for breadcrumbs.
+    region_ids: frozenset[int] = field(default_factory=frozenset)
+    # Organization path prefixes (a led organization and its sub-organizations).
+    org_paths: tuple[str, ...] = ()
+    # Single organizations (a volunteer's own team).
+    org_ids: frozenset[int] = field(default_factory=frozenset)
+    # The user themself, for rows about them (their own volunteer record); view only.
+    self_user_id: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.everything
+            or self.region_ranges
+            or self.region_ids
+            or self.org_paths
+            or self.org_ids
+            or self.self_user_id is not None
+        )
+
+    def covers_region(self, region_id: int) -> bool:
+        """True when the region lies inside a granted subtree (not merely above one)."""
+        return self.everything or any(lo <= region_id <= hi for lo, hi in self.region_ranges)
+
+    def covers_org(self, *, org_id: int, org_path: str, region_id: int) -> bool:
+        return (
+            self.covers_region(region_id)
+            or org_id in self.org_ids
+            or any(org_path.startswith(p) for p in self.org_paths)
+        )
+
+    def q_for(self, model: type[models.Model]) -> Q:
+        """A filter selecting the rows of ``model`` this scope reaches."""
+        q = Q(pk__in=[])
+        region_field: str | None = getattr(model, "scope_region_field", None)
+        org_field: str | None = getattr(model, "scope_org_field", None)
+        if region_field is not None:
+            for low, high in self.region_ranges:
+                q |= Q(**{f"{region_field}__gte": low, f"{region_field}__lte": high})
+            if self.region_ids and getattr(model, "scope_ancestors_visible", False):
+                q |= Q(**{f"{region_field}__in": sorted(self.region_ids)})
+        if org_field is not None:
+            path = f"{org_field}__path" if org_field else "path"
+            ident = f"{org_field}_id" if org_field else "pk"
+            for prefix in self.org_paths:
+                q |= Q(**{f"{path}__startswith": prefix})
+            if self.org_ids and getattr(model, "scope_member_orgs_visible", True):
+                q |= Q(**{f"{ident}__in": sorted(self.org_ids)})
+        extra = getattr(model, "scope_extra_q", None)
+        if extra is not None:
+            q |= extra(self)
+        self_field: str | None = getattr(model, "scope_self_field", None)
+        if self_field is not None and self.self_user_id is not None:
+            q |= Q(**{self_field: self.self_user_id})
+        return q
+
+
+NOTHING = Scope()
+EVERYTHING = Scope(everything=True)
+
+
+# --- a person's scope ---------------------------------------------------------------------------
+
+
+class ScopeResolver(Protocol):
+    def __call__(self, user: User, action: str) -> Scope: ...
+
+
+_resolver: ScopeResolver | None = None
+
+
+def install_scope_resolver(resolver: ScopeResolver) -> None:
+    """Set what turns an active, non-superuser user's grants into a scope (accounts does, when
+    the apps are ready); without one, such users reach nothing."""
+    global _resolver
+    _resolver = resolver
+
+
+_SCOPES = "_vetserve_scopes"
+# Every cache of a user's rights, here and in the resolver: forget() drops them all.
+CACHES = (_SCOPES, "_vetserve_grant_rows", "_vetserve_grants")
+
+
+def scope_for(actor: Actor | None, action: str = VIEW) -> Scope:
+    """The scope of ``actor`` for ``action``; computed once per user object (one request).
+
+    Only this module and the resolver call it: everything else asks a question below."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return NOTHING
+    if actor.is_superuser:
+        return EVERYTHING
+    cache: dict[str, Scope] = actor.__dict__.setdefault(_SCOPES, {})
+    if action not in cache:
+        # Active, logged in and no superuser: a row of the user model.
+        user: User = actor  # type: ignore[assignment]
+        cache[action] = _resolver(user, action) if _resolver is not None else NOTHING
+    return cache[action]
+
+
+def forget(user: Actor | None) -> None:
+    """Drop everything cached about the user's rights: every change of grants calls this, so a
+    grant made earlier in the same request is seen at once."""
+    targets = [user, getattr(user, "_wrapped", None)]  # request.user is a lazy proxy
+    for target in targets:
+        if target is not None and hasattr(target, "__dict__"):
+            for name in CACHES:
+                vars(target).pop(name, None)
+
+
+# --- lists and single objects -----------------------------------------------------------------
+
+
+class ScopedQuerySet(models.QuerySet[M], Generic[M]):
+    """The queryset of every protected model. A model placed through another one declares
+    ``scope_via`` (the foreign key to it, e.g. ``"volunteer"``): its rows are exactly those of
+    the rows it points to, so the two cannot drift apart."""
+
+    def visible_to(self, actor: Actor | None, action: str = VIEW) -> ScopedQuerySet[M]:
+        scope = scope_for(actor, action)
+        if scope.everything:
+            return self.all()
+        if scope.is_empty:
+            return self.none()
+        via: str | None = getattr(self.model, "scope_via", None)
+        if via is not None:
+            target = self.model._meta.get_field(via).related_model
+            assert isinstance(target, type)
+            reachable = target._default_manager.all().visible_to(actor, action)  # type: ignore[attr-defined]
+            return self.filter(**{f"{via}__in": reachable.values("pk")})
+        return self.filter(scope.q_for(self.model))
+
+
+def visible_to(
+    actor: Actor | None, rows: type[M] | models.QuerySet[M], action: str = VIEW
+) -> ScopedQuerySet[M]:
+    """The rows of a protected model (or of a queryset of one) that ``actor`` may reach."""
+    queryset = rows if isinstance(rows, models.QuerySet) else rows._default_manager.all()
+    return ScopedQuerySet.visible_to(queryset, actor, action)  # type: ignore[arg-type]
+
+
+def access_object(
+    queryset: ScopedQuerySet[M], actor: Actor | None, action: str = VIEW, **lookup: Any
+) -> M:
+    """One object the actor may reach for ``action``, or Http404 (never 403: no existence leak)."""
+    try:
+        return queryset.visible_to(actor, action).get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# --- single decisions -----------------------------------------------------------------------
+# Objects are read by duck typing: an organization has ``pk``, ``path`` and ``region_id``; an
+# activity its ``region_id`` and ``organization``; a shift its ``activity``; a volunteer its
+# ``home_org``. Each rule is written once, here; the lists above apply the same scope.
+
+
+def can(actor: Actor | None, action: str) -> bool:
+    """Whether the actor may ``action`` anywhere at all (for showing menu items and pages that
+    are empty without it)."""
+    # Not the breadcrumb units above a grant, nor one's own record: those are no grant's.
+    scope = scope_for(actor, action)
+    return scope.everything or bool(scope.region_ranges or scope.org_paths or scope.org_ids)
+
+
+def may_change_somewhere(actor: Actor | None) -> bool:
+    """Whether the actor may register, create or change anything at all."""
+    return not scope_for(actor, CHANGE).is_empty
+
+
+def may_change_region(actor: Actor | None, region_id: int) -> bool:
+    """Inside a granted region subtree (administrators), not merely above or beside it."""
+    return scope_for(actor, CHANGE).covers_region(region_id)
+
+
+def may_see_region(actor: Actor | None, region_id: int) -> bool:
+    """Inside a visible subtree, or a unit above a grant (shown by name, for breadcrumbs)."""
+    scope = scope_for(actor, VIEW)
+    return scope.covers_region(region_id) or region_id in scope.region_ids
+
+
+def may_on_org(actor: Actor | None, org: Any, action: str = CHANGE) -> bool:
+    """The organization lies in a granted region, or is a team (or sub-team) the actor leads,
+    or (for viewing) their own team."""
+    return scope_for(actor, action).covers_org(
+        org_id=org.pk, org_path=org.path, region_id=org.region_id
+    )
+
+
+def may_change_org(actor: Actor | None, org: Any) -> bool:
+    return may_on_org(actor, org, CHANGE)
+
+
+def may_change_volunteer(actor: Actor | None, volunteer: Any) -> bool:
+    """Change a volunteer's record, badges, skills and qualifications: the same rule as for
+    changing their home organization."""
+    return may_change_org(actor, volunteer.home_org)
+
+
+def may_reveal(actor: Actor | None, volunteer: Any) -> bool:
+    """See full numbers: the separate reveal permission, inside the actor's change scope."""
+    if actor is None or not actor.is_authenticated or not actor.has_perm(REVEAL_PERMISSION):
+        return False
+    return may_change_volunteer(actor, volunteer)
+
+
+def may_export_full_numbers(actor: Actor | None) -> bool:
+    """Ask for an export with full numbers (each row then still needs ``may_reveal``)."""
+    return actor is not None and actor.is_authenticated and actor.has_perm(REVEAL_PERMISSION)
+
+
+def may_change_activity(actor: Actor | None, activity: Any) -> bool:
+    """Administrators of the activity's region and leaders of its organizing organization
+    (and of the organizations above it)."""
+    return may_change_region(actor, activity.region_id) or may_change_org(
+        actor, activity.organization
+    )
+
+
+def may_lead_shift(actor: Actor | None, shift: Any) -> bool:
+    """Check people in and out, correct their times, call them: whoever may change the
+    shift's activity."""
+    return may_change_activity(actor, shift.activity)
+
+
+def may_grant(actor: Actor | None, *, region: Any = None, organization: Any = None) -> bool:
+    """Give someone a role in a region (administrators of it) or an organization (whoever may
+    change that organization)."""
+    if organization is not None:
+        return may_change_org(actor, organization)
+    return region is not None and may_change_region(actor, region.pk)
+
+
+def may_place_org(actor: Actor | None, *, region_id: int, parent: Any) -> bool:
+    """Where a new or moved organization may go: into a region the actor administers, or
+    (a team leader) under a team they may change, in any region they can see."""
+    if may_change_region(actor, region_id):
+        return True
+    return parent is not None and may_change_org(actor, parent) and may_see_region(actor, region_id)
+
+
+def places_orgs_under_teams(actor: Actor | None) -> bool:
+    """Whether the actor's change rights come (also) from teams, so a sub-team may go into any
+    region they can see (the region choices of the organization form)."""
+    scope = scope_for(actor, CHANGE)
+    return bool(scope.org_paths or scope.org_ids)
