@@ -92,6 +92,12 @@ def make_user(username: str, *grants: tuple[str, Region | Organization]) -> User
 
 @pytest.fixture
 def cast(db: Any) -> SimpleNamespace:
+    return build_cast()
+
+
+def build_cast() -> SimpleNamespace:
+    """The cast itself, for a fixture of a wider scope than ``cast`` (the access matrix builds
+    it once per module and tries each of its rows inside a savepoint)."""
     region = Region.objects.get
     city_fed = make_org("张家口市爱国拥军联合会", "130700", Kind.FEDERATION)
     chongli_fed = make_org("崇礼区爱国拥军联合会", "130709", Kind.FEDERATION, city_fed)
