@@ -41,6 +41,7 @@ from vetserve.notify.services import notification_send
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Status as VolunteerStatus
 from vetserve.people.models import Volunteer
+from vetserve.people.selectors import volunteer_own
 from vetserve.regions.models import Region
 from vetserve.skills.eligibility import Requirement, SkillNeed, shanghai_day
 from vetserve.skills.selectors import eligibility_for
@@ -803,12 +804,6 @@ def _refusal(messages: Sequence[str], code: str) -> ValidationError:
     return ValidationError([ValidationError(m, code=code) for m in messages])
 
 
-def _actor_volunteer(actor: Any) -> Volunteer | None:
-    if not getattr(actor, "is_authenticated", False):
-        return None
-    return Volunteer.objects.filter(user=actor, erased_at__isnull=True).first()
-
-
 @transaction.atomic
 def signup_create(
     *, actor: Any, shift: Shift, volunteer: Volunteer, override_reason: str = ""
@@ -824,7 +819,7 @@ def signup_create(
     A leader may override *eligibility* refusals with a reason (audited); limits, status and
     duplicates are never overridden.
     """
-    own = _actor_volunteer(actor)
+    own = volunteer_own(user=actor)
     is_self = own is not None and own.pk == volunteer.pk
     is_leader = may_change_activity(actor, shift.activity)
     if not is_self and not is_leader:
@@ -885,7 +880,7 @@ def signup_withdraw(*, actor: Any, signup: SignUp, reason: str = "") -> SignUp:
     waitlist in order at once."""
     shift = signup.shift
     activity = shift.activity
-    own = _actor_volunteer(actor)
+    own = volunteer_own(user=actor)
     is_self = own is not None and own.pk == signup.volunteer_id
     is_leader = may_change_activity(actor, activity)
     if not is_self and not is_leader:

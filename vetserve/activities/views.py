@@ -43,7 +43,7 @@ from vetserve.core.access import CHANGE, can, may_change_activity, may_change_or
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
 from vetserve.orgs.selectors import organization_list
-from vetserve.people.selectors import access_volunteer
+from vetserve.people.selectors import access_volunteer, volunteer_own
 from vetserve.regions.selectors import region_list
 
 
@@ -337,7 +337,7 @@ def shift_detail(request: AuthedRequest, shift_id: int) -> HttpResponse:
         response = render(request, "activities/_candidates.html", add)
         response["Vary"] = "HX-Request"
         return response
-    own = services._actor_volunteer(request.user)
+    own = volunteer_own(user=request.user)
     mine = selectors.my_signup_for(user=request.user, shift=shift) if own else None
     check = services.signup_check(shift, own) if own is not None and mine is None else None
     response = render(
@@ -405,7 +405,7 @@ def shift_edit(request: AuthedRequest, shift_id: int) -> HttpResponse:
 @require_POST
 def shift_signup(request: AuthedRequest, shift_id: int) -> HttpResponse:
     shift = selectors.access_shift(request.user, shift_id)
-    own = services._actor_volunteer(request.user)
+    own = volunteer_own(user=request.user)
     if own is None:
         raise PermissionDenied
     try:

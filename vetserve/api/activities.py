@@ -29,6 +29,7 @@ from vetserve.activities.models import (
 from vetserve.api.auth import user_of
 from vetserve.api.schemas import ErrorOut
 from vetserve.orgs.selectors import access_organization
+from vetserve.people.selectors import volunteer_own
 from vetserve.regions.selectors import access_region
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -641,7 +642,7 @@ def shift_update(request: HttpRequest, shift_id: int, payload: ShiftPatch) -> An
 def shift_check(request: HttpRequest, shift_id: int) -> Any:
     """May I sign up? With every reason when not."""
     found = selectors.access_shift(user_of(request), shift_id)
-    own = services._actor_volunteer(user_of(request))
+    own = volunteer_own(user=user_of(request))
     if own is None:
         raise PermissionDenied
     result = services.signup_check(found, own)
@@ -651,7 +652,7 @@ def shift_check(request: HttpRequest, shift_id: int) -> Any:
 @router.post("/shifts/{shift_id}/signup", response={201: SignUpOut, **ERRORS})
 def shift_signup(request: HttpRequest, shift_id: int) -> Any:
     found = selectors.access_shift(user_of(request), shift_id)
-    own = services._actor_volunteer(user_of(request))
+    own = volunteer_own(user=user_of(request))
     if own is None:
         raise PermissionDenied
     return Status(201, services.signup_create(actor=user_of(request), shift=found, volunteer=own))

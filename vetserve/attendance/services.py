@@ -35,6 +35,7 @@ from vetserve.core.access import may_lead_shift
 from vetserve.core.db import RowLoader, insert_one
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
+from vetserve.people.selectors import volunteer_own
 
 IN, OUT = "in", "out"
 
@@ -191,7 +192,7 @@ def _resolve(actor: Any, scan: ScanIn) -> SignUp:
                 "bad_token",
                 _("This code has expired or is not genuine: scan the code at the post again."),
             )
-        own = Volunteer.objects.filter(user=_user(actor)).first() if _user(actor) else None
+        own = volunteer_own(user=actor)
         if own is None:
             raise Refused("not_volunteer", _("Only a registered volunteer can scan a post code."))
         shift = _shift(shift_id)

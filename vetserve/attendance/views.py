@@ -35,7 +35,7 @@ from vetserve.attendance.services import ScanIn, attendance_correct, attendance_
 from vetserve.attendance.tokens import post_token, post_token_read, qr_svg
 from vetserve.core.access import CHANGE, access_object
 from vetserve.core.views import AuthedRequest, is_htmx
-from vetserve.people.models import Volunteer
+from vetserve.people.selectors import volunteer_own
 
 
 def _key(raw: str | None) -> uuid.UUID:
@@ -157,8 +157,8 @@ def my_shifts(request: AuthedRequest) -> HttpResponse:
         correction = next(iter(stay.corrections.all()), None)  # the newest counts
         minutes = correction.minutes if correction else (stay.minutes or 0)
         stays.append((stay, minutes, duration(minutes)))
-    own = Volunteer.objects.filter(user=request.user).values_list("pk", flat=True).first()
-    total = served_minutes(volunteer=own) if own is not None else 0
+    own = volunteer_own(user=request.user)
+    total = served_minutes(volunteer=own.pk) if own is not None else 0
     context = {
         "rows": rows,
         "stays": stays,
