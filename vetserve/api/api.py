@@ -18,8 +18,8 @@ from vetserve.api.pagination import MappedRows
 from vetserve.api.people import me_router as people_me_router
 from vetserve.api.people import router as people_router
 from vetserve.api.schemas import (
+    ERRORS,
     AuditOut,
-    ErrorOut,
     GrantOut,
     MeOut,
     OrganizationIn,
@@ -70,8 +70,6 @@ api = _API(
     auth=AUTH,
 )
 install_error_handlers(api)
-
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def region_out(region: Region) -> dict[str, Any]:

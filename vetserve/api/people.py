@@ -11,15 +11,13 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from vetserve.api.auth import user_of
 from vetserve.api.pagination import MappedRows
-from vetserve.api.schemas import ErrorOut
+from vetserve.api.schemas import ERRORS
 from vetserve.core.scoping import VIEW
 from vetserve.orgs.selectors import access_organization
 from vetserve.people import services
 from vetserve.people.models import Membership, Volunteer
 from vetserve.people.selectors import access_volunteer, volunteer_duplicates, volunteer_list
 from vetserve.regions.selectors import access_region
-
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 router = Router(tags=["volunteers"])
 

@@ -1,5 +1,6 @@
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -8,6 +9,10 @@ class ErrorOut(Schema):
     code: str = Field(description="Machine-readable: not_found, forbidden, invalid, …")
     message: str
     errors: dict[str, list[str]] | None = None
+
+
+# The error answers every authenticated endpoint documents (see errors.py).
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class GrantOut(Schema):

@@ -16,7 +16,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from vetserve.api.auth import user_of
 from vetserve.api.pagination import MappedRows
-from vetserve.api.schemas import ErrorOut
+from vetserve.api.schemas import ERRORS
 from vetserve.core.scoping import CHANGE
 from vetserve.orgs.selectors import access_organization
 from vetserve.people.selectors import access_volunteer, volunteer_list
@@ -33,7 +33,6 @@ from vetserve.skills.models import (
     VolunteerSkill,
 )
 
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 # At most this many volunteers in one eligibility call (the page caps its list the same way).
 CHECK_LIMIT = 5000
 
