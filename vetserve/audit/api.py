@@ -11,7 +11,7 @@ from vetserve.api.auth import user_of
 from vetserve.api.pagination import MappedRows
 from vetserve.api.schemas import ERRORS
 from vetserve.audit.models import AuditEntry
-from vetserve.core.scoping import AUDIT
+from vetserve.audit.selectors import audit_entry_list
 
 router = Router(tags=["audit"])
 
@@ -40,13 +40,12 @@ class AuditFilter(Schema):
 @router.get("", response={200: list[AuditOut], **ERRORS}, summary="Audit entries I may audit")
 @paginate(LimitOffsetPagination)
 def audit_list(request: HttpRequest, filters: Query[AuditFilter]) -> list[dict[str, Any]]:
-    qs = AuditEntry.objects.visible_to(user_of(request), AUDIT).select_related("region")
-    if filters.action:
-        qs = qs.filter(action=filters.action)
-    if filters.object_type:
-        qs = qs.filter(object_type=filters.object_type)
-    if filters.object_id:
-        qs = qs.filter(object_id=filters.object_id)
+    qs = audit_entry_list(
+        user=user_of(request),
+        action=filters.action or "",
+        object_type=filters.object_type or "",
+        object_id=filters.object_id or "",
+    )
 
     def out(entry: AuditEntry) -> dict[str, Any]:
         return {
