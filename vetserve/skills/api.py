@@ -21,7 +21,7 @@ from vetserve.core.scoping import CHANGE
 from vetserve.orgs.selectors import access_organization
 from vetserve.people.selectors import access_volunteer, volunteer_list
 from vetserve.skills import selectors, services
-from vetserve.skills.eligibility import Requirement, SkillNeed
+from vetserve.skills.eligibility import Requirement
 from vetserve.skills.models import (
     Course,
     Enrolment,
@@ -686,20 +686,9 @@ def expiring_list(request: HttpRequest, filters: Query[ExpiringFilter]) -> Any:
 
 
 def _requirement(data: RequirementIn) -> Requirement:
-    skill_ids = dict(Skill.objects.values_list("code", "id"))
-    type_ids = dict(QualificationType.objects.values_list("code", "id"))
-    unknown = [n.code for n in data.skills if n.code not in skill_ids] + [
-        c for group in data.qualification_groups for c in group if c not in type_ids
-    ]
-    if unknown:
-        raise ValidationError(
-            {"requirement": _("Unknown code: %(code)s") % {"code": ", ".join(unknown)}}
-        )
-    return Requirement(
-        skills=tuple(SkillNeed(skill_ids[n.code], n.min_level) for n in data.skills),
-        qualification_groups=tuple(
-            frozenset(type_ids[c] for c in group) for group in data.qualification_groups if group
-        ),
+    return selectors.requirement_from_codes(
+        skills=[(n.code, n.min_level) for n in data.skills],
+        qualification_groups=data.qualification_groups,
         verified_only=data.verified_only,
         min_age=data.min_age,
         max_age=data.max_age,

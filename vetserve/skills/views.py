@@ -24,7 +24,7 @@ from vetserve.core.views import AuthedRequest, paginate, query_without_page
 from vetserve.people.models import Volunteer
 from vetserve.people.selectors import access_volunteer, volunteer_list, volunteer_roster
 from vetserve.skills import selectors, services
-from vetserve.skills.eligibility import Requirement, SkillNeed
+from vetserve.skills.eligibility import Requirement
 from vetserve.skills.forms import (
     ConfirmSkillForm,
     CourseForm,
@@ -552,10 +552,9 @@ def expiring(request: AuthedRequest) -> HttpResponse:
 
 
 def requirement_from_form(data: dict[str, Any]) -> Requirement:
-    types = data["qualifications"]
-    return Requirement(
-        skills=tuple(SkillNeed(s.pk, data["min_level"]) for s in data["skills"]),
-        qualification_groups=(frozenset(t.pk for t in types),) if types else (),
+    return selectors.requirement_build(
+        skills=[(s.pk, data["min_level"]) for s in data["skills"]],
+        qualification_groups=[[t.pk for t in data["qualifications"]]],
         verified_only=data["verified_only"],
         min_age=data["min_age"],
         max_age=data["max_age"],
