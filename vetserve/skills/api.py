@@ -724,11 +724,11 @@ def eligibility_check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
         )
     requirement = _requirement(payload.requirement)
     at = payload.at or timezone.now()
-    result = selectors.eligibility_many(volunteers, [requirement], at)
+    answer = selectors.eligibility_list(volunteers, requirement, at)
     language = get_language() or "zh-hans"
     decisions = []
-    for pk, name in volunteers.order_by("name", "id").values_list("pk", "name"):
-        decision = result.decision(pk, requirement.id)
+    for pk, name, _ok in answer.rows:
+        decision = answer.decision(pk)
         decisions.append(
             {
                 "volunteer_id": pk,
@@ -738,8 +738,4 @@ def eligibility_check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
                 "reason_codes": [r.code for r in decision.reasons],
             }
         )
-    return {
-        "at": at,
-        "eligible_count": len(result.eligible[requirement.id]),
-        "decisions": decisions,
-    }
+    return {"at": at, "eligible_count": answer.eligible_count, "decisions": decisions}

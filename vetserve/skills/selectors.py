@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -212,6 +213,42 @@ def eligibility_many(
     """Who among ``volunteers`` meets each requirement: one load, one evaluation."""
     return check_many(
         eligibility_facts(volunteers), requirements, at or timezone.now(), qualification_catalogue()
+    )
+
+
+@dataclass(frozen=True)
+class EligibilityList:
+    """The answer to "who among these volunteers may do this?": ``rows`` are ``(volunteer id,
+    name, eligible)`` by name (at most the limit asked for), ``eligible_count`` counts all of
+    them, ``decision`` gives one volunteer's reasons."""
+
+    requirement: Requirement
+    rows: list[tuple[int, str, bool]]
+    eligible_count: int
+    result: ManyResult
+
+    def decision(self, volunteer_id: int) -> Decision:
+        return self.result.decision(volunteer_id, self.requirement.id)
+
+
+def eligibility_list(
+    volunteers: QuerySet[Volunteer],
+    requirement: Requirement,
+    at: datetime | None = None,
+    *,
+    limit: int | None = None,
+) -> EligibilityList:
+    """``eligibility_many`` for one requirement, by name: what the check page and the API's
+    eligibility check show."""
+    result = eligibility_many(volunteers, [requirement], at)
+    names = volunteers.order_by("name", "id").values_list("pk", "name")
+    if limit is not None:
+        names = names[:limit]
+    return EligibilityList(
+        requirement=requirement,
+        rows=[(pk, name, result.is_eligible(pk, requirement.id)) for pk, name in names],
+        eligible_count=len(result.eligible[requirement.id]),
+        result=result,
     )
 
 

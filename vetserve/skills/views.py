@@ -572,23 +572,22 @@ def eligibility_check(request: AuthedRequest) -> HttpResponse:
         org = form.cleaned_data["organization"]
         requirement = requirement_from_form(form.cleaned_data)
         volunteers = volunteer_list(user=user, organization=org)
-        result = selectors.eligibility_many(volunteers, [requirement])
-        names = dict(volunteers.order_by("name", "id").values_list("pk", "name")[:LIST_LIMIT])
+        answer = selectors.eligibility_list(volunteers, requirement, limit=LIST_LIMIT)
         language = get_language() or "zh-hans"
         eligible, refused = [], []
-        for pk, name in names.items():
-            if result.is_eligible(pk, requirement.id):
+        for pk, name, ok in answer.rows:
+            if ok:
                 eligible.append((pk, name))
             else:
-                refused.append((pk, name, result.decision(pk, requirement.id).texts(language)))
+                refused.append((pk, name, answer.decision(pk).texts(language)))
         context.update(
             {
                 "checked": True,
                 "organization": org,
                 "eligible": eligible,
                 "refused": refused,
-                "total": len(result.eligible[requirement.id]),
-                "truncated": len(names) >= LIST_LIMIT,
+                "total": answer.eligible_count,
+                "truncated": len(answer.rows) >= LIST_LIMIT,
             }
         )
     return render(request, "skills/check.html", context)
