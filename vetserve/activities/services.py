@@ -43,8 +43,8 @@ from vetserve.people.models import Status as VolunteerStatus
 from vetserve.people.models import Volunteer
 from vetserve.people.selectors import volunteer_own
 from vetserve.regions.models import Region
-from vetserve.skills.eligibility import Requirement, SkillNeed, shanghai_day
-from vetserve.skills.selectors import eligibility_for
+from vetserve.skills.eligibility import Requirement, shanghai_day
+from vetserve.skills.selectors import eligibility_for, requirement_build
 
 # --- who may change what ----------------------------------------------------------------------
 
@@ -425,12 +425,10 @@ def shift_requirement(shift: Shift) -> Requirement:
     """The shift's requirements as the eligibility core's Requirement; the activity's
     insurance flag applies to every shift in it (条例 Art 17)."""
     data = shift.requirements or {}
-    return Requirement(
+    return requirement_build(
         id=shift.pk or 0,
-        skills=tuple(SkillNeed(int(s), int(level)) for s, level in data.get("skills", [])),
-        qualification_groups=tuple(
-            frozenset(int(t) for t in group) for group in data.get("qualification_groups", [])
-        ),
+        skills=data.get("skills", []),
+        qualification_groups=data.get("qualification_groups", []),
         verified_only=bool(data.get("verified_only", True)),
         min_age=data.get("min_age"),
         max_age=data.get("max_age"),

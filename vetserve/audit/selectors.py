@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from vetserve.audit.models import AuditEntry
 from vetserve.core.access import AUDIT, can
@@ -16,3 +19,37 @@ def audit_entries_for_object(*, user: Any, obj: models.Model, limit: int = 10) -
         object_type=obj._meta.label_lower, object_id=str(obj.pk)
     )
     return list(entries[:limit])
+
+
+def audit_entry_list(
+    *,
+    user: Any,
+    action: str = "",
+    actor: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[AuditEntry]:
+    """The entries the user may audit, newest first, narrowed by each filter given (empty:
+    any). ``actor`` matches part of the name; the dates are days in Asia/Shanghai, both
+    included. The page and the API filter here."""
+    entries = AuditEntry.objects.visible_to(user, AUDIT).select_related("region", "organization")
+    if action:
+        entries = entries.filter(action=action)
+    if actor:
+        entries = entries.filter(actor_name__icontains=actor.strip())
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    if object_id:
+        entries = entries.filter(object_id=object_id)
+    if date_from:
+        entries = entries.filter(at__gte=_start_of(date_from))
+    if date_to:
+        entries = entries.filter(at__lt=_start_of(date_to + timedelta(days=1)))
+    return entries
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight of ``day`` where the users are (Asia/Shanghai), as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from vetserve.audit.display import object_type_label
 from vetserve.audit.forms import AuditFilterForm
 from vetserve.audit.models import AuditEntry
+from vetserve.audit.selectors import audit_entry_list
 from vetserve.core.access import AUDIT, can
 from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
-
-
-def _start_of(day: date) -> datetime:
-    """Midnight of ``day`` where the users are (Asia/Shanghai), as an aware datetime."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @login_required
@@ -34,19 +27,15 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
         key=lambda c: c[1],
     )
     form = AuditFilterForm(request.GET, actions=actions, object_types=object_types)
-    entries = visible.select_related("region", "organization")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["action"]:
-            entries = entries.filter(action=data["action"])
-        if data["actor"]:
-            entries = entries.filter(actor_name__icontains=data["actor"].strip())
-        if data["object_type"]:
-            entries = entries.filter(object_type=data["object_type"])
-        if data["date_from"]:
-            entries = entries.filter(at__gte=_start_of(data["date_from"]))
-        if data["date_to"]:
-            entries = entries.filter(at__lt=_start_of(data["date_to"] + timedelta(days=1)))
+    data = form.cleaned_data if form.is_valid() else {}
+    entries = audit_entry_list(
+        user=user,
+        action=data.get("action", ""),
+        actor=data.get("actor", ""),
+        object_type=data.get("object_type", ""),
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
     page = paginate(request, entries)
     context = {
         "form": form,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vetserve.core.access import VIEW, access_object
 from vetserve.orgs.models import Organization
@@ -21,6 +24,7 @@ from vetserve.skills.eligibility import (
     QualificationCatalogue,
     QualificationTypeInfo,
     Requirement,
+    SkillNeed,
     VolunteerFacts,
     check,
     check_many,
@@ -212,25 +216,94 @@ def eligibility_many(
     )
 
 
-def requirement_from_codes(
+@dataclass(frozen=True)
+class EligibilityList:
+    """The answer to "who among these volunteers may do this?": ``rows`` are ``(volunteer id,
+    name, eligible)`` by name (at most the limit asked for), ``eligible_count`` counts all of
+    them, ``decision`` gives one volunteer's reasons."""
+
+    requirement: Requirement
+    rows: list[tuple[int, str, bool]]
+    eligible_count: int
+    result: ManyResult
+
+    def decision(self, volunteer_id: int) -> Decision:
+        return self.result.decision(volunteer_id, self.requirement.id)
+
+
+def eligibility_list(
+    volunteers: QuerySet[Volunteer],
+    requirement: Requirement,
+    at: datetime | None = None,
+    *,
+    limit: int | None = None,
+) -> EligibilityList:
+    """``eligibility_many`` for one requirement, by name: what the check page and the API's
+    eligibility check show."""
+    result = eligibility_many(volunteers, [requirement], at)
+    names = volunteers.order_by("name", "id").values_list("pk", "name")
+    if limit is not None:
+        names = names[:limit]
+    return EligibilityList(
+        requirement=requirement,
+        rows=[(pk, name, result.is_eligible(pk, requirement.id)) for pk, name in names],
+        eligible_count=len(result.eligible[requirement.id]),
+        result=result,
+    )
+
+
+def requirement_build(
     *,
     id: int = 0,
+    skills: Iterable[Sequence[int]] = (),
+    qualification_groups: Iterable[Iterable[int]] = (),
+    verified_only: bool = True,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    health_within_days: int | None = None,
+    insurance_required: bool = False,
+) -> Requirement:
+    """The one way from conditions written with ids to the eligibility core's Requirement:
+    ``skills`` as ``[skill_id, min_level]`` pairs, ``qualification_groups`` as lists of type
+    ids (the keys of a shift's stored requirements). Shifts, the check page and, through
+    ``requirement_from_codes``, the API build theirs here. An empty group is left out: nobody
+    could meet it, and no form or input means that."""
+    return Requirement(
+        id=id,
+        skills=tuple(SkillNeed(int(skill), int(level)) for skill, level in skills),
+        qualification_groups=tuple(
+            frozenset(int(t) for t in group) for group in qualification_groups if group
+        ),
+        verified_only=bool(verified_only),
+        min_age=min_age,
+        max_age=max_age,
+        health_within_days=health_within_days,
+        insurance_required=bool(insurance_required),
+    )
+
+
+def requirement_from_codes(
+    *,
     skills: Iterable[tuple[str, int]] = (),
     qualification_groups: Iterable[Iterable[str]] = (),
     **rest: Any,
 ) -> Requirement:
     """A requirement written with catalogue codes (``("first_aid", 2)``, ``[["rc_first_aider",
-    "nurse"]]``) — for commands, the demo and tests; later apps store ids."""
-    from vetserve.skills.eligibility import SkillNeed
-
+    "nurse"]]``), as the API, commands and tests write them; ``rest`` as for
+    ``requirement_build``. Unknown codes: ValidationError on ``requirement``, naming them."""
+    skills, qualification_groups = list(skills), [list(g) for g in qualification_groups]
     skill_ids = dict(Skill.objects.values_list("code", "id"))
     type_ids = dict(QualificationType.objects.values_list("code", "id"))
-    return Requirement(
-        id=id,
-        skills=tuple(SkillNeed(skill_ids[code], level) for code, level in skills),
-        qualification_groups=tuple(
-            frozenset(type_ids[code] for code in group) for group in qualification_groups
-        ),
+    unknown = [code for code, _level in skills if code not in skill_ids] + [
+        code for group in qualification_groups for code in group if code not in type_ids
+    ]
+    if unknown:
+        raise ValidationError(
+            {"requirement": _("Unknown code: %(code)s") % {"code": ", ".join(unknown)}}
+        )
+    return requirement_build(
+        skills=[(skill_ids[code], level) for code, level in skills],
+        qualification_groups=[[type_ids[code] for code in group] for group in qualification_groups],
         **rest,
     )
 

@@ -24,7 +24,7 @@ from vetserve.core.views import AuthedRequest, paginate, query_without_page
 from vetserve.people.models import Volunteer
 from vetserve.people.selectors import access_volunteer, volunteer_list, volunteer_roster
 from vetserve.skills import selectors, services
-from vetserve.skills.eligibility import Requirement, SkillNeed
+from vetserve.skills.eligibility import Requirement
 from vetserve.skills.forms import (
     ConfirmSkillForm,
     CourseForm,
@@ -546,10 +546,9 @@ def expiring(request: AuthedRequest) -> HttpResponse:
 
 
 def requirement_from_form(data: dict[str, Any]) -> Requirement:
-    types = data["qualifications"]
-    return Requirement(
-        skills=tuple(SkillNeed(s.pk, data["min_level"]) for s in data["skills"]),
-        qualification_groups=(frozenset(t.pk for t in types),) if types else (),
+    return selectors.requirement_build(
+        skills=[(s.pk, data["min_level"]) for s in data["skills"]],
+        qualification_groups=[[t.pk for t in data["qualifications"]]],
         verified_only=data["verified_only"],
         min_age=data["min_age"],
         max_age=data["max_age"],
@@ -567,23 +566,22 @@ def eligibility_check(request: AuthedRequest) -> HttpResponse:
         org = form.cleaned_data["organization"]
         requirement = requirement_from_form(form.cleaned_data)
         volunteers = volunteer_list(user=user, organization=org)
-        result = selectors.eligibility_many(volunteers, [requirement])
-        names = dict(volunteers.order_by("name", "id").values_list("pk", "name")[:LIST_LIMIT])
+        answer = selectors.eligibility_list(volunteers, requirement, limit=LIST_LIMIT)
         language = get_language() or "zh-hans"
         eligible, refused = [], []
-        for pk, name in names.items():
-            if result.is_eligible(pk, requirement.id):
+        for pk, name, ok in answer.rows:
+            if ok:
                 eligible.append((pk, name))
             else:
-                refused.append((pk, name, result.decision(pk, requirement.id).texts(language)))
+                refused.append((pk, name, answer.decision(pk).texts(language)))
         context.update(
             {
                 "checked": True,
                 "organization": org,
                 "eligible": eligible,
                 "refused": refused,
-                "total": len(result.eligible[requirement.id]),
-                "truncated": len(names) >= LIST_LIMIT,
+                "total": answer.eligible_count,
+                "truncated": len(answer.rows) >= LIST_LIMIT,
             }
         )
     return render(request, "skills/check.html", context)

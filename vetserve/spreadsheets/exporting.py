@@ -1,7 +1,7 @@
 """Export the roster a user may see, as .xlsx or CSV; and the import template.
 
 Numbers are masked unless the user holds the reveal permission and gives a reason; then only
-the records inside their change scope are shown in full (as `people.services.may_reveal`).
+the records inside their change scope are shown in full (as `core.access.may_reveal`).
 Every export is one audit entry: who, when, how many rows, which filters, revealed or not and
 why (PIPL Art 51; DOMAIN.md). Cells that a spreadsheet would run as a formula (=, +, -, @, and
 tab or carriage return before them) get a leading apostrophe (CSV/formula injection).

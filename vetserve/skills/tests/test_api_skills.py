@@ -219,6 +219,19 @@ def test_the_eligibility_check_answers_with_reasons_in_chinese(cast, wang):
     assert response.status_code == 422
 
 
+def test_an_eligibility_check_naming_unknown_codes_is_a_requirement_error(cast, wang):
+    body = {
+        "volunteer_ids": [wang.pk],
+        "requirement": {
+            "skills": [{"code": "juggling"}, {"code": "first_aid"}],
+            "qualification_groups": [[], ["rc_first_aider", "pilot"]],
+        },
+    }
+    response = bearer(cast.dave).post("/api/v1/skills/eligibility/check", body, content_type=JSON)
+    assert response.status_code == 422
+    assert response.json()["errors"]["requirement"] == ["未知代码：juggling, pilot"]
+
+
 def test_the_qualification_list_costs_a_fixed_number_of_queries(
     cast, wang, django_assert_max_num_queries
 ):

@@ -11,15 +11,18 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from vetserve.api.auth import user_of
 from vetserve.api.pagination import MappedRows
-from vetserve.api.schemas import ErrorOut
+from vetserve.api.schemas import ERRORS
 from vetserve.core.access import VIEW
 from vetserve.orgs.selectors import access_organization
 from vetserve.people import services
 from vetserve.people.models import Membership, Volunteer
-from vetserve.people.selectors import access_volunteer, volunteer_duplicates, volunteer_list
+from vetserve.people.selectors import (
+    access_volunteer,
+    volunteer_duplicates,
+    volunteer_list,
+    volunteer_own,
+)
 from vetserve.regions.selectors import access_region
-
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 router = Router(tags=["volunteers"])
 
@@ -349,12 +352,7 @@ me_router = Router(tags=["me"])
 
 
 def _own_volunteer(request: HttpRequest) -> Volunteer:
-    user = user_of(request)
-    volunteer = (
-        Volunteer.objects.filter(user=user, erased_at__isnull=True)
-        .select_related("home_org", "residence_region")
-        .first()
-    )
+    volunteer = volunteer_own(user=user_of(request))
     if volunteer is None:
         raise Http404
     return volunteer
@@ -365,10 +363,7 @@ def _own_volunteer(request: HttpRequest) -> Volunteer:
 )
 def me_data(request: HttpRequest) -> dict[str, Any]:
     volunteer = _own_volunteer(request)
-    from vetserve.audit.services import audit_record
-
-    audit_record(actor=user_of(request), action="volunteer.self_export", obj=volunteer)
-    return services.volunteer_data_export(volunteer=volunteer)
+    return services.volunteer_self_export(actor=user_of(request), volunteer=volunteer)
 
 
 @me_router.post(

@@ -11,7 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from vetserve.api.auth import user_of
 from vetserve.api.pagination import MappedRows
-from vetserve.api.schemas import ErrorOut
+from vetserve.api.schemas import ERRORS
 from vetserve.badges.models import Badge
 from vetserve.badges.models import Status as BadgeStatus
 from vetserve.badges.selectors import access_badge, badge_list, badge_verify
@@ -25,8 +25,6 @@ from vetserve.badges.views import badge_verify_url
 from vetserve.people.selectors import access_volunteer
 
 router = Router(tags=["badges"])
-
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class BadgeOut(Schema):

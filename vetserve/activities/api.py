@@ -27,12 +27,10 @@ from vetserve.activities.models import (
     SignUp,
 )
 from vetserve.api.auth import user_of
-from vetserve.api.schemas import ErrorOut
+from vetserve.api.schemas import ERRORS
 from vetserve.orgs.selectors import access_organization
 from vetserve.people.selectors import volunteer_own
 from vetserve.regions.selectors import access_region
-
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 router = Router(tags=["activities"])
 

@@ -11,12 +11,10 @@ from pydantic import BaseModel
 
 from vetserve.api.auth import user_of
 from vetserve.api.pagination import MappedRows
-from vetserve.api.schemas import ErrorOut
+from vetserve.api.schemas import ERRORS
 from vetserve.attendance.models import Attendance
 from vetserve.attendance.selectors import attendance_list
 from vetserve.attendance.services import ScanIn, ScanResult, attendance_scan_batch
-
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 router = Router(tags=["attendance"])
 

@@ -94,6 +94,8 @@ def test_a_volunteer_downloads_everything_held_about_them_and_asks_for_a_correct
     erin = bearer(cast.erin)
     data = erin.get("/api/v1/me/data").json()
     assert data["id_number"] == ID_1 and data["phone"] == "13900001111"
+    entry = AuditEntry.objects.get(action="volunteer.self_export", actor=cast.erin)
+    assert entry.via == "api"
     assert erin.get(f"/api/v1/volunteers/{volunteer.pk}").status_code == 200
     response = erin.post(
         "/api/v1/me/corrections",

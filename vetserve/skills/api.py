@@ -16,12 +16,12 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from vetserve.api.auth import user_of
 from vetserve.api.pagination import MappedRows
-from vetserve.api.schemas import ErrorOut
+from vetserve.api.schemas import ERRORS
 from vetserve.core.access import CHANGE
 from vetserve.orgs.selectors import access_organization
 from vetserve.people.selectors import access_volunteer, volunteer_list
 from vetserve.skills import selectors, services
-from vetserve.skills.eligibility import Requirement, SkillNeed
+from vetserve.skills.eligibility import Requirement
 from vetserve.skills.models import (
     Course,
     Enrolment,
@@ -33,7 +33,6 @@ from vetserve.skills.models import (
     VolunteerSkill,
 )
 
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 # At most this many volunteers in one eligibility call (the page caps its list the same way).
 CHECK_LIMIT = 5000
 
@@ -687,20 +686,9 @@ def expiring_list(request: HttpRequest, filters: Query[ExpiringFilter]) -> Any:
 
 
 def _requirement(data: RequirementIn) -> Requirement:
-    skill_ids = dict(Skill.objects.values_list("code", "id"))
-    type_ids = dict(QualificationType.objects.values_list("code", "id"))
-    unknown = [n.code for n in data.skills if n.code not in skill_ids] + [
-        c for group in data.qualification_groups for c in group if c not in type_ids
-    ]
-    if unknown:
-        raise ValidationError(
-            {"requirement": _("Unknown code: %(code)s") % {"code": ", ".join(unknown)}}
-        )
-    return Requirement(
-        skills=tuple(SkillNeed(skill_ids[n.code], n.min_level) for n in data.skills),
-        qualification_groups=tuple(
-            frozenset(type_ids[c] for c in group) for group in data.qualification_groups if group
-        ),
+    return selectors.requirement_from_codes(
+        skills=[(n.code, n.min_level) for n in data.skills],
+        qualification_groups=data.qualification_groups,
         verified_only=data.verified_only,
         min_age=data.min_age,
         max_age=data.max_age,
@@ -736,11 +724,11 @@ def eligibility_check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
         )
     requirement = _requirement(payload.requirement)
     at = payload.at or timezone.now()
-    result = selectors.eligibility_many(volunteers, [requirement], at)
+    answer = selectors.eligibility_list(volunteers, requirement, at)
     language = get_language() or "zh-hans"
     decisions = []
-    for pk, name in volunteers.order_by("name", "id").values_list("pk", "name"):
-        decision = result.decision(pk, requirement.id)
+    for pk, name, _ok in answer.rows:
+        decision = answer.decision(pk)
         decisions.append(
             {
                 "volunteer_id": pk,
@@ -750,8 +738,4 @@ def eligibility_check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
                 "reason_codes": [r.code for r in decision.reasons],
             }
         )
-    return {
-        "at": at,
-        "eligible_count": len(result.eligible[requirement.id]),
-        "decisions": decisions,
-    }
+    return {"at": at, "eligible_count": answer.eligible_count, "decisions": decisions}

@@ -1,0 +1,141 @@
+"""Organization endpoints: the teams the user may see, creating and changing them."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from vetserve.api.auth import user_of
+from vetserve.api.pagination import MappedRows
+from vetserve.api.schemas import ERRORS
+from vetserve.core.access import VIEW
+from vetserve.orgs.models import Organization
+from vetserve.orgs.selectors import access_organization, organization_list
+from vetserve.orgs.services import organization_create, organization_update
+from vetserve.regions.selectors import access_region
+
+router = Router(tags=["organizations"])
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    specialty: str
+    region_code: str
+    region_name: str
+    parent_id: int | None
+    founded_on: date | None
+    leader_name: str
+    flag_awarded_on: date | None
+    description: str
+    is_active: bool
+
+
+class OrganizationIn(Schema):
+    name: str
+    kind: str
+    region_code: str
+    parent_id: int | None = None
+    specialty: str = "general"
+    founded_on: date | None = None
+    leader_name: str = ""
+    flag_awarded_on: date | None = None
+    description: str = ""
+
+
+class OrganizationPatch(Schema):
+    name: str | None = None
+    kind: str | None = None
+    specialty: str | None = None
+    region_code: str | None = None
+    parent_id: int | None = None
+    founded_on: date | None = None
+    leader_name: str | None = None
+    flag_awarded_on: date | None = None
+    description: str | None = None
+    is_active: bool | None = None
+
+
+class OrgFilter(Schema):
+    q: str | None = None
+    kind: str | None = None
+    region: str | None = None
+    parent: int | None = None
+
+
+def org_out(org: Organization) -> dict[str, Any]:
+    return {
+        "id": org.pk,
+        "name": org.name,
+        "kind": org.kind,
+        "specialty": org.specialty,
+        "region_code": org.region.code,
+        "region_name": org.region.name,
+        "parent_id": org.parent_id,
+        "founded_on": org.founded_on,
+        "leader_name": org.leader_name,
+        "flag_awarded_on": org.flag_awarded_on,
+        "description": org.description,
+        "is_active": org.is_active,
+    }
+
+
+@router.get("", response={200: list[OrganizationOut], **ERRORS}, summary="Organizations I may see")
+@paginate(LimitOffsetPagination)
+def orgs_list(request: HttpRequest, filters: Query[OrgFilter]) -> list[dict[str, Any]]:
+    user = user_of(request)
+    region = access_region(user, filters.region) if filters.region else None
+    parent = access_organization(user, filters.parent) if filters.parent else None
+    qs = organization_list(
+        user=user, search=filters.q or "", kind=filters.kind or "", region=region, parent=parent
+    )
+    return MappedRows(qs, org_out)  # type: ignore[return-value]
+
+
+@router.get("/{org_id}", response={200: OrganizationOut, **ERRORS}, summary="One organization")
+def orgs_get(request: HttpRequest, org_id: int) -> dict[str, Any]:
+    return org_out(access_organization(user_of(request), org_id))
+
+
+def _placement(user: Any, region_code: str | None, parent_id: int | None) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if region_code is not None:
+        values["region"] = access_region(user, region_code, VIEW)
+    if parent_id is not None:
+        values["parent"] = access_organization(user, parent_id, VIEW)
+    return values
+
+
+@router.post("", response={201: OrganizationOut, **ERRORS}, summary="Create an organization")
+def orgs_create(request: HttpRequest, payload: OrganizationIn) -> Status[dict[str, Any]]:
+    user = user_of(request)
+    data = payload.dict()
+    placement = _placement(user, data.pop("region_code"), data.pop("parent_id"))
+    org = organization_create(actor=user, **data, **placement)
+    return Status(201, org_out(org))
+
+
+@router.patch("/{org_id}", response={200: OrganizationOut, **ERRORS}, summary="Change fields")
+def orgs_update(request: HttpRequest, org_id: int, payload: OrganizationPatch) -> dict[str, Any]:
+    user = user_of(request)
+    org = access_organization(user, org_id)
+    data = payload.dict(exclude_unset=True)
+    for key in ("name", "kind", "specialty", "is_active"):
+        if key in data and data[key] is None:
+            raise ValidationError({key: _("This field cannot be empty.")})
+    region_code = data.pop("region_code", None)
+    parent_given = "parent_id" in data
+    parent_id = data.pop("parent_id", None)
+    data.update(_placement(user, region_code, parent_id))
+    if parent_given and parent_id is None:
+        data["parent"] = None
+    for key in ("leader_name", "description"):
+        if key in data and data[key] is None:
+            data[key] = ""
+    org = organization_update(actor=user, org=org, **data)
+    return org_out(org)
