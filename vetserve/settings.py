@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "vetserve.activities",
     "vetserve.attendance",
     "vetserve.api",
+    "vetserve.home",
     "vetserve.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -105,7 +106,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Failed logins per username and per client address before further tries are refused.

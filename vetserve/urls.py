@@ -9,7 +9,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     # Early: Django tries patterns in order, and phones' scans should not wait on every page's.
     path("api/v1/", api.urls),
-    path("", include("vetserve.core.urls")),
+    path("", include("vetserve.home.urls")),
     path("accounts/", include("vetserve.accounts.urls")),
     path("regions/", include("vetserve.regions.urls")),
     path("orgs/", include("vetserve.orgs.urls")),

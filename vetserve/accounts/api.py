@@ -9,8 +9,7 @@ from ninja import Field, Router, Schema, Status
 
 from vetserve.accounts.models import ApiToken
 from vetserve.accounts.services import api_token_create, api_token_revoke
-from vetserve.api.auth import user_of
-from vetserve.api.schemas import ERRORS
+from vetserve.core.api import ERRORS, user_of
 
 router = Router(tags=["me"])
 

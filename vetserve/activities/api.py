@@ -26,8 +26,7 @@ from vetserve.activities.models import (
     Shift,
     SignUp,
 )
-from vetserve.api.auth import user_of
-from vetserve.api.schemas import ERRORS
+from vetserve.core.api import ERRORS, user_of
 from vetserve.orgs.selectors import access_organization
 from vetserve.people.selectors import volunteer_own
 from vetserve.regions.selectors import access_region

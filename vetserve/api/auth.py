@@ -28,7 +28,3 @@ class Session(SessionAuth):
 
 
 AUTH = [BearerToken(), Session()]
-
-
-def user_of(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]

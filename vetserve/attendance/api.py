@@ -9,12 +9,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import BaseModel
 
-from vetserve.api.auth import user_of
-from vetserve.api.pagination import MappedRows
-from vetserve.api.schemas import ERRORS
 from vetserve.attendance.models import Attendance
 from vetserve.attendance.selectors import attendance_list
 from vetserve.attendance.services import ScanIn, ScanResult, attendance_scan_batch
+from vetserve.core.api import ERRORS, MappedRows, user_of
 
 router = Router(tags=["attendance"])
 

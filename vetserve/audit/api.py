@@ -7,11 +7,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from vetserve.api.auth import user_of
-from vetserve.api.pagination import MappedRows
-from vetserve.api.schemas import ERRORS
 from vetserve.audit.models import AuditEntry
 from vetserve.audit.selectors import audit_entry_list
+from vetserve.core.api import ERRORS, MappedRows, user_of
 
 router = Router(tags=["audit"])
 

@@ -9,9 +9,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from vetserve.api.auth import user_of
-from vetserve.api.pagination import MappedRows
-from vetserve.api.schemas import ERRORS
 from vetserve.badges.models import Badge
 from vetserve.badges.models import Status as BadgeStatus
 from vetserve.badges.selectors import access_badge, badge_list, badge_verify
@@ -22,6 +19,7 @@ from vetserve.badges.services import (
     badge_revoke,
 )
 from vetserve.badges.views import badge_verify_url
+from vetserve.core.api import ERRORS, MappedRows, user_of
 from vetserve.people.selectors import access_volunteer
 
 router = Router(tags=["badges"])

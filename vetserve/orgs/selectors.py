@@ -41,3 +41,11 @@ def access_organization(user: Any, org_id: Any, action: str = VIEW) -> Organizat
     return access_object(
         Organization.objects.select_related("region", "parent"), user, action, pk=org_id
     )
+
+
+def region_page_organizations(*, user: Any, region: Region) -> dict[str, Any]:
+    """The organizations section of a region's page (registered in regions.views)."""
+    return {
+        "org_count": organization_list(user=user, region=region).count(),
+        "orgs_here": list(organization_list(user=user).filter(region=region)[:50]),
+    }

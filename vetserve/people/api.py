@@ -9,10 +9,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from vetserve.api.auth import user_of
-from vetserve.api.pagination import MappedRows
-from vetserve.api.schemas import ERRORS
 from vetserve.core.access import VIEW
+from vetserve.core.api import ERRORS, MappedRows, user_of
 from vetserve.orgs.selectors import access_organization
 from vetserve.people import services
 from vetserve.people.models import Membership, Volunteer

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
@@ -16,6 +18,19 @@ from vetserve.regions.models import Region
 
 # Search hooks of later apps (badge numbers): each takes the text and returns a Q or None.
 SEARCH_HOOKS: list[Any] = []
+
+
+@dataclass(frozen=True)
+class RosterFilter:
+    """A filter of the roster list that a later app provides (skills: a skill held, a valid
+    qualification): the choices offered, and the condition a chosen id puts on volunteers."""
+
+    options: Callable[[], list[tuple[int, str]]]
+    q: Callable[[int], Q]
+
+
+# By the name of the roster form's field ("skill", "qualification").
+ROSTER_FILTERS: dict[str, RosterFilter] = {}
 
 
 def volunteer_search_q(text: str) -> Q:

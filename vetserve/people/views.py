@@ -66,6 +66,7 @@ from vetserve.people.models import (
     Volunteer,
 )
 from vetserve.people.selectors import (
+    ROSTER_FILTERS,
     access_volunteer,
     correction_requests_open,
     volunteer_badges_prefetched,
@@ -76,12 +77,6 @@ from vetserve.people.selectors import (
 )
 from vetserve.regions.models import Region
 from vetserve.regions.selectors import region_list
-from vetserve.skills.selectors import (
-    catalogue_qualification_types,
-    catalogue_skills,
-    volunteers_with_skill_q,
-    volunteers_with_valid_qualification_q,
-)
 
 # Levels offered in the region filter, as on the organization list.
 FILTER_LEVELS = ("city", "county", "township")
@@ -163,10 +158,9 @@ def volunteer_list_page(request: AuthedRequest) -> HttpResponse:
         organization=org,
         status=data.get("status", ""),
     )
-    if data.get("skill"):
-        volunteers = volunteers.filter(volunteers_with_skill_q(data["skill"]))
-    if data.get("qualification"):
-        volunteers = volunteers.filter(volunteers_with_valid_qualification_q(data["qualification"]))
+    for key, extra in ROSTER_FILTERS.items():
+        if data.get(key):
+            volunteers = volunteers.filter(extra.q(data[key]))
     if unknown:
         volunteers = volunteers.none()
     # The columns shown, and the organization by a second query instead of a join: with a join
@@ -203,8 +197,7 @@ def volunteer_list_page(request: AuthedRequest) -> HttpResponse:
         context.update(
             region_options=[(r.code, region_option_label(r)) for r in regions],
             org_options=[(o.pk, INDENT * (o.path.count("/") - 2) + o.name) for o in orgs],
-            skill_options=list(catalogue_skills().values_list("pk", "name")),
-            qualification_options=list(catalogue_qualification_types().values_list("pk", "name")),
+            **{f"{key}_options": extra.options() for key, extra in ROSTER_FILTERS.items()},
             may_register=can(user, CHANGE),
             may_export=can(user, CHANGE) or can(user, AUDIT),
             own=volunteer_own(user=user),

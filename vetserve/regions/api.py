@@ -7,9 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from vetserve.api.auth import user_of
-from vetserve.api.pagination import MappedRows
-from vetserve.api.schemas import ERRORS
+from vetserve.core.api import ERRORS, MappedRows, user_of
 from vetserve.regions.models import Region
 from vetserve.regions.selectors import access_region, region_list
 from vetserve.regions.services import region_create, region_update

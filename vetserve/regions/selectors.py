@@ -54,3 +54,15 @@ def region_subtree(region: Region) -> Any:
     """Every unit under ``region`` and the region itself: one indexed range query."""
     low, high = region.id_range
     return Region.objects.filter(id__gte=low, id__lte=high)
+
+
+def region_home_list(*, user: Any) -> list[Region]:
+    """Where the user's area starts: the regions of their grants (an organization's region for
+    a team role). Without grants (a superuser) the highest regions they see."""
+    regions: dict[int, Region] = {}
+    for grant in user.active_grants():
+        region = grant.region or grant.organization.region
+        regions.setdefault(region.pk, region)
+    if not regions:
+        return list(region_roots(user=user)[:20])
+    return sorted(regions.values(), key=lambda r: r.pk)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,11 +15,10 @@ from django.utils.translation import gettext as _
 from vetserve.audit.selectors import audit_entries_for_object
 from vetserve.core.access import CHANGE, may_change_region
 from vetserve.core.forms import form_add_service_errors
-from vetserve.core.views import AuthedRequest, is_htmx, user_home_regions
-from vetserve.orgs.selectors import organization_list
+from vetserve.core.views import AuthedRequest, is_htmx
 from vetserve.regions.forms import RegionCreateForm, RegionEditForm
 from vetserve.regions.models import CODE_LENGTH, LEVEL_ORDER, PREFIX_DIGITS, Level, Region
-from vetserve.regions.selectors import access_region, region_list
+from vetserve.regions.selectors import access_region, region_home_list, region_list
 from vetserve.regions.services import region_create, region_update
 
 SEARCH_LIMIT = 100
@@ -39,7 +41,7 @@ def region_index(request: AuthedRequest) -> HttpResponse:
         )
         context.update(results=found[:SEARCH_LIMIT], more=len(found) > SEARCH_LIMIT)
     else:
-        starts = user_home_regions(user)
+        starts = region_home_list(user=user)
         children = region_list(user=user).filter(parent__in=starts)
         by_parent: dict[int, list[Region]] = {}
         for child in children:
@@ -51,22 +53,28 @@ def region_index(request: AuthedRequest) -> HttpResponse:
     return response
 
 
+# What other apps add to a region's page, as hook(user=, region=) -> context: the regions app
+# stands below them and does not import them (organizations register the ones located here).
+DETAIL_SECTIONS: list[Callable[..., dict[str, Any]]] = []
+
+
 @login_required
 def region_detail(request: AuthedRequest, code: str) -> HttpResponse:
     user = request.user
     region = access_region(user, code)
     can_change = may_change_region(user, region.pk)
-    orgs_here = organization_list(user=user).filter(region=region)
     context = {
         "region": region,
         "ancestors": _ancestors(user, region),
         "children": list(region_list(user=user, parent=region)),
-        "org_count": organization_list(user=user, region=region).count(),
-        "orgs_here": list(orgs_here[:50]),
+        "org_count": 0,
+        "orgs_here": [],
         "can_change": can_change,
         "can_add_child": can_change and region.level != LEVEL_ORDER[-1],
         "recent_audit": audit_entries_for_object(user=user, obj=region),
     }
+    for section in DETAIL_SECTIONS:
+        context.update(section(user=user, region=region))
     return render(request, "regions/detail.html", context)
 
 
