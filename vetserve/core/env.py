@@ -108,10 +108,10 @@ def parse_database_url(url: str) -> dict[str, object]:
         name = unquote(parsed.path.lstrip("/"))
         if not name:
             raise ImproperlyConfigured("DATABASE_URL for PostgreSQL needs a database name.")
-        # Server-side binding with prepared statements: PostgreSQL plans each statement once per
-        # connection instead of on every call (planning was most of its work per check-in).
-        options.setdefault("server_side_binding", "true")
-        options.setdefault("prepare_threshold", "5")
+        # Server-side binding and prepared statements only when the URL asks for them
+        # (docs/operations.md): they halve PostgreSQL's work per check-in, but Django's
+        # support has known rough edges (some expressions need client-side binding) and
+        # poolers must keep prepared statements, so they are an operator's choice.
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,

@@ -22,17 +22,15 @@ def test_database_url_for_postgresql_keeps_every_part():
         "6432",
     )
     assert config["NAME"] == "vetserve"
-    assert config["OPTIONS"] == {
-        "sslmode": "require",
-        "server_side_binding": True,
-        "prepare_threshold": 5,
-    }
+    # Django's default client-side binding unless the URL asks for more.
+    assert config["OPTIONS"] == {"sslmode": "require"}
     assert config["CONN_HEALTH_CHECKS"] is True
 
 
 def test_database_url_options_django_reads_as_flags_become_booleans():
     config = parse_database_url(
         "postgres://vs@/vetserve?host=/var/run/postgresql&server_side_binding=true"
+        "&prepare_threshold=5"
     )
     assert config["OPTIONS"] == {
         "host": "/var/run/postgresql",
