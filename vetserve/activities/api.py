@@ -163,7 +163,7 @@ class ActivityPatch(Schema):
     contact_name: Annotated[str, Field(max_length=50)] | None = None
 
 
-class StatusIn(Schema):
+class ActivityStatusIn(Schema):
     to_status: str = Field(
         description="draft → published → under_way → finished; cancelled from any open status"
     )
@@ -288,7 +288,7 @@ class SignUpOut(Schema):
     waitlist_position: int | None
 
 
-class CheckOut(Schema):
+class SignUpCheckOut(Schema):
     ok: bool
     reasons: list[str]
 
@@ -505,7 +505,7 @@ def activity_update(request: HttpRequest, activity_id: int, payload: ActivityPat
     response={200: ActivityOut, **ERRORS},
     summary="Publish, start, finish or cancel (cancelling needs a reason)",
 )
-def activity_status(request: HttpRequest, activity_id: int, payload: StatusIn) -> Activity:
+def activity_status(request: HttpRequest, activity_id: int, payload: ActivityStatusIn) -> Activity:
     user = user_of(request)
     activity = selectors.access_activity(user, activity_id)
     return services.activity_status_change(
@@ -635,7 +635,7 @@ def shift_update(request: HttpRequest, shift_id: int, payload: ShiftPatch) -> An
     return shift_out(selectors.access_shift(user, shift_id))
 
 
-@router.get("/shifts/{shift_id}/check", response={200: CheckOut, **ERRORS})
+@router.get("/shifts/{shift_id}/check", response={200: SignUpCheckOut, **ERRORS})
 def shift_check(request: HttpRequest, shift_id: int) -> Any:
     """May I sign up? With every reason when not."""
     found = selectors.access_shift(user_of(request), shift_id)

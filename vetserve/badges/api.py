@@ -56,7 +56,7 @@ class BadgeIssueIn(Schema):
     issued_on: date | None = Field(None, description="Default: today")
 
 
-class ReasonIn(Schema):
+class BadgeReasonIn(Schema):
     reason: str = ""
 
 
@@ -142,7 +142,9 @@ def badges_issue(request: HttpRequest, payload: BadgeIssueIn) -> Status[dict[str
 @router.post(
     "/badges/{badge_id}/lost", response={200: BadgeDetailOut, **ERRORS}, summary="Report lost"
 )
-def badges_report_lost(request: HttpRequest, badge_id: int, payload: ReasonIn) -> dict[str, Any]:
+def badges_report_lost(
+    request: HttpRequest, badge_id: int, payload: BadgeReasonIn
+) -> dict[str, Any]:
     user = user_of(request)
     badge = badge_report_lost(actor=user, badge=access_badge(user, badge_id), reason=payload.reason)
     return badge_detail_out(request, badge)
@@ -151,7 +153,7 @@ def badges_report_lost(request: HttpRequest, badge_id: int, payload: ReasonIn) -
 @router.post(
     "/badges/{badge_id}/revoke", response={200: BadgeDetailOut, **ERRORS}, summary="Revoke"
 )
-def badges_revoke(request: HttpRequest, badge_id: int, payload: ReasonIn) -> dict[str, Any]:
+def badges_revoke(request: HttpRequest, badge_id: int, payload: BadgeReasonIn) -> dict[str, Any]:
     user = user_of(request)
     badge = badge_revoke(actor=user, badge=access_badge(user, badge_id), reason=payload.reason)
     return badge_detail_out(request, badge)

@@ -90,7 +90,7 @@ class VolunteerPatch(Schema):
     emergency_phone: str | None = None
 
 
-class StatusIn(Schema):
+class VolunteerStatusIn(Schema):
     to_status: str
     reason: str
 
@@ -105,7 +105,7 @@ class RevealOut(Schema):
     value: str
 
 
-class ReasonIn(Schema):
+class VolunteerReasonIn(Schema):
     reason: str
 
 
@@ -210,6 +210,15 @@ def volunteers_duplicates(request: HttpRequest) -> list[list[dict[str, Any]]]:
     return [[volunteer_out(v) for v in group] for group in groups]
 
 
+@router.post("/merge", response={200: VolunteerOut, **ERRORS}, summary="Merge two records")
+def volunteers_merge(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
+    user = user_of(request)
+    keep = access_volunteer(user, payload.keep_id)
+    drop = access_volunteer(user, payload.drop_id)
+    services.volunteer_merge(actor=user, keep=keep, drop=drop, reason=payload.reason)
+    return volunteer_out(access_volunteer(user, keep.pk))
+
+
 @router.get("/{volunteer_id}", response={200: VolunteerOut, **ERRORS}, summary="One volunteer")
 def volunteers_get(request: HttpRequest, volunteer_id: int) -> dict[str, Any]:
     return volunteer_out(access_volunteer(user_of(request), volunteer_id))
@@ -250,7 +259,9 @@ def volunteers_update(
     response={200: VolunteerOut, **ERRORS},
     summary="Change status (applied, active, suspended, left) with a reason",
 )
-def volunteers_status(request: HttpRequest, volunteer_id: int, payload: StatusIn) -> dict[str, Any]:
+def volunteers_status(
+    request: HttpRequest, volunteer_id: int, payload: VolunteerStatusIn
+) -> dict[str, Any]:
     user = user_of(request)
     volunteer = access_volunteer(user, volunteer_id)
     services.volunteer_status_change(
@@ -280,20 +291,13 @@ def volunteers_reveal(request: HttpRequest, volunteer_id: int, payload: RevealIn
     response={200: dict, **ERRORS},
     summary="Erase the person's data; hours stay as anonymous figures",
 )
-def volunteers_erase(request: HttpRequest, volunteer_id: int, payload: ReasonIn) -> dict[str, Any]:
+def volunteers_erase(
+    request: HttpRequest, volunteer_id: int, payload: VolunteerReasonIn
+) -> dict[str, Any]:
     user = user_of(request)
     volunteer = access_volunteer(user, volunteer_id)
     services.volunteer_erase(actor=user, volunteer=volunteer, reason=payload.reason)
     return {"id": volunteer_id, "erased": True}
-
-
-@router.post("/merge", response={200: VolunteerOut, **ERRORS}, summary="Merge two records")
-def volunteers_merge(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
-    user = user_of(request)
-    keep = access_volunteer(user, payload.keep_id)
-    drop = access_volunteer(user, payload.drop_id)
-    services.volunteer_merge(actor=user, keep=keep, drop=drop, reason=payload.reason)
-    return volunteer_out(access_volunteer(user, keep.pk))
 
 
 @router.get(

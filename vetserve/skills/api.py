@@ -262,7 +262,7 @@ class DecisionOut(Schema):
     reason_codes: list[str]
 
 
-class CheckOut(Schema):
+class EligibilityCheckOut(Schema):
     at: datetime
     eligible_count: int
     decisions: list[DecisionOut]
@@ -697,7 +697,7 @@ def _requirement(data: RequirementIn) -> Requirement:
 
 @router.post(
     "/eligibility/check",
-    response={200: CheckOut, **ERRORS},
+    response={200: EligibilityCheckOut, **ERRORS},
     summary="May these volunteers do this, at that moment? With the reasons",
 )
 def eligibility_check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:

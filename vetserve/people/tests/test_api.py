@@ -124,3 +124,27 @@ def test_memberships_are_added_and_ended_through_the_api(cast):
     )
     assert ended.json()["ended_on"] == "2022-03-01"
     assert bearer(cast.dave).get("/api/v1/volunteers").json()["count"] == 0
+
+
+def test_two_records_of_one_person_are_merged_through_the_api(cast):
+    keep = bearer(cast.bob).post(
+        "/api/v1/volunteers", registration(cast), content_type="application/json"
+    )
+    other = fictitious_id_number(
+        address_code="130709", birth_date=date(1975, 3, 15), male=True, serial=5
+    )
+    drop = bearer(cast.bob).post(
+        "/api/v1/volunteers",
+        registration(cast, id_number=other, phone="13900005555"),
+        content_type="application/json",
+    )
+    body = {"keep_id": keep.json()["id"], "drop_id": drop.json()["id"], "reason": "同一人"}
+    outsider = bearer(cast.carol).post(
+        "/api/v1/volunteers/merge", body, content_type="application/json"
+    )
+    assert outsider.status_code == 404
+    merged = bearer(cast.bob).post(
+        "/api/v1/volunteers/merge", body, content_type="application/json"
+    )
+    assert merged.status_code == 200, merged.content
+    assert Volunteer.objects.get(pk=body["drop_id"]).merged_into_id == body["keep_id"]
