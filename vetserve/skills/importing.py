@@ -46,8 +46,8 @@ from vetserve.skills.services import (
 )
 from vetserve.spreadsheets.headers import BY_KEY as ROSTER_COLUMNS
 from vetserve.spreadsheets.headers import Column, Header, column_lookup, find_header
-from vetserve.spreadsheets.importing import NEW, REFUSED, UPDATE, Report
 from vetserve.spreadsheets.readers import Table
+from vetserve.spreadsheets.reports import NEW, REFUSED, UPDATE, Report
 from vetserve.spreadsheets.values import BadValue, parse_partial_date
 
 LOOKUP_CHUNK = 500

@@ -24,10 +24,14 @@ from vetserve.skills.importing import (
     qualification_template,
     qualifications_import,
 )
-from vetserve.spreadsheets.exporting import CONTENT_TYPES
-from vetserve.spreadsheets.importing import MAX_UPLOAD_BYTES
-from vetserve.spreadsheets.uploads import upload_discard, upload_load, upload_store
-from vetserve.spreadsheets.views import PREVIEW_GOOD_ROWS, PREVIEW_MAX_PROBLEMS
+from vetserve.spreadsheets.previews import preview_context
+from vetserve.spreadsheets.uploads import (
+    MAX_UPLOAD_BYTES,
+    upload_discard,
+    upload_load,
+    upload_store,
+)
+from vetserve.spreadsheets.writers import CONTENT_TYPES
 
 
 def _require_importer(user: Actor) -> None:
@@ -74,17 +78,7 @@ def qualification_upload(request: HttpRequest) -> HttpResponse:
 def _preview(
     request: HttpRequest, report: QualificationReport, commit_form: QualificationCommitForm
 ) -> HttpResponse:
-    problems = report.problems
-    good = [r for r in report.rows if not r.errors][:PREVIEW_GOOD_ROWS]
-    context = {
-        "report": report,
-        "problems": problems[:PREVIEW_MAX_PROBLEMS],
-        "problems_hidden": max(0, len(problems) - PREVIEW_MAX_PROBLEMS),
-        "good": good,
-        "good_hidden": len(report.rows) - len(problems) - len(good),
-        "commit_form": commit_form,
-        "can_commit": not report.file_errors and (report.new or report.updated),
-    }
+    context = {**preview_context(report), "commit_form": commit_form}
     return render(request, "spreadsheets/qualification_preview.html", context)
 
 

@@ -19,7 +19,6 @@ from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import access_organization
 from vetserve.regions.selectors import access_region
 from vetserve.spreadsheets.exporting import (
-    CONTENT_TYPES,
     REVEAL_PERMISSION,
     ExportFilters,
     roster_export,
@@ -27,11 +26,9 @@ from vetserve.spreadsheets.exporting import (
 )
 from vetserve.spreadsheets.forms import CommitForm, ExportForm, ImportForm
 from vetserve.spreadsheets.importing import ImportReport, roster_import
+from vetserve.spreadsheets.previews import preview_context
 from vetserve.spreadsheets.uploads import upload_discard, upload_load, upload_store
-
-# The preview lists every row with a problem, and this many of the good ones.
-PREVIEW_GOOD_ROWS = 200
-PREVIEW_MAX_PROBLEMS = 2000
+from vetserve.spreadsheets.writers import CONTENT_TYPES
 
 
 def _require_importer(user: Any) -> None:
@@ -59,18 +56,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def _preview(
     request: HttpRequest, report: ImportReport, org: Organization | None, commit_form: CommitForm
 ) -> HttpResponse:
-    problems = report.problems
-    good = [r for r in report.rows if not r.errors][:PREVIEW_GOOD_ROWS]
-    context = {
-        "report": report,
-        "org": org,
-        "problems": problems[:PREVIEW_MAX_PROBLEMS],
-        "problems_hidden": max(0, len(problems) - PREVIEW_MAX_PROBLEMS),
-        "good": good,
-        "good_hidden": len(report.rows) - len(problems) - len(good),
-        "commit_form": commit_form,
-        "can_commit": not report.file_errors and (report.new or report.updated),
-    }
+    context = {**preview_context(report), "org": org, "commit_form": commit_form}
     return render(request, "spreadsheets/preview.html", context)
 
 
