@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from vetserve.accounts.command_actor import command_actor
 from vetserve.skills.importing import qualifications_import
-from vetserve.spreadsheets.management.commands._actor import command_actor
 
 
 class Command(BaseCommand):

@@ -26,6 +26,7 @@ from vetserve.audit.services import audit_record
 from vetserve.core.access import may_change_org, may_change_somewhere, may_change_volunteer
 from vetserve.core.text import fold_width
 from vetserve.orgs.models import Organization
+from vetserve.people import bulk
 from vetserve.people.idnumbers import (
     InvalidNumber,
     mask_id_number,
@@ -34,6 +35,9 @@ from vetserve.people.idnumbers import (
     parse_phone,
 )
 from vetserve.people.models import Volunteer
+from vetserve.people.resolvers import OrganizationResolver, RegionResolver
+from vetserve.people.roster_columns import BY_KEY, REQUIRED, column_key
+from vetserve.people.roster_values import parse_branch, parse_gender, parse_party
 from vetserve.people.services import (
     check_identity,
     duplicate_message,
@@ -43,19 +47,14 @@ from vetserve.people.services import (
     volunteer_update,
 )
 from vetserve.regions.models import Region
-from vetserve.spreadsheets import bulk
-from vetserve.spreadsheets.headers import BY_KEY, Header, column_key, find_header
+from vetserve.spreadsheets.headers import Header, find_header
 from vetserve.spreadsheets.readers import Table
 from vetserve.spreadsheets.reports import NEW, REFUSED, UPDATE, Report
-from vetserve.spreadsheets.resolvers import OrganizationResolver, RegionResolver
 from vetserve.spreadsheets.values import (
     BadValue,
     PartialDate,
     limit_length,
-    parse_branch,
-    parse_gender,
     parse_partial_date,
-    parse_party,
     parse_year,
 )
 
@@ -120,10 +119,10 @@ def roster_import(
     if found is None:
         return report
     table, header = found
-    if header.missing:
+    if missing := header.missing(REQUIRED):
         report.file_errors.append(
             _("The file has no column for: %(columns)s.")
-            % {"columns": "、".join(str(BY_KEY[k].label) for k in header.missing)}
+            % {"columns": "、".join(str(BY_KEY[k].label) for k in missing)}
         )
         return report
     if "organization" not in header.columns and default_org is None:
@@ -147,7 +146,7 @@ def roster_import(
 
 def _first_with_header(tables: Iterable[Table]) -> tuple[Table, Header] | None:
     for table in tables:
-        header = find_header(table.rows)
+        header = find_header(table.rows, key_of=column_key)
         if header is not None:
             return table, header
     return None

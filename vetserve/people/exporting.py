@@ -27,10 +27,10 @@ from vetserve.audit.services import audit_record
 from vetserve.core.access import may_reveal
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
+from vetserve.people.roster_columns import BY_KEY, COLUMNS
 from vetserve.people.selectors import volunteer_list
 from vetserve.people.services import CONSENT_TEXT_VERSION, volunteer_reveal_value
 from vetserve.regions.models import Region
-from vetserve.spreadsheets.headers import BY_KEY, COLUMNS
 from vetserve.spreadsheets.writers import CONTENT_TYPES, FORMATS, csv_bytes, neutralize, xlsx_bytes
 
 REVEAL_PERMISSION = "people.reveal_personal_data"

@@ -17,15 +17,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vetserve.core.access import AUDIT, CHANGE, can, may_change_somewhere
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import access_organization
-from vetserve.regions.selectors import access_region
-from vetserve.spreadsheets.exporting import (
+from vetserve.people.exporting import (
     REVEAL_PERMISSION,
     ExportFilters,
     roster_export,
     roster_template,
 )
-from vetserve.spreadsheets.forms import CommitForm, ExportForm, ImportForm
-from vetserve.spreadsheets.importing import ImportReport, roster_import
+from vetserve.people.importing import ImportReport, roster_import
+from vetserve.people.sheet_forms import CommitForm, ExportForm, ImportForm
+from vetserve.regions.selectors import access_region
 from vetserve.spreadsheets.previews import preview_context
 from vetserve.spreadsheets.uploads import upload_discard, upload_load, upload_store
 from vetserve.spreadsheets.writers import CONTENT_TYPES
@@ -50,14 +50,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             request, data=data, filename=upload.name, org_id=org.pk if org else None
         )
         return _preview(request, report, org, CommitForm(initial={"token": token}))
-    return render(request, "spreadsheets/import.html", {"form": form})
+    return render(request, "people/roster_import.html", {"form": form})
 
 
 def _preview(
     request: HttpRequest, report: ImportReport, org: Organization | None, commit_form: CommitForm
 ) -> HttpResponse:
     context = {**preview_context(report), "org": org, "commit_form": commit_form}
-    return render(request, "spreadsheets/preview.html", context)
+    return render(request, "people/roster_preview.html", context)
 
 
 @login_required
@@ -90,7 +90,7 @@ def import_commit(request: HttpRequest) -> HttpResponse:
         )
         return redirect("spreadsheets:import")
     upload_discard(request, stored.token)
-    return render(request, "spreadsheets/done.html", {"report": report})
+    return render(request, "people/roster_done.html", {"report": report})
 
 
 @login_required
@@ -126,7 +126,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
     if wants_reveal and not user.has_perm(REVEAL_PERMISSION):
         raise PermissionDenied(_("You may not see full numbers."))
     if request.method == "GET" and wants_reveal:
-        return render(request, "spreadsheets/export_reveal.html", {"form": form})
+        return render(request, "people/roster_export_reveal.html", {"form": form})
     try:
         exported = roster_export(
             actor=user,
@@ -138,7 +138,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
     except ValidationError as exc:
         for message in exc.message_dict.get("reason", []):
             form.add_error("reason", message)
-        return render(request, "spreadsheets/export_reveal.html", {"form": form}, status=400)
+        return render(request, "people/roster_export_reveal.html", {"form": form}, status=400)
     return FileResponse(
         io.BytesIO(exported.content),
         as_attachment=True,

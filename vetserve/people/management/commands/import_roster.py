@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from vetserve.accounts.command_actor import command_actor
 from vetserve.orgs.models import Organization
-from vetserve.spreadsheets.importing import roster_import
-from vetserve.spreadsheets.management.commands._actor import command_actor
-from vetserve.spreadsheets.resolvers import OrganizationResolver
+from vetserve.people.importing import roster_import
+from vetserve.people.resolvers import OrganizationResolver
 from vetserve.spreadsheets.values import BadValue
 
 
