@@ -5,7 +5,7 @@ from vetserve.api.api import api
 from vetserve.badges import views as badge_views
 from vetserve.core import views as core_views
 from vetserve.people.urls import spreadsheet_urlpatterns as people_spreadsheet_urls
-from vetserve.spreadsheets.urls import urlpatterns as qualification_spreadsheet_urls
+from vetserve.skills.urls import spreadsheet_urlpatterns as skills_spreadsheet_urls
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -21,7 +21,7 @@ urlpatterns = [
     path(
         "spreadsheets/",
         include(
-            (people_spreadsheet_urls + qualification_spreadsheet_urls, "spreadsheets"),
+            (people_spreadsheet_urls + skills_spreadsheet_urls, "spreadsheets"),
             namespace="spreadsheets",
         ),
     ),

@@ -1,7 +1,8 @@
 """Pages: upload a qualification sheet, preview it row by row, commit it; its template.
 
-The same flow as the roster import (`views`): the upload is kept under a token between the
-preview and the commit, so the commit checks exactly the bytes the preview showed, again.
+The same flow as the roster import (`vetserve.people.sheet_views`): the upload is kept under a
+token between the preview and the commit, so the commit checks exactly the bytes the preview
+showed, again.
 """
 
 from __future__ import annotations
@@ -72,14 +73,14 @@ def qualification_upload(request: HttpRequest) -> HttpResponse:
         report = qualifications_import(actor=request.user, data=data, filename=upload.name)
         token = upload_store(request, data=data, filename=upload.name, org_id=None)
         return _preview(request, report, QualificationCommitForm(initial={"token": token}))
-    return render(request, "spreadsheets/qualification_import.html", {"form": form})
+    return render(request, "skills/qualification_import.html", {"form": form})
 
 
 def _preview(
     request: HttpRequest, report: QualificationReport, commit_form: QualificationCommitForm
 ) -> HttpResponse:
     context = {**preview_context(report), "commit_form": commit_form}
-    return render(request, "spreadsheets/qualification_preview.html", context)
+    return render(request, "skills/qualification_preview.html", context)
 
 
 @login_required
@@ -101,7 +102,7 @@ def qualification_commit(request: HttpRequest) -> HttpResponse:
         )
         return redirect("spreadsheets:qualification_import")
     upload_discard(request, stored.token)
-    return render(request, "spreadsheets/qualification_done.html", {"report": report})
+    return render(request, "skills/qualification_done.html", {"report": report})
 
 
 @login_required
