@@ -131,10 +131,10 @@ def child(path: Path) -> dict[str, object]:
     from vetserve.accounts.models import User
     from vetserve.core.text import pinyin_keys
     from vetserve.orgs.models import Kind, Organization
+    from vetserve.people.importing import roster_import
     from vetserve.people.models import Volunteer
     from vetserve.regions.models import Region
     from vetserve.regions.services import regions_load_csv
-    from vetserve.spreadsheets.importing import roster_import
     from vetserve.spreadsheets.readers import read_tables
 
     call_command("migrate", verbosity=0)

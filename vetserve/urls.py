@@ -4,6 +4,8 @@ from django.urls import include, path
 from vetserve.api.api import api
 from vetserve.badges import views as badge_views
 from vetserve.core import views as core_views
+from vetserve.people.urls import spreadsheet_urlpatterns as people_spreadsheet_urls
+from vetserve.skills.urls import spreadsheet_urlpatterns as skills_spreadsheet_urls
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -15,7 +17,14 @@ urlpatterns = [
     path("orgs/", include("vetserve.orgs.urls")),
     path("people/", include("vetserve.people.urls")),
     path("audit/", include("vetserve.audit.urls")),
-    path("spreadsheets/", include("vetserve.spreadsheets.urls")),
+    # Imports and exports, each owned by its app, under the paths and names they always had.
+    path(
+        "spreadsheets/",
+        include(
+            (people_spreadsheet_urls + skills_spreadsheet_urls, "spreadsheets"),
+            namespace="spreadsheets",
+        ),
+    ),
     path("badges/", include("vetserve.badges.urls")),
     path("skills/", include("vetserve.skills.urls")),
     path("activities/", include("vetserve.activities.urls")),

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 from vetserve.accounts.models import User
 from vetserve.badges.services import badges_issue_bulk
 from vetserve.orgs.models import Kind, Organization
+from vetserve.people.bulk import register_many
 from vetserve.people.fakes import GIVEN, SURNAMES, fictitious_id_number
 from vetserve.people.models import Branch, Membership, Party, Status, Volunteer
 from vetserve.people.services import id_index
 from vetserve.regions.models import Level
-from vetserve.spreadsheets.bulk import register_many
 
 if TYPE_CHECKING:
     from vetserve.demo.builder import BuildContext

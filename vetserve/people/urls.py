@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vetserve.people import views
+from vetserve.people import sheet_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -31,4 +31,14 @@ urlpatterns = [
         name="correction_resolve",
     ),
     path("<int:volunteer_id>/erase/", views.volunteer_erase, name="erase"),
+]
+
+# The roster's import and export pages: mounted under /spreadsheets/ in the "spreadsheets"
+# namespace (vetserve/urls.py), where they were before they moved here, so bookmarks and
+# `{% url 'spreadsheets:…' %}` keep working.
+spreadsheet_urlpatterns = [
+    path("roster/import/", sheet_views.import_upload, name="import"),
+    path("roster/import/commit/", sheet_views.import_commit, name="import_commit"),
+    path("roster/template.xlsx", sheet_views.template_download, name="template"),
+    path("roster/export/", sheet_views.export, name="export"),
 ]

@@ -1,6 +1,6 @@
 """Import qualifications from a spreadsheet: check every row, show the plan, then write it at once.
 
-The same rules as the roster import (`vetserve.spreadsheets.importing`), with its reader and
+The same rules as the roster import (`vetserve.people.importing`), with its reader and
 header detection: ``commit=False`` writes nothing and says what would happen to each row (the
 preview); ``commit=True`` checks everything again and writes all valid rows in one transaction,
 or nothing. A row names a volunteer by ID number (through the blind index) or badge number,
@@ -36,6 +36,7 @@ from vetserve.core.access import may_change_somewhere, may_change_volunteer
 from vetserve.core.text import fold_width
 from vetserve.people.idnumbers import InvalidNumber, mask_id_number, parse_id_number
 from vetserve.people.models import Volunteer
+from vetserve.people.roster_columns import BY_KEY as ROSTER_COLUMNS
 from vetserve.people.services import id_index
 from vetserve.skills.models import Qualification, QualificationType
 from vetserve.skills.services import (
@@ -44,10 +45,9 @@ from vetserve.skills.services import (
     qualification_update,
     qualification_verify,
 )
-from vetserve.spreadsheets.headers import BY_KEY as ROSTER_COLUMNS
 from vetserve.spreadsheets.headers import Column, Header, column_lookup, find_header
-from vetserve.spreadsheets.importing import NEW, REFUSED, UPDATE, Report
 from vetserve.spreadsheets.readers import Table
+from vetserve.spreadsheets.reports import NEW, REFUSED, UPDATE, Report
 from vetserve.spreadsheets.values import BadValue, parse_partial_date
 
 LOOKUP_CHUNK = 500

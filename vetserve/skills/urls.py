@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vetserve.skills import views
+from vetserve.skills import sheet_views, views
 
 app_name = "skills"
 urlpatterns = [
@@ -51,4 +51,25 @@ urlpatterns = [
     path("sessions/<int:session_id>/results/", views.session_results, name="session_results"),
     path("expiring/", views.expiring, name="expiring"),
     path("check/", views.eligibility_check, name="check"),
+]
+
+# The qualification import's pages: mounted under /spreadsheets/ in the "spreadsheets"
+# namespace (vetserve/urls.py), where they were before they moved here, so bookmarks and
+# `{% url 'spreadsheets:…' %}` keep working.
+spreadsheet_urlpatterns = [
+    path(
+        "qualifications/import/",
+        sheet_views.qualification_upload,
+        name="qualification_import",
+    ),
+    path(
+        "qualifications/import/commit/",
+        sheet_views.qualification_commit,
+        name="qualification_import_commit",
+    ),
+    path(
+        "qualifications/template.xlsx",
+        sheet_views.qualification_template_download,
+        name="qualification_template",
+    ),
 ]

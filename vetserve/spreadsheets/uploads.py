@@ -1,4 +1,4 @@
-"""Uploaded rosters kept between the preview and the commit, for an hour at most.
+"""Uploaded spreadsheets kept between the preview and the commit, for an hour at most.
 
 The file stays on the server under VAR_DIR/uploads, named by a random token that only the
 uploading user's session knows, so the commit reads exactly the bytes the preview showed
@@ -18,6 +18,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 MAX_AGE_SECONDS = 3600
+# The most an upload form accepts; the forms say "at most 20 MB".
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 SESSION_KEY = "spreadsheets_uploads"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 

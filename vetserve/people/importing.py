@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,6 +26,7 @@ from vetserve.audit.services import audit_record
 from vetserve.core.access import may_change_org, may_change_somewhere, may_change_volunteer
 from vetserve.core.text import fold_width
 from vetserve.orgs.models import Organization
+from vetserve.people import bulk
 from vetserve.people.idnumbers import (
     InvalidNumber,
     mask_id_number,
@@ -34,6 +35,9 @@ from vetserve.people.idnumbers import (
     parse_phone,
 )
 from vetserve.people.models import Volunteer
+from vetserve.people.resolvers import OrganizationResolver, RegionResolver
+from vetserve.people.roster_columns import BY_KEY, REQUIRED, column_key
+from vetserve.people.roster_values import parse_branch, parse_gender, parse_party
 from vetserve.people.services import (
     check_identity,
     duplicate_message,
@@ -43,26 +47,17 @@ from vetserve.people.services import (
     volunteer_update,
 )
 from vetserve.regions.models import Region
-from vetserve.spreadsheets import bulk
-from vetserve.spreadsheets.headers import BY_KEY, Header, column_key, find_header
-from vetserve.spreadsheets.readers import Table, UnreadableFile, read_tables
-from vetserve.spreadsheets.resolvers import OrganizationResolver, RegionResolver
+from vetserve.spreadsheets.headers import Header, find_header
+from vetserve.spreadsheets.readers import Table
+from vetserve.spreadsheets.reports import NEW, REFUSED, UPDATE, Report
 from vetserve.spreadsheets.values import (
     BadValue,
     PartialDate,
     limit_length,
-    parse_branch,
-    parse_gender,
     parse_partial_date,
-    parse_party,
     parse_year,
 )
 
-NEW = "new"
-UPDATE = "update"
-REFUSED = "refused"
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 LOOKUP_CHUNK = 500
 
 # Plain text fields: column key -> model max length.
@@ -91,77 +86,6 @@ class RowResult:
     values: dict[str, Any] = field(default_factory=dict, repr=False)
     existing: Volunteer | None = field(default=None, repr=False)
     index: str = field(default="", repr=False)
-
-
-class _Row(Protocol):
-    action: str
-    errors: list[str]
-
-
-R = TypeVar("R", bound=_Row)
-
-
-@dataclass
-class Report(Generic[R]):
-    """What an import found in a file: one result per row, counted by action. Shared by the
-    roster import and the qualification import (vetserve.skills.importing)."""
-
-    filename: str
-    sha256: str
-    rows: list[R] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
-    kind: str = ""
-    sheet: str = ""
-    header_row: int = 0
-    columns: dict[str, str] = field(default_factory=dict)  # key -> title in the file
-    ignored_columns: list[str] = field(default_factory=list)
-    committed: bool = False
-
-    def count(self, action: str) -> int:
-        return sum(1 for r in self.rows if r.action == action)
-
-    @property
-    def new(self) -> int:
-        return self.count(NEW)
-
-    @property
-    def updated(self) -> int:
-        return self.count(UPDATE)
-
-    @property
-    def refused(self) -> int:
-        return self.count(REFUSED)
-
-    @property
-    def problems(self) -> list[R]:
-        return [r for r in self.rows if r.errors]
-
-    def summary_line(self) -> str:
-        return f"new={self.new} updated={self.updated} refused={self.refused}"
-
-    def read_header(
-        self,
-        data: bytes,
-        *,
-        find: Callable[[list[Table]], tuple[Table, Header] | None],
-        no_header: str,
-    ) -> tuple[Table, Header] | None:
-        """Read the file and find its header row with ``find``, noting where it was; on an
-        unreadable file or no header, record the problem and return None."""
-        try:
-            tables = read_tables(data)
-        except UnreadableFile as exc:
-            self.file_errors.append(str(exc))
-            return None
-        found = find(tables)
-        if found is None:
-            self.file_errors.append(no_header)
-            return None
-        table, header = found
-        self.kind, self.sheet, self.header_row = table.kind, table.sheet, header.row_index + 1
-        self.columns = dict(header.titles)
-        self.ignored_columns = header.ignored
-        return found
 
 
 class ImportReport(Report[RowResult]):
@@ -195,10 +119,10 @@ def roster_import(
     if found is None:
         return report
     table, header = found
-    if header.missing:
+    if missing := header.missing(REQUIRED):
         report.file_errors.append(
             _("The file has no column for: %(columns)s.")
-            % {"columns": "、".join(str(BY_KEY[k].label) for k in header.missing)}
+            % {"columns": "、".join(str(BY_KEY[k].label) for k in missing)}
         )
         return report
     if "organization" not in header.columns and default_org is None:
@@ -222,7 +146,7 @@ def roster_import(
 
 def _first_with_header(tables: Iterable[Table]) -> tuple[Table, Header] | None:
     for table in tables:
-        header = find_header(table.rows)
+        header = find_header(table.rows, key_of=column_key)
         if header is not None:
             return table, header
     return None

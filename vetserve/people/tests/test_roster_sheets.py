@@ -15,12 +15,13 @@ from python_calamine import CalamineWorkbook
 from vetserve.audit.models import AuditEntry
 from vetserve.conftest import login
 from vetserve.people import services as people
+from vetserve.people.exporting import roster_template
 from vetserve.people.models import Volunteer
+from vetserve.people.roster_columns import COLUMNS, column_key
 from vetserve.spreadsheets import uploads
-from vetserve.spreadsheets.exporting import neutralize, roster_template
-from vetserve.spreadsheets.headers import COLUMNS, column_key
 from vetserve.spreadsheets.tests.files import an_id, xlsx
 from vetserve.spreadsheets.uploads import SESSION_KEY
+from vetserve.spreadsheets.writers import neutralize
 
 TEAM = "西湾子镇退役军人志愿服务队"
 IMPORT = "/spreadsheets/roster/import/"

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from vetserve.core.access import CHANGE
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Status
-from vetserve.spreadsheets.exporting import FORMATS
-from vetserve.spreadsheets.importing import MAX_UPLOAD_BYTES
+from vetserve.spreadsheets.uploads import MAX_UPLOAD_BYTES
+from vetserve.spreadsheets.writers import FORMATS
 
 
 class OrganizationChoiceField(forms.ModelChoiceField):

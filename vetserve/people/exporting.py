@@ -9,7 +9,6 @@ tab or carriage return before them) get a leading apostrophe (CSV/formula inject
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,25 +27,15 @@ from vetserve.audit.services import audit_record
 from vetserve.core.access import may_reveal
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
+from vetserve.people.roster_columns import BY_KEY, COLUMNS
 from vetserve.people.selectors import volunteer_list
 from vetserve.people.services import CONSENT_TEXT_VERSION, volunteer_reveal_value
 from vetserve.regions.models import Region
-from vetserve.spreadsheets.headers import BY_KEY, COLUMNS
+from vetserve.spreadsheets.writers import CONTENT_TYPES, FORMATS, csv_bytes, neutralize, xlsx_bytes
 
-FORMATS = ("xlsx", "csv")
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 REVEAL_PERMISSION = "people.reveal_personal_data"
 # ID and phone columns are text in the template, so Excel keeps every digit.
 _TEXT_COLUMNS = ("id_number", "phone", "emergency_phone")
-
-
-def neutralize(value: str) -> str:
-    """'=HYPERLINK(...)' must stay text in Excel and WPS: prefix an apostrophe."""
-    return "'" + value if value.startswith(_DANGEROUS_START) else value
 
 
 @dataclass(frozen=True)
@@ -114,9 +103,9 @@ def roster_export(
     counter = _Counter()
     lines = counter.wrap(_rows(actor, queryset, keys, reveal))
     if fmt == "csv":
-        content = _csv_bytes(titles, lines)
+        content = csv_bytes(titles, lines)
     else:
-        content = _xlsx_bytes(_("Volunteers"), titles, lines)
+        content = xlsx_bytes(_("Volunteers"), titles, lines)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     base = _("volunteer-roster")
     with transaction.atomic():
@@ -200,28 +189,6 @@ def _place_region(actor: Any, filters: ExportFilters) -> int | None:
         if grant.organization is not None:
             return int(grant.organization.region_id)
     return None
-
-
-def _csv_bytes(titles: list[str], lines: Iterator[list[str]]) -> bytes:
-    # UTF-8 with a BOM: Excel on Chinese Windows opens it as UTF-8 instead of GBK.
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(titles)
-    writer.writerows(lines)
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _xlsx_bytes(sheet_name: str, titles: list[str], lines: Iterator[list[str]]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name)
-    for index, title in enumerate(titles, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(title) + 4)
-    sheet.append(titles)
-    for line in lines:
-        sheet.append(line)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def roster_template() -> bytes:

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from vetserve.accounts.command_actor import command_actor
 from vetserve.orgs.selectors import organization_list
-from vetserve.spreadsheets.exporting import FORMATS, ExportFilters, roster_export
-from vetserve.spreadsheets.management.commands._actor import command_actor
+from vetserve.people.exporting import FORMATS, ExportFilters, roster_export
 
 
 class Command(BaseCommand):

@@ -17,21 +17,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vetserve.core.access import AUDIT, CHANGE, can, may_change_somewhere
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import access_organization
-from vetserve.regions.selectors import access_region
-from vetserve.spreadsheets.exporting import (
-    CONTENT_TYPES,
+from vetserve.people.exporting import (
     REVEAL_PERMISSION,
     ExportFilters,
     roster_export,
     roster_template,
 )
-from vetserve.spreadsheets.forms import CommitForm, ExportForm, ImportForm
-from vetserve.spreadsheets.importing import ImportReport, roster_import
+from vetserve.people.importing import ImportReport, roster_import
+from vetserve.people.sheet_forms import CommitForm, ExportForm, ImportForm
+from vetserve.regions.selectors import access_region
+from vetserve.spreadsheets.previews import preview_context
 from vetserve.spreadsheets.uploads import upload_discard, upload_load, upload_store
-
-# The preview lists every row with a problem, and this many of the good ones.
-PREVIEW_GOOD_ROWS = 200
-PREVIEW_MAX_PROBLEMS = 2000
+from vetserve.spreadsheets.writers import CONTENT_TYPES
 
 
 def _require_importer(user: Any) -> None:
@@ -53,25 +50,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             request, data=data, filename=upload.name, org_id=org.pk if org else None
         )
         return _preview(request, report, org, CommitForm(initial={"token": token}))
-    return render(request, "spreadsheets/import.html", {"form": form})
+    return render(request, "people/roster_import.html", {"form": form})
 
 
 def _preview(
     request: HttpRequest, report: ImportReport, org: Organization | None, commit_form: CommitForm
 ) -> HttpResponse:
-    problems = report.problems
-    good = [r for r in report.rows if not r.errors][:PREVIEW_GOOD_ROWS]
-    context = {
-        "report": report,
-        "org": org,
-        "problems": problems[:PREVIEW_MAX_PROBLEMS],
-        "problems_hidden": max(0, len(problems) - PREVIEW_MAX_PROBLEMS),
-        "good": good,
-        "good_hidden": len(report.rows) - len(problems) - len(good),
-        "commit_form": commit_form,
-        "can_commit": not report.file_errors and (report.new or report.updated),
-    }
-    return render(request, "spreadsheets/preview.html", context)
+    context = {**preview_context(report), "org": org, "commit_form": commit_form}
+    return render(request, "people/roster_preview.html", context)
 
 
 @login_required
@@ -104,7 +90,7 @@ def import_commit(request: HttpRequest) -> HttpResponse:
         )
         return redirect("spreadsheets:import")
     upload_discard(request, stored.token)
-    return render(request, "spreadsheets/done.html", {"report": report})
+    return render(request, "people/roster_done.html", {"report": report})
 
 
 @login_required
@@ -140,7 +126,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
     if wants_reveal and not user.has_perm(REVEAL_PERMISSION):
         raise PermissionDenied(_("You may not see full numbers."))
     if request.method == "GET" and wants_reveal:
-        return render(request, "spreadsheets/export_reveal.html", {"form": form})
+        return render(request, "people/roster_export_reveal.html", {"form": form})
     try:
         exported = roster_export(
             actor=user,
@@ -152,7 +138,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
     except ValidationError as exc:
         for message in exc.message_dict.get("reason", []):
             form.add_error("reason", message)
-        return render(request, "spreadsheets/export_reveal.html", {"form": form}, status=400)
+        return render(request, "people/roster_export_reveal.html", {"form": form}, status=400)
     return FileResponse(
         io.BytesIO(exported.content),
         as_attachment=True,

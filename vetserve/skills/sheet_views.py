@@ -1,7 +1,8 @@
 """Pages: upload a qualification sheet, preview it row by row, commit it; its template.
 
-The same flow as the roster import (`views`): the upload is kept under a token between the
-preview and the commit, so the commit checks exactly the bytes the preview showed, again.
+The same flow as the roster import (`vetserve.people.sheet_views`): the upload is kept under a
+token between the preview and the commit, so the commit checks exactly the bytes the preview
+showed, again.
 """
 
 from __future__ import annotations
@@ -24,10 +25,14 @@ from vetserve.skills.importing import (
     qualification_template,
     qualifications_import,
 )
-from vetserve.spreadsheets.exporting import CONTENT_TYPES
-from vetserve.spreadsheets.importing import MAX_UPLOAD_BYTES
-from vetserve.spreadsheets.uploads import upload_discard, upload_load, upload_store
-from vetserve.spreadsheets.views import PREVIEW_GOOD_ROWS, PREVIEW_MAX_PROBLEMS
+from vetserve.spreadsheets.previews import preview_context
+from vetserve.spreadsheets.uploads import (
+    MAX_UPLOAD_BYTES,
+    upload_discard,
+    upload_load,
+    upload_store,
+)
+from vetserve.spreadsheets.writers import CONTENT_TYPES
 
 
 def _require_importer(user: Actor) -> None:
@@ -68,24 +73,14 @@ def qualification_upload(request: HttpRequest) -> HttpResponse:
         report = qualifications_import(actor=request.user, data=data, filename=upload.name)
         token = upload_store(request, data=data, filename=upload.name, org_id=None)
         return _preview(request, report, QualificationCommitForm(initial={"token": token}))
-    return render(request, "spreadsheets/qualification_import.html", {"form": form})
+    return render(request, "skills/qualification_import.html", {"form": form})
 
 
 def _preview(
     request: HttpRequest, report: QualificationReport, commit_form: QualificationCommitForm
 ) -> HttpResponse:
-    problems = report.problems
-    good = [r for r in report.rows if not r.errors][:PREVIEW_GOOD_ROWS]
-    context = {
-        "report": report,
-        "problems": problems[:PREVIEW_MAX_PROBLEMS],
-        "problems_hidden": max(0, len(problems) - PREVIEW_MAX_PROBLEMS),
-        "good": good,
-        "good_hidden": len(report.rows) - len(problems) - len(good),
-        "commit_form": commit_form,
-        "can_commit": not report.file_errors and (report.new or report.updated),
-    }
-    return render(request, "spreadsheets/qualification_preview.html", context)
+    context = {**preview_context(report), "commit_form": commit_form}
+    return render(request, "skills/qualification_preview.html", context)
 
 
 @login_required
@@ -107,7 +102,7 @@ def qualification_commit(request: HttpRequest) -> HttpResponse:
         )
         return redirect("spreadsheets:qualification_import")
     upload_discard(request, stored.token)
-    return render(request, "spreadsheets/qualification_done.html", {"report": report})
+    return render(request, "skills/qualification_done.html", {"report": report})
 
 
 @login_required

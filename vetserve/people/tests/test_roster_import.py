@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 
 from vetserve.audit.models import AuditEntry
+from vetserve.people import bulk, importing
 from vetserve.people import services as people
+from vetserve.people.importing import NEW, REFUSED, UPDATE, roster_import
 from vetserve.people.models import Consent, Status, StatusChange, Volunteer
-from vetserve.spreadsheets import bulk, importing
-from vetserve.spreadsheets.importing import NEW, REFUSED, UPDATE, roster_import
 from vetserve.spreadsheets.tests.files import an_id, csv_bytes, full_width, xls, xlsx
 
 HEADER = [

@@ -7,24 +7,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from vetserve.orgs.models import Organization
-from vetserve.spreadsheets.importing import roster_import
-from vetserve.spreadsheets.management.commands._actor import command_actor
-from vetserve.spreadsheets.resolvers import OrganizationResolver
-from vetserve.spreadsheets.values import BadValue
+from vetserve.accounts.command_actor import command_actor
+from vetserve.skills.importing import qualifications_import
 
 
 class Command(BaseCommand):
     help = (
-        "Import a roster (.xlsx, .xls, .et or CSV). Prints each refused row, then one line "
-        "new=N updated=M refused=K. Acts as --as USER (default: the only superuser)."
+        "Import volunteers' qualifications (.xlsx, .xls, .et or CSV). Prints each refused row, "
+        "then one line new=N updated=M refused=K. Acts as --as USER (default: the only "
+        "superuser)."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", help="the spreadsheet to import")
-        parser.add_argument(
-            "--org", help="organization (name or number) for rows that do not name one"
-        )
         parser.add_argument(
             "--dry-run", action="store_true", help="check every row and write nothing"
         )
@@ -37,14 +32,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
         actor = command_actor(options["username"])
-        org = self._organization(actor, options["org"]) if options["org"] else None
         try:
-            report = roster_import(
-                actor=actor,
-                data=data,
-                filename=path.name,
-                default_org=org,
-                commit=not options["dry_run"],
+            report = qualifications_import(
+                actor=actor, data=data, filename=path.name, commit=not options["dry_run"]
             )
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
@@ -62,10 +52,3 @@ class Command(BaseCommand):
         if report.file_errors:
             raise CommandError("The file cannot be imported.")
         self.stdout.write(report.summary_line())
-
-    def _organization(self, actor: Any, text: str) -> Organization:
-        try:
-            return OrganizationResolver(actor).resolve(text)
-        except BadValue as exc:
-            # Organizations the actor may only see, or not at all, get the same answer.
-            raise CommandError(str(exc)) from None

@@ -1,0 +1,26 @@
+"""What an import's preview page shows of its report: every row with a problem (up to a
+limit) and a sample of the good ones, so a 100,000-row file still gives a page a browser opens.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vetserve.spreadsheets.reports import Report
+
+PREVIEW_GOOD_ROWS = 200
+PREVIEW_MAX_PROBLEMS = 2000
+
+
+def preview_context(report: Report[Any]) -> dict[str, Any]:
+    """The template context every preview shares (see `spreadsheets/_problems.html`)."""
+    problems = report.problems
+    good = [r for r in report.rows if not r.errors][:PREVIEW_GOOD_ROWS]
+    return {
+        "report": report,
+        "problems": problems[:PREVIEW_MAX_PROBLEMS],
+        "problems_hidden": max(0, len(problems) - PREVIEW_MAX_PROBLEMS),
+        "good": good,
+        "good_hidden": len(report.rows) - len(problems) - len(good),
+        "can_commit": not report.file_errors and bool(report.new or report.updated),
+    }

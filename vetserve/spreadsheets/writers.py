@@ -1,0 +1,49 @@
+"""Rows of text out as a file offices open: .xlsx or CSV, safe from formula injection.
+
+Cells that a spreadsheet would run as a formula (=, +, -, @, and tab or carriage return before
+them) get a leading apostrophe (CSV/formula injection); callers pass each cell through
+`neutralize`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+FORMATS = ("xlsx", "csv")
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: str) -> str:
+    """'=HYPERLINK(...)' must stay text in Excel and WPS: prefix an apostrophe."""
+    return "'" + value if value.startswith(_DANGEROUS_START) else value
+
+
+def csv_bytes(titles: list[str], lines: Iterable[list[str]]) -> bytes:
+    # UTF-8 with a BOM: Excel on Chinese Windows opens it as UTF-8 instead of GBK.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(titles)
+    writer.writerows(lines)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(sheet_name: str, titles: list[str], lines: Iterable[list[str]]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name)
+    for index, title in enumerate(titles, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(title) + 4)
+    sheet.append(titles)
+    for line in lines:
+        sheet.append(line)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
