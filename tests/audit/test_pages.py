@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.conftest import login
+from vetserve.audit.models import AuditEntry
+from vetserve.orgs.services import organization_update
+
+
+@pytest.fixture
+def history(cast):
+    """One change in 崇礼 by Bob, one in 张北 by Carol."""
+    organization_update(actor=cast.bob, org=cast.xiwanzi_team, leader_name="赵志刚")
+    organization_update(actor=cast.carol, org=cast.zhangbei_team, leader_name="孙立新")
+    return cast
+
+
+def shown(response):
+    assert response.status_code == 200
+    return [(e.actor_name, e.object_repr) for e in response.context["entries"]]
+
+
+def test_an_auditor_sees_the_log_of_their_area_only(client, history):
+    response = login(client, history.frank).get("/audit/")
+    assert shown(response) == [("bob", "西湾子镇退役军人志愿服务队")]
+    page = response.content.decode()
+    assert "组织已修改" in page
+    assert "赵志刚" in page
+    assert "孙立新" not in page
+
+
+def test_the_city_admin_sees_both_counties(client, history):
+    assert len(shown(login(client, history.alice).get("/audit/"))) == 2
+
+
+@pytest.mark.parametrize("who", ["erin", "dave", "mallory"])
+def test_users_without_the_audit_right_get_404(client, history, who):
+    assert login(client, getattr(history, who)).get("/audit/").status_code == 404
+
+
+def test_the_log_filters_by_action_actor_type_and_date(client, history):
+    login(client, history.alice)
+    assert len(shown(client.get("/audit/?action=organization.update"))) == 2
+    assert len(shown(client.get("/audit/?action=region.update"))) == 2  # not offered: ignored
+    assert shown(client.get("/audit/?actor=car")) == [("carol", "张北镇退役军人志愿服务队")]
+    assert len(shown(client.get("/audit/?object_type=orgs.organization"))) == 2
+    today = timezone.localdate()
+    assert len(shown(client.get(f"/audit/?date_from={today}&date_to={today}"))) == 2
+    tomorrow = today + timedelta(days=1)
+    assert shown(client.get(f"/audit/?date_from={tomorrow}")) == []
+    yesterday = today - timedelta(days=1)
+    assert shown(client.get(f"/audit/?date_to={yesterday}")) == []
+
+
+def test_live_filtering_returns_only_the_results_fragment(client, history):
+    response = login(client, history.alice).get("/audit/?actor=bob", HTTP_HX_REQUEST="true")
+    assert "<html" not in response.content.decode()
+    assert AuditEntry.objects.count() == 2
