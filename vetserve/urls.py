@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from vetserve.api.api import api
+from vetserve.attendance import views as attendance_views
 from vetserve.badges import views as badge_views
 from vetserve.core import views as core_views
 from vetserve.people.urls import spreadsheet_urlpatterns as people_spreadsheet_urls
@@ -16,6 +17,9 @@ urlpatterns = [
     path("regions/", include("vetserve.regions.urls")),
     path("orgs/", include("vetserve.orgs.urls")),
     path("people/", include("vetserve.people.urls")),
+    # The check-ins and check-outs of the audit log: attendance's own rows, so attendance's page
+    # (the audit app, below attendance, does not know it).
+    path("audit/attendance/", attendance_views.scan_audit_page, name="attendance_audit"),
     path("audit/", include("vetserve.audit.urls")),
     # Imports and exports, each owned by its app, under the paths and names they always had.
     path(

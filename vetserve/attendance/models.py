@@ -32,6 +32,12 @@ class Attendance(models.Model):
     is closed at the shift's end with ``auto_closed`` set, for a leader to confirm or correct.
     The row is written twice (in, then out) and never edited after: corrections are
     ``AttendanceCorrection`` rows. ``minutes`` is the service time of the stay as recorded.
+
+    The row is also the audit record of its check-in and check-out (no ``AuditEntry`` is
+    written for them, for the check-in burst's sake; docs/architecture.md, the audit log):
+    who (``in_by``/``out_by``), when (scan time and ``*_received_at``), how (method, key,
+    reason) and from which device (``*_via``, ``*_ip``, ``*_agent``, as the audit log keeps
+    them). Rows recorded before the device was kept have those blank.
     """
 
     signup = models.ForeignKey(
@@ -60,6 +66,9 @@ class Attendance(models.Model):
     in_lon = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     in_reason = models.CharField(_("reason"), max_length=300, blank=True)
     in_received_at = models.DateTimeField(auto_now_add=True)
+    in_via = models.CharField(_("via"), max_length=10, blank=True)  # web, api, cli
+    in_ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    in_agent = models.CharField(max_length=300, blank=True)
 
     out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
     out_method = models.CharField(
@@ -73,6 +82,9 @@ class Attendance(models.Model):
     out_lon = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     out_reason = models.CharField(max_length=300, blank=True)
     out_received_at = models.DateTimeField(null=True, blank=True)
+    out_via = models.CharField(_("via"), max_length=10, blank=True)
+    out_ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    out_agent = models.CharField(max_length=300, blank=True)
     auto_closed = models.BooleanField(_("closed automatically"), default=False)
     minutes = models.PositiveIntegerField(_("service minutes"), null=True, blank=True)
 

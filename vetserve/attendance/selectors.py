@@ -1,20 +1,22 @@
-"""Reads of attendance: scoped lists, a post's live roster, the exceptions list, and service
-minutes for the hours ledger and campaign progress."""
+"""Reads of attendance: scoped lists, a post's live roster, the exceptions list, service
+minutes for the hours ledger and campaign progress, and the check-ins and check-outs for the
+audit log."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import CharField, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from vetserve.activities.models import Shift, SignUp, SignUpState
 from vetserve.attendance import conf
-from vetserve.attendance.models import Attendance, AttendanceCorrection
-from vetserve.core.access import CHANGE, VIEW, access_object, may_lead_shift
+from vetserve.attendance.models import Attendance, AttendanceCorrection, Method
+from vetserve.core.access import AUDIT, CHANGE, VIEW, access_object, may_lead_shift
 
 
 def attendance_list(*, user: Any, shift_id: int | None = None) -> QuerySet[Attendance]:
@@ -137,3 +139,116 @@ def served_minutes_on_shifts(shifts: Any) -> int:
     qs = Attendance.objects.filter(out_at__isnull=False, shift__in=shifts)
     total = qs.annotate(effective=_effective_minutes()).aggregate(n=Sum("effective"))["n"]
     return int(total or 0)
+
+
+# --- check-ins and check-outs in the audit log ---------------------------------------------------
+# A scan writes no AuditEntry (the check-in burst's budget): its attendance row is its audit
+# record, with who, when, how and from which device (docs/architecture.md, the audit log).
+
+
+def attendance_scan_records(
+    *, user: Any, date_from: date | None = None, date_to: date | None = None
+) -> QuerySet[Attendance, Any]:
+    """Every check-in and check-out the user may audit, one row each, newest scan first; the
+    dates are days in Asia/Shanghai, both included. Rows are dicts for ``ScanRecord.of``."""
+    stays = Attendance.objects.visible_to(user, AUDIT).order_by()
+    sides = []
+    for kind in ("in", "out"):
+        rows = stays if kind == "in" else stays.filter(out_at__isnull=False)
+        if date_from:
+            rows = rows.filter(**{f"{kind}_at__gte": _start_of(date_from)})
+        if date_to:
+            rows = rows.filter(**{f"{kind}_at__lt": _start_of(date_to + timedelta(days=1))})
+        # The same columns in the same order on both sides of the UNION.
+        sides.append(
+            rows.values(
+                "id",
+                kind=Value(kind, output_field=CharField()),
+                at=F(f"{kind}_at"),
+                received_at=F(f"{kind}_received_at"),
+                method=F(f"{kind}_method"),
+                by_username=F(f"{kind}_by__username"),
+                by_display_name=F(f"{kind}_by__display_name"),
+                volunteer_name=F("volunteer__name"),
+                activity_title=F("shift__activity__title"),
+                post=F("shift__post"),
+                via=F(f"{kind}_via"),
+                ip=F(f"{kind}_ip"),
+                agent=F(f"{kind}_agent"),
+                reason=F(f"{kind}_reason"),
+            )
+        )
+    return sides[0].union(sides[1], all=True).order_by("-at", "-id", "-kind")
+
+
+@dataclass(frozen=True)
+class ScanRecord:
+    """One check-in or check-out as the audit log shows it."""
+
+    attendance_id: int
+    kind: str  # "in" or "out"
+    at: datetime
+    received_at: datetime | None
+    method: str
+    by: str
+    volunteer_name: str
+    activity_title: str
+    post: str
+    via: str
+    ip: str | None
+    agent: str
+    reason: str
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> ScanRecord:
+        return cls(
+            attendance_id=row["id"],
+            kind=row["kind"],
+            at=row["at"],
+            received_at=row["received_at"],
+            method=row["method"],
+            by=row["by_display_name"] or row["by_username"] or "",
+            volunteer_name=row["volunteer_name"],
+            activity_title=row["activity_title"],
+            post=row["post"],
+            via=row["via"],
+            ip=row["ip"],
+            agent=row["agent"],
+            reason=row["reason"],
+        )
+
+    @property
+    def method_label(self) -> str:
+        return str(Method(self.method).label) if self.method in Method.values else self.method
+
+    @property
+    def received_late(self) -> bool:
+        """Uploaded well after the scan (a phone without signal): both times are worth showing."""
+        return self.received_at is not None and self.received_at - self.at > timedelta(minutes=2)
+
+    @property
+    def agent_short(self) -> str:
+        return agent_summary(self.agent)
+
+
+_PLATFORM = re.compile(r"\(([^)]*)\)")
+
+
+def agent_summary(agent: str) -> str:
+    """A browser's user agent cut to what tells phones apart: the platform in its first
+    brackets and the last product named (the browser or app, e.g. ``MicroMessenger/8.0.40``)."""
+    agent = agent.strip()
+    platform = _PLATFORM.search(agent)
+    last = agent.rsplit(" ", 1)[-1] if " " in agent and not agent.endswith(")") else ""
+    if platform is None or not last:
+        return _cut(agent, 60)
+    return f"{_cut(platform.group(1), 32)} · {_cut(last, 28)}"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight of ``day`` where the users are (Asia/Shanghai), as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, time.min))

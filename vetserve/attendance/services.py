@@ -32,6 +32,7 @@ from vetserve.badges.models import Badge
 from vetserve.badges.models import Status as BadgeStatus
 from vetserve.badges.services import badge_token_read
 from vetserve.core.access import may_lead_shift
+from vetserve.core.context import current_client
 from vetserve.core.db import RowLoader, insert_one
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
@@ -415,7 +416,9 @@ def _check_in(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
         raise Refused("overlap", _("This time lies inside an earlier stay."))
     # No savepoint around the insert: if a concurrent scan wins the race (the same key, or
     # another open stay of this person), the whole scan rolls back and attendance_scan
-    # answers from what the winner recorded.
+    # answers from what the winner recorded. The row is the check-in's audit record (no
+    # AuditEntry: the burst's budget), so it keeps the device as audit_record would.
+    client = current_client()
     stay = Attendance(
         signup=signup,
         shift=shift,
@@ -429,6 +432,9 @@ def _check_in(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
         in_lat=_coord(scan.lat),
         in_lon=_coord(scan.lon),
         in_reason=scan.reason[:300],
+        in_via=client.via,
+        in_ip=client.ip,
+        in_agent=client.user_agent[:300],
     )
     insert_one(stay)
     return ScanResult(scan.key, "ok", attendance=stay)
@@ -455,15 +461,23 @@ def _check_out(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
     stay.out_lat, stay.out_lon = _coord(scan.lat), _coord(scan.lon)
     stay.out_reason = scan.reason[:300]
     stay.out_received_at = timezone.now()
+    _record_device_out(stay)
     stay.minutes = _minutes(stay)
     stay.auto_closed = False
     stay.save(
         update_fields=[
             "out_at", "out_method", "out_by", "out_key", "out_lat", "out_lon",
-            "out_reason", "out_received_at", "minutes", "auto_closed",
+            "out_reason", "out_received_at", "out_via", "out_ip", "out_agent",
+            "minutes", "auto_closed",
         ]
     )  # fmt: skip
     return ScanResult(scan.key, "ok", attendance=stay)
+
+
+def _record_device_out(stay: Attendance) -> None:
+    """Where the check-out came from, kept on the row as its audit record (see _check_in)."""
+    client = current_client()
+    stay.out_via, stay.out_ip, stay.out_agent = client.via, client.ip, client.user_agent[:300]
 
 
 def _minutes(stay: Attendance) -> int:
@@ -568,11 +582,15 @@ def attendance_auto_close(*, now: datetime | None = None) -> int:
         stay.out_at = max(stay.shift.ends_at, stay.in_at)
         stay.out_method = Method.AUTO
         stay.out_received_at = now
+        _record_device_out(stay)  # the command or task that runs it: "cli", no address
         stay.auto_closed = True
         stay.minutes = _minutes(stay)
         stay.save(
-            update_fields=["out_at", "out_method", "out_received_at", "auto_closed", "minutes"]
-        )
+            update_fields=[
+                "out_at", "out_method", "out_received_at", "out_via", "out_ip", "out_agent",
+                "auto_closed", "minutes",
+            ]
+        )  # fmt: skip
         closed += 1
     return closed
 

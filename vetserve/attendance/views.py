@@ -11,7 +11,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -23,18 +23,21 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vetserve.activities.models import Shift
 from vetserve.attendance import conf
+from vetserve.attendance.forms import ScanAuditFilterForm
 from vetserve.attendance.models import Attendance
 from vetserve.attendance.selectors import (
+    ScanRecord,
     access_led_shift,
     attendance_exceptions,
+    attendance_scan_records,
     own_open_signups,
     post_roster,
     served_minutes,
 )
 from vetserve.attendance.services import ScanIn, attendance_correct, attendance_scan
 from vetserve.attendance.tokens import post_token, post_token_read, qr_svg
-from vetserve.core.access import CHANGE, access_object
-from vetserve.core.views import AuthedRequest, is_htmx
+from vetserve.core.access import AUDIT, CHANGE, access_object, can
+from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
 from vetserve.people.selectors import volunteer_own
 
 
@@ -265,3 +268,32 @@ def exception_resolve(request: AuthedRequest, attendance_id: int) -> HttpRespons
     else:
         messages.success(request, _("Recorded."))
     return redirect("attendance:exceptions")
+
+
+@login_required
+@require_GET
+def scan_audit_page(request: AuthedRequest) -> HttpResponse:
+    """The audit log's check-ins and check-outs (/audit/attendance/): a scan writes no audit
+    entry, its attendance row is the record. For the same people as the audit log."""
+    user = request.user
+    if not can(user, AUDIT):
+        raise Http404
+    form = ScanAuditFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = attendance_scan_records(
+        user=user, date_from=data.get("date_from"), date_to=data.get("date_to")
+    )
+    page = paginate(request, rows)
+    context = {
+        "form": form,
+        "page_obj": page,
+        "records": [ScanRecord.of(row) for row in page.object_list],
+        "query": query_without_page(request),
+        "filtered": form.is_valid() and any(form.cleaned_data.values()),
+    }
+    template = (
+        "attendance/_scan_audit_results.html" if is_htmx(request) else "attendance/scan_audit.html"
+    )
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response

@@ -36,6 +36,12 @@ ACTION_LABELS = {
     "consent.grant": _("Consent given"),
     "correction.request": _("Correction requested"),
     "correction.resolve": _("Correction resolved"),
+    # Check-ins and check-outs themselves are not here: their attendance rows are the record
+    # (the attendance page of the log). What leaders do to them afterwards is.
+    "attendance.confirm": _("Attendance confirmed"),
+    "attendance.correct": _("Attendance corrected"),
+    "attendance.add_on_the_spot": _("Added to a roster on the spot"),
+    "attendance.auto_close": _("Missed check-outs closed"),
 }
 
 
