@@ -11,12 +11,12 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from tests.attendance.conftest import at, scan
+from tests.conftest import login
 from vetserve.accounts.services import api_token_create
 from vetserve.attendance.models import Attendance, Method
 from vetserve.attendance.services import attendance_scan
-from vetserve.attendance.tests.conftest import at, scan
 from vetserve.attendance.tokens import post_token
-from vetserve.conftest import login
 from vetserve.core.views import PER_PAGE
 
 IPHONE = (
