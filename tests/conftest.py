@@ -7,6 +7,7 @@ Frank audits 崇礼区 read-only; Mallory holds no grant and sees nothing.
 
 from __future__ import annotations
 
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,6 +19,9 @@ from django.test import Client
 from vetserve.accounts.models import Grant, Role, User
 from vetserve.core.text import pinyin_keys
 from vetserve.orgs.models import Kind, Organization, Specialty
+from vetserve.people.fakes import fictitious_id_number
+from vetserve.people.models import Volunteer
+from vetserve.people.services import volunteer_register
 from vetserve.regions.models import Region
 from vetserve.regions.services import regions_load_csv
 
@@ -122,14 +126,54 @@ def build_cast() -> SimpleNamespace:
         rescue_sub=rescue_sub,
         xiwanzi_team=xiwanzi_team,
         zhangbei_team=zhangbei_team,
+        # Sees and changes the whole city, every county in it; audits it.
         alice=make_user("alice", (Role.CITY_ADMIN, region(code="130700"))),
+        # Sees, changes and audits 崇礼区 and everything under it; 张北 not at all; the city
+        # and province above only by name (breadcrumbs).
         bob=make_user("bob", (Role.COUNTY_ADMIN, region(code="130709"))),
+        # Bob's mirror in 张北县: the neighbour who must see nothing of 崇礼.
         carol=make_user("carol", (Role.COUNTY_ADMIN, region(code="130722"))),
+        # Leads the rescue team and its mountain sub-team (and their members who live
+        # elsewhere); changes their activities and leads their shifts; audits nothing.
         dave=make_user("dave", (Role.ORG_LEADER, rescue)),
+        # A volunteer of the 西湾子 team: sees that team and her own record, changes nothing,
+        # and not the team's roster (personal data stays with those who manage it).
         erin=make_user("erin", (Role.VOLUNTEER, xiwanzi_team)),
+        # Audits 崇礼区 read-only: sees it and its audit log, changes nothing.
         frank=make_user("frank", (Role.AUDITOR, region(code="130709"))),
+        # Logged in, no grant: sees nothing but pages open to everyone.
         mallory=make_user("mallory"),
+        # Superuser: everything.
         root=User.objects.create_superuser("root", password=PASSWORD),
+    )
+
+
+def register_volunteer(
+    actor: Any,
+    org: Organization,
+    id_number: str | None = None,
+    name: str = "王建国",
+    *,
+    serial: int = 1,
+    phone: str = "13900001111",
+    address_code: str = "130709",
+    born: date = date(1975, 3, 15),
+    **extra: Any,
+) -> Volunteer:
+    """A volunteer registered through the service, as a county office would: a fictitious but
+    valid ID number (from ``address_code``, ``born`` and ``serial``) unless one is given, living
+    where ``org`` is; ``extra`` goes to the registration (gender, birth date, details …)."""
+    return volunteer_register(
+        actor=actor,
+        name=name,
+        id_number=id_number
+        or fictitious_id_number(
+            address_code=address_code, birth_date=born, male=True, serial=serial
+        ),
+        phone=phone,
+        residence_region=org.region,
+        home_org=org,
+        **extra,
     )
 
 

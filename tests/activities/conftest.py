@@ -4,18 +4,17 @@ clearing at 崇礼 with one shift; 王建国 (rescue team) and Erin's own volunt
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
+from tests.conftest import register_volunteer as register
 from vetserve.activities.models import Activity, Shift, Status
 from vetserve.activities.services import activity_create, shift_create
-from vetserve.people.fakes import fictitious_id_number
 from vetserve.people.models import Volunteer
-from vetserve.people.services import volunteer_register
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -25,19 +24,6 @@ def at(day: int, hour: int = 8, month: int = 1, year: int = 2031) -> datetime:
     return datetime(year, month, day, hour, tzinfo=SHANGHAI)
 
 
-def register(actor: Any, org: Any, *, name: str, serial: int, phone: str = "") -> Volunteer:
-    return volunteer_register(
-        actor=actor,
-        name=name,
-        id_number=fictitious_id_number(
-            address_code="130709", birth_date=date(1975, 3, 15), male=True, serial=serial
-        ),
-        phone=phone or f"139{serial:08d}",
-        residence_region=org.region,
-        home_org=org,
-    )
-
-
 @pytest.fixture
 def wang(cast: Any) -> Volunteer:
     return register(cast.bob, cast.rescue, name="王建国", serial=1, phone="13900001111")
@@ -45,7 +31,7 @@ def wang(cast: Any) -> Volunteer:
 
 @pytest.fixture
 def zhao(cast: Any) -> Volunteer:
-    volunteer = register(cast.bob, cast.xiwanzi_team, name="赵丽", serial=3)
+    volunteer = register(cast.bob, cast.xiwanzi_team, name="赵丽", serial=3, phone="13900000003")
     volunteer.user = cast.erin
     volunteer.save(update_fields=["user"])
     return volunteer
@@ -53,7 +39,7 @@ def zhao(cast: Any) -> Volunteer:
 
 @pytest.fixture
 def li(cast: Any) -> Volunteer:
-    return register(cast.carol, cast.zhangbei_team, name="李卫东", serial=2)
+    return register(cast.carol, cast.zhangbei_team, name="李卫东", serial=2, phone="13900000002")
 
 
 def make_activity(cast: Any, *, publish: bool = True, **extra: Any) -> Activity:

@@ -11,12 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import make_user
+from tests.conftest import register_volunteer as register
 from vetserve.accounts.models import Role
 from vetserve.activities.models import Activity, Shift, SignUp, SignUpState, Status
 from vetserve.attendance.services import ScanIn
-from vetserve.people.fakes import fictitious_id_number
-from vetserve.people.models import Volunteer
-from vetserve.people.services import volunteer_register
 
 SH = ZoneInfo("Asia/Shanghai")
 START = datetime(2022, 2, 11, 8, 0, tzinfo=SH)
@@ -25,19 +23,6 @@ END = datetime(2022, 2, 11, 16, 0, tzinfo=SH)
 
 def at(hour: int, minute: int = 0, day: int = 11) -> datetime:
     return datetime(2022, 2, day, hour, minute, tzinfo=SH)
-
-
-def register(actor: Any, org: Any, *, name: str, serial: int, phone: str) -> Volunteer:
-    return volunteer_register(
-        actor=actor,
-        name=name,
-        id_number=fictitious_id_number(
-            address_code="130709", birth_date=date(1970, 5, 1), male=True, serial=serial
-        ),
-        phone=phone,
-        residence_region=org.region,
-        home_org=org,
-    )
 
 
 def scan(kind: str, method: str, when: datetime, **extra: Any) -> ScanIn:
@@ -63,10 +48,17 @@ def post(cast: Any) -> Any:
     shift = Shift.objects.create(
         activity=activity, post="东门", starts_at=START, ends_at=END, max_people=10, wanted_people=5
     )
-    wang = register(cast.bob, cast.rescue, name="王建国", serial=1, phone="13900001111")
+    wang = register(cast.bob, cast.rescue, name="王建国", serial=1, born=date(1970, 5, 1))
     wang.user = make_user("wang", (Role.VOLUNTEER, cast.rescue))
     wang.save(update_fields=["user"])
-    li = register(cast.bob, cast.xiwanzi_team, name="李卫东", serial=2, phone="13700002222")
+    li = register(
+        cast.bob,
+        cast.xiwanzi_team,
+        name="李卫东",
+        serial=2,
+        phone="13700002222",
+        born=date(1970, 5, 1),
+    )
     signup = SignUp.objects.create(
         shift=shift,
         volunteer=wang,

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from tests.conftest import login
+from tests.conftest import register_volunteer as register
 from vetserve.audit.models import AuditEntry
 from vetserve.people import services
 from vetserve.people.fakes import fictitious_id_number
@@ -19,18 +20,6 @@ ID_1 = fictitious_id_number(
 )
 ID_2 = fictitious_id_number(address_code="130722", birth_date=date(1980, 7, 1), male=True, serial=2)
 PHONE_1 = "13900001111"
-
-
-def register(actor, org, id_number=ID_1, name="王建国", phone=PHONE_1, **extra) -> Volunteer:
-    return services.volunteer_register(
-        actor=actor,
-        name=name,
-        id_number=id_number,
-        phone=phone,
-        residence_region=org.region,
-        home_org=org,
-        **extra,
-    )
 
 
 @pytest.fixture

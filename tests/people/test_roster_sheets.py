@@ -13,6 +13,7 @@ from django.utils import translation
 from python_calamine import CalamineWorkbook
 
 from tests.conftest import login
+from tests.conftest import register_volunteer as register
 from tests.spreadsheets.files import an_id, xlsx
 from vetserve.audit.models import AuditEntry
 from vetserve.people import services as people
@@ -54,18 +55,6 @@ def _named(data: bytes, name: str) -> io.BytesIO:
     handle = io.BytesIO(data)
     handle.name = name
     return handle
-
-
-def register(actor, org, id_number, name, **extra):
-    return people.volunteer_register(
-        actor=actor,
-        name=name,
-        id_number=id_number,
-        phone="13900001111",
-        residence_region=org.region,
-        home_org=org,
-        **extra,
-    )
 
 
 def grant_reveal(user):

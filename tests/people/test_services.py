@@ -7,6 +7,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from tests.conftest import register_volunteer as register
 from vetserve.audit.models import AuditEntry
 from vetserve.people import services
 from vetserve.people.fakes import fictitious_id_number
@@ -17,18 +18,6 @@ ID_1 = fictitious_id_number(
     address_code="130709", birth_date=date(1975, 3, 15), male=True, serial=1
 )
 ID_2 = fictitious_id_number(address_code="130722", birth_date=date(1980, 7, 1), male=True, serial=2)
-
-
-def register(actor, org, id_number=ID_1, name="王建国", phone="13900001111", **extra):
-    return services.volunteer_register(
-        actor=actor,
-        name=name,
-        id_number=id_number,
-        phone=phone,
-        residence_region=org.region,
-        home_org=org,
-        **extra,
-    )
 
 
 def test_registration_derives_gender_and_birth_date_from_the_id(cast):

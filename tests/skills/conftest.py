@@ -3,31 +3,13 @@ belongs to Dave's rescue team; 李卫东 belongs to Carol's 张北 team."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 
-from vetserve.people.fakes import fictitious_id_number
+from tests.conftest import register_volunteer as register
 from vetserve.people.models import Volunteer
-from vetserve.people.services import volunteer_register
 from vetserve.skills.models import QualificationType
-
-
-def register(
-    actor: Any, org: Any, *, name: str, serial: int, phone: str, **extra: Any
-) -> Volunteer:
-    return volunteer_register(
-        actor=actor,
-        name=name,
-        id_number=fictitious_id_number(
-            address_code="130709", birth_date=date(1975, 3, 15), male=True, serial=serial
-        ),
-        phone=phone,
-        residence_region=org.region,
-        home_org=org,
-        **extra,
-    )
 
 
 @pytest.fixture
