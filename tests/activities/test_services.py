@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from datetime import date, time, timedelta
+from datetime import date, time
 from decimal import Decimal
 
 import pytest
@@ -110,22 +110,6 @@ def test_every_saturday_between_two_dates(cast, activity):
         actor=cast.dave, activity=activity, template=ShiftTemplate(post="文明劝导"), windows=windows
     )
     assert [s.starts_at.day for s in shifts] == [4, 11, 18, 25]
-
-
-def test_a_night_shift_ends_the_next_morning(cast):
-    (window,) = weekly_windows(
-        weekdays=[0],
-        first_day=date(2031, 1, 6),
-        last_day=date(2031, 1, 6),
-        start=time(22),
-        end=time(6),
-    )
-    assert window[1] - window[0] == timedelta(hours=8)
-
-
-def test_a_rotation_must_divide_the_day(cast):
-    with pytest.raises(ValidationError):
-        rotation_windows(first_start=at(1, 0), shifts_per_day=7, days=1)
 
 
 # --- sign-up: room, waitlist, promotion -----------------------------------------------------

@@ -24,7 +24,9 @@ OPERATION_ID_PREFIXES = {
     "vetserve.people.api": "vetserve_api_people",
     "vetserve.badges.api": "vetserve_api_badges",
     "vetserve.skills.api": "vetserve_api_skills",
-    "vetserve.activities.api": "vetserve_api_activities",
+    "vetserve.activities.api.campaigns": "vetserve_api_activities",
+    "vetserve.activities.api.activities": "vetserve_api_activities",
+    "vetserve.activities.api.shifts": "vetserve_api_activities",
     "vetserve.attendance.api": "vetserve_api_attendance",
 }
 
@@ -74,4 +76,7 @@ api.add_router("/volunteers", "vetserve.people.api.router")
 api.add_router("/", "vetserve.people.api.me_router")
 api.add_router("/", "vetserve.badges.api.router")
 api.add_router("/skills", "vetserve.skills.api.router")
-api.add_router("/activities", "vetserve.activities.api.router")
+# Activities keeps one router per aggregate, side by side (see vetserve/activities/api/).
+api.add_router("/activities", "vetserve.activities.api.campaigns.router")
+api.add_router("/activities", "vetserve.activities.api.activities.router")
+api.add_router("/activities", "vetserve.activities.api.shifts.router")

@@ -1,0 +1,81 @@
+"""Campaign pages: the list, one campaign with its progress, start and change one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from vetserve.activities import selectors, services
+from vetserve.activities.forms import CampaignForm
+from vetserve.core.access import CHANGE, can, may_change_org
+from vetserve.core.forms import form_add_service_errors
+from vetserve.core.views import AuthedRequest, paginate
+from vetserve.orgs.selectors import organization_list
+
+
+@login_required
+def campaign_list_page(request: AuthedRequest) -> HttpResponse:
+    page = paginate(request, selectors.campaign_list(user=request.user))
+    return render(
+        request,
+        "activities/campaigns.html",
+        {"page_obj": page, "campaigns": page.object_list, "can_plan": can(request.user, CHANGE)},
+    )
+
+
+@login_required
+def campaign_detail(request: AuthedRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.access_campaign(request.user, campaign_id)
+    return render(
+        request,
+        "activities/campaign.html",
+        {
+            "campaign": campaign,
+            "progress": selectors.campaign_progress(campaign),
+            "activities": selectors.activity_list(user=request.user, campaign=campaign)[:200],
+            "can_change": may_change_org(request.user, campaign.organization),
+        },
+    )
+
+
+def _campaign_form(request: AuthedRequest, instance: Any = None) -> CampaignForm:
+    return CampaignForm(
+        request.POST or None,
+        instance=instance,
+        organizations=organization_list(user=request.user, action=CHANGE),
+    )
+
+
+@login_required
+def campaign_create_page(request: AuthedRequest) -> HttpResponse:
+    form = _campaign_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            return redirect("activities:campaign", campaign.pk)
+    return render(request, "activities/form.html", {"form": form, "title": _("New campaign")})
+
+
+@login_required
+def campaign_edit(request: AuthedRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.access_campaign(request.user, campaign_id, CHANGE)
+    form = _campaign_form(request, instance=campaign)
+    form.fields["organization"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in services.CAMPAIGN_FIELDS}
+        fresh = selectors.access_campaign(request.user, campaign_id, CHANGE)
+        try:
+            services.campaign_update(actor=request.user, campaign=fresh, **fields)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            return redirect("activities:campaign", campaign.pk)
+    return render(request, "activities/form.html", {"form": form, "title": campaign.name})
