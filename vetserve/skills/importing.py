@@ -32,7 +32,7 @@ from openpyxl.utils import get_column_letter
 from vetserve.audit.services import audit_record
 from vetserve.badges.models import Badge
 from vetserve.badges.models import Status as BadgeStatus
-from vetserve.core.access import may_change_somewhere, may_change_volunteer
+from vetserve.core.access import Actor, may_change_somewhere, may_change_volunteer
 from vetserve.core.text import fold_width
 from vetserve.people.idnumbers import InvalidNumber, mask_id_number, parse_id_number
 from vetserve.people.models import Volunteer
@@ -204,7 +204,7 @@ class QualificationReport(Report[QualificationRow]):
 
 
 def qualifications_import(
-    *, actor: Any, data: bytes, filename: str, commit: bool = False
+    *, actor: Actor | None, data: bytes, filename: str, commit: bool = False
 ) -> QualificationReport:
     """Check (and with ``commit``, write) a qualification file. Raises PermissionDenied when
     the actor may manage no volunteer; a database error while writing propagates after the
@@ -371,7 +371,7 @@ def _refuse(row: QualificationRow, header: Header, key: str, message: str) -> No
     )
 
 
-def _resolve_volunteers(actor: Any, rows: list[QualificationRow], header: Header) -> None:
+def _resolve_volunteers(actor: Actor | None, rows: list[QualificationRow], header: Header) -> None:
     """Find each row's volunteer among those the actor may manage; unknown and out of scope
     read the same (no hint about people the actor may not see)."""
     pending = [r for r in rows if r.action != REFUSED]
@@ -452,7 +452,7 @@ def _match_existing(rows: list[QualificationRow], header: Header) -> None:
             row.changes.append(str(_title(header, "verified")))
 
 
-def _write(actor: Any, report: QualificationReport) -> None:
+def _write(actor: Actor | None, report: QualificationReport) -> None:
     if report.file_errors:
         return
     with transaction.atomic():

@@ -18,7 +18,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vetserve.core.access import CHANGE, may_change_org, may_change_somewhere, may_change_volunteer
+from vetserve.core.access import (
+    CHANGE,
+    Actor,
+    may_change_org,
+    may_change_somewhere,
+    may_change_volunteer,
+)
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.views import AuthedRequest, paginate, query_without_page
 from vetserve.people.models import Volunteer
@@ -416,7 +422,7 @@ def session_create(request: AuthedRequest, course_id: int) -> HttpResponse:
     )
 
 
-def _candidates(user: Any, session: TrainingSession, search: str) -> list[Volunteer]:
+def _candidates(user: Actor | None, session: TrainingSession, search: str) -> list[Volunteer]:
     """Up to 20 volunteers the organizer may see, matching the search, not yet enrolled."""
     if not search.strip():
         return []
