@@ -10,11 +10,7 @@ from ninja import Field, Router, Schema, Status
 from vetserve.core.api import ERRORS, user_of
 from vetserve.skills import selectors, services
 from vetserve.skills.api.common import by_code
-from vetserve.skills.models import (
-    MilitarySpecialtyMapping,
-    QualificationType,
-    Skill,
-)
+from vetserve.skills.models import MilitarySpecialtyMapping, QualificationType, Skill
 
 router = Router(tags=["skills"])
 

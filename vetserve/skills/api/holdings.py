@@ -12,12 +12,7 @@ from vetserve.core.api import ERRORS, MappedRows, user_of
 from vetserve.people.selectors import access_volunteer
 from vetserve.skills import selectors, services
 from vetserve.skills.api.common import by_code
-from vetserve.skills.models import (
-    Qualification,
-    QualificationType,
-    Skill,
-    VolunteerSkill,
-)
+from vetserve.skills.models import Qualification, QualificationType, Skill, VolunteerSkill
 
 router = Router(tags=["skills"])
 

@@ -14,12 +14,7 @@ from vetserve.orgs.selectors import access_organization
 from vetserve.people.selectors import access_volunteer
 from vetserve.skills import selectors, services
 from vetserve.skills.api.common import by_code
-from vetserve.skills.models import (
-    Course,
-    Enrolment,
-    QualificationType,
-    TrainingSession,
-)
+from vetserve.skills.models import Course, Enrolment, QualificationType, TrainingSession
 
 router = Router(tags=["skills"])
 

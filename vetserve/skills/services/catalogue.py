@@ -13,11 +13,7 @@ from django.utils.translation import gettext as _
 from vetserve.accounts.models import Role, User
 from vetserve.audit.services import audit_record
 from vetserve.core.access import Actor
-from vetserve.skills.models import (
-    MilitarySpecialtyMapping,
-    QualificationType,
-    Skill,
-)
+from vetserve.skills.models import MilitarySpecialtyMapping, QualificationType, Skill
 
 
 def catalogue_may_edit(user: Actor | None) -> bool:

@@ -12,10 +12,7 @@ from vetserve.accounts.models import Grant, Role, User
 from vetserve.notify.services import notification_send
 from vetserve.orgs.models import Organization
 from vetserve.people.services import volunteer_reveal_value
-from vetserve.skills.models import (
-    Qualification,
-    SentReminder,
-)
+from vetserve.skills.models import Qualification, SentReminder
 
 # Days before expiry at which holder and leader are reminded.
 REMINDER_THRESHOLDS = (60, 30, 7)

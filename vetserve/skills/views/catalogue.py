@@ -17,16 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.views import AuthedRequest
 from vetserve.skills import selectors, services
-from vetserve.skills.forms import (
-    QualificationTypeForm,
-    SkillForm,
-    SpecialtyMappingForm,
-)
-from vetserve.skills.models import (
-    MilitarySpecialtyMapping,
-    QualificationType,
-    Skill,
-)
+from vetserve.skills.forms import QualificationTypeForm, SkillForm, SpecialtyMappingForm
+from vetserve.skills.models import MilitarySpecialtyMapping, QualificationType, Skill
 
 
 @login_required

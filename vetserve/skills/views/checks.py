@@ -17,10 +17,7 @@ from vetserve.core.views import AuthedRequest
 from vetserve.people.selectors import volunteer_list
 from vetserve.skills import selectors
 from vetserve.skills.eligibility import Requirement
-from vetserve.skills.forms import (
-    EligibilityForm,
-    ExpiringFilterForm,
-)
+from vetserve.skills.forms import EligibilityForm, ExpiringFilterForm
 
 # Rows shown on the expiring list and the eligibility check; beyond this, narrow the filter.
 LIST_LIMIT = 500

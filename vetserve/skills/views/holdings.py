@@ -15,9 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from vetserve.core.access import (
-    may_change_volunteer,
-)
+from vetserve.core.access import may_change_volunteer
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.views import AuthedRequest
 from vetserve.people.models import Volunteer

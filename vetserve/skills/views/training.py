@@ -12,26 +12,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vetserve.core.access import (
-    CHANGE,
-    Actor,
-    may_change_org,
-    may_change_somewhere,
-)
+from vetserve.core.access import CHANGE, Actor, may_change_org, may_change_somewhere
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.views import AuthedRequest, paginate, query_without_page
 from vetserve.people.models import Volunteer
 from vetserve.people.selectors import volunteer_list, volunteer_roster
 from vetserve.skills import selectors, services
-from vetserve.skills.forms import (
-    CourseForm,
-    EnrolForm,
-    ResultsForm,
-    SessionForm,
-)
-from vetserve.skills.models import (
-    TrainingSession,
-)
+from vetserve.skills.forms import CourseForm, EnrolForm, ResultsForm, SessionForm
+from vetserve.skills.models import TrainingSession
 
 
 @login_required
