@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -263,7 +263,16 @@ class ProgressLine:
         return int(min(self.done / self.target * 100, Decimal(999)))
 
 
-def campaign_progress(campaign: Campaign) -> dict[str, Any]:
+class CampaignProgress(TypedDict):
+    """A campaign's targets against what was done, line by line."""
+
+    activities: ProgressLine
+    volunteers: ProgressLine
+    hours: ProgressLine
+    figures: list[ProgressLine]
+
+
+def campaign_progress(campaign: Campaign) -> CampaignProgress:
     """Targets against what was done: activities (not cancelled), distinct volunteers
     confirmed, service hours (from attendance through ``served_minutes``), outcome figures."""
     activities = campaign.activities.exclude(status=Status.CANCELLED)

@@ -14,10 +14,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from vetserve.accounts.models import User
-from vetserve.activities.models import Shift, SignUp, SignUpState
+from vetserve.activities.models import Activity, Shift, SignUp, SignUpState
 from vetserve.attendance import conf
 from vetserve.attendance.models import Attendance, AttendanceCorrection, Method
 from vetserve.core.access import AUDIT, CHANGE, VIEW, Actor, access_object, may_lead_shift
+from vetserve.people.models import Volunteer
 
 
 def attendance_list(*, user: Actor | None, shift_id: int | None = None) -> QuerySet[Attendance]:
@@ -54,8 +55,8 @@ def served_minutes(
     *,
     signup: SignUp | None = None,
     shift: Shift | None = None,
-    activity: Any = None,
-    volunteer: Any = None,
+    activity: Activity | int | None = None,
+    volunteer: Volunteer | int | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> int:
@@ -135,7 +136,7 @@ def own_open_signups(*, user: User, now: datetime | None = None) -> list[SignUp]
     )
 
 
-def served_minutes_on_shifts(shifts: Any) -> int:
+def served_minutes_on_shifts(shifts: QuerySet[Shift]) -> int:
     """Minutes served on a set of shifts: the source campaign progress reads its hours from."""
     qs = Attendance.objects.filter(out_at__isnull=False, shift__in=shifts)
     total = qs.annotate(effective=_effective_minutes()).aggregate(n=Sum("effective"))["n"]

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from vetserve.accounts.models import User
 from vetserve.activities.models import (
     LIVE_STATES,
     STATUS_FLOW,
@@ -188,9 +189,7 @@ def activity_status_change(
     return activity
 
 
-def _user_by_id(user_id: int) -> Any:
-    from vetserve.accounts.models import User
-
+def _user_by_id(user_id: int) -> User:
     return User.objects.get(pk=user_id)
 
 

@@ -17,7 +17,7 @@ from vetserve.core.access import Actor
 from vetserve.orgs.models import Organization
 
 
-def _check_period(starts: Any, ends: Any, field: str = "ends_on") -> None:
+def _check_period(starts: date, ends: date, field: str = "ends_on") -> None:
     if ends < starts:
         raise ValidationError({field: _("The end lies before the start.")}, code="period")
 
