@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from vetserve.accounts.models import User
 from vetserve.activities.models import (
     LIVE_STATES,
     Activity,
@@ -23,7 +24,7 @@ from vetserve.activities.models import (
     SignUpState,
     Status,
 )
-from vetserve.core.access import VIEW, ScopedQuerySet, access_object
+from vetserve.core.access import VIEW, Actor, ScopedQuerySet, access_object
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
 from vetserve.people.selectors import volunteer_list, volunteer_roster
@@ -51,11 +52,11 @@ def served_minutes(shifts: QuerySet[Shift]) -> int:
 # --- lists and objects ------------------------------------------------------------------------
 
 
-def campaign_list(*, user: Any, action: str = VIEW) -> QuerySet[Campaign]:
+def campaign_list(*, user: Actor | None, action: str = VIEW) -> QuerySet[Campaign]:
     return Campaign.objects.visible_to(user, action).select_related("organization", "region")
 
 
-def access_campaign(user: Any, campaign_id: Any, action: str = VIEW) -> Campaign:
+def access_campaign(user: Actor | None, campaign_id: Any, action: str = VIEW) -> Campaign:
     return access_object(
         Campaign.objects.select_related("organization", "organization__region", "region"),
         user,
@@ -66,7 +67,7 @@ def access_campaign(user: Any, campaign_id: Any, action: str = VIEW) -> Campaign
 
 def activity_list(
     *,
-    user: Any,
+    user: Actor | None,
     action: str = VIEW,
     search: str = "",
     status: str = "",
@@ -98,7 +99,7 @@ def activity_list(
     return qs.select_related("organization", "region", "campaign")
 
 
-def access_activity(user: Any, activity_id: Any, action: str = VIEW) -> Activity:
+def access_activity(user: Actor | None, activity_id: Any, action: str = VIEW) -> Activity:
     return access_object(
         Activity.objects.select_related("organization", "organization__region", "region"),
         user,
@@ -115,7 +116,7 @@ def with_counts(qs: QuerySet[Shift]) -> QuerySet[Shift]:
 
 
 def shift_list(
-    *, user: Any, activity: Activity | None = None, action: str = VIEW
+    *, user: Actor | None, activity: Activity | None = None, action: str = VIEW
 ) -> QuerySet[Shift]:
     qs = Shift.objects.visible_to(user, action)
     if activity is not None:
@@ -123,7 +124,7 @@ def shift_list(
     return with_counts(qs.select_related("activity", "activity__organization"))
 
 
-def access_shift(user: Any, shift_id: Any, action: str = VIEW) -> Shift:
+def access_shift(user: Actor | None, shift_id: Any, action: str = VIEW) -> Shift:
     return access_object(
         with_counts(  # type: ignore[arg-type]
             Shift.objects.select_related(
@@ -136,7 +137,7 @@ def access_shift(user: Any, shift_id: Any, action: str = VIEW) -> Shift:
     )
 
 
-def access_signup(user: Any, signup_id: Any, action: str = VIEW) -> SignUp:
+def access_signup(user: Actor | None, signup_id: Any, action: str = VIEW) -> SignUp:
     return access_object(
         SignUp.objects.select_related(
             "shift", "shift__activity", "shift__activity__organization", "volunteer"
@@ -160,7 +161,7 @@ def shift_roster(shift: Shift) -> dict[str, list[SignUp]]:
     }
 
 
-def my_signups(*, user: Any, upcoming_only: bool = True) -> QuerySet[SignUp]:
+def my_signups(*, user: User, upcoming_only: bool = True) -> QuerySet[SignUp]:
     """The user's own live sign-ups (through their volunteer record), soonest first."""
     qs = SignUp.objects.filter(
         volunteer__user=user, volunteer__erased_at__isnull=True, state__in=LIVE_STATES
@@ -170,11 +171,11 @@ def my_signups(*, user: Any, upcoming_only: bool = True) -> QuerySet[SignUp]:
     return qs.select_related("shift", "shift__activity").order_by("shift__starts_at", "id")
 
 
-def my_signup_for(*, user: Any, shift: Shift) -> SignUp | None:
+def my_signup_for(*, user: User, shift: Shift) -> SignUp | None:
     return my_signups(user=user, upcoming_only=False).filter(shift=shift).first()
 
 
-def outcome_list(*, user: Any, activity: Activity | None = None) -> QuerySet[Outcome]:
+def outcome_list(*, user: Actor | None, activity: Activity | None = None) -> QuerySet[Outcome]:
     """Outcome figures the user may see (of one activity), oldest first."""
     qs = Outcome.objects.visible_to(user, VIEW).select_related("outcome_type")
     if activity is not None:
@@ -186,7 +187,7 @@ def outcome_list(*, user: Any, activity: Activity | None = None) -> QuerySet[Out
 PHONE_TAIL = re.compile(r"^\d{4}$")
 
 
-def add_candidates(*, user: Any, search: str, limit: int = 10) -> list[Volunteer]:
+def add_candidates(*, user: Actor | None, search: str, limit: int = 10) -> list[Volunteer]:
     """Volunteers the user may see who match what a leader typed to add someone to a shift:
     the roster's search (name, pinyin initials, badge number, full ID or phone number) or
     the last four digits of a phone number."""
@@ -218,7 +219,7 @@ def outcome_totals(outcomes: QuerySet[Outcome]) -> list[OutcomeTotal]:
 
 def outcome_totals_for(
     *,
-    user: Any,
+    user: Actor | None,
     activity: Activity | None = None,
     campaign: Campaign | None = None,
     organization: Organization | None = None,
@@ -262,7 +263,16 @@ class ProgressLine:
         return int(min(self.done / self.target * 100, Decimal(999)))
 
 
-def campaign_progress(campaign: Campaign) -> dict[str, Any]:
+class CampaignProgress(TypedDict):
+    """A campaign's targets against what was done, line by line."""
+
+    activities: ProgressLine
+    volunteers: ProgressLine
+    hours: ProgressLine
+    figures: list[ProgressLine]
+
+
+def campaign_progress(campaign: Campaign) -> CampaignProgress:
     """Targets against what was done: activities (not cancelled), distinct volunteers
     confirmed, service hours (from attendance through ``served_minutes``), outcome figures."""
     activities = campaign.activities.exclude(status=Status.CANCELLED)

@@ -23,7 +23,10 @@ OPERATION_ID_PREFIXES = {
     "vetserve.audit.api": "vetserve_api_api",
     "vetserve.people.api": "vetserve_api_people",
     "vetserve.badges.api": "vetserve_api_badges",
-    "vetserve.skills.api": "vetserve_api_skills",
+    "vetserve.skills.api.catalogue": "vetserve_api_skills",
+    "vetserve.skills.api.holdings": "vetserve_api_skills",
+    "vetserve.skills.api.training": "vetserve_api_skills",
+    "vetserve.skills.api.checks": "vetserve_api_skills",
     "vetserve.activities.api.campaigns": "vetserve_api_activities",
     "vetserve.activities.api.activities": "vetserve_api_activities",
     "vetserve.activities.api.shifts": "vetserve_api_activities",
@@ -75,7 +78,11 @@ api.add_router("/audit", "vetserve.audit.api.router")
 api.add_router("/volunteers", "vetserve.people.api.router")
 api.add_router("/", "vetserve.people.api.me_router")
 api.add_router("/", "vetserve.badges.api.router")
-api.add_router("/skills", "vetserve.skills.api.router")
+# Skills, too, keeps one router per aggregate, side by side (see vetserve/skills/api/).
+api.add_router("/skills", "vetserve.skills.api.catalogue.router")
+api.add_router("/skills", "vetserve.skills.api.holdings.router")
+api.add_router("/skills", "vetserve.skills.api.training.router")
+api.add_router("/skills", "vetserve.skills.api.checks.router")
 # Activities keeps one router per aggregate, side by side (see vetserve/activities/api/).
 api.add_router("/activities", "vetserve.activities.api.campaigns.router")
 api.add_router("/activities", "vetserve.activities.api.activities.router")

@@ -13,20 +13,22 @@ from django.db.models import CharField, F, IntegerField, OuterRef, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from vetserve.activities.models import Shift, SignUp, SignUpState
+from vetserve.accounts.models import User
+from vetserve.activities.models import Activity, Shift, SignUp, SignUpState
 from vetserve.attendance import conf
 from vetserve.attendance.models import Attendance, AttendanceCorrection, Method
-from vetserve.core.access import AUDIT, CHANGE, VIEW, access_object, may_lead_shift
+from vetserve.core.access import AUDIT, CHANGE, VIEW, Actor, access_object, may_lead_shift
+from vetserve.people.models import Volunteer
 
 
-def attendance_list(*, user: Any, shift_id: int | None = None) -> QuerySet[Attendance]:
+def attendance_list(*, user: Actor | None, shift_id: int | None = None) -> QuerySet[Attendance]:
     qs = Attendance.objects.visible_to(user, VIEW).select_related("volunteer", "shift")
     if shift_id is not None:
         qs = qs.filter(shift_id=shift_id)
     return qs
 
 
-def access_led_shift(user: Any, shift_id: Any) -> Shift:
+def access_led_shift(user: Actor | None, shift_id: Any) -> Shift:
     """A shift the user leads (may check people in on), or Http404 like a missing one."""
     from django.http import Http404
 
@@ -53,8 +55,8 @@ def served_minutes(
     *,
     signup: SignUp | None = None,
     shift: Shift | None = None,
-    activity: Any = None,
-    volunteer: Any = None,
+    activity: Activity | int | None = None,
+    volunteer: Volunteer | int | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> int:
@@ -109,7 +111,7 @@ def post_roster(*, shift: Shift, now: datetime | None = None) -> list[RosterRow]
     return rows
 
 
-def attendance_exceptions(*, user: Any) -> QuerySet[Attendance]:
+def attendance_exceptions(*, user: Actor | None) -> QuerySet[Attendance]:
     """Stays closed automatically that no leader has confirmed or corrected yet."""
     return (
         Attendance.objects.visible_to(user, CHANGE)
@@ -119,7 +121,7 @@ def attendance_exceptions(*, user: Any) -> QuerySet[Attendance]:
     )
 
 
-def own_open_signups(*, user: Any, now: datetime | None = None) -> list[SignUp]:
+def own_open_signups(*, user: User, now: datetime | None = None) -> list[SignUp]:
     """The volunteer's confirmed sign-ups whose shift is on now or soon (for the phone page)."""
     now = now or timezone.now()
     return list(
@@ -134,7 +136,7 @@ def own_open_signups(*, user: Any, now: datetime | None = None) -> list[SignUp]:
     )
 
 
-def served_minutes_on_shifts(shifts: Any) -> int:
+def served_minutes_on_shifts(shifts: QuerySet[Shift]) -> int:
     """Minutes served on a set of shifts: the source campaign progress reads its hours from."""
     qs = Attendance.objects.filter(out_at__isnull=False, shift__in=shifts)
     total = qs.annotate(effective=_effective_minutes()).aggregate(n=Sum("effective"))["n"]
@@ -147,7 +149,7 @@ def served_minutes_on_shifts(shifts: Any) -> int:
 
 
 def attendance_scan_records(
-    *, user: Any, date_from: date | None = None, date_to: date | None = None
+    *, user: Actor | None, date_from: date | None = None, date_to: date | None = None
 ) -> QuerySet[Attendance, Any]:
     """Every check-in and check-out the user may audit, one row each, newest scan first; the
     dates are days in Asia/Shanghai, both included. Rows are dicts for ``ScanRecord.of``."""

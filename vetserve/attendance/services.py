@@ -9,13 +9,11 @@ second check-in returns the open stay.
 
 from __future__ import annotations
 
-import functools
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -23,18 +21,18 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vetserve.activities.models import LIVE_STATES, Activity, Shift, SignUp, SignUpState
-from vetserve.attendance import conf, hours
+from vetserve.accounts.models import User
+from vetserve.activities.models import LIVE_STATES, Shift, SignUp, SignUpState
+from vetserve.attendance import conf, fastpath, hours
 from vetserve.attendance.models import Attendance, AttendanceCorrection, Method
 from vetserve.attendance.tokens import post_token_read
 from vetserve.audit.services import audit_record
 from vetserve.badges.models import Badge
 from vetserve.badges.models import Status as BadgeStatus
 from vetserve.badges.services import badge_token_read
-from vetserve.core.access import may_lead_shift
+from vetserve.core.access import Actor, may_lead_shift
 from vetserve.core.context import current_client
-from vetserve.core.db import RowLoader, insert_one
-from vetserve.orgs.models import Organization
+from vetserve.core.db import insert_one
 from vetserve.people.models import Volunteer
 from vetserve.people.selectors import volunteer_own
 
@@ -80,33 +78,18 @@ class Refused(Exception):
 # --- who may do what -------------------------------------------------------------------------
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _one(queryset: Any, **lookup: Any) -> Any:
-    """The first matching row or None, without the ORDER BY that ``first()`` adds (one row is
-    expected; the ordering only costs compile time on the scan path)."""
-    return next(iter(queryset.filter(**lookup).order_by()[:1]), None)
+def _user(actor: Actor | None) -> User | None:
+    """The user to record as having acted: nobody for the system or an anonymous actor."""
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 # --- resolving a scan to a sign-up -----------------------------------------------------------
 
 
-# The columns a scan reads (times, the activity's place and organizer, the organizer's path):
-# a check-in burst runs this per request, and the narrower query compiles and loads in half
-# the time of the whole rows.
-_SHIFT_FIELDS = (
-    "post", "starts_at", "ends_at", "activity",
-    "activity__title", "activity__region", "activity__organization", "activity__lat",
-    "activity__lon", "activity__organization__path", "activity__organization__region",
-)  # fmt: skip
-
-
 def _shift(shift_id: int | None) -> Shift:
     shift = (
-        _one(
-            Shift.objects.select_related("activity__organization").only(*_SHIFT_FIELDS),
+        fastpath.one(
+            Shift.objects.select_related("activity__organization").only(*fastpath.SHIFT_FIELDS),
             pk=shift_id,
         )
         if shift_id
@@ -117,7 +100,7 @@ def _shift(shift_id: int | None) -> Shift:
     return shift
 
 
-def _led_shift(actor: Any, shift_id: int | None) -> Shift:
+def _led_shift(actor: Actor | None, shift_id: int | None) -> Shift:
     shift = _shift(shift_id)
     if not may_lead_shift(actor, shift):
         # The same answer as "no such shift": existence is not leaked.
@@ -126,7 +109,9 @@ def _led_shift(actor: Any, shift_id: int | None) -> Shift:
 
 
 def _rostered(shift: Shift, volunteer: Volunteer) -> SignUp:
-    signup = _one(SignUp.objects, shift=shift, volunteer=volunteer, state=SignUpState.CONFIRMED)
+    signup = fastpath.one(
+        SignUp.objects, shift=shift, volunteer=volunteer, state=SignUpState.CONFIRMED
+    )
     if signup is None:
         raise Refused(
             "not_rostered", _("%(name)s is not on this shift's roster.") % {"name": volunteer.name}
@@ -150,10 +135,12 @@ def _badge_volunteer(token: str) -> Volunteer:
     return badge.volunteer
 
 
-def _add_on_the_spot(*, actor: Any, shift: Shift, volunteer: Volunteer, reason: str) -> SignUp:
+def _add_on_the_spot(
+    *, actor: Actor | None, shift: Shift, volunteer: Volunteer, reason: str
+) -> SignUp:
     """A leader puts someone who turned up on the roster (with a reason, audited). Someone on
     the waitlist moves up: a person holds one live sign-up per shift."""
-    existing = _one(SignUp.objects, shift=shift, volunteer=volunteer, state__in=LIVE_STATES)
+    existing = fastpath.one(SignUp.objects, shift=shift, volunteer=volunteer, state__in=LIVE_STATES)
     if existing is not None and existing.state == SignUpState.CONFIRMED:
         existing.shift, existing.volunteer = shift, volunteer
         return existing
@@ -184,7 +171,7 @@ def _add_on_the_spot(*, actor: Any, shift: Shift, volunteer: Volunteer, reason: 
     return signup
 
 
-def _resolve(actor: Any, scan: ScanIn) -> SignUp:
+def _resolve(actor: Actor | None, scan: ScanIn) -> SignUp:
     """The confirmed sign-up a scan is about, after checking the scanner may record it."""
     if scan.method == Method.POST_QR:
         shift_id = post_token_read(scan.token, at=scan.scanned_at)
@@ -208,7 +195,7 @@ def _resolve(actor: Any, scan: ScanIn) -> SignUp:
         if scan.signup_id is not None:
             # The leader's hand check-in from the roster, the burst's path: the sign-up, its
             # shift and the volunteer's name in one query, then the same checks as below.
-            signup = _roster_row(scan.signup_id, scan.shift_id or 0, scan.key)
+            signup = fastpath.roster_row(scan.signup_id, scan.shift_id or 0, scan.key)
             if signup is None:
                 _led_shift(actor, scan.shift_id)  # "not found" unless the shift is theirs
             elif not may_lead_shift(actor, signup.shift):
@@ -245,97 +232,6 @@ def _resolve(actor: Any, scan: ScanIn) -> SignUp:
     raise Refused("bad_method", _("Unknown check-in method."))
 
 
-# --- the burst's path, written out --------------------------------------------------------------
-# A leader checking people in from the roster is what 5,173 people arriving at once looks like
-# (docs/benchmarks.md, check-in burst). The ORM's compiling of these two queries cost more than
-# running them, so they are written out; everything else goes through the ORM as usual.
-
-
-_ROSTER_FIELDS: dict[type[Any], list[str]] = {
-    SignUp: ["id", "state", "volunteer_id", "shift_id"],
-    Volunteer: ["id", "name"],
-    Shift: ["id", "post", "starts_at", "ends_at", "activity_id"],
-    Activity: ["id", "title", "region_id", "lat", "lon", "organization_id"],
-    Organization: ["id", "path", "region_id"],
-}
-_ROSTER_ALIAS = {SignUp: "su", Volunteer: "v", Shift: "s", Activity: "a", Organization: "o"}
-
-
-def _roster_row(signup_id: int, shift_id: int, key: uuid.UUID) -> SignUp | None:
-    """The sign-up ``signup_id`` on shift ``shift_id`` with its volunteer's name, its shift,
-    the activity and the organizing organization's place, in one query; and whether the person
-    has stays on it or ``key`` was recorded before (``_vetserve_clear`` when neither). The
-    instances carry only these fields (the rest load on access, as with ``.only()``)."""
-    loaders = _roster_loaders()
-    key_value = Attendance._meta.get_field("in_key").get_db_prep_value(key, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(_roster_sql(connection.vendor), [key_value, key_value, signup_id, shift_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    loaded, at = {}, 0
-    for model, loader in loaders.items():
-        loaded[model] = loader.load(row[at : at + len(loader.fields)])
-        at += len(loader.fields)
-    signup, shift, activity = loaded[SignUp], loaded[Shift], loaded[Activity]
-    # Related instances go straight into the cache the descriptors read.
-    signup._state.fields_cache.update(volunteer=loaded[Volunteer], shift=shift)
-    shift._state.fields_cache["activity"] = activity
-    activity._state.fields_cache["organization"] = loaded[Organization]
-    signup._vetserve_clear = not row[at]
-    return signup
-
-
-@functools.cache
-def _roster_loaders() -> dict[type[Any], RowLoader[Any]]:
-    return {
-        m: RowLoader(m, [m._meta.get_field(n) for n in names])
-        for m, names in _ROSTER_FIELDS.items()
-    }
-
-
-@functools.cache
-def _roster_sql(vendor: str) -> str:
-    q = connection.ops.quote_name
-    t = {m: q(m._meta.db_table) for m in _ROSTER_FIELDS}
-    columns = ", ".join(
-        f"{_ROSTER_ALIAS[m]}.{q(m._meta.get_field(name).column)}"
-        for m, names in _ROSTER_FIELDS.items()
-        for name in names
-    )
-    return (
-        f"SELECT {columns}, EXISTS ({_seen_sql('su.id')}) "  # noqa: S608
-        f"FROM {t[SignUp]} su JOIN {t[Volunteer]} v ON v.id = su.volunteer_id "
-        f"JOIN {t[Shift]} s ON s.id = su.shift_id JOIN {t[Activity]} a ON a.id = s.activity_id "
-        f"JOIN {t[Organization]} o ON o.id = a.organization_id "
-        "WHERE su.id = %s AND su.shift_id = %s"
-    )
-
-
-def _seen_sql(signup: str) -> str:
-    """Rows of any stay on the sign-up ``signup`` (a column or ``%s``), or of a key (the next
-    two ``%s``) recorded before."""
-    table = connection.ops.quote_name(Attendance._meta.db_table)
-    return (
-        f"SELECT 1 FROM {table} x WHERE x.signup_id = {signup} "  # noqa: S608
-        "OR x.in_key = %s OR x.out_key = %s"
-    )
-
-
-@functools.cache
-def _has_stays_or_key_sql(vendor: str) -> str:
-    return f"{_seen_sql('%s')} LIMIT 1"
-
-
-def _has_stays_or_key(signup: SignUp, key: uuid.UUID) -> bool:
-    """Whether the person has any stay on this sign-up or the key was recorded before; when
-    neither, a check-in needs nothing more than its insert."""
-    key_value = Attendance._meta.get_field("in_key").get_db_prep_value(key, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(_has_stays_or_key_sql(connection.vendor), [signup.pk, key_value, key_value])
-        return cursor.fetchone() is not None
-
-
 def _check_geofence(shift: Shift, scan: ScanIn) -> None:
     limit = conf.geofence_meters()
     activity = shift.activity
@@ -359,7 +255,7 @@ def _coord(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(round(value, 4)))
 
 
-def _duplicate(actor: Any, key: uuid.UUID, stay: Attendance) -> ScanResult:
+def _duplicate(actor: Actor | None, key: uuid.UUID, stay: Attendance) -> ScanResult:
     """A key recorded before: the same answer, with the record only for those who may see it
     (a key is random, but a replayed one must not show someone else's stay)."""
     visible = Attendance.objects.visible_to(_user(actor)).filter(pk=stay.pk).exists()
@@ -394,13 +290,13 @@ def _check_times(scan: ScanIn, shift: Shift, now: datetime) -> None:
         raise Refused("too_late", _("Check-out for this shift has closed; ask the leader."))
 
 
-def _check_in(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
+def _check_in(actor: Actor | None, scan: ScanIn, signup: SignUp) -> ScanResult:
     shift = signup.shift
     # One query for all a check-in must know: this key's row if it was recorded before, the
     # open stay, and the latest check-out (a person has a handful of stays on a shift).
     stays = (
         []
-        if getattr(signup, "_vetserve_clear", False) or not _has_stays_or_key(signup, scan.key)
+        if not fastpath.seen_before(signup, scan.key)
         else list(
             Attendance.objects.filter(Q(signup=signup) | Q(in_key=scan.key) | Q(out_key=scan.key))
         )
@@ -440,7 +336,7 @@ def _check_in(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
     return ScanResult(scan.key, "ok", attendance=stay)
 
 
-def _check_out(actor: Any, scan: ScanIn, signup: SignUp) -> ScanResult:
+def _check_out(actor: Actor | None, scan: ScanIn, signup: SignUp) -> ScanResult:
     # The latest stay: the open one if there is one (a check-in never starts before the last
     # check-out, so an open stay is always the latest).
     stay = (
@@ -490,7 +386,9 @@ def _minutes(stay: Attendance) -> int:
     )
 
 
-def attendance_scan(*, actor: Any, scan: ScanIn, now: datetime | None = None) -> ScanResult:
+def attendance_scan(
+    *, actor: Actor | None, scan: ScanIn, now: datetime | None = None
+) -> ScanResult:
     """Record one check-in or check-out; never raises for a refused scan (see ScanResult)."""
     now = now or timezone.now()
     if scan.kind == OUT:
@@ -534,7 +432,7 @@ def attendance_scan(*, actor: Any, scan: ScanIn, now: datetime | None = None) ->
         if same is not None:
             return _duplicate(actor, scan.key, same)
         open_stay = (
-            _one(Attendance.objects, signup=signup, out_at__isnull=True)
+            fastpath.one(Attendance.objects, signup=signup, out_at__isnull=True)
             if scan.kind == IN and signup is not None
             else None
         )
@@ -551,7 +449,7 @@ def attendance_scan(*, actor: Any, scan: ScanIn, now: datetime | None = None) ->
 
 
 def attendance_scan_batch(
-    *, actor: Any, scans: list[ScanIn], now: datetime | None = None
+    *, actor: Actor | None, scans: list[ScanIn], now: datetime | None = None
 ) -> list[ScanResult]:
     """A phone's queue of offline scans, in scan-time order (a check-in before its check-out);
     each is recorded on its own, so one refused scan does not hold back the others. Results
@@ -598,7 +496,7 @@ def attendance_auto_close(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def attendance_correct(
     *,
-    actor: Any,
+    actor: Actor | None,
     attendance: Attendance,
     reason: str,
     in_at: datetime | None = None,

@@ -9,7 +9,7 @@ attendance and outcome figures, as the report tells them.
   covering several events).
 - Weekend civility duty "迎冬奥、讲文明、树新风" by three teams, the volunteer login's among them.
 
-Rows are written with the fields the services set (``activities.services``,
+Rows are written (``demo.activity_rows``) with the fields the services set (``activities.services``,
 ``attendance.services``): confirmed sign-ups with ``confirmed_at``; closed stays with scan
 times, methods, keys and ``minutes`` as ``hours.served_minutes_between`` counts them, so
 ``attendance.selectors.served_minutes`` reads the hours. Dates, places' coordinates and
@@ -19,9 +19,6 @@ the split of figures over shifts are illustrative; the totals are the report's.
 from __future__ import annotations
 
 import importlib
-import random
-import uuid
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -36,16 +33,15 @@ from vetserve.activities.models import (
     Campaign,
     CampaignTarget,
     Category,
-    Outcome,
     OutcomeType,
     Shift,
     SignUp,
     SignUpState,
     Status,
 )
-from vetserve.attendance.hours import served_minutes_between
-from vetserve.attendance.models import Attendance, Method
+from vetserve.attendance.models import Attendance
 from vetserve.demo import data
+from vetserve.demo.activity_rows import ActivityRows, new_key
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Membership, Volunteer
 from vetserve.people.models import Status as VolunteerStatus
@@ -54,7 +50,6 @@ if TYPE_CHECKING:
     from vetserve.demo.builder import BuildContext
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-BATCH = 1000
 
 CAMPAIGN = "相约冬奥—扛红旗、当先锋"
 SNOW_TEAM = "崇礼中国雪都退役军人志愿服务队"
@@ -112,10 +107,6 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
 
 
-def _key(rng: random.Random) -> uuid.UUID:
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
-
-
 def _members(team: Organization) -> list[int]:
     return list(
         Membership.objects.filter(
@@ -124,117 +115,6 @@ def _members(team: Organization) -> list[int]:
         .order_by("pk")
         .values_list("volunteer_id", flat=True)
     )
-
-
-@dataclass
-class _Rows:
-    """Rows of one step, written in dependency order by ``save``."""
-
-    rng: random.Random
-    users: dict[int, int]  # volunteer id -> their login's id
-    activities: list[Activity]
-    shifts: list[Shift]
-    signups: list[tuple[Shift, int, datetime]]  # shift, volunteer, confirmed at
-    stays: list[tuple[int, str]]  # index into signups, how: "full" or "normal"
-    outcomes: list[tuple[Activity, Shift | None, str, int, str]]
-
-    def save(self, types: dict[str, OutcomeType]) -> dict[str, int]:
-        rng = self.rng
-        activities = Activity.objects.bulk_create(self.activities, batch_size=BATCH)
-        for shift in self.shifts:
-            shift.activity_id = shift.activity.pk
-        shifts = Shift.objects.bulk_create(self.shifts, batch_size=BATCH)
-        signups = SignUp.objects.bulk_create(
-            [
-                SignUp(
-                    shift=shift,
-                    volunteer_id=pk,
-                    state=SignUpState.CONFIRMED,
-                    confirmed_at=confirmed,
-                    added_by_id=self.users.get(pk),
-                )
-                for shift, pk, confirmed in self.signups
-            ],
-            batch_size=BATCH,
-        )
-        stays = [self._stay(signups[i], how) for i, how in self.stays]
-        Attendance.objects.bulk_create(stays, batch_size=BATCH)
-        outcomes = Outcome.objects.bulk_create(
-            [
-                Outcome(
-                    activity=activity,
-                    shift=shift,
-                    outcome_type=types[code],
-                    quantity=Decimal(quantity),
-                    note=note,
-                )
-                for activity, shift, code, quantity, note in self.outcomes
-            ]
-        )
-        # auto_now_add stamped today; the services would have stamped the winter's times.
-        for outcome in outcomes:
-            last = outcome.shift or max(
-                (s for s in shifts if s.activity_id == outcome.activity_id),
-                key=lambda s: s.ends_at,
-            )
-            outcome.recorded_at = last.ends_at + timedelta(minutes=rng.randint(20, 180))
-        Outcome.objects.bulk_update(outcomes, ["recorded_at"])
-        return {
-            "activities": len(activities),
-            "shifts": len(shifts),
-            "sign-ups": len(signups),
-            "attendances": len(stays),
-            "outcome figures": len(outcomes),
-        }
-
-    def _stay(self, signup: SignUp, how: str) -> Attendance:
-        rng = self.rng
-        shift = signup.shift
-        activity = shift.activity
-        user = self.users.get(signup.volunteer_id)
-        if how == "full":
-            # A checkpoint handover: in before the shift starts, out after the next one came.
-            in_at = shift.starts_at - timedelta(minutes=rng.randint(3, 15))
-            out_at = shift.ends_at + timedelta(minutes=rng.randint(2, 12))
-        else:
-            in_at = shift.starts_at + timedelta(minutes=rng.randint(-15, 6))
-            out_at = shift.ends_at - timedelta(minutes=rng.randint(0, 20))
-        in_method = rng.choices([Method.BADGE, Method.POST_QR, Method.MANUAL], [6, 3, 1])[0]
-        if in_method == Method.POST_QR and user is None:
-            in_method = Method.BADGE
-        auto = how == "normal" and rng.random() < 0.03
-        if auto:
-            out_at, out_method = shift.ends_at, Method.AUTO
-        else:
-            out_method = rng.choice([Method.BADGE, Method.SELF if user else Method.MANUAL])
-        lat, lon = activity.lat, activity.lon
-        return Attendance(
-            signup=signup,
-            shift=shift,
-            volunteer_id=signup.volunteer_id,
-            region_id=activity.region_id,
-            organization_id=activity.organization_id,
-            in_at=in_at,
-            in_method=in_method,
-            in_by_id=user if in_method == Method.POST_QR else None,
-            in_key=_key(rng),
-            in_lat=lat if in_method == Method.POST_QR else None,
-            in_lon=lon if in_method == Method.POST_QR else None,
-            in_reason="手机信号弱，队长按名单签到" if in_method == Method.MANUAL else "",
-            out_at=out_at,
-            out_method=out_method,
-            out_by_id=user if out_method == Method.SELF else None,
-            out_key=None if auto else _key(rng),
-            out_reason="队长按名单签退" if out_method == Method.MANUAL else "",
-            out_received_at=out_at + timedelta(minutes=rng.randint(0, 90)),
-            auto_closed=auto,
-            minutes=served_minutes_between(
-                checked_in_at=in_at,
-                checked_out_at=out_at,
-                starts_at=shift.starts_at,
-                ends_at=shift.ends_at,
-            ),
-        )
 
 
 def step_outcome_types(ctx: BuildContext) -> None:
@@ -285,7 +165,7 @@ def step_activities(ctx: BuildContext) -> None:
     users = dict(
         Volunteer.objects.filter(user__isnull=False).values_list("pk", "user_id").order_by("pk")
     )
-    rows = _Rows(rng, users, [], [], [], [], [])
+    rows = ActivityRows(rng, users, [], [], [], [], [])
 
     def activity(org: Organization, region: str, **fields: object) -> Activity:
         made = Activity(
@@ -361,7 +241,7 @@ def step_activities(ctx: BuildContext) -> None:
         risk_disclosure="疫情防控一线：全程佩戴口罩、手套，按规定消毒；夜间注意交通安全。",
         insurance_required=True,
     )
-    series = _key(rng)
+    series = new_key(rng)
     slots = CHECKPOINT_SHIFTS_EACH * len(guards)
     windows = 3 * CHECKPOINT_DAYS
     doubled = set(rng.sample(range(windows), slots - windows))  # busy shifts with two on post
@@ -456,7 +336,7 @@ def step_activities(ctx: BuildContext) -> None:
             ends_at=_at(CIVILITY_SATURDAYS[-1], 12),
             description="倡导公共文明、维持交通秩序、维护公共卫生。",
         )
-        series = _key(rng)
+        series = new_key(rng)
         for saturday in CIVILITY_SATURDAYS:
             made = shift(
                 duty,

@@ -8,7 +8,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vetserve.core.access import CHANGE
+from vetserve.core.access import CHANGE, Actor
 from vetserve.core.forms import DateInput
 from vetserve.orgs.selectors import organization_list
 from vetserve.skills.models import (
@@ -146,7 +146,7 @@ class CourseForm(forms.Form):
         Course, "grants_validity_days", help_text=_("Empty: the type's own validity.")
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+    def __init__(self, *args: Any, user: Actor | None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.organizer_choices = (
             organization_list(user=user, action=CHANGE).select_related("region").order_by("path")
@@ -254,7 +254,7 @@ class EligibilityForm(forms.Form):
     max_age = forms.IntegerField(label=_("Maximum age"), min_value=0, max_value=120, required=False)
     insurance = forms.BooleanField(label=_("Accident insurance required"), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+    def __init__(self, *args: Any, user: Actor | None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.organization_choices = (
             organization_list(user=user).select_related("region").order_by("path")

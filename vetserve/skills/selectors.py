@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vetserve.core.access import VIEW, access_object
+from vetserve.core.access import VIEW, Actor, access_object
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
 from vetserve.skills.eligibility import (
@@ -44,7 +44,7 @@ from vetserve.skills.models import (
 
 
 def volunteer_skill_list(
-    *, user: Any, volunteer: Volunteer | None = None, action: str = VIEW
+    *, user: Actor | None, volunteer: Volunteer | None = None, action: str = VIEW
 ) -> QuerySet[VolunteerSkill]:
     qs = VolunteerSkill.objects.visible_to(user, action)
     if volunteer is not None:
@@ -54,7 +54,7 @@ def volunteer_skill_list(
 
 def qualification_list(
     *,
-    user: Any,
+    user: Actor | None,
     volunteer: Volunteer | None = None,
     include_revoked: bool = False,
     action: str = VIEW,
@@ -67,7 +67,9 @@ def qualification_list(
     return qs.select_related("type", "volunteer", "volunteer__home_org")
 
 
-def access_qualification(user: Any, qualification_id: Any, action: str = VIEW) -> Qualification:
+def access_qualification(
+    user: Actor | None, qualification_id: Any, action: str = VIEW
+) -> Qualification:
     return access_object(
         Qualification.objects.select_related("type", "volunteer", "volunteer__home_org"),
         user,
@@ -78,7 +80,7 @@ def access_qualification(user: Any, qualification_id: Any, action: str = VIEW) -
 
 def qualifications_expiring(
     *,
-    user: Any,
+    user: Actor | None,
     within_days: int,
     today: date | None = None,
     organization: Organization | None = None,
@@ -94,18 +96,18 @@ def qualifications_expiring(
     return qs.order_by("expires_on", "volunteer__name", "id")
 
 
-def course_list(*, user: Any, action: str = VIEW) -> QuerySet[Course]:
+def course_list(*, user: Actor | None, action: str = VIEW) -> QuerySet[Course]:
     return Course.objects.visible_to(user, action).select_related("organizer", "grants_type")
 
 
-def access_course(user: Any, course_id: Any, action: str = VIEW) -> Course:
+def access_course(user: Actor | None, course_id: Any, action: str = VIEW) -> Course:
     return access_object(
         Course.objects.select_related("organizer", "grants_type"), user, action, pk=course_id
     )
 
 
 def session_list(
-    *, user: Any, course: Course | None = None, action: str = VIEW
+    *, user: Actor | None, course: Course | None = None, action: str = VIEW
 ) -> QuerySet[TrainingSession]:
     qs = TrainingSession.objects.visible_to(user, action)
     if course is not None:
@@ -113,7 +115,7 @@ def session_list(
     return qs.select_related("course", "course__organizer")
 
 
-def access_session(user: Any, session_id: Any, action: str = VIEW) -> TrainingSession:
+def access_session(user: Actor | None, session_id: Any, action: str = VIEW) -> TrainingSession:
     return access_object(
         TrainingSession.objects.select_related("course", "course__organizer"),
         user,
@@ -123,7 +125,10 @@ def access_session(user: Any, session_id: Any, action: str = VIEW) -> TrainingSe
 
 
 def enrolment_list(
-    *, user: Any, session: TrainingSession | None = None, volunteer: Volunteer | None = None
+    *,
+    user: Actor | None,
+    session: TrainingSession | None = None,
+    volunteer: Volunteer | None = None,
 ) -> QuerySet[Enrolment]:
     qs = Enrolment.objects.visible_to(user)
     if session is not None:
@@ -315,7 +320,7 @@ EXPIRES_SOON_DAYS = 60
 
 
 def access_volunteer_skill(
-    user: Any, volunteer_skill_id: Any, action: str = VIEW
+    user: Actor | None, volunteer_skill_id: Any, action: str = VIEW
 ) -> VolunteerSkill:
     return access_object(
         VolunteerSkill.objects.select_related("skill", "volunteer", "volunteer__home_org"),

@@ -1,56 +1,59 @@
 from django.urls import path
 
-from vetserve.skills import sheet_views, views
+from vetserve.skills import sheet_views
+from vetserve.skills.views import catalogue, checks, holdings, training
 
 app_name = "skills"
 urlpatterns = [
-    path("catalogue/", views.catalogue, name="catalogue"),
-    path("catalogue/skills/new/", views.skill_edit, name="skill_create"),
-    path("catalogue/skills/<int:skill_id>/edit/", views.skill_edit, name="skill_edit"),
-    path("catalogue/types/new/", views.qualification_type_edit, name="type_create"),
-    path("catalogue/types/<int:type_id>/edit/", views.qualification_type_edit, name="type_edit"),
-    path("catalogue/specialties/new/", views.specialty_edit, name="specialty_create"),
+    path("catalogue/", catalogue.catalogue, name="catalogue"),
+    path("catalogue/skills/new/", catalogue.skill_edit, name="skill_create"),
+    path("catalogue/skills/<int:skill_id>/edit/", catalogue.skill_edit, name="skill_edit"),
+    path("catalogue/types/new/", catalogue.qualification_type_edit, name="type_create"),
+    path(
+        "catalogue/types/<int:type_id>/edit/", catalogue.qualification_type_edit, name="type_edit"
+    ),
+    path("catalogue/specialties/new/", catalogue.specialty_edit, name="specialty_create"),
     path(
         "catalogue/specialties/<int:mapping_id>/edit/",
-        views.specialty_edit,
+        catalogue.specialty_edit,
         name="specialty_edit",
     ),
-    path("volunteer/<int:volunteer_id>/", views.volunteer_page, name="volunteer"),
+    path("volunteer/<int:volunteer_id>/", holdings.volunteer_page, name="volunteer"),
     path(
         "volunteer/<int:volunteer_id>/qualifications/",
-        views.qualification_add,
+        holdings.qualification_add,
         name="qualification_add",
     ),
-    path("volunteer/<int:volunteer_id>/skills/", views.volunteer_skill_add, name="skill_add"),
+    path("volunteer/<int:volunteer_id>/skills/", holdings.volunteer_skill_add, name="skill_add"),
     path(
         "qualifications/<int:qualification_id>/verify/",
-        views.qualification_verify,
+        holdings.qualification_verify,
         name="qualification_verify",
     ),
     path(
         "qualifications/<int:qualification_id>/revoke/",
-        views.qualification_revoke,
+        holdings.qualification_revoke,
         name="qualification_revoke",
     ),
     path(
         "qualifications/<int:qualification_id>/scan/",
-        views.qualification_scan,
+        holdings.qualification_scan,
         name="qualification_scan",
     ),
     path(
         "volunteer-skills/<int:volunteer_skill_id>/confirm/",
-        views.volunteer_skill_confirm,
+        holdings.volunteer_skill_confirm,
         name="skill_confirm",
     ),
-    path("courses/", views.course_list, name="courses"),
-    path("courses/new/", views.course_create, name="course_create"),
-    path("courses/<int:course_id>/", views.course_detail, name="course"),
-    path("courses/<int:course_id>/sessions/new/", views.session_create, name="session_create"),
-    path("sessions/<int:session_id>/", views.session_detail, name="session"),
-    path("sessions/<int:session_id>/enrol/", views.session_enrol, name="session_enrol"),
-    path("sessions/<int:session_id>/results/", views.session_results, name="session_results"),
-    path("expiring/", views.expiring, name="expiring"),
-    path("check/", views.eligibility_check, name="check"),
+    path("courses/", training.course_list, name="courses"),
+    path("courses/new/", training.course_create, name="course_create"),
+    path("courses/<int:course_id>/", training.course_detail, name="course"),
+    path("courses/<int:course_id>/sessions/new/", training.session_create, name="session_create"),
+    path("sessions/<int:session_id>/", training.session_detail, name="session"),
+    path("sessions/<int:session_id>/enrol/", training.session_enrol, name="session_enrol"),
+    path("sessions/<int:session_id>/results/", training.session_results, name="session_results"),
+    path("expiring/", checks.expiring, name="expiring"),
+    path("check/", checks.eligibility_check, name="check"),
 ]
 
 # The qualification import's pages: mounted under /spreadsheets/ in the "spreadsheets"

@@ -24,6 +24,7 @@ from vetserve.activities.api.common import (
 )
 from vetserve.activities.api.shifts import SignUpOut
 from vetserve.activities.models import Activity, Category, Outcome, OutcomeType
+from vetserve.core.access import Actor
 from vetserve.core.api import ERRORS, user_of
 from vetserve.orgs.selectors import access_organization
 from vetserve.regions.selectors import access_region
@@ -173,7 +174,7 @@ def activity(request: HttpRequest, activity_id: int) -> Activity:
     return selectors.access_activity(user_of(request), activity_id)
 
 
-def _placement(user: Any, data: dict[str, Any]) -> None:
+def _placement(user: Actor | None, data: dict[str, Any]) -> None:
     """``region_code`` and ``campaign_id`` to objects the user may see (else 404)."""
     if "region_code" in data:
         code = data.pop("region_code")

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from vetserve.accounts.models import User
 from vetserve.activities.models import (
     LIVE_STATES,
     STATUS_FLOW,
@@ -22,9 +23,13 @@ from vetserve.activities.models import (
     SignUp,
     Status,
 )
-from vetserve.activities.services._access import require_change_activity, require_change_org
+from vetserve.activities.services._access import (
+    require_change_activity,
+    require_change_org,
+    user_or_none,
+)
 from vetserve.audit.services import audit_record, diff_fields
-from vetserve.core.access import VIEW, may_change_region
+from vetserve.core.access import VIEW, Actor, may_change_region
 from vetserve.notify.services import notification_send
 from vetserve.orgs.models import Organization
 from vetserve.regions.models import Region
@@ -46,7 +51,7 @@ ACTIVITY_FIELDS = (
 )
 
 
-def _check_activity(actor: Any, activity: Activity) -> None:
+def _check_activity(actor: Actor | None, activity: Activity) -> None:
     if activity.ends_at <= activity.starts_at:
         raise ValidationError({"ends_at": _("The end lies before the start.")}, code="period")
     org_low, org_high = activity.organization.region.id_range
@@ -73,7 +78,7 @@ def _check_activity(actor: Any, activity: Activity) -> None:
 @transaction.atomic
 def activity_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     organization: Organization,
     title: str,
     category: str,
@@ -105,7 +110,7 @@ def activity_create(
         risk_disclosure=risk_disclosure,
         insurance_required=insurance_required,
         contact_name=contact_name,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )
     _check_activity(actor, activity)
     activity.save()
@@ -114,7 +119,7 @@ def activity_create(
 
 
 @transaction.atomic
-def activity_update(*, actor: Any, activity: Activity, **fields: Any) -> Activity:
+def activity_update(*, actor: Actor | None, activity: Activity, **fields: Any) -> Activity:
     require_change_activity(actor, activity)
     unknown = set(fields) - set(ACTIVITY_FIELDS)
     if unknown:
@@ -136,7 +141,7 @@ def activity_update(*, actor: Any, activity: Activity, **fields: Any) -> Activit
 
 @transaction.atomic
 def activity_status_change(
-    *, actor: Any, activity: Activity, to_status: str, reason: str = ""
+    *, actor: Actor | None, activity: Activity, to_status: str, reason: str = ""
 ) -> Activity:
     """Move along STATUS_FLOW; cancelling needs a reason and tells everyone signed up."""
     require_change_activity(actor, activity)
@@ -184,9 +189,7 @@ def activity_status_change(
     return activity
 
 
-def _user_by_id(user_id: int) -> Any:
-    from vetserve.accounts.models import User
-
+def _user_by_id(user_id: int) -> User:
     return User.objects.get(pk=user_id)
 
 
@@ -196,7 +199,7 @@ def _user_by_id(user_id: int) -> Any:
 @transaction.atomic
 def outcome_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     activity: Activity,
     outcome_type: OutcomeType,
     quantity: Decimal,
@@ -219,7 +222,7 @@ def outcome_record(
         outcome_type=outcome_type,
         quantity=quantity,
         note=note,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=user_or_none(actor),
     )
     audit_record(
         actor=actor,

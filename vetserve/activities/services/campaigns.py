@@ -11,12 +11,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vetserve.activities.models import Campaign, CampaignTarget, OutcomeType
-from vetserve.activities.services._access import require_change_org
+from vetserve.activities.services._access import require_change_org, user_or_none
 from vetserve.audit.services import audit_record, diff_fields
+from vetserve.core.access import Actor
 from vetserve.orgs.models import Organization
 
 
-def _check_period(starts: Any, ends: Any, field: str = "ends_on") -> None:
+def _check_period(starts: date, ends: date, field: str = "ends_on") -> None:
     if ends < starts:
         raise ValidationError({field: _("The end lies before the start.")}, code="period")
 
@@ -51,7 +52,7 @@ CAMPAIGN_FIELDS = (
 @transaction.atomic
 def campaign_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     organization: Organization,
     name: str,
     starts_on: date,
@@ -74,7 +75,7 @@ def campaign_create(
         target_activities=target_activities,
         target_volunteers=target_volunteers,
         target_hours=target_hours,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )
     _set_targets(campaign, targets)
     audit_record(actor=actor, action="campaign.create", obj=campaign)
@@ -83,7 +84,11 @@ def campaign_create(
 
 @transaction.atomic
 def campaign_update(
-    *, actor: Any, campaign: Campaign, targets: dict[int, Decimal] | None = None, **fields: Any
+    *,
+    actor: Actor | None,
+    campaign: Campaign,
+    targets: dict[int, Decimal] | None = None,
+    **fields: Any,
 ) -> Campaign:
     require_change_org(actor, campaign.organization)
     unknown = set(fields) - set(CAMPAIGN_FIELDS)

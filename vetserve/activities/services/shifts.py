@@ -20,6 +20,7 @@ from vetserve.activities.services._access import require_change_activity
 from vetserve.activities.services.requirements import requirement_clean
 from vetserve.activities.services.signups import waitlist_promote
 from vetserve.audit.services import audit_record, diff_fields
+from vetserve.core.access import Actor
 
 
 def _check_people(min_people: int, wanted_people: int, max_people: int) -> None:
@@ -40,7 +41,7 @@ def _check_window(activity: Activity, starts_at: datetime, ends_at: datetime) ->
 @transaction.atomic
 def shift_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     activity: Activity,
     post: str,
     starts_at: datetime,
@@ -78,7 +79,7 @@ def shift_create(
 @transaction.atomic
 def shift_series_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     activity: Activity,
     template: ShiftTemplate,
     windows: Sequence[Window],
@@ -124,7 +125,7 @@ def shift_series_create(
 @transaction.atomic
 def shift_update(
     *,
-    actor: Any,
+    actor: Actor | None,
     shift: Shift,
     post: str | None = None,
     min_people: int | None = None,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,10 +17,10 @@ from django.utils.translation import gettext as _
 from vetserve.activities import conf
 from vetserve.activities.hours import days_touched, hours_text, minutes_on
 from vetserve.activities.models import LIVE_STATES, Shift, SignUp, SignUpState, Status
-from vetserve.activities.services._access import require_change_activity
+from vetserve.activities.services._access import require_change_activity, user_or_none
 from vetserve.activities.services.requirements import shift_requirement
 from vetserve.audit.services import audit_record
-from vetserve.core.access import VIEW, may_change_activity
+from vetserve.core.access import VIEW, Actor, may_change_activity
 from vetserve.notify.services import notification_send
 from vetserve.people.models import Status as VolunteerStatus
 from vetserve.people.models import Volunteer
@@ -122,7 +121,7 @@ def _refusal(messages: Sequence[str], code: str) -> ValidationError:
 
 @transaction.atomic
 def signup_create(
-    *, actor: Any, shift: Shift, volunteer: Volunteer, override_reason: str = ""
+    *, actor: Actor | None, shift: Shift, volunteer: Volunteer, override_reason: str = ""
 ) -> SignUp:
     """Sign a volunteer up: themself (invite-and-accept, nobody is forced, 条例 Art 25), or
     added by a leader of the activity. Confirmed while there is room, else waitlisted.
@@ -160,7 +159,7 @@ def signup_create(
     signup = SignUp(
         shift=locked,
         volunteer=volunteer,
-        added_by=actor if getattr(actor, "is_authenticated", False) else None,
+        added_by=user_or_none(actor),
         override_reason=override_reason if check.eligibility else "",
     )
     if confirmed < locked.max_people:
@@ -190,7 +189,7 @@ def signup_create(
 
 
 @transaction.atomic
-def signup_withdraw(*, actor: Any, signup: SignUp, reason: str = "") -> SignUp:
+def signup_withdraw(*, actor: Actor | None, signup: SignUp, reason: str = "") -> SignUp:
     """Take a sign-up back. The volunteer themself until the cut-off before the start; a
     leader of the activity at any time, with a reason. A freed confirmed place goes to the
     waitlist in order at once."""
@@ -241,7 +240,7 @@ def signup_withdraw(*, actor: Any, signup: SignUp, reason: str = "") -> SignUp:
     return row
 
 
-def signups_end_on_erasure(*, actor: Any, volunteer: Volunteer, reason: str) -> None:
+def signups_end_on_erasure(*, actor: Actor | None, volunteer: Volunteer, reason: str) -> None:
     """An erased person is taken off every roster and waitlist they are on: nobody can check
     them in by their sign-up any more, and a freed place of a shift still to come goes to its
     waitlist. The caller (the erasure) holds the right to change the person's record."""
@@ -303,7 +302,7 @@ def waitlist_promote(shift: Shift) -> list[SignUp]:
     return promoted
 
 
-def shift_call_number(*, actor: Any, signup: SignUp, reason: str = "") -> str:
+def shift_call_number(*, actor: Actor | None, signup: SignUp, reason: str = "") -> str:
     """The full phone number of someone on a shift's roster, for a leader of the activity to
     call; always audit-logged ("shift.call")."""
     from vetserve.people.services import volunteer_reveal_value

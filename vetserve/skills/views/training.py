@@ -1,0 +1,206 @@
+"""Pages of training: courses, sessions, enrolment and results."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vetserve.core.access import CHANGE, Actor, may_change_org, may_change_somewhere
+from vetserve.core.forms import form_add_service_errors
+from vetserve.core.views import AuthedRequest, paginate, query_without_page
+from vetserve.people.models import Volunteer
+from vetserve.people.selectors import volunteer_list, volunteer_roster
+from vetserve.skills import selectors, services
+from vetserve.skills.forms import CourseForm, EnrolForm, ResultsForm, SessionForm
+from vetserve.skills.models import TrainingSession
+
+
+@login_required
+@require_GET
+def course_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    courses = (
+        selectors.course_list(user=user)
+        .annotate(session_count=Count("sessions"))
+        .order_by("name", "id")
+    )
+    page = paginate(request, courses.select_related("organizer__region"))
+    context = {
+        "page_obj": page,
+        "courses": page.object_list,
+        "query": query_without_page(request),
+        "may_create": may_change_somewhere(user),
+    }
+    return render(request, "skills/courses.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_create(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    form = CourseForm(request.POST or None, user=user)
+    if not form.organizer_choices.exists():
+        raise Http404
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_create(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        except PermissionDenied as denied:
+            form.add_error("organizer", str(denied))
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": course.name})
+            return redirect("skills:course", course_id=course.pk)
+    return render(
+        request,
+        "skills/form.html",
+        {"form": form, "title": _("Add a course"), "cancel_url": reverse("skills:courses")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def course_detail(request: AuthedRequest, course_id: int) -> HttpResponse:
+    user = request.user
+    course = selectors.access_course(user, course_id)
+    sessions = (
+        selectors.session_list(user=user, course=course)
+        .annotate(enrolled=Count("enrolments"))
+        .order_by("-date", "id")
+    )
+    context = {
+        "course": course,
+        "sessions": sessions,
+        "may_organize": may_change_org(user, course.organizer),
+    }
+    return render(request, "skills/course_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_create(request: AuthedRequest, course_id: int) -> HttpResponse:
+    user = request.user
+    course = selectors.access_course(user, course_id, CHANGE)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(actor=user, course=course, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, _("The session was added."))
+            return redirect("skills:session", session_id=session.pk)
+    title = _("Add a session of %(course)s") % {"course": course.name}
+    cancel = reverse("skills:course", args=[course.pk])
+    return render(
+        request,
+        "skills/form.html",
+        {"form": form, "title": title, "cancel_url": cancel},
+        status=400 if form.errors else 200,
+    )
+
+
+def _candidates(user: Actor | None, session: TrainingSession, search: str) -> list[Volunteer]:
+    """Up to 20 volunteers the organizer may see, matching the search, not yet enrolled."""
+    if not search.strip():
+        return []
+    enrolled = session.enrolments.values("volunteer_id")
+    return list(volunteer_roster(user=user, search=search).exclude(pk__in=enrolled)[:20])
+
+
+def _session_page(
+    request: AuthedRequest,
+    session: TrainingSession,
+    *,
+    status: int = 200,
+    results_form: ResultsForm | None = None,
+) -> HttpResponse:
+    user = request.user
+    organizer = may_change_org(user, session.course.organizer)
+    enrolments = (
+        results_form.enrolments
+        if results_form is not None
+        else list(selectors.enrolment_list(user=user, session=session).order_by("id"))
+    )
+    search = request.GET.get("q", "")[:50]
+    granted = {
+        q.enrolment_id: q
+        for q in selectors.qualification_list(user=user).filter(enrolment__session=session)
+    }
+    for e in enrolments:
+        e.granted = granted.get(e.pk)  # type: ignore[union-attr]
+    if results_form is None and organizer:
+        results_form = ResultsForm(enrolments=enrolments)
+    context = {
+        "session": session,
+        "course": session.course,
+        "enrolments": enrolments,
+        "enrolled_count": session.enrolments.count(),
+        "may_organize": organizer,
+        "search": search,
+        "candidates": _candidates(user, session, search) if organizer else [],
+        "results_form": results_form,
+    }
+    return render(request, "skills/session_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def session_detail(request: AuthedRequest, session_id: int) -> HttpResponse:
+    return _session_page(request, selectors.access_session(request.user, session_id))
+
+
+@login_required
+@require_POST
+def session_enrol(request: AuthedRequest, session_id: int) -> HttpResponse:
+    user = request.user
+    session = selectors.access_session(user, session_id, CHANGE)
+    wanted = [int(v) for v in request.POST.getlist("volunteers") if v.isdigit()]
+    visible = {v.pk: v for v in volunteer_list(user=user).filter(pk__in=wanted)}
+    form = EnrolForm(request.POST, choices=[(pk, v.name) for pk, v in visible.items()])
+    if not form.is_valid():
+        messages.error(request, _("Choose volunteers to enrol."))
+        return redirect("skills:session", session_id=session.pk)
+    added = 0
+    for pk in form.cleaned_data["volunteers"]:
+        try:
+            services.enrolment_add(actor=user, session=session, volunteer=visible[pk])
+        except ValidationError as error:
+            messages.error(request, f"{visible[pk].name}: {' '.join(error.messages)}")
+        else:
+            added += 1
+    if added:
+        messages.success(request, _("%(n)s enrolled.") % {"n": added})
+    return redirect("skills:session", session_id=session.pk)
+
+
+@login_required
+@require_POST
+def session_results(request: AuthedRequest, session_id: int) -> HttpResponse:
+    user = request.user
+    session = selectors.access_session(user, session_id, CHANGE)
+    enrolments = list(selectors.enrolment_list(user=user, session=session).order_by("id"))
+    form = ResultsForm(request.POST, enrolments=enrolments)
+    if form.is_valid():
+        results = [
+            services.EnrolmentResult(
+                volunteer_id=vid, attended=attended, passed=passed, score=score
+            )
+            for vid, attended, passed, score in form.results()
+        ]
+        try:
+            services.session_record_results(actor=user, session=session, results=results)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, _("The results were recorded."))
+            return redirect("skills:session", session_id=session.pk)
+    return _session_page(request, session, status=400, results_form=form)
