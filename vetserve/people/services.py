@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vetserve.accounts.models import User
 from vetserve.audit.services import audit_record, audit_redact_person
 from vetserve.core import crypto
-from vetserve.core.access import may_change_org, may_reveal
+from vetserve.core.access import Actor, may_change_org, may_reveal
 from vetserve.core.text import pinyin_keys
 from vetserve.orgs.models import Organization
 from vetserve.people.idnumbers import (
@@ -128,12 +129,12 @@ def _phone_or_error(field: str, raw: str, *, required: bool) -> str:
         raise ValidationError({field: str(exc)}, code=exc.code) from None
 
 
-def _require_change_org(actor: Any, org: Organization) -> None:
+def _require_change_org(actor: Actor | None, org: Organization) -> None:
     if not may_change_org(actor, org):
         raise PermissionDenied(_("You may not manage volunteers of this organization."))
 
 
-def duplicate_message(actor: Any, existing: Volunteer) -> str:
+def duplicate_message(actor: Actor | None, existing: Volunteer) -> str:
     """Point to the existing record, saying no more than the actor may see."""
     if Volunteer.objects.visible_to(actor).filter(pk=existing.pk).exists():
         return _("This ID number is already registered: %(name)s (%(org)s, record %(id)d).") % {
@@ -154,7 +155,7 @@ def _encrypt_optional(value: str, context: str) -> str:
 @transaction.atomic
 def volunteer_register(
     *,
-    actor: Any,
+    actor: Actor | None,
     name: str,
     id_number: str,
     phone: str,
@@ -254,14 +255,16 @@ def _mask_doc(value: str) -> str:
     return "*" * max(len(value) - 4, 0) + value[-4:]
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _user(actor: Actor | None) -> User | None:
+    """The acting user's row, for the foreign keys that record who did it; the anonymous
+    user and the system are nobody."""
+    return actor if isinstance(actor, User) else None
 
 
 @transaction.atomic
 def volunteer_update(
     *,
-    actor: Any,
+    actor: Actor | None,
     volunteer: Volunteer,
     id_number: str | None = None,
     phone: str | None = None,
@@ -368,7 +371,7 @@ def volunteer_reveal_value(volunteer: Volunteer, field: str) -> str:
     return crypto.decrypt(stored, context=context) if stored else ""
 
 
-def volunteer_reveal(*, actor: Any, volunteer: Volunteer, field: str, reason: str) -> str:
+def volunteer_reveal(*, actor: Actor | None, volunteer: Volunteer, field: str, reason: str) -> str:
     """The full value of a protected field, for someone allowed, with a reason; always logged."""
     # The context-manager form, not the decorator: mutation testing skips decorated functions.
     with transaction.atomic():
@@ -392,7 +395,7 @@ def volunteer_reveal(*, actor: Any, volunteer: Volunteer, field: str, reason: st
 
 @transaction.atomic
 def volunteer_status_change(
-    *, actor: Any, volunteer: Volunteer, to_status: str, reason: str
+    *, actor: Actor | None, volunteer: Volunteer, to_status: str, reason: str
 ) -> Volunteer:
     _require_change_org(actor, volunteer.home_org)
     if to_status not in STATUS_FLOW.get(volunteer.status, frozenset()):
@@ -431,7 +434,7 @@ def volunteer_status_change(
 @transaction.atomic
 def membership_add(
     *,
-    actor: Any,
+    actor: Actor | None,
     volunteer: Volunteer,
     organization: Organization,
     role: str,
@@ -461,7 +464,7 @@ def membership_add(
 
 
 @transaction.atomic
-def membership_end(*, actor: Any, membership: Membership, ended_on: date) -> Membership:
+def membership_end(*, actor: Actor | None, membership: Membership, ended_on: date) -> Membership:
     _require_change_org(actor, membership.organization)
     if ended_on < membership.started_on:
         raise ValidationError({"ended_on": _("The end cannot be before the start.")})
@@ -479,10 +482,11 @@ def membership_end(*, actor: Any, membership: Membership, ended_on: date) -> Mem
 
 @transaction.atomic
 def consent_record(
-    *, actor: Any, volunteer: Volunteer, purpose: str, granted: bool, text_version: str
+    *, actor: Actor | None, volunteer: Volunteer, purpose: str, granted: bool, text_version: str
 ) -> Consent:
     """Record a separate consent (health data, publication, sharing) or its withdrawal."""
-    if _user(actor) is not None and getattr(volunteer, "user_id", None) != actor.pk:
+    user = _user(actor)
+    if user is not None and getattr(volunteer, "user_id", None) != user.pk:
         _require_change_org(actor, volunteer.home_org)
     consent = Consent.objects.create(
         volunteer=volunteer,
@@ -511,12 +515,14 @@ def has_consent(volunteer: Volunteer, purpose: str) -> bool:
 
 
 @transaction.atomic
-def health_declare(*, actor: Any, volunteer: Volunteer, text: str, declared_on: date) -> None:
+def health_declare(
+    *, actor: Actor | None, volunteer: Volunteer, text: str, declared_on: date
+) -> None:
     if not has_consent(volunteer, Consent.Purpose.HEALTH):
         raise ValidationError(
             _("Health data needs the volunteer's separate consent first."), code="no_consent"
         )
-    if getattr(volunteer, "user_id", None) != getattr(actor, "pk", None):
+    if getattr(volunteer, "user_id", None) != (actor.pk if actor is not None else None):
         _require_change_org(actor, volunteer.home_org)
     volunteer.health_enc = crypto.encrypt(text.strip(), context=HEALTH_CONTEXT)
     volunteer.health_declared_on = declared_on
@@ -536,7 +542,7 @@ def correction_request_create(*, volunteer: Volunteer, message: str) -> Correcti
 
 @transaction.atomic
 def correction_request_resolve(
-    *, actor: Any, request: CorrectionRequest, done: bool, resolution: str
+    *, actor: Actor | None, request: CorrectionRequest, done: bool, resolution: str
 ) -> CorrectionRequest:
     _require_change_org(actor, request.volunteer.home_org)
     request.state = CorrectionRequest.State.DONE if done else CorrectionRequest.State.REJECTED
@@ -604,10 +610,11 @@ def volunteer_data_export(*, volunteer: Volunteer) -> dict[str, Any]:
 
 
 @transaction.atomic
-def volunteer_self_export(*, actor: Any, volunteer: Volunteer) -> dict[str, Any]:
+def volunteer_self_export(*, actor: Actor | None, volunteer: Volunteer) -> dict[str, Any]:
     """A person downloading everything held about them (PIPL Art 45): only their own record,
     and logged, because the download holds the full numbers."""
-    if _user(actor) is None or volunteer.user_id != actor.pk:
+    user = _user(actor)
+    if user is None or volunteer.user_id != user.pk:
         raise PermissionDenied(_("This is not your record."))
     audit_record(actor=actor, action="volunteer.self_export", obj=volunteer)
     return volunteer_data_export(volunteer=volunteer)
@@ -616,7 +623,7 @@ def volunteer_self_export(*, actor: Any, volunteer: Volunteer) -> dict[str, Any]
 ERASED_NAME = "（已删除）"
 
 
-def volunteer_erase(*, actor: Any, volunteer: Volunteer, reason: str) -> Volunteer:
+def volunteer_erase(*, actor: Actor | None, volunteer: Volunteer, reason: str) -> Volunteer:
     """Delete a person's personal data (PIPL Art 47). The row stays, anonymous, so service
     hours and counts keep adding up; nothing left identifies the person, and nothing the
     person held still works: badges are revoked and live sign-ups end (ERASE_HOOKS), and the
@@ -687,7 +694,9 @@ def _wipe(volunteer: Volunteer) -> None:
 
 
 @transaction.atomic
-def volunteer_merge(*, actor: Any, keep: Volunteer, drop: Volunteer, reason: str) -> Volunteer:
+def volunteer_merge(
+    *, actor: Actor | None, keep: Volunteer, drop: Volunteer, reason: str
+) -> Volunteer:
     """Fold a duplicate record into the one kept: memberships, history, consents and
     requests move over; the duplicate is emptied and points to the kept record."""
     if keep.pk == drop.pk:

@@ -29,6 +29,7 @@ from vetserve.audit.selectors import audit_entries_for_object
 from vetserve.core.access import (
     AUDIT,
     CHANGE,
+    Actor,
     can,
     may_change_org,
     may_change_somewhere,
@@ -96,7 +97,7 @@ PROTECTED = ("id_number", "phone", "emergency_phone", "discharge_doc")
 SELF_CONSENTS = (Consent.Purpose.HEALTH, Consent.Purpose.PUBLICATION)
 
 
-def volunteer_to_change(user: Any, volunteer_id: Any) -> Volunteer:
+def volunteer_to_change(user: Actor | None, volunteer_id: Any) -> Volunteer:
     """404 for someone who cannot see the volunteer, 403 for someone who only sees them."""
     volunteer = access_volunteer(user, volunteer_id)
     if not may_change_volunteer(user, volunteer):
@@ -469,7 +470,7 @@ def volunteer_erase(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
 # --- register and correct ----------------------------------------------------------------------
 
 
-def _require_registrar(user: Any) -> None:
+def _require_registrar(user: Actor | None) -> None:
     if not may_change_somewhere(user):
         raise Http404
 
@@ -637,7 +638,7 @@ def merge_page(request: AuthedRequest) -> HttpResponse:
 # --- the volunteer's own data ------------------------------------------------------------------
 
 
-def _own_or_404(user: Any) -> Volunteer:
+def _own_or_404(user: Actor | None) -> Volunteer:
     volunteer = volunteer_own(user=user)
     if volunteer is None:
         raise Http404
