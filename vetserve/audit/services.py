@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -111,7 +111,7 @@ def audit_redact_person(*, subject: models.Model, related: dict[str, list[str]],
     return rewritten
 
 
-def audit_purge(*, now: Any = None) -> int:
+def audit_purge(*, now: datetime | None = None) -> int:
     """Delete entries older than the retention period (at least six months, 网络安全法 Art 21)."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.AUDIT_RETENTION_DAYS)
     # A queryset delete bypasses the per-row guard on purpose: only retention removes rows.

@@ -12,10 +12,10 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -143,7 +143,7 @@ class _Counter:
 
 
 def _rows(
-    actor: Actor | None, queryset: Any, keys: list[str], reveal: bool
+    actor: Actor | None, queryset: QuerySet[Volunteer], keys: list[str], reveal: bool
 ) -> Iterator[tuple[list[str], bool]]:
     volunteer: Volunteer
     for volunteer in queryset.iterator(chunk_size=2000):

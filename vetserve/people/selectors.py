@@ -18,7 +18,7 @@ from vetserve.people.services import id_index, phone_index
 from vetserve.regions.models import Region
 
 # Search hooks of later apps (badge numbers): each takes the text and returns a Q or None.
-SEARCH_HOOKS: list[Any] = []
+SEARCH_HOOKS: list[Callable[[str], Q | None]] = []
 
 
 @dataclass(frozen=True)

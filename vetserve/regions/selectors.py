@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from vetserve.core.access import VIEW, Actor, ScopedQuerySet, access_object
@@ -53,7 +53,7 @@ def access_region(user: Actor | None, code: str, action: str = VIEW) -> Region:
     return access_object(Region.objects.all(), user, action, code=str(code))
 
 
-def region_subtree(region: Region) -> Any:
+def region_subtree(region: Region) -> QuerySet[Region]:
     """Every unit under ``region`` and the region itself: one indexed range query."""
     low, high = region.id_range
     return Region.objects.filter(id__gte=low, id__lte=high)
