@@ -36,6 +36,7 @@ from vetserve.people.services.keys import (
 )
 from vetserve.people.services.records import (
     ERASED_NAME,
+    VolunteerData,
     volunteer_data_export,
     volunteer_erase,
     volunteer_merge,
@@ -74,6 +75,7 @@ __all__ = [
     "EraseHook",
     "MergeHook",
     "StatusHook",
+    "VolunteerData",
     "check_identity",
     "consent_record",
     "correction_request_create",

@@ -3,7 +3,7 @@ erasure (PIPL Art 47) and folding a duplicate record into the one kept."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,8 +18,49 @@ from vetserve.people.services._access import _require_change_org, _user
 from vetserve.people.services.hooks import ERASE_HOOKS, MERGE_HOOKS
 from vetserve.people.services.keys import HEALTH_CONTEXT, volunteer_reveal_value
 
+# Functional form: "from" is a Python keyword.
+MembershipData = TypedDict(
+    "MembershipData", {"organization": str, "role": str, "from": str, "until": str | None}
+)
+StatusChangeData = TypedDict("StatusChangeData", {"at": str, "from": str, "to": str, "reason": str})
 
-def volunteer_data_export(*, volunteer: Volunteer) -> dict[str, Any]:
+
+class ConsentData(TypedDict):
+    purpose: str
+    granted: bool
+    version: str
+    at: str
+
+
+class VolunteerData(TypedDict):
+    """Everything held about a person, as they download it (PIPL Art 45)."""
+
+    name: str
+    gender: str
+    birth_date: str | None
+    id_number: str
+    phone: str
+    residence_region: str
+    address: str
+    home_org: str
+    status: str
+    skills: str
+    service_categories: str
+    service_branch: str
+    enlisted_year: int | None
+    discharged_year: int | None
+    military_specialty: str
+    discharge_doc: str
+    party: str
+    emergency_contact: str
+    emergency_phone: str
+    health: str
+    memberships: list[MembershipData]
+    status_history: list[StatusChangeData]
+    consents: list[ConsentData]
+
+
+def volunteer_data_export(*, volunteer: Volunteer) -> VolunteerData:
     """Everything held about a person, in clear, for that person (PIPL Art 45)."""
     return {
         "name": volunteer.name,
@@ -70,7 +111,7 @@ def volunteer_data_export(*, volunteer: Volunteer) -> dict[str, Any]:
 
 
 @transaction.atomic
-def volunteer_self_export(*, actor: Actor | None, volunteer: Volunteer) -> dict[str, Any]:
+def volunteer_self_export(*, actor: Actor | None, volunteer: Volunteer) -> VolunteerData:
     """A person downloading everything held about them (PIPL Art 45): only their own record,
     and logged, because the download holds the full numbers."""
     user = _user(actor)
