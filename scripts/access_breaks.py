@@ -41,7 +41,8 @@ SCOPING = "vetserve/core/scoping.py"
 REGIONS = "vetserve/regions/models.py"
 ATTEND = "vetserve/attendance/services.py"
 HOURS = "vetserve/attendance/hours.py"
-PEOPLE = "vetserve/people/services.py"
+PEOPLE = "vetserve/people/services/volunteers.py"
+PEOPLE_RECORDS = "vetserve/people/services/records.py"
 IDS = "vetserve/people/idnumbers.py"
 
 BREAKS = [
@@ -209,21 +210,21 @@ BREAKS = [
     ),
     Break(
         "erasure-leaves-masked-values",
-        PEOPLE,
+        PEOPLE_RECORDS,
         '        setattr(volunteer, f"{field}_masked", "")\n    volunteer.phone_index',
         "        pass\n    volunteer.phone_index",
         "erasure leaves the masked phone, emergency phone and document numbers behind",
     ),
     Break(
         "erasure-leaves-the-birth-date",
-        PEOPLE,
+        PEOPLE_RECORDS,
         "    volunteer.birth_date = None",
         "    pass",
         "erasure leaves the birth date (with the masked ID, the number can be rebuilt)",
     ),
     Break(
         "erasure-leaves-the-masked-id",
-        PEOPLE,
+        PEOPLE_RECORDS,
         '    volunteer.id_number_masked = ""\n',
         "",
         "erasure leaves the masked ID number behind",

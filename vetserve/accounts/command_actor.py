@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import CommandError
 
 from vetserve.accounts.models import User
 
 
-def command_actor(username: str | None) -> Any:
+def command_actor(username: str | None) -> User:
     """Scopes and the audit log need a real user. Without --as, the command acts as the only
     active superuser; with several (or none) it asks which."""
     if username:

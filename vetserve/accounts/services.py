@@ -4,7 +4,6 @@ import functools
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +22,7 @@ from vetserve.accounts.models import (
     User,
 )
 from vetserve.audit.services import audit_record
-from vetserve.core.access import forget, may_grant
+from vetserve.core.access import Actor, forget, may_grant
 from vetserve.core.db import RowLoader
 from vetserve.orgs.models import Organization
 from vetserve.regions.models import Region
@@ -65,7 +64,7 @@ def login_success_record(*, user: User) -> None:
 @transaction.atomic
 def grant_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     user: User,
     role: str,
     region: Region | None = None,
@@ -94,7 +93,7 @@ def grant_create(
         role=role,
         region=region,
         organization=organization,
-        defaults={"granted_by": actor if getattr(actor, "is_authenticated", False) else None},
+        defaults={"granted_by": actor if isinstance(actor, User) else None},
     )
     audit_record(
         actor=actor,

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from vetserve.audit.models import AuditEntry
-from vetserve.core.access import AUDIT, can
+from vetserve.core.access import AUDIT, Actor, can
 
 
-def audit_entries_for_object(*, user: Any, obj: models.Model, limit: int = 10) -> list[AuditEntry]:
+def audit_entries_for_object(
+    *, user: Actor | None, obj: models.Model, limit: int = 10
+) -> list[AuditEntry]:
     """The latest entries about ``obj`` that the user may audit; none without the audit right."""
     if not can(user, AUDIT):
         return []
@@ -23,7 +24,7 @@ def audit_entries_for_object(*, user: Any, obj: models.Model, limit: int = 10) -
 
 def audit_entry_list(
     *,
-    user: Any,
+    user: Actor | None,
     action: str = "",
     actor: str = "",
     object_type: str = "",

@@ -1,21 +1,23 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
 from vetserve.audit.models import AuditEntry
+from vetserve.core.access import Actor
 from vetserve.core.context import current_client
 
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | str | None,
     action: str,
     obj: models.Model | None = None,
     region_id: int | None = None,
@@ -24,7 +26,10 @@ def audit_record(
     reason: str = "",
     object_repr: str = "",
 ) -> AuditEntry:
-    """Append one entry. Placement defaults to the object's own region and organization."""
+    """Append one entry. Placement defaults to the object's own region and organization.
+
+    ``actor`` is who acted: a user, the anonymous user, None (the system) or the name of a
+    process (``"vetserve audit-purge"``), kept as the entry's name."""
     if obj is not None:
         if region_id is None:
             region_id = getattr(obj, "region_id", None)
@@ -33,7 +38,8 @@ def audit_record(
             if organization_id is None and obj._meta.label == "orgs.Organization":
                 organization_id = obj.pk
     client = current_client()
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    # audit sits below accounts: the user model is looked up, not imported.
+    user = actor if isinstance(actor, get_user_model()) else None
     return AuditEntry.objects.create(
         actor=user,
         actor_name=(user.get_username() if user else str(actor or ""))[:150],
@@ -105,7 +111,7 @@ def audit_redact_person(*, subject: models.Model, related: dict[str, list[str]],
     return rewritten
 
 
-def audit_purge(*, now: Any = None) -> int:
+def audit_purge(*, now: datetime | None = None) -> int:
     """Delete entries older than the retention period (at least six months, 网络安全法 Art 21)."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.AUDIT_RETENTION_DAYS)
     # A queryset delete bypasses the per-row guard on purpose: only retention removes rows.

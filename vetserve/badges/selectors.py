@@ -10,7 +10,7 @@ from django.utils.crypto import constant_time_compare
 
 from vetserve.badges.models import Badge, Status
 from vetserve.badges.services import badge_token_read
-from vetserve.core.access import VIEW, access_object
+from vetserve.core.access import VIEW, Actor, access_object
 from vetserve.people.models import Volunteer
 
 # PREFIX-COUNTY-SEQUENCE, as badge_number() writes it.
@@ -19,7 +19,7 @@ NUMBER_RE = re.compile(r"^[A-Z0-9]{1,8}-\d{6}-\d{5,}$")
 
 def badge_list(
     *,
-    user: Any,
+    user: Actor | None,
     status: str = "",
     volunteer: Volunteer | None = None,
     search: str = "",
@@ -36,7 +36,7 @@ def badge_list(
     return qs.select_related("volunteer", "volunteer__home_org", "replaces")
 
 
-def access_badge(user: Any, badge_id: Any, action: str = VIEW) -> Badge:
+def access_badge(user: Actor | None, badge_id: Any, action: str = VIEW) -> Badge:
     return access_object(
         Badge.objects.select_related(
             "volunteer", "volunteer__home_org", "volunteer__region", "replaces"

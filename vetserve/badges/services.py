@@ -15,9 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vetserve.accounts.models import User
 from vetserve.audit.services import audit_record
 from vetserve.badges.models import STATUS_FLOW, Badge, BadgeCounter, BadgeEvent, Status
-from vetserve.core.access import may_change_org, may_change_volunteer
+from vetserve.core.access import Actor, may_change_org, may_change_volunteer
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Status as VolunteerStatus
 from vetserve.people.models import Volunteer
@@ -25,13 +26,15 @@ from vetserve.people.models import Volunteer
 SIGNING_SALT = "vetserve.badge"
 
 
-def _require_manage(actor: Any, volunteer: Volunteer) -> None:
+def _require_manage(actor: Actor | None, volunteer: Volunteer) -> None:
     if not may_change_volunteer(actor, volunteer):
         raise PermissionDenied(_("You may not manage badges of this volunteer."))
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _user(actor: Actor | None) -> User | None:
+    """The acting user's row, for the foreign keys that record who did it; the anonymous
+    user and the system are nobody."""
+    return actor if isinstance(actor, User) else None
 
 
 def county_code_of(region_code: str) -> str:
@@ -80,7 +83,7 @@ def badge_token_read(token: str) -> tuple[str, str] | None:
     return (number, nonce) if sep and number and nonce else None
 
 
-def _event(badge: Badge, *, actor: Any, from_status: str, reason: str) -> BadgeEvent:
+def _event(badge: Badge, *, actor: Actor | None, from_status: str, reason: str) -> BadgeEvent:
     return BadgeEvent.objects.create(
         badge=badge,
         from_status=from_status,
@@ -90,7 +93,7 @@ def _event(badge: Badge, *, actor: Any, from_status: str, reason: str) -> BadgeE
     )
 
 
-def _audit(actor: Any, action: str, badge: Badge, **extra: Any) -> None:
+def _audit(actor: Actor | None, action: str, badge: Badge, **extra: Any) -> None:
     volunteer = badge.volunteer
     audit_record(
         actor=actor,
@@ -115,7 +118,7 @@ def _check_can_hold_badge(volunteer: Volunteer) -> None:
 
 
 def _create(
-    *, actor: Any, volunteer: Volunteer, issued_on: date, replaces: Badge | None = None
+    *, actor: Actor | None, volunteer: Volunteer, issued_on: date, replaces: Badge | None = None
 ) -> Badge:
     county = county_code_of(volunteer.region.code)
     badge = Badge.objects.create(
@@ -132,7 +135,9 @@ def _create(
 
 
 @transaction.atomic
-def badge_issue(*, actor: Any, volunteer: Volunteer, issued_on: date | None = None) -> Badge:
+def badge_issue(
+    *, actor: Actor | None, volunteer: Volunteer, issued_on: date | None = None
+) -> Badge:
     """Give an active volunteer a numbered badge; a volunteer holds at most one valid badge."""
     _require_manage(actor, volunteer)
     _check_can_hold_badge(volunteer)
@@ -172,7 +177,7 @@ def _locked(badge: Badge) -> Badge:
 
 
 @transaction.atomic
-def badge_report_lost(*, actor: Any, badge: Badge, reason: str = "") -> Badge:
+def badge_report_lost(*, actor: Actor | None, badge: Badge, reason: str = "") -> Badge:
     """Mark a badge lost: from now on a scan of it says so."""
     _require_manage(actor, badge.volunteer)
     badge = _locked(badge)
@@ -183,7 +188,7 @@ def badge_report_lost(*, actor: Any, badge: Badge, reason: str = "") -> Badge:
 
 
 @transaction.atomic
-def badge_revoke(*, actor: Any, badge: Badge, reason: str) -> Badge:
+def badge_revoke(*, actor: Actor | None, badge: Badge, reason: str) -> Badge:
     """Withdraw a badge for good (the volunteer left, misconduct, issued in error)."""
     _require_manage(actor, badge.volunteer)
     if not reason.strip():
@@ -198,7 +203,7 @@ def badge_revoke(*, actor: Any, badge: Badge, reason: str) -> Badge:
 @transaction.atomic
 def badge_reissue(
     *,
-    actor: Any,
+    actor: Actor | None,
     badge: Badge,
     reason: str = "",
     lost: bool = False,
@@ -251,14 +256,14 @@ def badge_reissue(
     return new
 
 
-def badge_print_record(*, actor: Any, badge: Badge) -> None:
+def badge_print_record(*, actor: Actor | None, badge: Badge) -> None:
     """Log that a badge was printed (a print carries a name and a valid code)."""
     _audit(actor, "badge.print", badge)
 
 
 @transaction.atomic
 def badges_issue_bulk(
-    *, actor: Any, volunteers: Iterable[Volunteer], issued_on: date
+    *, actor: Actor | None, volunteers: Iterable[Volunteer], issued_on: date
 ) -> list[Badge]:
     """Issue badges to many volunteers at once (a new corps, the demo's 5,173 veterans).
 
@@ -360,7 +365,7 @@ def badges_move(*, keep: Volunteer, drop: Volunteer) -> None:
         )
 
 
-def badges_revoke_on_erasure(*, actor: Any, volunteer: Volunteer, reason: str) -> None:
+def badges_revoke_on_erasure(*, actor: Actor | None, volunteer: Volunteer, reason: str) -> None:
     """An erased person holds no badge that a scan or the verify page would still accept."""
     for badge in Badge.objects.filter(
         volunteer=volunteer, status__in=(Status.ACTIVE, Status.LOST)
@@ -369,7 +374,7 @@ def badges_revoke_on_erasure(*, actor: Any, volunteer: Volunteer, reason: str) -
 
 
 def badges_revoke_on_leaving(
-    *, actor: Any, volunteer: Volunteer, old: str, new: str, reason: str
+    *, actor: Actor | None, volunteer: Volunteer, old: str, new: str, reason: str
 ) -> None:
     """A volunteer who leaves the corps no longer holds a valid badge."""
     from vetserve.people.models import Status as VolunteerStatus

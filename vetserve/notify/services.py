@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from vetserve.accounts.models import User
 from vetserve.notify.models import Notification
 from vetserve.notify.sms import sms_sender
 
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def notification_send(
-    *, user: Any | None, title: str, body: str, email: str = "", phone: str = ""
+    *, user: User | None, title: str, body: str, email: str = "", phone: str = ""
 ) -> Notification | None:
     """Store an in-app notification for ``user`` (if any) and, after the transaction commits,
     e-mail ``email`` and text ``phone`` when given. A failing mail server or SMS gateway is
@@ -42,7 +42,7 @@ def notification_send(
     return note
 
 
-def notifications_mark_read(*, user: Any, notification_ids: list[int] | None = None) -> int:
+def notifications_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
     """Mark the user's own notifications read: the given ones, or all unread. Only ever the
     user's own rows, so another user's id changes nothing. Returns how many changed."""
     qs = Notification.objects.filter(user=user, read_at__isnull=True)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from vetserve.core.access import VIEW
+from vetserve.core.access import VIEW, Actor
 from vetserve.core.api import ERRORS, MappedRows, user_of
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import access_organization, organization_list
@@ -100,7 +100,9 @@ def orgs_get(request: HttpRequest, org_id: int) -> dict[str, Any]:
     return org_out(access_organization(user_of(request), org_id))
 
 
-def _placement(user: Any, region_code: str | None, parent_id: int | None) -> dict[str, Any]:
+def _placement(
+    user: Actor | None, region_code: str | None, parent_id: int | None
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if region_code is not None:
         values["region"] = access_region(user, region_code, VIEW)

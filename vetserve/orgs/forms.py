@@ -6,7 +6,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vetserve.core.access import CHANGE, VIEW, places_orgs_under_teams
+from vetserve.core.access import CHANGE, VIEW, Actor, places_orgs_under_teams
 from vetserve.core.forms import DateInput
 from vetserve.orgs.models import Kind, Organization
 from vetserve.orgs.selectors import organization_list
@@ -67,7 +67,9 @@ class OrganizationForm(forms.Form):
     description = _model_field("description", widget=forms.Textarea(attrs={"rows": 4}))
     is_active = _model_field("is_active")
 
-    def __init__(self, *args: Any, user: Any, instance: Organization | None = None, **kwargs: Any):
+    def __init__(
+        self, *args: Any, user: Actor | None, instance: Organization | None = None, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.region_choices = _region_choices(user, instance)
         self.parent_choices = _parent_choices(user, instance)
@@ -82,7 +84,7 @@ class OrganizationForm(forms.Form):
             del self.fields["is_active"]
 
 
-def _region_choices(user: Any, instance: Organization | None) -> Any:
+def _region_choices(user: Actor | None, instance: Organization | None) -> Any:
     # A team leader may place a sub-team in any region they can see (access.may_place_org).
     action = VIEW if places_orgs_under_teams(user) else CHANGE
     regions = Region.objects.visible_to(user, action)
@@ -91,7 +93,7 @@ def _region_choices(user: Any, instance: Organization | None) -> Any:
     return regions.order_by("id")
 
 
-def _parent_choices(user: Any, instance: Organization | None) -> Any:
+def _parent_choices(user: Actor | None, instance: Organization | None) -> Any:
     parents = organization_list(user=user, action=CHANGE)
     if instance is not None:
         # Never under itself or its own sub-teams; but always its current parent.

@@ -4,14 +4,14 @@ from typing import Any
 
 from django.db.models import Q
 
-from vetserve.core.access import VIEW, ScopedQuerySet, access_object
+from vetserve.core.access import VIEW, Actor, ScopedQuerySet, access_object
 from vetserve.orgs.models import Organization
 from vetserve.regions.models import Region
 
 
 def organization_list(
     *,
-    user: Any,
+    user: Actor | None,
     search: str = "",
     kind: str = "",
     region: Region | None = None,
@@ -37,13 +37,13 @@ def organization_list(
     return qs.select_related("region", "parent")
 
 
-def access_organization(user: Any, org_id: Any, action: str = VIEW) -> Organization:
+def access_organization(user: Actor | None, org_id: Any, action: str = VIEW) -> Organization:
     return access_object(
         Organization.objects.select_related("region", "parent"), user, action, pk=org_id
     )
 
 
-def region_page_organizations(*, user: Any, region: Region) -> dict[str, Any]:
+def region_page_organizations(*, user: Actor | None, region: Region) -> dict[str, Any]:
     """The organizations section of a region's page (registered in regions.views)."""
     return {
         "org_count": organization_list(user=user, region=region).count(),

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vetserve.audit.services import audit_record, diff_fields
-from vetserve.core.access import may_change_org, may_place_org
+from vetserve.core.access import Actor, may_change_org, may_place_org
 from vetserve.core.text import pinyin_keys
 from vetserve.orgs.models import Kind, Organization, Specialty
 from vetserve.regions.models import Region
@@ -59,7 +59,7 @@ def _validate(values: dict[str, Any], *, instance: Organization | None) -> None:
 @transaction.atomic
 def organization_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     name: str,
     kind: str,
     region: Region,
@@ -93,7 +93,7 @@ def organization_create(
 
 
 @transaction.atomic
-def organization_update(*, actor: Any, org: Organization, **changes: Any) -> Organization:
+def organization_update(*, actor: Actor | None, org: Organization, **changes: Any) -> Organization:
     """Change the fields given; moving it (region or parent) needs rights at both ends."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:

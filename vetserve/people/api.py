@@ -363,7 +363,7 @@ def _own_volunteer(request: HttpRequest) -> Volunteer:
 @me_router.get(
     "/me/data", response={200: dict, **ERRORS}, summary="Everything held about me (PIPL Art 45)"
 )
-def me_data(request: HttpRequest) -> dict[str, Any]:
+def me_data(request: HttpRequest) -> services.VolunteerData:
     volunteer = _own_volunteer(request)
     return services.volunteer_self_export(actor=user_of(request), volunteer=volunteer)
 

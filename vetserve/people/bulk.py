@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vetserve.core import crypto
+from vetserve.core.access import Actor
 from vetserve.core.db import refresh_planner_statistics
 from vetserve.core.text import pinyin_keys
 from vetserve.people.idnumbers import mask_id_number, mask_phone
@@ -102,7 +103,7 @@ ANALYZE_AFTER = 1000
 
 def register_many(
     *,
-    actor: Any,
+    actor: Actor | None,
     rows: Sequence[dict[str, Any]],
     indexes: Sequence[str],
     status: str = Status.ACTIVE,
@@ -111,7 +112,7 @@ def register_many(
 ) -> int:
     """Insert checked rows (``values`` of `importing.RowResult`); ``indexes`` are their ID
     numbers' blind indexes, already computed to find existing records. Returns the count."""
-    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    user_id = actor.pk if actor is not None and actor.is_authenticated else None
     registered = _("Registered")
     volunteers, changes, consents = _Table(Volunteer), _Table(StatusChange), _Table(Consent)
     pinyin: dict[str, tuple[str, str]] = {}

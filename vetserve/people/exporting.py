@@ -12,10 +12,10 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -23,8 +23,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from vetserve.accounts.models import User
 from vetserve.audit.services import audit_record
-from vetserve.core.access import may_reveal
+from vetserve.core.access import Actor, may_export_full_numbers, may_reveal
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
 from vetserve.people.roster_columns import BY_KEY, COLUMNS
@@ -33,7 +34,6 @@ from vetserve.people.services import CONSENT_TEXT_VERSION, volunteer_reveal_valu
 from vetserve.regions.models import Region
 from vetserve.spreadsheets.writers import CONTENT_TYPES, FORMATS, csv_bytes, neutralize, xlsx_bytes
 
-REVEAL_PERMISSION = "people.reveal_personal_data"
 # ID and phone columns are text in the template, so Excel keeps every digit.
 _TEXT_COLUMNS = ("id_number", "phone", "emergency_phone")
 
@@ -74,7 +74,7 @@ def _title(key: str) -> str:
 
 def roster_export(
     *,
-    actor: Any,
+    actor: Actor | None,
     fmt: str,
     filters: ExportFilters | None = None,
     reveal: bool = False,
@@ -85,7 +85,7 @@ def roster_export(
     filters = filters or ExportFilters()
     reason = reason.strip()
     if reveal:
-        if not getattr(actor, "is_authenticated", False) or not actor.has_perm(REVEAL_PERMISSION):
+        if not may_export_full_numbers(actor):
             raise PermissionDenied(_("You may not see full numbers."))
         if len(reason) < 2:
             raise ValidationError(
@@ -143,7 +143,7 @@ class _Counter:
 
 
 def _rows(
-    actor: Any, queryset: Any, keys: list[str], reveal: bool
+    actor: Actor | None, queryset: QuerySet[Volunteer], keys: list[str], reveal: bool
 ) -> Iterator[tuple[list[str], bool]]:
     volunteer: Volunteer
     for volunteer in queryset.iterator(chunk_size=2000):
@@ -175,14 +175,14 @@ def _rows(
         yield [neutralize(str(values[k])) for k in keys], full
 
 
-def _place_region(actor: Any, filters: ExportFilters) -> int | None:
+def _place_region(actor: Actor | None, filters: ExportFilters) -> int | None:
     """Where the audit entry lives: the filtered region or organization, else the actor's
     first grant, so the admins above see who exported from their area."""
     if filters.region is not None:
         return filters.region.pk
     if filters.organization is not None:
         return filters.organization.region_id
-    grants = actor.active_grants() if hasattr(actor, "active_grants") else []
+    grants = actor.active_grants() if isinstance(actor, User) else []
     for grant in grants:
         if grant.region_id is not None:
             return int(grant.region_id)

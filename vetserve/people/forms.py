@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from vetserve.core.access import CHANGE
+from vetserve.core.access import CHANGE, Actor
 from vetserve.core.forms import DateInput
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import organization_list
@@ -58,12 +58,12 @@ class OrganizationChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.region.name}）"
 
 
-def organizations_to_change(user: Any) -> Any:
+def organizations_to_change(user: Actor | None) -> Any:
     """Organizations whose volunteers the user may register and manage."""
     return organization_list(user=user, action=CHANGE).order_by("path")
 
 
-def residence_regions(user: Any) -> list[Region]:
+def residence_regions(user: Actor | None) -> list[Region]:
     """Counties the user sees and every township and village under them, county first.
 
     Division names are public; a volunteer serving here may live anywhere in these counties."""
@@ -177,7 +177,9 @@ class VolunteerForm(forms.Form):
     )
     consent = forms.BooleanField(label=_("The volunteer has agreed to be registered"))
 
-    def __init__(self, *args: Any, user: Any, volunteer: Volunteer | None = None, **kwargs: Any):
+    def __init__(
+        self, *args: Any, user: Actor | None, volunteer: Volunteer | None = None, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.volunteer = volunteer
         self.fields["consent"].help_text = _(
@@ -316,7 +318,7 @@ class MembershipForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
     started_on = forms.DateField(label=_("From"), widget=DateInput(), initial=date.today)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.org_choices = organizations_to_change(user).select_related("region")
         cast(forms.ModelChoiceField, self.fields["organization"]).queryset = self.org_choices

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vetserve.audit.services import audit_record
-from vetserve.core.access import may_change_org, may_change_somewhere, may_change_volunteer
+from vetserve.core.access import Actor, may_change_org, may_change_somewhere, may_change_volunteer
 from vetserve.core.text import fold_width
 from vetserve.orgs.models import Organization
 from vetserve.people import bulk
@@ -94,7 +94,7 @@ class ImportReport(Report[RowResult]):
 
 def roster_import(
     *,
-    actor: Any,
+    actor: Actor | None,
     data: bytes,
     filename: str,
     default_org: Organization | None = None,
@@ -164,7 +164,9 @@ def _dashed_mobile(text: str) -> str:
 class _RowChecker:
     """Turns the cells of one row into clean values or Chinese messages, column by column."""
 
-    def __init__(self, actor: Any, header: Header, default_org: Organization | None) -> None:
+    def __init__(
+        self, actor: Actor | None, header: Header, default_org: Organization | None
+    ) -> None:
         self.header = header
         self.default_org = default_org
         self.orgs = OrganizationResolver(actor)
@@ -308,7 +310,7 @@ class _RowChecker:
         return _("%(column)s: %(message)s") % {"column": title, "message": text}
 
 
-def _match_existing(actor: Any, rows: list[RowResult], header: Header) -> None:
+def _match_existing(actor: Actor | None, rows: list[RowResult], header: Header) -> None:
     """Rows whose ID number is already registered become updates, or are refused when the
     record is not the actor's to change (saying no more than the actor may see)."""
     by_index: dict[str, RowResult] = {}
@@ -368,7 +370,7 @@ def _differences(row: RowResult, volunteer: Volunteer, header: Header) -> dict[s
     return changed
 
 
-def _write(actor: Any, report: ImportReport, default_org: Organization | None) -> None:
+def _write(actor: Actor | None, report: ImportReport, default_org: Organization | None) -> None:
     if report.file_errors:
         return
     new_rows = [r for r in report.rows if r.action == NEW]

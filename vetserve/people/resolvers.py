@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any
 
 from django.utils.translation import gettext as _
 
-from vetserve.core.access import CHANGE
+from vetserve.core.access import CHANGE, Actor
 from vetserve.orgs.models import Organization
 from vetserve.regions.models import Region, code_to_id
 from vetserve.spreadsheets.values import BadValue
@@ -26,7 +25,7 @@ _SUFFIXES = ("区", "县", "市", "镇", "乡", "街道", "街道办事处", "�
 class OrganizationResolver:
     """Organizations the actor may change, by exact name or by number (the record id)."""
 
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: Actor | None) -> None:
         self.by_id: dict[int, Organization] = {}
         self.by_name: dict[str, list[Organization]] = defaultdict(list)
         for org in Organization.objects.visible_to(actor, CHANGE).select_related("region"):
@@ -63,7 +62,7 @@ class RegionResolver:
     for the code.
     """
 
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: Actor | None) -> None:
         self.regions: dict[int, Region] = {}
         self.by_code: dict[str, Region] = {}
         self.by_name: dict[str, list[Region]] = defaultdict(list)

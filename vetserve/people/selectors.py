@@ -9,7 +9,8 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Collate
 
-from vetserve.core.access import CHANGE, VIEW, access_object
+from vetserve.accounts.models import User
+from vetserve.core.access import CHANGE, VIEW, Actor, access_object
 from vetserve.orgs.models import Organization
 from vetserve.people.idnumbers import InvalidNumber, normalize_id_number, parse_phone
 from vetserve.people.models import Consent, CorrectionRequest, Volunteer
@@ -17,7 +18,7 @@ from vetserve.people.services import id_index, phone_index
 from vetserve.regions.models import Region
 
 # Search hooks of later apps (badge numbers): each takes the text and returns a Q or None.
-SEARCH_HOOKS: list[Any] = []
+SEARCH_HOOKS: list[Callable[[str], Q | None]] = []
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def volunteer_search_q(text: str) -> Q:
 
 def volunteer_list(
     *,
-    user: Any,
+    user: Actor | None,
     search: str = "",
     region: Region | None = None,
     organization: Organization | None = None,
@@ -84,7 +85,7 @@ def volunteer_list(
     return qs.select_related("home_org", "residence_region")
 
 
-def access_volunteer(user: Any, volunteer_id: Any, action: str = VIEW) -> Volunteer:
+def access_volunteer(user: Actor | None, volunteer_id: Any, action: str = VIEW) -> Volunteer:
     return access_object(
         Volunteer.objects.select_related("home_org", "residence_region", "region"),
         user,
@@ -94,7 +95,7 @@ def access_volunteer(user: Any, volunteer_id: Any, action: str = VIEW) -> Volunt
     )
 
 
-def volunteer_duplicates(*, user: Any, limit: int = 200) -> list[list[Volunteer]]:
+def volunteer_duplicates(*, user: Actor | None, limit: int = 200) -> list[list[Volunteer]]:
     """Groups of likely duplicates the user may see: same name and birth date, or same phone.
     (The same ID number cannot be registered twice: the blind index is unique.)"""
     visible = Volunteer.objects.visible_to(user).filter(erased_at__isnull=True)
@@ -167,7 +168,7 @@ def _is_number_search(text: str) -> bool:
 
 def volunteer_roster(
     *,
-    user: Any,
+    user: Actor | None,
     search: str = "",
     region: Region | None = None,
     organization: Organization | None = None,
@@ -201,9 +202,9 @@ def volunteer_roster(
     return qs.filter(q)
 
 
-def volunteer_own(*, user: Any) -> Volunteer | None:
+def volunteer_own(*, user: Actor | None) -> Volunteer | None:
     """The logged-in person's own record, if they are a registered volunteer."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # the anonymous user has none
         return None
     return (
         Volunteer.objects.filter(user=user, erased_at__isnull=True)
@@ -212,7 +213,7 @@ def volunteer_own(*, user: Any) -> Volunteer | None:
     )
 
 
-def correction_requests_open(*, user: Any) -> QuerySet[CorrectionRequest]:
+def correction_requests_open(*, user: Actor | None) -> QuerySet[CorrectionRequest]:
     """Open correction requests (办法 Art 13) of the volunteers the user may change."""
     volunteers = Volunteer.objects.visible_to(user, CHANGE).filter(erased_at__isnull=True)
     return (

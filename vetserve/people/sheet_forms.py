@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vetserve.core.access import CHANGE
+from vetserve.core.access import CHANGE, Actor
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Status
 from vetserve.spreadsheets.uploads import MAX_UPLOAD_BYTES
@@ -30,7 +30,7 @@ class ImportForm(forms.Form):
         help_text=_("The organization the volunteers belong to, unless a row names another."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
         assert isinstance(field, OrganizationChoiceField)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,11 +13,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from vetserve.core.access import AUDIT, CHANGE, can, may_change_somewhere
+from vetserve.core.access import (
+    AUDIT,
+    CHANGE,
+    Actor,
+    can,
+    may_change_somewhere,
+    may_export_full_numbers,
+)
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import access_organization
 from vetserve.people.exporting import (
-    REVEAL_PERMISSION,
     ExportFilters,
     roster_export,
     roster_template,
@@ -31,7 +36,7 @@ from vetserve.spreadsheets.uploads import upload_discard, upload_load, upload_st
 from vetserve.spreadsheets.writers import CONTENT_TYPES
 
 
-def _require_importer(user: Any) -> None:
+def _require_importer(user: Actor | None) -> None:
     if not may_change_somewhere(user):
         raise Http404
 
@@ -109,7 +114,7 @@ def template_download(request: HttpRequest) -> HttpResponseBase:
 def export(request: HttpRequest) -> HttpResponseBase:
     """GET: the masked roster as a file (or, with reveal=1, the form asking why). POST: the
     full numbers, for a user with the reveal permission who says why."""
-    user: Any = request.user
+    user: Actor | None = request.user
     if not (can(user, CHANGE) or can(user, AUDIT)):
         raise Http404
     form = ExportForm(request.POST if request.method == "POST" else request.GET)
@@ -123,7 +128,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
         status=data["status"],
     )
     wants_reveal = request.method == "POST" or request.GET.get("reveal") == "1"
-    if wants_reveal and not user.has_perm(REVEAL_PERMISSION):
+    if wants_reveal and not may_export_full_numbers(user):
         raise PermissionDenied(_("You may not see full numbers."))
     if request.method == "GET" and wants_reveal:
         return render(request, "people/roster_export_reveal.html", {"form": form})

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from vetserve.core.access import VIEW, ScopedQuerySet, access_object
+from vetserve.core.access import VIEW, Actor, ScopedQuerySet, access_object
 from vetserve.regions.models import Region
+
+if TYPE_CHECKING:
+    from vetserve.accounts.models import User
 
 
 def region_search_q(text: str) -> Q:
@@ -22,7 +25,7 @@ def region_search_q(text: str) -> Q:
 
 def region_list(
     *,
-    user: Any,
+    user: Actor | None,
     parent: Region | None = None,
     level: str | None = None,
     search: str = "",
@@ -38,30 +41,34 @@ def region_list(
     return qs
 
 
-def region_roots(*, user: Any) -> ScopedQuerySet[Region]:
+def region_roots(*, user: Actor | None) -> ScopedQuerySet[Region]:
     """The highest units the user sees (where their tree starts)."""
     qs = Region.objects.visible_to(user)
     return qs.filter(Q(parent__isnull=True) | ~Q(parent__in=Region.objects.visible_to(user)))
 
 
-def access_region(user: Any, code: str, action: str = VIEW) -> Region:
+def access_region(user: Actor | None, code: str, action: str = VIEW) -> Region:
     if not str(code).isdigit() or len(str(code)) > 12:
         raise Http404
     return access_object(Region.objects.all(), user, action, code=str(code))
 
 
-def region_subtree(region: Region) -> Any:
+def region_subtree(region: Region) -> QuerySet[Region]:
     """Every unit under ``region`` and the region itself: one indexed range query."""
     low, high = region.id_range
     return Region.objects.filter(id__gte=low, id__lte=high)
 
 
-def region_home_list(*, user: Any) -> list[Region]:
+def region_home_list(*, user: User) -> list[Region]:
     """Where the user's area starts: the regions of their grants (an organization's region for
     a team role). Without grants (a superuser) the highest regions they see."""
     regions: dict[int, Region] = {}
     for grant in user.active_grants():
-        region = grant.region or grant.organization.region
+        if grant.region is not None:
+            region = grant.region
+        else:
+            assert grant.organization is not None  # a grant is held in a region or an org
+            region = grant.organization.region
         regions.setdefault(region.pk, region)
     if not regions:
         return list(region_roots(user=user)[:20])

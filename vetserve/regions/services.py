@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vetserve.audit.services import audit_record, diff_fields
-from vetserve.core.access import may_change_region
+from vetserve.core.access import Actor, may_change_region
 from vetserve.core.text import pinyin_keys
 from vetserve.regions.models import (
     CODE_LENGTH,
@@ -124,7 +124,7 @@ def regions_load_csv(*, path: Path = DIVISIONS_CSV) -> LoadResult:
     return result
 
 
-def _require_change(user: Any, region_id: int) -> None:
+def _require_change(user: Actor | None, region_id: int) -> None:
     if not may_change_region(user, region_id):
         raise PermissionDenied(_("You may not change regions here."))
 
@@ -132,7 +132,7 @@ def _require_change(user: Any, region_id: int) -> None:
 @transaction.atomic
 def region_create(
     *,
-    actor: Any,
+    actor: Actor | None,
     parent: Region,
     code: str,
     name: str,
@@ -170,7 +170,7 @@ def region_create(
 @transaction.atomic
 def region_update(
     *,
-    actor: Any,
+    actor: Actor | None,
     region: Region,
     name: str | None = None,
     lon: Decimal | None = None,

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from vetserve.audit.selectors import audit_entries_for_object
-from vetserve.core.access import CHANGE, may_change_region
+from vetserve.core.access import CHANGE, Actor, may_change_region
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.views import AuthedRequest, is_htmx
 from vetserve.regions.forms import RegionCreateForm, RegionEditForm
@@ -24,7 +24,7 @@ from vetserve.regions.services import region_create, region_update
 SEARCH_LIMIT = 100
 
 
-def _ancestors(user: object, region: Region) -> list[Region]:
+def _ancestors(user: Actor | None, region: Region) -> list[Region]:
     """The units above ``region`` that the user may see, highest first (for the breadcrumb)."""
     return list(region_list(user=user).filter(pk__in=region.ancestor_ids))
 

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from vetserve.accounts.command_actor import command_actor
 from vetserve.orgs.selectors import organization_list
-from vetserve.people.exporting import FORMATS, ExportFilters, roster_export
+from vetserve.people.exporting import ExportFilters, roster_export
+from vetserve.spreadsheets.writers import FORMATS
 
 
 class Command(BaseCommand):

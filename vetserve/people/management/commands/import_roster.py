@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from vetserve.accounts.command_actor import command_actor
+from vetserve.core.access import Actor
 from vetserve.orgs.models import Organization
 from vetserve.people.importing import roster_import
 from vetserve.people.resolvers import OrganizationResolver
@@ -63,7 +64,7 @@ class Command(BaseCommand):
             raise CommandError("The file cannot be imported.")
         self.stdout.write(report.summary_line())
 
-    def _organization(self, actor: Any, text: str) -> Organization:
+    def _organization(self, actor: Actor | None, text: str) -> Organization:
         try:
             return OrganizationResolver(actor).resolve(text)
         except BadValue as exc:
