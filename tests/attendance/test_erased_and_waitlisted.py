@@ -215,3 +215,32 @@ def test_records_erased_before_the_fix_lose_their_badge_sign_ups_and_log_labels(
     assert live.signup.state == SignUpState.REMOVED
     own = AuditEntry.objects.filter(object_type="people.volunteer", object_id=str(live.wang.pk))
     assert own.exists() and not own.filter(object_repr__contains="王建国").exists()
+
+
+def test_an_erased_volunteers_login_loses_its_grant_and_closes(
+    client: Client, cast: Any, live: Any
+) -> None:
+    from vetserve.accounts.services import api_token_create
+
+    user = live.wang.user
+    _token, raw = api_token_create(user=user, name="phone")
+    login(client, user)
+    assert client.get("/activities/mine/").status_code == 200
+    volunteer_erase(actor=cast.bob, volunteer=live.wang, reason="本人申请删除")
+    user.refresh_from_db()
+    assert not user.is_active and not user.grants.exists()
+    # The session and the token are of no use any more.
+    assert client.get("/activities/mine/").status_code == 302
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert api.get("/api/v1/me").status_code == 401
+
+
+def test_erasing_leaves_an_administrators_own_login_alone(cast: Any, live: Any) -> None:
+    from vetserve.accounts.models import Grant, Role
+
+    user = live.wang.user
+    Grant.objects.create(user=user, role=Role.COUNTY_ADMIN, region=cast.chongli)
+    volunteer_erase(actor=cast.bob, volunteer=live.wang, reason="本人申请删除")
+    user.refresh_from_db()
+    assert user.is_active
+    assert list(user.grants.values_list("role", flat=True)) == [Role.COUNTY_ADMIN]

@@ -107,6 +107,27 @@ def grant_create(
     return grant
 
 
+def account_close_for_erasure(*, actor: Actor | None, user: User) -> None:
+    """An erased volunteer's login: its volunteer grants end, and a login left with no grant
+    (and no staff rights) is deactivated, with its API tokens revoked. Called by the erasure,
+    which holds the right to change the person's record."""
+    ended = list(user.grants.filter(role=Role.VOLUNTEER).values_list("pk", flat=True))
+    user.grants.filter(pk__in=ended).delete()
+    closed = not user.grants.exists() and not (user.is_staff or user.is_superuser)
+    if closed:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    forget(user)
+    if ended or closed:
+        audit_record(
+            actor=actor,
+            action="account.close",
+            changes={"volunteer_grants": [len(ended), 0], "active": [True, not closed]},
+            object_repr=f"#{user.pk}",
+        )
+
+
 # --- API tokens -----------------------------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "volunteer.reveal": _("Personal data revealed"),
     "volunteer.merge": _("Volunteers merged"),
     "volunteer.erase": _("Volunteer erased"),
+    "account.close": _("Login closed after erasure"),
     "volunteer.health": _("Health data changed"),
     "volunteer.self_export": _("Volunteer exported own data"),
     "membership.add": _("Member added"),

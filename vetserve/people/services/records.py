@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vetserve.accounts.services import account_close_for_erasure
 from vetserve.audit.services import audit_record, audit_redact_person
 from vetserve.core import crypto
 from vetserve.core.access import Actor
@@ -127,8 +128,8 @@ ERASED_NAME = "（已删除）"
 def volunteer_erase(*, actor: Actor | None, volunteer: Volunteer, reason: str) -> Volunteer:
     """Delete a person's personal data (PIPL Art 47). The row stays, anonymous, so service
     hours and counts keep adding up; nothing left identifies the person, and nothing the
-    person held still works: badges are revoked and live sign-ups end (ERASE_HOOKS), and the
-    audit log no longer names them."""
+    person held still works: badges are revoked and live sign-ups end (ERASE_HOOKS), their
+    login loses its volunteer grants, and the audit log no longer names them."""
     # The context-manager form, not the decorator: mutation testing skips decorated functions.
     with transaction.atomic():
         _require_change_org(actor, volunteer.home_org)
@@ -140,6 +141,10 @@ def volunteer_erase(*, actor: Actor | None, volunteer: Volunteer, reason: str) -
         for hook in ERASE_HOOKS:
             hook(actor=actor, volunteer=volunteer, reason=reason)
         name = volunteer.name
+        if volunteer.user is not None:
+            # The person's login loses what it held as this volunteer (and closes when that
+            # was all): an erased person no longer sees their old team's pages.
+            account_close_for_erasure(actor=actor, user=volunteer.user)
         _wipe(volunteer)
         volunteer.save()
         volunteer.consents.all().delete()
