@@ -37,7 +37,9 @@ class Break:
     what: str
 
 
-SCOPING = "vetserve/core/scoping.py"
+ACCESS = "vetserve/core/access.py"
+GRANTS = "vetserve/accounts/scope.py"
+FAST = "vetserve/attendance/fastpath.py"
 REGIONS = "vetserve/regions/models.py"
 ATTEND = "vetserve/attendance/services.py"
 HOURS = "vetserve/attendance/hours.py"
@@ -48,63 +50,65 @@ IDS = "vetserve/people/idnumbers.py"
 BREAKS = [
     Break(
         "range-upper-bound-plus-one",
-        SCOPING,
-        "ranges.append(unit.id_range)",
-        "ranges.append((unit.id_range[0], unit.id_range[1] + 1))",
+        GRANTS,
+        "ranges.append(subtree_range(grant.region_code, grant.region_level))",
+        "ranges.append(tuple(map(sum, zip(subtree_range(grant.region_code, grant.region_level),"
+        " (0, 1)))))",
         "a region grant's range widened by one: the neighbouring unit becomes visible",
     ),
     Break(
         "range-loses-its-last-region",
-        SCOPING,
-        "ranges.append(unit.id_range)",
-        "ranges.append((unit.id_range[0], unit.id_range[1] - 1))",
+        GRANTS,
+        "ranges.append(subtree_range(grant.region_code, grant.region_level))",
+        "ranges.append(tuple(map(sum, zip(subtree_range(grant.region_code, grant.region_level),"
+        " (0, -1)))))",
         "a region grant's range loses its last region",
     ),
     Break(
         "village-grant-edge-in-queries",
-        SCOPING,
+        ACCESS,
         'q |= Q(**{f"{region_field}__gte": low, f"{region_field}__lte": high})',
         'q |= Q(**{f"{region_field}__gte": low, f"{region_field}__lt": high})',
         "a village-level grant (lower bound = upper bound) sees nothing in lists",
     ),
     Break(
         "village-grant-edge-in-checks",
-        SCOPING,
+        ACCESS,
         "any(lo <= region_id <= hi for lo, hi in self.region_ranges)",
         "any(lo <= region_id < hi for lo, hi in self.region_ranges)",
         "a village-level grant (lower bound = upper bound) changes nothing",
     ),
     Break(
         "superuser-as-staff",
-        SCOPING,
-        "    if user.is_superuser:\n        return EVERYTHING",
-        "    if user.is_staff or user.is_superuser:\n        return EVERYTHING",
+        ACCESS,
+        "    if actor.is_superuser:\n        return EVERYTHING",
+        "    if actor.is_superuser or getattr(actor, 'is_staff', False):\n        return EVERYTHING",
         "is_staff counted like is_superuser where scope is computed",
     ),
     Break(
         "deactivated-user-keeps-scope",
-        SCOPING,
-        "if user is None or not user.is_authenticated or not user.is_active:",
-        "if user is None or not user.is_authenticated:",
+        ACCESS,
+        "if actor is None or not actor.is_authenticated or not actor.is_active:",
+        "if actor is None or not actor.is_authenticated:",
         "a deactivated user keeps the scope of their grants",
     ),
     Break(
         "one-grant-replaces-another",
-        SCOPING,
-        "            ranges.append(unit.id_range)",
-        "            ranges[:] = [unit.id_range]",
+        GRANTS,
+        "            ranges.append(subtree_range(grant.region_code, grant.region_level))",
+        "            ranges[:] = [subtree_range(grant.region_code, grant.region_level)]",
         "a second region grant replaces the first instead of adding to it",
     ),
     Break(
         "member-team-counted-as-led",
-        SCOPING,
+        GRANTS,
         "            if grant.role == Role.ORG_LEADER:",
         "            if grant.role in (Role.ORG_LEADER, Role.VOLUNTEER):",
         "a team the person belongs to counted like a team they lead (with its sub-teams)",
     ),
     Break(
         "volunteer-grant-counts-for-change",
-        SCOPING,
+        GRANTS,
         "        if action not in ROLE_ACTIONS[grant.role]:\n            continue",
         "        if action not in ROLE_ACTIONS[grant.role] and grant.role != Role.VOLUNTEER:\n"
         "            continue",
@@ -126,7 +130,7 @@ BREAKS = [
     ),
     Break(
         "roster-row-without-its-shift",
-        ATTEND,
+        FAST,
         '"WHERE su.id = %s AND su.shift_id = %s"',
         '"WHERE su.id = %s AND %s IS NOT NULL"',
         "the roster test by sign-up id without its filter on the shift",
@@ -141,8 +145,8 @@ BREAKS = [
     Break(
         "rostered-without-state",
         ATTEND,
-        "_one(SignUp.objects, shift=shift, volunteer=volunteer, state=SignUpState.CONFIRMED)",
-        "_one(SignUp.objects, shift=shift, volunteer=volunteer)",
+        "SignUp.objects, shift=shift, volunteer=volunteer, state=SignUpState.CONFIRMED\n",
+        "SignUp.objects, shift=shift, volunteer=volunteer\n",
         "cancelled and wait-listed people counted as on the roster (by post code or badge)",
     ),
     Break(
@@ -196,9 +200,9 @@ BREAKS = [
     ),
     Break(
         "reveal-always-allowed",
-        PEOPLE,
-        '    if not actor.has_perm("people.reveal_personal_data"):\n        return False\n',
-        "",
+        ACCESS,
+        "or not actor.has_perm(REVEAL_PERMISSION):\n        return False\n    return may_change",
+        ":\n        return False\n    return may_change",
         '"may reveal the full number" true without the reveal permission',
     ),
     Break(
