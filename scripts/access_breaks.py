@@ -82,7 +82,7 @@ BREAKS = [
         "superuser-as-staff",
         ACCESS,
         "    if actor.is_superuser:\n        return EVERYTHING",
-        "    if actor.is_superuser or getattr(actor, 'is_staff', False):\n        return EVERYTHING",
+        "    if actor.is_superuser or getattr(actor, 'is_staff', 0):\n        return EVERYTHING",
         "is_staff counted like is_superuser where scope is computed",
     ),
     Break(
