@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import override_settings
 
+from vetserve.attendance import hours
 from vetserve.attendance.models import Attendance, AttendanceCorrection
 from vetserve.attendance.selectors import attendance_exceptions, post_roster, served_minutes
 from vetserve.attendance.services import (
@@ -20,7 +21,7 @@ from vetserve.attendance.services import (
 )
 from vetserve.attendance.tests.conftest import at, scan
 from vetserve.attendance.tokens import post_token
-from vetserve.badges.services import badge_issue, badge_token
+from vetserve.badges.services import _signer, badge_issue, badge_revoke, badge_token
 
 
 def qr_in(post: Any, when: Any, **extra: Any) -> Any:
@@ -160,6 +161,43 @@ def test_geofence_refuses_a_scan_far_from_the_place(cast: Any, post: Any) -> Non
     assert attendance_scan(actor=post.wang.user, scan=far, now=at(8)).code == "too_far"
     near = qr_in(post, at(8), lat=40.9012, lon=115.4501)
     assert attendance_scan(actor=post.wang.user, scan=near, now=at(8)).status == "ok"
+
+
+def test_geofence_accepts_a_scan_exactly_at_the_limit_and_refuses_one_just_beyond(
+    cast: Any, post: Any
+) -> None:
+    lat, lon = 40.9045, 115.4512
+    edge = hours.distance_meters(40.9, 115.45, lat, lon)
+    with override_settings(ATTENDANCE_GEOFENCE_METERS=edge - 0.01):
+        beyond = qr_in(post, at(8), lat=lat, lon=lon)
+        assert attendance_scan(actor=post.wang.user, scan=beyond, now=at(8)).code == "too_far"
+    with override_settings(ATTENDANCE_GEOFENCE_METERS=edge):
+        at_edge = qr_in(post, at(8), lat=lat, lon=lon)
+        assert attendance_scan(actor=post.wang.user, scan=at_edge, now=at(8)).status == "ok"
+
+
+def test_a_forged_altered_or_revoked_badge_checks_nobody_in(cast: Any, post: Any) -> None:
+    badge = badge_issue(actor=cast.bob, volunteer=post.wang)
+    genuine = badge_token(badge)
+    forged_nonce = _signer().sign(f"{badge.number}.{'0' * len(badge.nonce)}")
+    altered = genuine[:-1] + ("A" if genuine[-1] != "A" else "B")
+    for token in (forged_nonce, altered, f"{badge.number}.{badge.nonce}", ""):
+        item = scan("in", "badge", at(8), shift_id=post.shift.pk, token=token)
+        assert attendance_scan(actor=cast.dave, scan=item, now=at(8)).code == "bad_badge"
+    badge_revoke(actor=cast.bob, badge=badge, reason="遗失")
+    revoked = scan("in", "badge", at(8), shift_id=post.shift.pk, token=f"https://x.cn/v/{genuine}/")
+    assert attendance_scan(actor=cast.dave, scan=revoked, now=at(8)).code == "bad_badge"
+    assert not Attendance.objects.exists()
+
+
+def test_a_genuine_badge_read_from_its_verify_address_checks_its_holder_in(
+    cast: Any, post: Any
+) -> None:
+    badge = badge_issue(actor=cast.bob, volunteer=post.wang)
+    url = f" https://x.cn/v/{badge_token(badge)}/ "
+    item = scan("in", "badge", at(8), shift_id=post.shift.pk, token=url)
+    result = attendance_scan(actor=cast.dave, scan=item, now=at(8))
+    assert result.status == "ok" and result.attendance.signup.volunteer == post.wang  # type: ignore[union-attr]
 
 
 def test_missed_check_out_is_closed_at_shift_end_flagged_then_corrected(

@@ -164,6 +164,49 @@ def test_erasing_a_person_leaves_an_anonymous_row(cast):
     register(cast.bob, cast.xiwanzi_team)
 
 
+def test_erasing_leaves_no_number_contact_or_note_behind(cast):
+    v = register(
+        cast.bob,
+        cast.xiwanzi_team,
+        emergency_phone="13811112222",
+        discharge_doc="退字第123456号",
+        emergency_name="赵红",
+        address="西湾子镇某街7号",
+        military_specialty="驾驶员",
+        skills_note="电工证",
+    )
+    services.consent_record(
+        actor=cast.bob, volunteer=v, purpose="health", granted=True, text_version="2026-11"
+    )
+    services.health_declare(
+        actor=cast.bob, volunteer=v, text="高血压", declared_on=date(2025, 1, 1)
+    )
+    v.user = cast.erin
+    v.save(update_fields=["user"])
+    services.volunteer_erase(actor=cast.bob, volunteer=Volunteer.objects.get(pk=v.pk), reason="x")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM people_volunteer WHERE id = %s", [v.pk])
+        row = repr(cursor.fetchall())
+    for trace in (
+        "王建国",
+        "wjg",
+        "赵红",
+        "1111",
+        "2222",
+        "123456",
+        "西湾子镇某街",
+        "驾驶员",
+        "电工证",
+    ):
+        assert trace not in row
+    v.refresh_from_db()
+    assert v.emergency_phone_enc == v.emergency_phone_masked == ""
+    assert v.discharge_doc_enc == v.discharge_doc_masked == v.phone_masked == v.phone_index == ""
+    assert v.id_number_enc == v.id_number_masked == v.health_enc == "" and v.id_number_index is None
+    assert v.name_pinyin == v.name_initials == "" and v.health_declared_on is None
+    assert v.user is None and v.erased_at is not None
+
+
 def test_merging_keeps_memberships_and_history(cast):
     keep = register(cast.bob, cast.xiwanzi_team)
     drop = register(cast.bob, cast.rescue, id_number=ID_2, phone="13700002222")
