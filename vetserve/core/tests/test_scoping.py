@@ -81,6 +81,28 @@ def test_a_second_region_grant_adds_to_the_first_instead_of_replacing_it(cast):
         assert {"崇礼区爱国拥军联合会", "张北县爱国拥军联合会"} <= seen
 
 
+def test_region_team_and_member_grants_of_one_user_add_up_whatever_their_order(cast):
+    # The auditor grant comes first (by creation and by role name): it allows no change, and
+    # must not end the reading of the others.
+    mixed = make_user(
+        "mixed",
+        (Role.AUDITOR, cast.chongli),
+        (Role.COUNTY_ADMIN, cast.zhangbei),
+        (Role.ORG_LEADER, cast.rescue),
+        (Role.VOLUNTEER, cast.xiwanzi_team),
+    )
+    for action in (VIEW, CHANGE, AUDIT):
+        expected = set().union(
+            *(
+                names(Organization.objects.visible_to(one, action))
+                for one in (cast.frank, cast.carol, cast.dave, cast.erin)
+            )
+        )
+        assert names(Organization.objects.visible_to(mixed, action)) == expected, action
+    assert "西湾子镇退役军人志愿服务队" in names(Organization.objects.visible_to(mixed))
+    assert "崇礼蓝天应急救援队山地分队" in names(Organization.objects.visible_to(mixed, CHANGE))
+
+
 def test_a_grant_range_includes_its_first_and_last_region_and_nothing_beyond(cast):
     low, high = cast.chongli.id_range
     bob = scope_for(cast.bob, CHANGE)
