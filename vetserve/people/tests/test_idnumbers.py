@@ -97,3 +97,15 @@ def test_phone_numbers_are_normalised(raw, expected):
 def test_bad_phone_numbers_are_refused(raw):
     with pytest.raises(InvalidNumber):
         parse_phone(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("01012345678", "010-12345678"),
+        ("02187654321", "021-87654321"),
+        ("03131234567", "0313-1234567"),
+    ],
+)
+def test_a_landline_without_its_dash_is_split_after_a_three_or_four_digit_area_code(raw, expected):
+    assert parse_phone(raw) == expected
