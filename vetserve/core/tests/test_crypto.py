@@ -27,7 +27,7 @@ def test_tampered_values_are_detected():
     stored = crypto.encrypt("13900000000", context="t")
     key_id, _, payload = stored.partition(":")
     flipped = payload[:-3] + ("A" if payload[-3] != "A" else "B") + payload[-2:]
-    with pytest.raises(crypto.DecryptionError):
+    with pytest.raises(crypto.DecryptionError, match=r"^value does not decrypt$"):
         crypto.decrypt(f"{key_id}:{flipped}", context="t")
 
 
