@@ -9,7 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import override_settings
+from django.utils.translation import gettext
 
+from vetserve.activities.models import Activity
 from vetserve.attendance import hours
 from vetserve.attendance.models import Attendance, AttendanceCorrection
 from vetserve.attendance.selectors import attendance_exceptions, post_roster, served_minutes
@@ -178,16 +180,38 @@ def test_geofence_accepts_a_scan_exactly_at_the_limit_and_refuses_one_just_beyon
 
 def test_a_forged_altered_or_revoked_badge_checks_nobody_in(cast: Any, post: Any) -> None:
     badge = badge_issue(actor=cast.bob, volunteer=post.wang)
+    other = badge_issue(actor=cast.bob, volunteer=post.li)
     genuine = badge_token(badge)
     forged_nonce = _signer().sign(f"{badge.number}.{'0' * len(badge.nonce)}")
+    forged_number = _signer().sign(f"{other.number}.{badge.nonce}")
     altered = genuine[:-1] + ("A" if genuine[-1] != "A" else "B")
-    for token in (forged_nonce, altered, f"{badge.number}.{badge.nonce}", ""):
+    for token in (forged_nonce, forged_number, altered, f"{badge.number}.{badge.nonce}", ""):
         item = scan("in", "badge", at(8), shift_id=post.shift.pk, token=token)
-        assert attendance_scan(actor=cast.dave, scan=item, now=at(8)).code == "bad_badge"
+        result = attendance_scan(actor=cast.dave, scan=item, now=at(8))
+        assert (result.code, result.message) == ("bad_badge", gettext("This badge is not valid."))
     badge_revoke(actor=cast.bob, badge=badge, reason="遗失")
     revoked = scan("in", "badge", at(8), shift_id=post.shift.pk, token=f"https://x.cn/v/{genuine}/")
     assert attendance_scan(actor=cast.dave, scan=revoked, now=at(8)).code == "bad_badge"
     assert not Attendance.objects.exists()
+
+
+def test_a_badge_scan_for_a_shift_the_scanner_does_not_lead_is_not_found(
+    cast: Any, post: Any
+) -> None:
+    badge = badge_issue(actor=cast.bob, volunteer=post.wang)
+    item = scan("in", "badge", at(8), shift_id=post.shift.pk, token=badge_token(badge))
+    result = attendance_scan(actor=cast.carol, scan=item, now=at(8))
+    assert (result.code, result.message) == ("not_found", gettext("Not found."))
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(40.9, None), (None, 115.45)])
+@override_settings(ATTENDANCE_GEOFENCE_METERS=500)
+def test_a_post_without_both_coordinates_is_not_geofenced(
+    cast: Any, post: Any, lat: Any, lon: Any
+) -> None:
+    Activity.objects.filter(pk=post.activity.pk).update(lat=lat, lon=lon)
+    far = qr_in(post, at(8), lat=40.8, lon=115.45)
+    assert attendance_scan(actor=post.wang.user, scan=far, now=at(8)).status == "ok"
 
 
 def test_a_genuine_badge_read_from_its_verify_address_checks_its_holder_in(

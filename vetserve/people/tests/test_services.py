@@ -204,6 +204,7 @@ def test_erasing_leaves_no_number_contact_or_note_behind(cast):
     assert v.discharge_doc_enc == v.discharge_doc_masked == v.phone_masked == v.phone_index == ""
     assert v.id_number_enc == v.id_number_masked == v.health_enc == "" and v.id_number_index is None
     assert v.name_pinyin == v.name_initials == "" and v.health_declared_on is None
+    assert v.address == v.emergency_name == v.military_specialty == v.skills_note == ""
     assert v.user is None and v.erased_at is not None
 
 
