@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils.translation import gettext
 
-from vetserve.activities.models import Activity
+from vetserve.activities.models import Activity, Shift, SignUp, SignUpState
 from vetserve.attendance import hours
 from vetserve.attendance.models import Attendance, AttendanceCorrection
 from vetserve.attendance.selectors import attendance_exceptions, post_roster, served_minutes
@@ -21,7 +21,7 @@ from vetserve.attendance.services import (
     attendance_scan,
     attendance_scan_batch,
 )
-from vetserve.attendance.tests.conftest import at, scan
+from vetserve.attendance.tests.conftest import END, START, at, scan
 from vetserve.attendance.tokens import post_token
 from vetserve.badges.services import _signer, badge_issue, badge_revoke, badge_token
 
@@ -202,6 +202,27 @@ def test_a_badge_scan_for_a_shift_the_scanner_does_not_lead_is_not_found(
     item = scan("in", "badge", at(8), shift_id=post.shift.pk, token=badge_token(badge))
     result = attendance_scan(actor=cast.carol, scan=item, now=at(8))
     assert (result.code, result.message) == ("not_found", gettext("Not found."))
+
+
+@pytest.mark.parametrize("state", ["confirmed_elsewhere", "waitlisted", "withdrawn"])
+def test_only_a_confirmed_place_on_this_very_shift_counts_as_the_roster(
+    cast: Any, post: Any, state: str
+) -> None:
+    other = Shift.objects.create(
+        activity=post.activity, post="西门", starts_at=START, ends_at=END, max_people=10
+    )
+    on_shift, signup_state = (
+        (other, SignUpState.CONFIRMED) if state == "confirmed_elsewhere" else (post.shift, state)
+    )
+    position = 1 if signup_state == SignUpState.WAITLISTED else None
+    SignUp.objects.create(
+        shift=on_shift, volunteer=post.li, state=signup_state, waitlist_position=position
+    )
+    badge = badge_issue(actor=cast.bob, volunteer=post.li)
+    item = scan("in", "badge", at(8), shift_id=post.shift.pk, token=badge_token(badge))
+    result = attendance_scan(actor=cast.dave, scan=item, now=at(8))
+    expected = gettext("%(name)s is not on this shift's roster.") % {"name": "李卫东"}
+    assert (result.code, result.message) == ("not_rostered", expected)
 
 
 @pytest.mark.parametrize(("lat", "lon"), [(40.9, None), (None, 115.45)])

@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils.translation import gettext
 
 from vetserve.audit.models import AuditEntry
 from vetserve.people import services
@@ -151,6 +152,32 @@ def test_editing_the_phone_logs_only_masked_values(cast):
     entry = AuditEntry.objects.get(action="volunteer.update")
     assert entry.changes == {"phone": ["139****1111", "136****3333"]}
     assert services.volunteer_reveal_value(v, "phone") == "13600003333"
+
+
+def with_reveal_permission(user):
+    user.user_permissions.add(Permission.objects.get(codename="reveal_personal_data"))
+    return type(user).objects.get(pk=user.pk)  # fresh permission cache
+
+
+def test_reveal_follows_the_change_scope_a_leader_yes_an_auditor_or_anonymous_no(cast):
+    v = register(cast.bob, cast.rescue_sub)
+    dave, frank = with_reveal_permission(cast.dave), with_reveal_permission(cast.frank)
+    assert services.may_reveal(dave, v)  # leads the rescue team, sub-team included
+    assert not services.may_reveal(frank, v)  # reads the county, changes nothing
+    assert not services.may_reveal(AnonymousUser(), v)
+    assert not services.may_reveal(with_reveal_permission(cast.carol), v)
+
+
+def test_an_empty_protected_field_reveals_as_empty(cast):
+    v = register(cast.bob, cast.xiwanzi_team)
+    assert services.volunteer_reveal_value(v, "emergency_phone") == ""
+    assert services.volunteer_reveal_value(v, "discharge_doc") == ""
+
+
+def test_registering_outside_ones_scope_says_why(cast):
+    with pytest.raises(PermissionDenied) as error:
+        register(cast.carol, cast.xiwanzi_team)
+    assert str(error.value) == gettext("You may not manage volunteers of this organization.")
 
 
 def test_erasing_a_person_leaves_an_anonymous_row(cast):
