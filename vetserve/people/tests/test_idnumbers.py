@@ -112,3 +112,11 @@ def test_bad_phone_numbers_are_refused(raw):
 )
 def test_a_landline_without_its_dash_is_split_after_a_three_or_four_digit_area_code(raw, expected):
     assert parse_phone(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [("03131234567", "*******4567"), ("95512", "*5512"), ("110", "110")],
+)
+def test_a_number_neither_mobile_nor_split_still_shows_only_its_last_four(phone, masked):
+    assert mask_phone(phone) == masked
