@@ -172,7 +172,9 @@ def test_geofence_accepts_a_scan_exactly_at_the_limit_and_refuses_one_just_beyon
     edge = hours.distance_meters(40.9, 115.45, lat, lon)
     with override_settings(ATTENDANCE_GEOFENCE_METERS=edge - 0.01):
         beyond = qr_in(post, at(8), lat=lat, lon=lon)
-        assert attendance_scan(actor=post.wang.user, scan=beyond, now=at(8)).code == "too_far"
+        result = attendance_scan(actor=post.wang.user, scan=beyond, now=at(8))
+        message = gettext("You are %(m)d m from the post; come closer and scan again.")
+        assert (result.code, result.message) == ("too_far", message % {"m": edge})
     with override_settings(ATTENDANCE_GEOFENCE_METERS=edge):
         at_edge = qr_in(post, at(8), lat=lat, lon=lon)
         assert attendance_scan(actor=post.wang.user, scan=at_edge, now=at(8)).status == "ok"
@@ -223,6 +225,15 @@ def test_only_a_confirmed_place_on_this_very_shift_counts_as_the_roster(
     result = attendance_scan(actor=cast.dave, scan=item, now=at(8))
     expected = gettext("%(name)s is not on this shift's roster.") % {"name": "李卫东"}
     assert (result.code, result.message) == ("not_rostered", expected)
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(40.8, None), (None, 115.3)])
+@override_settings(ATTENDANCE_GEOFENCE_METERS=500)
+def test_a_scan_without_both_coordinates_is_not_geofenced(
+    cast: Any, post: Any, lat: Any, lon: Any
+) -> None:
+    partial = qr_in(post, at(8), lat=lat, lon=lon)
+    assert attendance_scan(actor=post.wang.user, scan=partial, now=at(8)).status == "ok"
 
 
 @pytest.mark.parametrize(("lat", "lon"), [(40.9, None), (None, 115.45)])
