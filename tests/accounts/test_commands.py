@@ -7,9 +7,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from tests.conftest import make_user
 from vetserve.accounts.models import ApiToken, Grant, Role, User
 from vetserve.accounts.services import api_token_authenticate, api_token_create
 from vetserve.audit.models import AuditEntry
+from vetserve.core.access import CHANGE, VIEW, scope_for
 
 
 def run(*args: str) -> str:
@@ -64,6 +66,21 @@ def test_token_command_exits_non_zero_from_the_command_line(cast, capsys):
         cli.main(["token", "create", "nobody"])
     assert exit_info.value.code != 0
     assert "No user 'nobody'" in capsys.readouterr().err
+
+
+def test_a_token_brings_its_users_grants_so_the_scope_needs_no_second_query(
+    cast, django_assert_num_queries
+):
+    both = make_user(
+        "both", (Role.COUNTY_ADMIN, cast.chongli), (Role.ORG_LEADER, cast.zhangbei_team)
+    )
+    _, raw = api_token_create(user=both, name="script")
+    user = api_token_authenticate(raw)
+    assert user is not None
+    with django_assert_num_queries(0):
+        view, change = scope_for(user, VIEW), scope_for(user, CHANGE)
+    assert view.region_ranges == change.region_ranges == (cast.chongli.id_range,)
+    assert change.org_paths == (cast.zhangbei_team.path,)
 
 
 def test_grant_gives_a_region_role_by_code_or_name_as_the_only_superuser(cast):

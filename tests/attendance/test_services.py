@@ -9,8 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import override_settings
+from django.utils.translation import gettext
 
-from tests.attendance.conftest import at, scan
+from tests.attendance.conftest import END, START, at, scan
+from vetserve.activities.models import Activity, Shift, SignUp, SignUpState
+from vetserve.attendance import hours
 from vetserve.attendance.models import Attendance, AttendanceCorrection
 from vetserve.attendance.selectors import attendance_exceptions, post_roster, served_minutes
 from vetserve.attendance.services import (
@@ -20,7 +23,7 @@ from vetserve.attendance.services import (
     attendance_scan_batch,
 )
 from vetserve.attendance.tokens import post_token
-from vetserve.badges.services import badge_issue, badge_token
+from vetserve.badges.services import _signer, badge_issue, badge_revoke, badge_token
 
 
 def qr_in(post: Any, when: Any, **extra: Any) -> Any:
@@ -160,6 +163,97 @@ def test_geofence_refuses_a_scan_far_from_the_place(cast: Any, post: Any) -> Non
     assert attendance_scan(actor=post.wang.user, scan=far, now=at(8)).code == "too_far"
     near = qr_in(post, at(8), lat=40.9012, lon=115.4501)
     assert attendance_scan(actor=post.wang.user, scan=near, now=at(8)).status == "ok"
+
+
+def test_geofence_accepts_a_scan_exactly_at_the_limit_and_refuses_one_just_beyond(
+    cast: Any, post: Any
+) -> None:
+    lat, lon = 40.9045, 115.4512
+    edge = hours.distance_meters(40.9, 115.45, lat, lon)
+    with override_settings(ATTENDANCE_GEOFENCE_METERS=edge - 0.01):
+        beyond = qr_in(post, at(8), lat=lat, lon=lon)
+        result = attendance_scan(actor=post.wang.user, scan=beyond, now=at(8))
+        message = gettext("You are %(m)d m from the post; come closer and scan again.")
+        assert (result.code, result.message) == ("too_far", message % {"m": edge})
+    with override_settings(ATTENDANCE_GEOFENCE_METERS=edge):
+        at_edge = qr_in(post, at(8), lat=lat, lon=lon)
+        assert attendance_scan(actor=post.wang.user, scan=at_edge, now=at(8)).status == "ok"
+
+
+def test_a_forged_altered_or_revoked_badge_checks_nobody_in(cast: Any, post: Any) -> None:
+    badge = badge_issue(actor=cast.bob, volunteer=post.wang)
+    other = badge_issue(actor=cast.bob, volunteer=post.li)
+    genuine = badge_token(badge)
+    forged_nonce = _signer().sign(f"{badge.number}.{'0' * len(badge.nonce)}")
+    forged_number = _signer().sign(f"{other.number}.{badge.nonce}")
+    altered = genuine[:-1] + ("A" if genuine[-1] != "A" else "B")
+    for token in (forged_nonce, forged_number, altered, f"{badge.number}.{badge.nonce}", ""):
+        item = scan("in", "badge", at(8), shift_id=post.shift.pk, token=token)
+        result = attendance_scan(actor=cast.dave, scan=item, now=at(8))
+        assert (result.code, result.message) == ("bad_badge", gettext("This badge is not valid."))
+    badge_revoke(actor=cast.bob, badge=badge, reason="遗失")
+    revoked = scan("in", "badge", at(8), shift_id=post.shift.pk, token=f"https://x.cn/v/{genuine}/")
+    assert attendance_scan(actor=cast.dave, scan=revoked, now=at(8)).code == "bad_badge"
+    assert not Attendance.objects.exists()
+
+
+def test_a_badge_scan_for_a_shift_the_scanner_does_not_lead_is_not_found(
+    cast: Any, post: Any
+) -> None:
+    badge = badge_issue(actor=cast.bob, volunteer=post.wang)
+    item = scan("in", "badge", at(8), shift_id=post.shift.pk, token=badge_token(badge))
+    result = attendance_scan(actor=cast.carol, scan=item, now=at(8))
+    assert (result.code, result.message) == ("not_found", gettext("Not found."))
+
+
+@pytest.mark.parametrize("state", ["confirmed_elsewhere", "waitlisted", "withdrawn"])
+def test_only_a_confirmed_place_on_this_very_shift_counts_as_the_roster(
+    cast: Any, post: Any, state: str
+) -> None:
+    other = Shift.objects.create(
+        activity=post.activity, post="西门", starts_at=START, ends_at=END, max_people=10
+    )
+    on_shift, signup_state = (
+        (other, SignUpState.CONFIRMED) if state == "confirmed_elsewhere" else (post.shift, state)
+    )
+    position = 1 if signup_state == SignUpState.WAITLISTED else None
+    SignUp.objects.create(
+        shift=on_shift, volunteer=post.li, state=signup_state, waitlist_position=position
+    )
+    badge = badge_issue(actor=cast.bob, volunteer=post.li)
+    item = scan("in", "badge", at(8), shift_id=post.shift.pk, token=badge_token(badge))
+    result = attendance_scan(actor=cast.dave, scan=item, now=at(8))
+    expected = gettext("%(name)s is not on this shift's roster.") % {"name": "李卫东"}
+    assert (result.code, result.message) == ("not_rostered", expected)
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(40.8, None), (None, 115.3)])
+@override_settings(ATTENDANCE_GEOFENCE_METERS=500)
+def test_a_scan_without_both_coordinates_is_not_geofenced(
+    cast: Any, post: Any, lat: Any, lon: Any
+) -> None:
+    partial = qr_in(post, at(8), lat=lat, lon=lon)
+    assert attendance_scan(actor=post.wang.user, scan=partial, now=at(8)).status == "ok"
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(40.9, None), (None, 115.45)])
+@override_settings(ATTENDANCE_GEOFENCE_METERS=500)
+def test_a_post_without_both_coordinates_is_not_geofenced(
+    cast: Any, post: Any, lat: Any, lon: Any
+) -> None:
+    Activity.objects.filter(pk=post.activity.pk).update(lat=lat, lon=lon)
+    far = qr_in(post, at(8), lat=40.8, lon=115.45)
+    assert attendance_scan(actor=post.wang.user, scan=far, now=at(8)).status == "ok"
+
+
+def test_a_genuine_badge_read_from_its_verify_address_checks_its_holder_in(
+    cast: Any, post: Any
+) -> None:
+    badge = badge_issue(actor=cast.bob, volunteer=post.wang)
+    url = f" https://x.cn/v/{badge_token(badge)}/ "
+    item = scan("in", "badge", at(8), shift_id=post.shift.pk, token=url)
+    result = attendance_scan(actor=cast.dave, scan=item, now=at(8))
+    assert result.status == "ok" and result.attendance.signup.volunteer == post.wang  # type: ignore[union-attr]
 
 
 def test_missed_check_out_is_closed_at_shift_end_flagged_then_corrected(

@@ -87,6 +87,9 @@ def test_masks_show_only_the_ends():
         ("０３１３－１２３４５６７", "0313-1234567"),
         ("03131234567", "0313-1234567"),
         ("010-12345678", "010-12345678"),
+        ("0313—1234567", "0313-1234567"),  # an em dash typed for the hyphen
+        ("(0313)1234567", "0313-1234567"),
+        ("（010）12345678", "010-12345678"),
     ],
 )
 def test_phone_numbers_are_normalised(raw, expected):
@@ -97,3 +100,23 @@ def test_phone_numbers_are_normalised(raw, expected):
 def test_bad_phone_numbers_are_refused(raw):
     with pytest.raises(InvalidNumber):
         parse_phone(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("01012345678", "010-12345678"),
+        ("02187654321", "021-87654321"),
+        ("03131234567", "0313-1234567"),
+    ],
+)
+def test_a_landline_without_its_dash_is_split_after_a_three_or_four_digit_area_code(raw, expected):
+    assert parse_phone(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [("03131234567", "*******4567"), ("95512", "*5512"), ("110", "110")],
+)
+def test_a_number_neither_mobile_nor_split_still_shows_only_its_last_four(phone, masked):
+    assert mask_phone(phone) == masked

@@ -392,6 +392,22 @@ def test_other_counties_do_not_see_correction_requests(client, cast, wang):
     assert login(client, cast.erin).get("/people/corrections/").status_code == 404
 
 
+def test_a_view_only_auditor_reads_the_volunteer_but_not_the_correction_requests(
+    client, cast, wang
+):
+    services.correction_request_create(volunteer=wang, message="住址写错了")
+    login(client, cast.frank)
+    assert client.get(f"/people/{wang.pk}/").status_code == 200
+    assert client.get("/people/corrections/").status_code == 404
+    response = client.post(
+        f"/people/{wang.pk}/corrections/{wang.correction_requests.get().pk}/",
+        {"done": "yes", "resolution": "已改"},
+    )
+    assert response.status_code == 403  # may read the volunteer, may not change them
+    assert wang.correction_requests.get().state == "open"
+    assert "住址写错了" in login(client, cast.bob).get("/people/corrections/").content.decode()
+
+
 def test_erasing_through_the_page_needs_a_reason_and_confirmation(client, cast, wang):
     login(client, cast.bob)
     assert client.get(f"/people/{wang.pk}/erase/").status_code == 200

@@ -3,12 +3,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils.translation import gettext
 
 from tests.conftest import register_volunteer as register
 from vetserve.audit.models import AuditEntry
+from vetserve.core.access import may_reveal
 from vetserve.people import services
 from vetserve.people.fakes import fictitious_id_number
 from vetserve.people.models import Consent, Membership, Status, Volunteer
@@ -142,6 +144,32 @@ def test_editing_the_phone_logs_only_masked_values(cast):
     assert services.volunteer_reveal_value(v, "phone") == "13600003333"
 
 
+def with_reveal_permission(user):
+    user.user_permissions.add(Permission.objects.get(codename="reveal_personal_data"))
+    return type(user).objects.get(pk=user.pk)  # fresh permission cache
+
+
+def test_reveal_follows_the_change_scope_a_leader_yes_an_auditor_or_anonymous_no(cast):
+    v = register(cast.bob, cast.rescue_sub)
+    dave, frank = with_reveal_permission(cast.dave), with_reveal_permission(cast.frank)
+    assert may_reveal(dave, v)  # leads the rescue team, sub-team included
+    assert not may_reveal(frank, v)  # reads the county, changes nothing
+    assert not may_reveal(AnonymousUser(), v)
+    assert not may_reveal(with_reveal_permission(cast.carol), v)
+
+
+def test_an_empty_protected_field_reveals_as_empty(cast):
+    v = register(cast.bob, cast.xiwanzi_team)
+    assert services.volunteer_reveal_value(v, "emergency_phone") == ""
+    assert services.volunteer_reveal_value(v, "discharge_doc") == ""
+
+
+def test_registering_outside_ones_scope_says_why(cast):
+    with pytest.raises(PermissionDenied) as error:
+        register(cast.carol, cast.xiwanzi_team)
+    assert str(error.value) == gettext("You may not manage volunteers of this organization.")
+
+
 def test_erasing_a_person_leaves_an_anonymous_row(cast):
     v = register(cast.bob, cast.xiwanzi_team)
     services.volunteer_erase(actor=cast.bob, volunteer=v, reason="本人申请删除")
@@ -151,6 +179,50 @@ def test_erasing_a_person_leaves_an_anonymous_row(cast):
     assert not volunteer_list(user=cast.bob).exists()
     # The ID can be registered again (a new consent, a new record).
     register(cast.bob, cast.xiwanzi_team)
+
+
+def test_erasing_leaves_no_number_contact_or_note_behind(cast):
+    v = register(
+        cast.bob,
+        cast.xiwanzi_team,
+        emergency_phone="13811112222",
+        discharge_doc="退字第123456号",
+        emergency_name="赵红",
+        address="西湾子镇某街7号",
+        military_specialty="驾驶员",
+        skills_note="电工证",
+    )
+    services.consent_record(
+        actor=cast.bob, volunteer=v, purpose="health", granted=True, text_version="2026-11"
+    )
+    services.health_declare(
+        actor=cast.bob, volunteer=v, text="高血压", declared_on=date(2025, 1, 1)
+    )
+    v.user = cast.erin
+    v.save(update_fields=["user"])
+    services.volunteer_erase(actor=cast.bob, volunteer=Volunteer.objects.get(pk=v.pk), reason="x")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM people_volunteer WHERE id = %s", [v.pk])
+        row = repr(cursor.fetchall())
+    for trace in (
+        "王建国",
+        "wjg",
+        "赵红",
+        "1111",
+        "2222",
+        "123456",
+        "西湾子镇某街",
+        "驾驶员",
+        "电工证",
+    ):
+        assert trace not in row
+    v.refresh_from_db()
+    assert v.emergency_phone_enc == v.emergency_phone_masked == ""
+    assert v.discharge_doc_enc == v.discharge_doc_masked == v.phone_masked == v.phone_index == ""
+    assert v.id_number_enc == v.id_number_masked == v.health_enc == "" and v.id_number_index is None
+    assert v.name_pinyin == v.name_initials == "" and v.health_declared_on is None
+    assert v.address == v.emergency_name == v.military_specialty == v.skills_note == ""
+    assert v.user is None and v.erased_at is not None
 
 
 def test_merging_keeps_memberships_and_history(cast):
