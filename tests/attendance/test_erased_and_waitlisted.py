@@ -244,3 +244,32 @@ def test_erasing_leaves_an_administrators_own_login_alone(cast: Any, live: Any) 
     user.refresh_from_db()
     assert user.is_active
     assert list(user.grants.values_list("role", flat=True)) == [Role.COUNTY_ADMIN]
+
+
+def test_a_volunteer_cannot_check_themself_in_without_the_posts_code(
+    client: Client, cast: Any, live: Any
+) -> None:
+    # Only a check-out may be the volunteer's own button; a check-in needs the post's code.
+    login(client, live.wang.user)
+    [result] = _scans(client, {"kind": "in", "method": "self", "signup_id": live.signup.pk})
+    assert (result["status"], result["code"]) == ("refused", "bad_method")
+    assert not Attendance.objects.exists()
+
+
+def test_a_check_out_by_hand_of_someone_not_on_the_roster_is_refused_and_adds_nobody(
+    client: Client, cast: Any, live: Any
+) -> None:
+    badge = _badge(cast, live.li)
+    login(client, cast.dave)
+    [result] = _scans(
+        client,
+        {
+            "kind": "out",
+            "method": "manual",
+            "shift_id": live.shift.pk,
+            "reason": "到岗",
+            "token": badge_token(badge),
+        },
+    )
+    assert (result["status"], result["code"]) == ("refused", "not_rostered")
+    assert not SignUp.objects.filter(volunteer=live.li).exists()
