@@ -617,3 +617,19 @@ def test_a_volunteer_reads_their_own_page_but_changes_nothing_there(client, cast
     login(client, cast.erin)
     assert client.get(f"/people/{erin_is_wang.pk}/").status_code == 200
     assert client.get(f"/people/{erin_is_wang.pk}/edit/").status_code == 403
+
+
+def test_an_auditor_who_also_leads_a_team_elsewhere_gets_only_that_teams_requests(
+    client, cast, wang
+):
+    # Frank audits 崇礼 (reads it) and leads the 张北 team (changes it): the open requests are
+    # those he may act on, so 崇礼's stay off his list though he may read the person.
+    from vetserve.accounts.models import Grant, Role
+
+    Grant.objects.create(user=cast.frank, role=Role.ORG_LEADER, organization=cast.zhangbei_team)
+    services.correction_request_create(volunteer=wang, message="住址写错了")
+    login(client, cast.frank)
+    assert client.get(f"/people/{wang.pk}/").status_code == 200
+    page = client.get("/people/corrections/")
+    assert page.status_code == 200 and "住址写错了" not in page.content.decode()
+    assert "住址写错了" in login(client, cast.bob).get("/people/corrections/").content.decode()
