@@ -265,7 +265,8 @@ def _cpu_by_process() -> dict[str, float]:
         except OSError:
             continue
         seconds = (int(stat[11]) + int(stat[12])) / tick
-        if b"vetserve serve" in cmdline:
+        # gunicorn renames its processes when setproctitle is installed (a dev dependency).
+        if b"vetserve serve" in cmdline or cmdline.startswith(b"gunicorn"):
             used["server"] += seconds
         elif cmdline.startswith(b"postgres"):
             used["database"] += seconds
