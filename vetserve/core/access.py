@@ -250,16 +250,12 @@ def may_see_region(actor: Actor | None, region_id: int) -> bool:
     return scope.covers_region(region_id) or region_id in scope.region_ids
 
 
-def may_on_org(actor: Actor | None, org: Any, action: str = CHANGE) -> bool:
-    """The organization lies in a granted region, or is a team (or sub-team) the actor leads,
-    or (for viewing) their own team."""
-    return scope_for(actor, action).covers_org(
+def may_change_org(actor: Actor | None, org: Any) -> bool:
+    """The organization lies in a region the actor administers, or is a team (or sub-team) of
+    a team they lead."""
+    return scope_for(actor, CHANGE).covers_org(
         org_id=org.pk, org_path=org.path, region_id=org.region_id
     )
-
-
-def may_change_org(actor: Actor | None, org: Any) -> bool:
-    return may_on_org(actor, org, CHANGE)
 
 
 def may_change_volunteer(actor: Actor | None, volunteer: Any) -> bool:
