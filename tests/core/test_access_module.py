@@ -78,9 +78,16 @@ def test_a_county_admin_changes_an_activity_in_the_county_that_the_city_organize
         starts_at=start,
         ends_at=start + timedelta(hours=8),
     )
-    # The activity lies in Bob's county, though the city federation runs it.
+    # The activity lies in Bob's county, though the city federation runs it: he may change it.
+    changed = bearer(cast.bob).patch(
+        f"/api/v1/activities/{activity.pk}", {"place": "太子城站"}, content_type="application/json"
+    )
+    assert changed.status_code == 200, changed.content
     assert login(client, cast.bob).get(f"/activities/{activity.pk}/edit/").status_code == 200
-    assert login(client, cast.carol).get(f"/activities/{activity.pk}/edit/").status_code == 404
+    refused = bearer(cast.carol).patch(
+        f"/api/v1/activities/{activity.pk}", {"place": "别处"}, content_type="application/json"
+    )
+    assert refused.status_code == 404
 
 
 def test_organizations_go_only_where_one_may_change(cast: Any) -> None:
@@ -109,3 +116,32 @@ def test_the_create_form_of_an_admin_who_is_also_a_volunteer_offers_only_their_r
     form = login(client, cast.bob).get("/orgs/new/").context["form"]
     regions = set(form.fields["region"].queryset.values_list("code", flat=True))
     assert "130709" in regions and "130700" not in regions and "130722" not in regions
+
+
+def test_grants_a_page_already_loaded_give_the_same_scope_as_grants_read_afresh(
+    cast: Any,
+) -> None:
+    # The home page loads a user's grants with their regions; the scope then reuses them and
+    # must name the same units above a team leader's team (the city, for breadcrumbs).
+    fresh = access.scope_for(cast.dave, VIEW)
+    forget(cast.dave)
+    cast.dave.active_grants()
+    reused = access.scope_for(cast.dave, VIEW)
+    assert reused == fresh
+    assert access.may_see_region(cast.dave, cast.city.pk)
+
+
+def test_rows_placed_through_a_volunteer_follow_the_action_asked_for(cast: Any) -> None:
+    from vetserve.badges.models import Badge
+    from vetserve.badges.services import badge_issue
+    from vetserve.people.models import Status
+
+    # Bob administers 崇礼 and also audits 张北: he reads 张北's badges but manages none there.
+    Grant.objects.create(user=cast.bob, role=Role.AUDITOR, region=cast.zhangbei)
+    li = register_volunteer(cast.carol, cast.zhangbei_team, name="李卫东", address_code="130722")
+    Volunteer.objects.filter(pk=li.pk).update(status=Status.ACTIVE)
+    li.refresh_from_db()
+    badge = badge_issue(actor=cast.carol, volunteer=li)
+    assert visible_to(cast.bob, Badge, VIEW).filter(pk=badge.pk).exists()
+    assert not visible_to(cast.bob, Badge, CHANGE).filter(pk=badge.pk).exists()
+    assert visible_to(cast.carol, Badge, CHANGE).filter(pk=badge.pk).exists()
