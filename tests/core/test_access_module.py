@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -145,3 +146,14 @@ def test_rows_placed_through_a_volunteer_follow_the_action_asked_for(cast: Any) 
     assert visible_to(cast.bob, Badge, VIEW).filter(pk=badge.pk).exists()
     assert not visible_to(cast.bob, Badge, CHANGE).filter(pk=badge.pk).exists()
     assert visible_to(cast.carol, Badge, CHANGE).filter(pk=badge.pk).exists()
+
+
+def test_the_system_reaches_nothing_through_a_scope_and_unknown_actions_are_refused(
+    cast: Any,
+) -> None:
+    from vetserve.regions.models import Region
+
+    assert access.scope_for(None, VIEW) is access.NOTHING
+    assert not visible_to(None, Region).exists()
+    with pytest.raises(ValueError, match="unknown action 'delete'"):
+        access.scope_for(cast.bob, "delete")
