@@ -136,7 +136,12 @@ class ScopeResolver(Protocol):
     def __call__(self, user: User, action: str) -> Scope: ...
 
 
-_resolver: ScopeResolver | None = None
+def _no_grants(user: User, action: str) -> Scope:
+    return NOTHING
+
+
+# Until accounts installs its resolver (the apps are not ready yet), grants reach nothing.
+_resolver: ScopeResolver = _no_grants
 
 
 def install_scope_resolver(resolver: ScopeResolver) -> None:
@@ -165,7 +170,7 @@ def scope_for(actor: Actor | None, action: str = VIEW) -> Scope:
     if action not in cache:
         # Active, logged in and no superuser: a row of the user model.
         user: User = actor  # type: ignore[assignment]
-        cache[action] = _resolver(user, action) if _resolver is not None else NOTHING
+        cache[action] = _resolver(user, action)
     return cache[action]
 
 
