@@ -633,3 +633,54 @@ def test_an_auditor_who_also_leads_a_team_elsewhere_gets_only_that_teams_request
     page = client.get("/people/corrections/")
     assert page.status_code == 200 and "住址写错了" not in page.content.decode()
     assert "住址写错了" in login(client, cast.bob).get("/people/corrections/").content.decode()
+
+
+def test_the_download_holds_every_field_of_the_record_in_clear(client, cast):
+    # PIPL Art 45: the person gets everything held about them, each field as it is stored.
+    wang = register(
+        cast.bob,
+        cast.xiwanzi_team,
+        address="西湾子镇东街12号",
+        skills_note="驾驶",
+        service_categories="应急救援",
+        service_branch="army",
+        enlisted_year=1990,
+        discharged_year=1994,
+        military_specialty="汽车驾驶",
+        discharge_doc="军退字1994第123号",
+        party="member",
+        emergency_name="王红",
+        emergency_phone="13811112222",
+    )
+    wang.user = cast.erin
+    wang.save(update_fields=["user"])
+    services.membership_add(
+        actor=cast.bob,
+        volunteer=wang,
+        organization=cast.rescue,
+        role="member",
+        started_on=date(2021, 1, 1),
+    )
+    services.volunteer_status_change(
+        actor=cast.bob, volunteer=wang, to_status=Status.SUSPENDED, reason="外出务工"
+    )
+    data = json.loads(login(client, cast.erin).get("/people/me/download/").content)
+    expected = {
+        "name": "王建国", "gender": "男", "birth_date": "1975-03-15", "id_number": ID_1,
+        "phone": PHONE_1, "residence_region": "西湾子镇", "address": "西湾子镇东街12号",
+        "home_org": cast.xiwanzi_team.name, "status": str(Status.SUSPENDED.label), "skills": "驾驶",
+        "service_categories": "应急救援", "service_branch": "陆军", "enlisted_year": 1990,
+        "discharged_year": 1994, "military_specialty": "汽车驾驶",
+        "discharge_doc": "军退字1994第123号", "party": "中共党员", "emergency_contact": "王红",
+        "emergency_phone": "13811112222", "health": "",
+    }  # fmt: skip
+    assert {key: data[key] for key in expected} == expected
+    [membership] = data["memberships"]
+    assert membership == {
+        "organization": cast.rescue.name, "role": "队员", "from": "2021-01-01", "until": None,
+    }  # fmt: skip
+    assert [(c["from"], c["to"], c["reason"]) for c in data["status_history"]] == [
+        ("active", "suspended", "外出务工"),  # newest first
+        ("", "active", "登记"),
+    ]
+    assert [(c["purpose"], c["granted"]) for c in data["consents"]] == [("registration", True)]
