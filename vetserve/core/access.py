@@ -271,13 +271,12 @@ def may_change_volunteer(actor: Actor | None, volunteer: Any) -> bool:
 
 def may_reveal(actor: Actor | None, volunteer: Any) -> bool:
     """See full numbers: the separate reveal permission, inside the actor's change scope."""
-    if actor is None or not actor.is_authenticated or not actor.has_perm(REVEAL_PERMISSION):
-        return False
-    return may_change_volunteer(actor, volunteer)
+    return may_export_full_numbers(actor) and may_change_volunteer(actor, volunteer)
 
 
 def may_export_full_numbers(actor: Actor | None) -> bool:
-    """Ask for an export with full numbers (each row then still needs ``may_reveal``)."""
+    """Hold the reveal permission: ask for an export with full numbers (each row then still
+    needs ``may_reveal``)."""
     return actor is not None and actor.is_authenticated and actor.has_perm(REVEAL_PERMISSION)
 
 
