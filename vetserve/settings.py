@@ -109,9 +109,15 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Failed logins per username and per client address before further tries are refused.
+# Every password check, the Django admin's included, goes through the login throttle
+# (vetserve/accounts/services.py, docs/operations.md "Password guessing"): failed logins of one
+# address on one account before that address is refused for the window, the same times four
+# for one address on any account, and the longest delay one account's failures from every
+# address impose on everyone, its owner included.
+AUTHENTICATION_BACKENDS = ["vetserve.accounts.backends.ThrottledModelBackend"]
 LOGIN_MAX_FAILURES = env_int("VETSERVE_LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("VETSERVE_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+LOGIN_MAX_DELAY_SECONDS = env_int("VETSERVE_LOGIN_MAX_DELAY_SECONDS", 60, minimum=1)
 
 # Access logs must be kept at least six months (网络安全法 Art 21); shorter is refused.
 AUDIT_RETENTION_DAYS = env_int("VETSERVE_AUDIT_RETENTION_DAYS", 365, minimum=183)

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,17 +37,51 @@ def _hash_token(raw: str) -> str:
 
 
 # --- login throttling -----------------------------------------------------------------------
+#
+# Every login path (the login page, the Django admin's login, anything calling Django's
+# `authenticate`) goes through `backends.ThrottledModelBackend`, which asks `login_wait` before
+# checking a password. Failures are counted three ways over the last LOGIN_LOCKOUT_MINUTES
+# (docs/operations.md, "Password guessing"):
+#
+# - one address on one account: LOGIN_MAX_FAILURES, then that address may not try that account
+#   for the rest of the window. This stops a guesser, and locks out nobody but the guesser;
+# - one address on any account: four times as many (an office shares one address behind its
+#   NAT), then that address may not log in at all for the rest of the window;
+# - one account from every address: past LOGIN_MAX_FAILURES, a delay after the latest failure
+#   that doubles with each further failure, capped at LOGIN_MAX_DELAY_SECONDS. It slows a
+#   guesser with many addresses, while the owner is never kept out longer than the cap.
 
 
-def login_is_locked(*, username: str, ip: str | None) -> bool:
-    """Too many recent failures for this username, or from this address."""
-    since = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    recent = LoginFailure.objects.filter(at__gte=since)
+def _wait_until_window_frees(times: list[datetime], limit: int, now: datetime) -> float:
+    """Seconds until fewer than ``limit`` of these failure times lie in the window."""
+    if len(times) < limit:
+        return 0.0
+    window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    times = sorted(times)
+    return (times[len(times) - limit] + window - now).total_seconds()
+
+
+def login_wait(*, username: str, ip: str | None) -> int:
+    """Seconds before this address may try this username again; 0: it may try now."""
+    now = timezone.now()
+    since = now - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
     limit = settings.LOGIN_MAX_FAILURES
-    if recent.filter(username=username.lower()).count() >= limit:
-        return True
-    # An address gets more room: an office shares one address behind its NAT.
-    return ip is not None and recent.filter(ip=ip).count() >= limit * 4
+    name = username.lower()[:150]
+    which = Q(username=name) | Q(ip=ip) if ip is not None else Q(username=name)
+    rows = list(
+        LoginFailure.objects.filter(which, at__gte=since).values_list("username", "ip", "at")
+    )
+    on_account = [at for user, _ip, at in rows if user == name]
+    waits = [0.0]
+    if ip is not None:
+        from_here = [at for _user, address, at in rows if address == ip]
+        pair = [at for user, address, at in rows if user == name and address == ip]
+        waits.append(_wait_until_window_frees(pair, limit, now))
+        waits.append(_wait_until_window_frees(from_here, limit * 4, now))
+    if len(on_account) >= limit:
+        delay = min(2 ** (len(on_account) - limit), settings.LOGIN_MAX_DELAY_SECONDS)
+        waits.append((max(on_account) + timedelta(seconds=delay) - now).total_seconds())
+    return max(0, math.ceil(max(waits)))
 
 
 def login_failure_record(*, username: str, ip: str | None) -> None:
@@ -53,8 +89,10 @@ def login_failure_record(*, username: str, ip: str | None) -> None:
     audit_record(actor=None, action="login.failed", object_repr=username[:150])
 
 
-def login_success_record(*, user: User) -> None:
-    LoginFailure.objects.filter(username=user.get_username().lower()).delete()
+def login_success_record(*, user: User, ip: str | None) -> None:
+    """A correct password clears the failures of this address on this account only: a guesser
+    elsewhere keeps their own lock."""
+    LoginFailure.objects.filter(username=user.get_username().lower(), ip=ip).delete()
     audit_record(actor=user, action="login", obj=user)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
@@ -21,9 +23,7 @@ from vetserve.accounts.forms import LoginForm, TokenCreateForm
 from vetserve.accounts.services import (
     api_token_create,
     api_token_revoke,
-    login_failure_record,
-    login_is_locked,
-    login_success_record,
+    login_wait,
 )
 from vetserve.audit.services import audit_record
 from vetserve.core.context import client_from_request
@@ -31,11 +31,16 @@ from vetserve.core.forms import form_add_service_errors
 from vetserve.core.views import AuthedRequest
 
 
-def _locked_message() -> str:
+def _locked_message(wait: int) -> str:
+    if wait <= 90:
+        return _(
+            "Too many failed attempts on this account. For your security, please wait "
+            "%(seconds)d seconds and try again."
+        ) % {"seconds": wait}
     return _(
         "Too many failed attempts. For your security, logging in is paused for "
         "%(minutes)d minutes. Please try again later or ask your administrator."
-    ) % {"minutes": settings.LOGIN_LOCKOUT_MINUTES}
+    ) % {"minutes": math.ceil(wait / 60)}
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -51,31 +56,25 @@ def _next_url(request: HttpRequest) -> str:
 @csrf_protect
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
-    """Django's authentication, refused outright while the username or address is locked."""
+    """Django's authentication behind the login throttle (accounts/backends.py)."""
     if request.user.is_authenticated and request.method != "POST":
         return redirect(_next_url(request))
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip()
-        ip = client_from_request(request).ip
-        if login_is_locked(username=username, ip=ip):
-            # No password check at all while locked: a guesser learns nothing.
-            form.add_error(None, _locked_message())
-        else:
-            user = authenticate(request, username=username, password=form.cleaned_data["password"])
-            if user is None:
-                login_failure_record(username=username, ip=ip)
-                if login_is_locked(username=username, ip=ip):
-                    form.add_error(None, _locked_message())
-                else:
-                    form.add_error(
-                        None,
-                        _("The username or password is not correct. Please check and try again."),
-                    )
+        # The throttle lives in the authentication backend, so every login path shares it.
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if user is None:
+            wait = login_wait(username=username, ip=client_from_request(request).ip)
+            if wait > 0:
+                form.add_error(None, _locked_message(wait))
             else:
-                login(request, user)
-                login_success_record(user=user)
-                return redirect(_next_url(request))
+                form.add_error(
+                    None, _("The username or password is not correct. Please check and try again.")
+                )
+        else:
+            login(request, user)
+            return redirect(_next_url(request))
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
