@@ -21,6 +21,10 @@ COMMANDS: list[tuple[str, str]] = [
     ("createsuperuser", "Create a login with every permission (for the first administrator)"),
     ("grant", "Give a user a role in a region or organization (grant bob county_admin 130709)"),
     ("token", "Create, list or revoke API tokens for scripts (token create USER)"),
+    (
+        "reset-password",
+        "Print a one-time link for USER to choose a new password (forgotten passwords)",
+    ),
     ("keys", "Print fresh secret, data-encryption and blind-index keys for a deployment"),
     (
         "rotate-keys",

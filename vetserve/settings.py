@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "vetserve.accounts.middleware.PasswordChangeRequiredMiddleware",
     "vetserve.core.context.ClientContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -39,4 +39,4 @@ class ThrottledModelBackend(ModelBackend):
             login_failure_record(username=username, ip=ip)
             return None
         login_success_record(user=user, ip=ip)
-        return user  # type: ignore[return-value]
+        return user

@@ -46,6 +46,9 @@ class User(AbstractUser):
     """
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    # Set on accounts made with a printed initial password (`grant --create`): until they choose
+    # their own, every page leads to the password change and the API refuses them.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -149,3 +152,30 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetLink(models.Model):
+    """A one-time link an administrator issued so someone who forgot their password can choose a
+    new one. Only a hash of the link's secret is stored; the link is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_reset_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("password reset link")
+        verbose_name_plural = _("password reset links")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.user_id})"

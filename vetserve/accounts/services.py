@@ -20,11 +20,12 @@ from vetserve.accounts.models import (
     ApiToken,
     Grant,
     LoginFailure,
+    PasswordResetLink,
     Role,
     User,
 )
 from vetserve.audit.services import audit_record
-from vetserve.core.access import Actor, forget, may_grant
+from vetserve.core.access import Actor, forget, may_grant, may_manage_account
 from vetserve.core.db import RowLoader
 from vetserve.orgs.models import Organization
 from vetserve.regions.models import Region
@@ -241,4 +242,119 @@ def api_token_authenticate(raw: str) -> User | None:
     scope.remember_grant_rows(user, [row[n + 2 :] for row in rows])
     if stale:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    return user
+
+
+# --- passwords ------------------------------------------------------------------------------
+
+RESET_LINK_HOURS = 24
+
+
+def _user_sessions_end(*, user: User, keep_session_key: str | None) -> int:
+    """Delete the user's sessions from the database, but for ``keep_session_key``.
+
+    Changing the password already voids them (Django checks a hash of the password on every
+    request); deleting them leaves nothing to revive should the password hash ever come back,
+    and no personal data in the session table. The sessions are stored signed, not by user:
+    each live one is read, which costs little against a password change."""
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return 0
+    from django.contrib.sessions.models import Session
+
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.session_key == keep_session_key:
+            continue
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
+
+
+def _credentials_revoke(*, user: User, keep_session_key: str | None) -> dict[str, list[int]]:
+    """End every way into the account but the current session: after a new password, only
+    someone who knows it gets in."""
+    tokens = user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    sessions = _user_sessions_end(user=user, keep_session_key=keep_session_key)
+    return {"api_tokens": [tokens, 0], "other_sessions": [sessions, 0]}
+
+
+@transaction.atomic
+def password_change(*, user: User, password: str, keep_session_key: str | None) -> None:
+    """The user sets their own password (checked by the caller's form): every API token and
+    every other session of theirs ends, and an initial password no longer has to be changed."""
+    user.set_password(password)
+    was_initial = user.must_change_password
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    changes = _credentials_revoke(user=user, keep_session_key=keep_session_key)
+    if was_initial:
+        changes["must_change_password"] = [1, 0]
+    audit_record(actor=user, action="password.change", obj=user, changes=changes)
+
+
+@transaction.atomic
+def password_reset_link_create(*, actor: Actor | None, user: User) -> tuple[PasswordResetLink, str]:
+    """A one-time link for ``user`` to choose a new password, valid RESET_LINK_HOURS; earlier
+    unused links of theirs stop working. The clear secret is returned once, never stored."""
+    if not may_manage_account(actor, user):
+        raise PermissionDenied(_("You may not manage this account."))
+    now = timezone.now()
+    PasswordResetLink.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(
+        expires_at=now
+    )
+    raw = secrets.token_urlsafe(32)
+    link = PasswordResetLink.objects.create(
+        user=user,
+        token_hash=_hash_token(raw),
+        issued_by=actor if isinstance(actor, User) else None,
+        expires_at=now + timedelta(hours=RESET_LINK_HOURS),
+    )
+    audit_record(actor=actor, action="password.reset_link", obj=user)
+    return link, raw
+
+
+def password_reset_link_find(raw: str) -> PasswordResetLink | None:
+    """The unused, unexpired link for this secret, or None."""
+    return (
+        PasswordResetLink.objects.select_related("user")
+        .filter(
+            token_hash=_hash_token(raw),
+            used_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+        )
+        .first()
+    )
+
+
+@transaction.atomic
+def password_reset_link_use(*, raw: str, password: str) -> User:
+    """Set the password a link's holder chose (checked by the caller's form); the link is
+    spent, and every session and API token of the account ends."""
+    found = password_reset_link_find(raw)
+    link = (
+        PasswordResetLink.objects.select_for_update()
+        .filter(pk=found.pk, used_at__isnull=True)
+        .first()
+        if found is not None
+        else None
+    )
+    if link is None:
+        raise PermissionDenied(
+            _("This link is not valid: it was used, has expired or was replaced.")
+        )
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    user = link.user
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    changes = _credentials_revoke(user=user, keep_session_key=None)
+    audit_record(
+        actor=user,
+        action="password.reset",
+        obj=user,
+        changes=changes,
+    )
     return user

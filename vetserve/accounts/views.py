@@ -1,4 +1,5 @@
-"""Pages: log in (throttled), log out, and the user's own account with API tokens."""
+"""Pages: log in (throttled), log out, the user's own account with API tokens and password,
+and helping someone else into their account with a one-time password reset link."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,12 +22,17 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from vetserve.accounts.forms import LoginForm, TokenCreateForm
+from vetserve.accounts.models import User
 from vetserve.accounts.services import (
     api_token_create,
     api_token_revoke,
     login_wait,
+    password_reset_link_create,
+    password_reset_link_find,
+    password_reset_link_use,
 )
-from vetserve.audit.services import audit_record
+from vetserve.accounts.services import password_change as password_change_service
+from vetserve.core.access import may_change_somewhere, may_manage_account
 from vetserve.core.context import client_from_request
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.views import AuthedRequest
@@ -95,6 +102,7 @@ def _account_page(
         "tokens": list(user.api_tokens.all()),
         "form": form,
         "new_token": new_token,
+        "may_help_others": may_change_somewhere(user),
     }
     return render(request, "accounts/account.html", context, status=status)
 
@@ -138,13 +146,93 @@ def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
 @sensitive_post_parameters()
 @csrf_protect
 @login_required
+@never_cache
 def password_change(request: AuthedRequest) -> HttpResponse:
-    """Change one's own password; the session stays logged in, the change is audited."""
+    """Change one's own password: this session stays logged in, every other session and every
+    API token of the account ends, and the change is audited."""
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = request.user
+        password_change_service(
+            user=user,
+            password=form.cleaned_data["new_password1"],
+            keep_session_key=request.session.session_key,
+        )
         update_session_auth_hash(request, user)
-        audit_record(actor=user, action="password.change", obj=user)
         messages.success(request, _("Your password has been changed."))
-        return redirect("accounts:account")
-    return render(request, "accounts/password_change.html", {"form": form})
+        return redirect(_next_url(request) if request.GET.get("next") else "accounts:account")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "must_change": request.user.must_change_password},
+    )
+
+
+@sensitive_post_parameters()
+@csrf_protect
+@never_cache
+def password_reset(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: the one-time link an administrator issued. Choosing a password here spends the
+    link and ends every session and API token of the account."""
+    link = password_reset_link_find(token)
+    if link is None:
+        return render(request, "accounts/password_reset_invalid.html", status=404)
+    form = SetPasswordForm(link.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset_link_use(raw=token, password=form.cleaned_data["new_password1"])
+        except PermissionDenied:
+            return render(request, "accounts/password_reset_invalid.html", status=404)
+        if request.user.is_authenticated:
+            logout(request)
+        messages.success(request, _("Your new password is set. Log in with it."))
+        return redirect(settings.LOGIN_URL)
+    response = render(request, "accounts/password_reset.html", {"form": form, "account": link.user})
+    # The secret is in the address: keep it out of other sites' logs and search engines.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@login_required
+@never_cache
+def user_find(request: AuthedRequest) -> HttpResponse:
+    """Find an account by its username, to help its owner in. "Not found" and "not yours"
+    answer alike."""
+    username = request.GET.get("username", "").strip()[:150]
+    if username:
+        account = User.objects.filter(username=username).first()
+        if account is not None and may_manage_account(request.user, account):
+            return redirect("accounts:user_detail", user_id=account.pk)
+        messages.error(
+            request,
+            _("No account you may manage is called “%(username)s”.") % {"username": username},
+        )
+    return render(request, "accounts/user_find.html", {"username": username})
+
+
+def _managed_account(request: AuthedRequest, user_id: int) -> User:
+    account = User.objects.filter(pk=user_id).first()
+    if account is None or not may_manage_account(request.user, account):
+        raise Http404
+    return account
+
+
+@login_required
+@never_cache
+def user_detail(request: AuthedRequest, user_id: int) -> HttpResponse:
+    account = _managed_account(request, user_id)
+    return render(request, "accounts/user_detail.html", {"account": account, "reset_url": ""})
+
+
+@login_required
+@never_cache
+@require_POST
+def user_reset_link(request: AuthedRequest, user_id: int) -> HttpResponse:
+    """Issue a one-time password reset link, shown in this response only."""
+    account = _managed_account(request, user_id)
+    _link, raw = password_reset_link_create(actor=request.user, user=account)
+    reset_url = request.build_absolute_uri(reverse("accounts:password_reset", args=[raw]))
+    return render(
+        request, "accounts/user_detail.html", {"account": account, "reset_url": reset_url}
+    )

@@ -27,7 +27,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return error(api, request, 403, "forbidden", str(exc) or _("Not allowed."))
+        code = getattr(exc, "code", "forbidden")  # a subclass may name its reason
+        return error(api, request, 403, code, str(exc) or _("Not allowed."))
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:

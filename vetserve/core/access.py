@@ -302,6 +302,23 @@ def may_grant(actor: Actor | None, *, region: Any = None, organization: Any = No
     return region is not None and may_change_region(actor, region.pk)
 
 
+def may_manage_account(actor: Actor | None, account: Any) -> bool:
+    """Help someone into their account (issue a password reset link): whoever may grant roles
+    in every scope the account holds a role in, the rule that made the account what it is.
+    Accounts with staff rights or none of a grant are only the superusers' to manage, so
+    nobody takes over an account that reaches further than their own."""
+    if actor is None or not actor.is_active or not actor.is_authenticated:
+        return False
+    if actor.is_superuser:
+        return True
+    if account.is_superuser or account.is_staff:
+        return False
+    grants = account.active_grants()
+    return bool(grants) and all(
+        may_grant(actor, region=grant.region, organization=grant.organization) for grant in grants
+    )
+
+
 def may_place_org(actor: Actor | None, *, region_id: int, parent: Any) -> bool:
     """Where a new or moved organization may go: into a region the actor administers, or
     (a team leader) under a team they may change, in any region they can see."""

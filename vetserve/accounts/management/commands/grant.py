@@ -82,7 +82,7 @@ class Command(BaseCommand):
             "--create",
             action="store_true",
             help="Create the user if missing, with a random initial password printed once "
-            "(they change it on their account page)",
+            "(they must change it when they first log in)",
         )
         parser.add_argument(
             "--display-name", default="", help="With --create: the name shown for the user"
@@ -109,8 +109,12 @@ class Command(BaseCommand):
         password = ""
         if options["create"] and not User.objects.filter(username=username).exists():
             password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(12))
+            # Told over the phone or printed: the user replaces it before anything else.
             new_user = User.objects.create_user(
-                username=username, password=password, display_name=options["display_name"]
+                username=username,
+                password=password,
+                display_name=options["display_name"],
+                must_change_password=True,
             )
             audit_record(actor=actor, action="user.create", obj=new_user)
         user = _active_user(username)
@@ -125,5 +129,5 @@ class Command(BaseCommand):
         if password:
             self.stdout.write(
                 f"Created user {username} with the initial password {password}. Tell them "
-                "once, in person or by phone; they change it on their account page."
+                "once, in person or by phone; they must change it when they first log in."
             )
