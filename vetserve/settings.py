@@ -194,6 +194,9 @@ BADGE_SIGNING_KEY = env_str("VETSERVE_BADGE_SIGNING_KEY", "") or SECRET_KEY
 # Where the public reaches the verify page (https://verify.example.cn); empty: the address the
 # badge was printed from, which is wrong when staff print on an intranet the public cannot reach.
 BADGE_VERIFY_BASE_URL = env_str("VETSERVE_BADGE_VERIFY_BASE_URL", "").rstrip("/")
+# Badge checks one address may make a minute, on the page and the API together: the check is
+# public, so without a limit anyone could try code after code.
+BADGE_VERIFY_PER_MINUTE = env_int("VETSERVE_BADGE_VERIFY_PER_MINUTE", 30, minimum=1)
 
 # Background work (vetserve.skills expiry reminders): Django's tasks API through the
 # django-tasks backport, queued in the database (no broker on an offline intranet); a worker

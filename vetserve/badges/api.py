@@ -18,8 +18,12 @@ from vetserve.badges.services import (
     badge_report_lost,
     badge_revoke,
 )
-from vetserve.badges.views import badge_verify_url
-from vetserve.core.api import ERRORS, MappedRows, user_of
+from vetserve.badges.views import (
+    badge_verify_throttled_message,
+    badge_verify_url,
+    badge_verify_wait,
+)
+from vetserve.core.api import ERRORS, ErrorOut, MappedRows, user_of
 from vetserve.people.selectors import access_volunteer
 
 router = Router(tags=["badges"])
@@ -180,13 +184,17 @@ def badges_reissue(
 
 @router.get(
     "/public/badges/verify",
-    response={200: VerifyOut},
+    response={200: VerifyOut, 429: ErrorOut},
     auth=None,
     summary="Public: check a badge's QR code (no authentication)",
     description="`code` is the token from the QR code or the whole scanned address. Forged, "
-    "altered and unknown codes all answer `not_genuine`.",
+    "altered and unknown codes all answer `not_genuine`. At most BADGE_VERIFY_PER_MINUTE "
+    "checks a minute per address (the page's and the API's together), then 429 `throttled`.",
 )
-def badges_verify(request: HttpRequest, code: str) -> dict[str, Any]:
+def badges_verify(request: HttpRequest, code: str) -> Any:
+    wait = badge_verify_wait(request)
+    if wait:
+        return Status(429, {"code": "throttled", "message": badge_verify_throttled_message(wait)})
     result = badge_verify(code=code)
     return {
         "state": result.state,

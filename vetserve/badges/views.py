@@ -31,6 +31,8 @@ from vetserve.badges.services import (
     badge_token,
 )
 from vetserve.core.access import may_change_volunteer
+from vetserve.core.context import client_ip
+from vetserve.core.throttle import throttle_hit
 from vetserve.people.models import Status as VolunteerStatus
 from vetserve.people.selectors import access_volunteer
 
@@ -203,10 +205,37 @@ def badge_pdf_view(request: HttpRequest, badge_id: int) -> HttpResponse:
     return response
 
 
+def badge_verify_wait(request: HttpRequest) -> int:
+    """Seconds this address must wait before checking another badge (0: it may now).
+
+    The check is public: without a limit, anyone could try code after code. A person at a
+    door checks a few badges a minute; BADGE_VERIFY_PER_MINUTE per address is far above that."""
+    return throttle_hit(
+        key=f"badge-verify:{client_ip(request)}", limit=settings.BADGE_VERIFY_PER_MINUTE
+    )
+
+
+def badge_verify_throttled_message(wait: int) -> str:
+    return _(
+        "Too many badge checks from your network: at most %(limit)d a minute. Please try "
+        "again in %(seconds)d seconds."
+    ) % {"limit": settings.BADGE_VERIFY_PER_MINUTE, "seconds": wait}
+
+
 @never_cache
 @require_safe  # HEAD too: link previews in chat apps probe with it
 def badge_verify_page(request: HttpRequest, token: str) -> HttpResponse:
     """Public: what a scanned QR code says. No login; masked name and organization only."""
+    wait = badge_verify_wait(request)
+    if wait:
+        response = render(
+            request,
+            "badges/verify_throttled.html",
+            {"message": badge_verify_throttled_message(wait)},
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
     result = badge_verify(code=token)
     response = render(request, "badges/verify.html", {"result": result})
     # The token is in the address: keep it out of search engines and other sites' logs.
