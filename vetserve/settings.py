@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vetserve.core.locale.PageLocaleMiddleware",
@@ -123,12 +125,41 @@ LOGIN_MAX_DELAY_SECONDS = env_int("VETSERVE_LOGIN_MAX_DELAY_SECONDS", 60, minimu
 # Access logs must be kept at least six months (网络安全法 Art 21); shorter is refused.
 AUDIT_RETENTION_DAYS = env_int("VETSERVE_AUDIT_RETENTION_DAYS", 365, minimum=183)
 
-SESSION_COOKIE_SECURE = env_bool("VETSERVE_SECURE_COOKIES", False)
+# HTTPS (docs/operations.md, "HTTPS"): VETSERVE_HTTPS=1 says people reach the site over https,
+# directly or through a proxy. Cookies then travel over https only, and browsers are told (HSTS)
+# to use nothing else for VETSERVE_HSTS_SECONDS. VETSERVE_SECURE_COOKIES=1 alone, as before,
+# only marks the cookies.
+HTTPS = env_bool("VETSERVE_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS or env_bool("VETSERVE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if HTTPS:
+    SECURE_HSTS_SECONDS = env_int("VETSERVE_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("VETSERVE_HSTS_INCLUDE_SUBDOMAINS", False)
+    # Off by default: the proxy in front usually redirects http itself.
+    SECURE_SSL_REDIRECT = env_bool("VETSERVE_SSL_REDIRECT", False)
 SESSION_COOKIE_AGE = env_int("VETSERVE_SESSION_HOURS", 12, minimum=1) * 3600
 if env_bool("VETSERVE_BEHIND_PROXY", False):
+    # Trust the proxy's word on the scheme: only when it sets (not passes on) these headers.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+
+# Content-Security-Policy (django-csp): pages load scripts, styles and images from this site
+# only, with no inline script or style, and may not be framed. A view needing more says so with
+# csp.decorators.csp_update({...}) on itself, never here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

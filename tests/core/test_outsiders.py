@@ -63,7 +63,7 @@ from django.utils import timezone, translation
 
 from tests.conftest import build_cast, make_org, make_user
 from vetserve.accounts.models import Role
-from vetserve.accounts.services import api_token_create
+from vetserve.accounts.services import api_token_create, password_reset_link_create
 from vetserve.activities.models import Activity, Shift, SignUp, SignUpState
 from vetserve.activities.models import Status as ActivityStatus
 from vetserve.activities.services import campaign_create
@@ -111,6 +111,9 @@ OPEN_ROUTES: dict[str, str] = {
     "attendance/scan/<str:token>": "the post's QR code is the key: whoever stands at the post "
     "sees the shift and may check in if signed up (refused in the page otherwise)",
     "v/<str:token>": "the public badge check the QR code on a badge leads to",
+    "accounts/reset/<str:token>/": "a one-time password reset link: its secret is the key "
+    "(404 for any other token)",
+    "accounts/users/": "finds an account one may manage by username; others answer alike",
     "i18n/setlang/": "switches the language",
     "api/v1/": "django-ninja's API root, no data",
     "api/v1/openapi.json": "the API's schema, no data",
@@ -166,11 +169,17 @@ PARAMS: dict[str, Callable[[SimpleNamespace, str], Any]] = {
     "type_id": lambda w, _r: w.qualification_type.pk,
     "volunteer_id": lambda w, _r: w.volunteer.pk,
     "volunteer_skill_id": lambda w, _r: w.volunteer_skill.pk,
+    "user_id": lambda w, _r: w.users["vic"].pk,  # an account of the world's team
     "code": lambda w, _r: w.cast.chongli.code,
     "field": lambda _w, _r: "id_number",
-    # A post's code on the scan page, a badge's code everywhere else.
+    # A post's code on the scan page, a reset link's secret on the reset page, a badge's code
+    # everywhere else.
     "token": lambda w, r: (
-        post_token(w.shift.pk, at=timezone.now()) if "scan" in r else badge_token(w.badge)
+        post_token(w.shift.pk, at=timezone.now())
+        if "scan" in r
+        else w.reset_secret
+        if "reset" in r
+        else badge_token(w.badge)
     ),
 }
 
@@ -444,6 +453,8 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         clients=clients,
         cookies={key: copy.deepcopy(c.cookies) for key, c in clients.items()},
         vic_record=vic_record,
+        # Vic forgot their password: root issued a link (the reset page's object).
+        reset_secret=password_reset_link_create(actor=root, user=vic)[1],
         bearers=bearers,
         objects=objects,
         rows_sql=_rows_sql(objects),
