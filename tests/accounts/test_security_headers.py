@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.badges.conftest import badge, wang  # noqa: F401 - fixtures
@@ -69,9 +68,10 @@ def test_no_template_holds_inline_script_event_handlers_or_inline_style(template
     assert inline_code(template.read_text()) == []
 
 
-def test_every_page_answers_with_the_policy_and_no_inline_code(client, cast, badge):
+def test_every_page_answers_with_the_policy_and_no_inline_code(client, cast, request):
     """Every route of the URL conf, as root (who may open the most), with the cast's objects
     where a route names one: a page that would not render still carries the header."""
+    badge = request.getfixturevalue("badge")
     values = {
         "token": badge_token(badge),
         "code": cast.chongli.code,
