@@ -71,13 +71,13 @@ def test_no_template_holds_inline_script_event_handlers_or_inline_style(template
 def test_every_page_answers_with_the_policy_and_no_inline_code(client, cast, request):
     """Every route of the URL conf, as root (who may open the most), with the cast's objects
     where a route names one: a page that would not render still carries the header."""
-    badge = request.getfixturevalue("badge")
+    a_badge = request.getfixturevalue("badge")
     values = {
-        "token": badge_token(badge),
+        "token": badge_token(a_badge),
         "code": cast.chongli.code,
         "org_id": cast.rescue.pk,
-        "volunteer_id": badge.volunteer_id,
-        "badge_id": badge.pk,
+        "volunteer_id": a_badge.volunteer_id,
+        "badge_id": a_badge.pk,
         "user_id": cast.erin.pk,
     }
     login(client, cast.root)
