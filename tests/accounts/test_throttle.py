@@ -113,3 +113,10 @@ def test_a_correct_password_clears_only_the_failures_of_its_own_address(client, 
         post_login(Client(), "bob", f"guess-{attempt}", ip=STRANGER)
     assert post_login(client, "bob", PASSWORD, ip=OWNER).status_code == 302
     assert list(LoginFailure.objects.values_list("ip", flat=True).distinct()) == [STRANGER]
+
+
+def test_failures_older_than_the_window_are_forgotten(client, cast, settings):
+    post_login(client, "bob", "typo-1", ip=OWNER)
+    a_moment_passes(settings.LOGIN_LOCKOUT_MINUTES * 60 + 1)
+    post_login(client, "bob", "typo-2", ip=OWNER)
+    assert LoginFailure.objects.count() == 1

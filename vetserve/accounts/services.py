@@ -86,6 +86,10 @@ def login_wait(*, username: str, ip: str | None) -> int:
 
 
 def login_failure_record(*, username: str, ip: str | None) -> None:
+    # Failures older than the window count for nothing: forget them, so that a flood of
+    # guesses cannot grow the table without end (the audit log keeps every one).
+    since = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    LoginFailure.objects.filter(at__lt=since).delete()
     LoginFailure.objects.create(username=username.lower()[:150], ip=ip)
     audit_record(actor=None, action="login.failed", object_repr=username[:150])
 
