@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from vetserve.api.api import api
 from vetserve.attendance import views as attendance_views
@@ -37,5 +38,11 @@ urlpatterns = [
     # Public, no login: where a badge's QR code leads. Short, so the code stays small.
     path("v/<str:token>", badge_views.badge_verify_page, name="badge_verify"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # One way to change a password, which ends the other sessions and API tokens: the admin's
+    # own form would not.
+    path(
+        "django-admin/password_change/",
+        RedirectView.as_view(pattern_name="accounts:password_change"),
+    ),
     path("django-admin/", admin.site.urls),
 ]

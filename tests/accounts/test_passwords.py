@@ -97,7 +97,9 @@ def test_an_administrator_issues_a_link_with_which_the_owner_chooses_a_new_passw
     ).exists()
 
     visitor = Client()
-    assert visitor.get(path).status_code == 200
+    page = visitor.get(path)
+    assert page.status_code == 200
+    assert "账号：erin。此链接只能使用一次" in page.content.decode()
     response = visitor.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response["Location"] == "/accounts/login/"
     cast.erin.refresh_from_db()
@@ -200,3 +202,9 @@ def test_the_demo_and_ordinary_accounts_need_not_change_their_password(cast):
     client = login(Client(), cast.bob)
     assert client.get("/regions/").status_code == 200
     assert not ApiToken.objects.exists()
+
+
+def test_the_django_admins_password_change_leads_to_the_one_that_revokes_tokens(cast):
+    client = login(Client(), cast.root)
+    response = client.get("/django-admin/password_change/")
+    assert response["Location"] == "/accounts/password/"
