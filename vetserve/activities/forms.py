@@ -10,7 +10,7 @@ from vetserve.core.bounds import DATES, MOMENTS
 from vetserve.core.forms import DateInput
 
 # The bounds of the model fields these plain form fields stand for (core.bounds).
-_PEOPLE = {"validators": [PEOPLE_PER_SHIFT.validator()]}
+_PEOPLE = [PEOPLE_PER_SHIFT.validator()]
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -87,9 +87,15 @@ class ShiftForm(forms.Form):
     ends_at = forms.DateTimeField(
         label=_("ends at"), widget=DateTimeInput(), validators=[MOMENTS.validator()]
     )
-    min_people = forms.IntegerField(label=_("minimum people"), min_value=0, **_PEOPLE, initial=1)
-    wanted_people = forms.IntegerField(label=_("wanted people"), min_value=1, **_PEOPLE, initial=1)
-    max_people = forms.IntegerField(label=_("maximum people"), min_value=1, **_PEOPLE, initial=1)
+    min_people = forms.IntegerField(
+        label=_("minimum people"), min_value=0, validators=_PEOPLE, initial=1
+    )
+    wanted_people = forms.IntegerField(
+        label=_("wanted people"), min_value=1, validators=_PEOPLE, initial=1
+    )
+    max_people = forms.IntegerField(
+        label=_("maximum people"), min_value=1, validators=_PEOPLE, initial=1
+    )
     requirements = forms.JSONField(
         label=_("requirements"),
         required=False,
@@ -102,9 +108,9 @@ class ShiftEditForm(forms.Form):
     """What may change on a planned shift: not its time (people planned around it)."""
 
     post = forms.CharField(label=_("post"), max_length=120)
-    min_people = forms.IntegerField(label=_("minimum people"), min_value=0, **_PEOPLE)
-    wanted_people = forms.IntegerField(label=_("wanted people"), min_value=1, **_PEOPLE)
-    max_people = forms.IntegerField(label=_("maximum people"), min_value=1, **_PEOPLE)
+    min_people = forms.IntegerField(label=_("minimum people"), min_value=0, validators=_PEOPLE)
+    wanted_people = forms.IntegerField(label=_("wanted people"), min_value=1, validators=_PEOPLE)
+    max_people = forms.IntegerField(label=_("maximum people"), min_value=1, validators=_PEOPLE)
     requirements = forms.JSONField(
         label=_("requirements"),
         required=False,
@@ -153,9 +159,15 @@ class SeriesForm(forms.Form):
     end = forms.TimeField(label=_("end time"), required=False)
     shifts_per_day = forms.IntegerField(label=_("shifts per day"), min_value=1, required=False)
     days = forms.IntegerField(label=_("days"), min_value=1, required=False)
-    min_people = forms.IntegerField(label=_("minimum people"), min_value=0, **_PEOPLE, initial=1)
-    wanted_people = forms.IntegerField(label=_("wanted people"), min_value=1, **_PEOPLE, initial=1)
-    max_people = forms.IntegerField(label=_("maximum people"), min_value=1, **_PEOPLE, initial=1)
+    min_people = forms.IntegerField(
+        label=_("minimum people"), min_value=0, validators=_PEOPLE, initial=1
+    )
+    wanted_people = forms.IntegerField(
+        label=_("wanted people"), min_value=1, validators=_PEOPLE, initial=1
+    )
+    max_people = forms.IntegerField(
+        label=_("maximum people"), min_value=1, validators=_PEOPLE, initial=1
+    )
     requirements = forms.JSONField(label=_("requirements"), required=False, initial=dict)
 
 

@@ -159,7 +159,7 @@ def truncate_long_text(apps: Any, schema_editor: Any, label: str, limits: dict[s
             manager.filter(pk=pk).update(**{field: text[:limit]})
 
 
-class SafeDecimalField(models.DecimalField):  # type: ignore[type-arg]
+class SafeDecimalField(models.DecimalField):
     """A DecimalField whose stored value, if it cannot be read back at the field's precision,
     loads as empty instead of raising.
 
@@ -170,7 +170,7 @@ class SafeDecimalField(models.DecimalField):  # type: ignore[type-arg]
     """
 
     @property
-    def context(self) -> decimal.Context:  # type: ignore[override]
+    def context(self) -> decimal.Context:
         # No trap: a value too long for the precision becomes NaN, turned into None below.
         return decimal.Context(prec=self.max_digits, traps=[])
 
