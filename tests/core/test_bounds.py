@@ -485,6 +485,8 @@ def store_legacy(row: models.Model, field: str, value: Any) -> None:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA ignore_check_constraints = ON")
         else:
+            # ALTER TABLE waits for no deferred foreign-key check of the rows made above.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for constraint in model._meta.constraints:
                 if constraint.name.endswith(f"_{field}_range"):
                     cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {constraint.name}")
@@ -574,13 +576,15 @@ def test_the_migrations_bring_legacy_values_into_bounds_before_adding_the_checks
     """Nullable fields are emptied, the others clamped to the nearest limit; texts cut."""
     store_legacy(cast.chongli, "lon", _absurd(Region, "lon", 1e12))
     store_legacy(world.Course, "study_hours", _absurd(Course, "study_hours", 1e10))
-    store_legacy(world.TrainingSession, "capacity", 10**10)
+    capacity = 10**10 if connection.vendor == "sqlite" else 2**31 - 1  # int4 on PostgreSQL
+    store_legacy(world.TrainingSession, "capacity", capacity)
     store_legacy(world.Volunteer, "enlisted_year", 9999)
     with connection.cursor() as cursor:
         cursor.execute(
             "PRAGMA ignore_check_constraints = ON"
         ) if connection.vendor == "sqlite" else None
         if connection.vendor != "sqlite":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE skills_course DROP CONSTRAINT course_content_length")
         Course.objects.filter(pk=world.Course.pk).update(content="字" * 5000)
         cursor.execute(

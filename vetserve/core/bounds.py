@@ -145,6 +145,15 @@ def clamp_out_of_range(
         else:
             manager.filter(**{f"{field}__lt": bound.low}).update(**{field: bound.low})
             manager.filter(**{f"{field}__gt": bound.high}).update(**{field: bound.high})
+    _no_pending_checks(schema_editor)
+
+
+def _no_pending_checks(schema_editor: Any) -> None:
+    # PostgreSQL refuses ALTER TABLE (adding the CHECK) on a table with deferred foreign-key
+    # checks pending in the same transaction; run them now.
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def truncate_long_text(apps: Any, schema_editor: Any, label: str, limits: dict[str, int]) -> None:
@@ -157,6 +166,7 @@ def truncate_long_text(apps: Any, schema_editor: Any, label: str, limits: dict[s
             manager.annotate(n=Length(field)).filter(n__gt=limit).values_list("pk", field)
         ):
             manager.filter(pk=pk).update(**{field: text[:limit]})
+    _no_pending_checks(schema_editor)
 
 
 class SafeDecimalField(models.DecimalField):
