@@ -8,9 +8,17 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from vetserve.badges.models import Badge, BadgeCounter
 from vetserve.badges.services import badge_issue
+
+
+@pytest.fixture(autouse=True)
+def chinese() -> Any:
+    """The messages are checked in Chinese, whatever language an earlier test left active."""
+    with translation.override("zh-hans"):
+        yield
 
 
 def test_a_county_out_of_badge_numbers_is_told_so_and_nothing_is_issued(cast: Any, wang: Any):

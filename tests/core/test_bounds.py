@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.lookups import LessThanOrEqual
 from django.test import Client
+from django.utils import translation
 
 from tests.conftest import login, register_volunteer
 from vetserve.activities.forms import ShiftForm
@@ -94,6 +95,13 @@ UNBOUNDED = {
     "activities.SignUp.ended_at",
     "attendance.Attendance.out_received_at",
 }
+
+
+@pytest.fixture(autouse=True)
+def chinese() -> Any:
+    """The messages are checked in Chinese, whatever language an earlier test left active."""
+    with translation.override("zh-hans"):
+        yield
 
 
 def _auto_stamped(field: models.Field[Any, Any]) -> bool:

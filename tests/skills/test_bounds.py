@@ -3,10 +3,22 @@ database's CHECK would (issue 12, bounds everywhere)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+from django.utils import translation
+
 from tests.skills.test_importing import HEADER, ID_WANG, check
 from tests.spreadsheets.files import xlsx
 from vetserve.skills.importing import REFUSED
 from vetserve.skills.models import Qualification
+
+
+@pytest.fixture(autouse=True)
+def chinese() -> Any:
+    """The messages are checked in Chinese, whatever language an earlier test left active."""
+    with translation.override("zh-hans"):
+        yield
 
 
 def test_the_qualification_import_refuses_an_expiry_in_2150_naming_the_limits(cast, wang):

@@ -211,6 +211,10 @@ def bounds_errors(instance: models.Model) -> dict[str, list[str]]:
         value = getattr(instance, field.attname)
         if value is None or value == "":
             continue
+        try:
+            value = field.to_python(value)  # "2031-01-01" from a caller, as save() would
+        except ValidationError:
+            continue  # not a value of the field's kind at all; the field's own check says so
         for validator in field.validators:
             if isinstance(validator, InRange | MaxLengthValidator):
                 try:
