@@ -5,8 +5,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vetserve.activities.models import Activity, Campaign, Category, Status
+from vetserve.activities.models import PEOPLE_PER_SHIFT, Activity, Campaign, Category, Status
+from vetserve.core.bounds import DATES, MOMENTS
 from vetserve.core.forms import DateInput
+
+# The bounds of the model fields these plain form fields stand for (core.bounds).
+_PEOPLE = [PEOPLE_PER_SHIFT.validator()]
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -77,11 +81,21 @@ class ActivityForm(forms.ModelForm):
 
 class ShiftForm(forms.Form):
     post = forms.CharField(label=_("post"), max_length=120)
-    starts_at = forms.DateTimeField(label=_("starts at"), widget=DateTimeInput())
-    ends_at = forms.DateTimeField(label=_("ends at"), widget=DateTimeInput())
-    min_people = forms.IntegerField(label=_("minimum people"), min_value=0, initial=1)
-    wanted_people = forms.IntegerField(label=_("wanted people"), min_value=1, initial=1)
-    max_people = forms.IntegerField(label=_("maximum people"), min_value=1, initial=1)
+    starts_at = forms.DateTimeField(
+        label=_("starts at"), widget=DateTimeInput(), validators=[MOMENTS.validator()]
+    )
+    ends_at = forms.DateTimeField(
+        label=_("ends at"), widget=DateTimeInput(), validators=[MOMENTS.validator()]
+    )
+    min_people = forms.IntegerField(
+        label=_("minimum people"), min_value=0, validators=_PEOPLE, initial=1
+    )
+    wanted_people = forms.IntegerField(
+        label=_("wanted people"), min_value=1, validators=_PEOPLE, initial=1
+    )
+    max_people = forms.IntegerField(
+        label=_("maximum people"), min_value=1, validators=_PEOPLE, initial=1
+    )
     requirements = forms.JSONField(
         label=_("requirements"),
         required=False,
@@ -94,9 +108,9 @@ class ShiftEditForm(forms.Form):
     """What may change on a planned shift: not its time (people planned around it)."""
 
     post = forms.CharField(label=_("post"), max_length=120)
-    min_people = forms.IntegerField(label=_("minimum people"), min_value=0)
-    wanted_people = forms.IntegerField(label=_("wanted people"), min_value=1)
-    max_people = forms.IntegerField(label=_("maximum people"), min_value=1)
+    min_people = forms.IntegerField(label=_("minimum people"), min_value=0, validators=_PEOPLE)
+    wanted_people = forms.IntegerField(label=_("wanted people"), min_value=1, validators=_PEOPLE)
+    max_people = forms.IntegerField(label=_("maximum people"), min_value=1, validators=_PEOPLE)
     requirements = forms.JSONField(
         label=_("requirements"),
         required=False,
@@ -135,15 +149,25 @@ class SeriesForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    first_day = forms.DateField(label=_("first day"), widget=DateInput())
-    last_day = forms.DateField(label=_("last day"), required=False, widget=DateInput())
+    first_day = forms.DateField(
+        label=_("first day"), widget=DateInput(), validators=[DATES.validator()]
+    )
+    last_day = forms.DateField(
+        label=_("last day"), required=False, widget=DateInput(), validators=[DATES.validator()]
+    )
     start = forms.TimeField(label=_("start time"))
     end = forms.TimeField(label=_("end time"), required=False)
     shifts_per_day = forms.IntegerField(label=_("shifts per day"), min_value=1, required=False)
     days = forms.IntegerField(label=_("days"), min_value=1, required=False)
-    min_people = forms.IntegerField(label=_("minimum people"), min_value=0, initial=1)
-    wanted_people = forms.IntegerField(label=_("wanted people"), min_value=1, initial=1)
-    max_people = forms.IntegerField(label=_("maximum people"), min_value=1, initial=1)
+    min_people = forms.IntegerField(
+        label=_("minimum people"), min_value=0, validators=_PEOPLE, initial=1
+    )
+    wanted_people = forms.IntegerField(
+        label=_("wanted people"), min_value=1, validators=_PEOPLE, initial=1
+    )
+    max_people = forms.IntegerField(
+        label=_("maximum people"), min_value=1, validators=_PEOPLE, initial=1
+    )
     requirements = forms.JSONField(label=_("requirements"), required=False, initial=dict)
 
 

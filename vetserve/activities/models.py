@@ -16,13 +16,35 @@ Who sees what (scoping, see ``vetserve.core.access``):
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.core.access import ScopedQuerySet
+from vetserve.core.bounds import (
+    DATES,
+    LATITUDES,
+    LONGITUDES,
+    MOMENTS,
+    Bound,
+    SafeDecimalField,
+    text_constraint,
+)
+
+# Bounds of this app's numbers (core.bounds); the forms and the API read them here. The demo's
+# campaign had 2,790 activities, 5,173 volunteers and 6,000,000 m² disinfected.
+TARGET_ACTIVITIES = Bound(0, 100_000)
+TARGET_VOLUNTEERS = Bound(0, 1_000_000)
+TARGET_HOURS = Bound(0, 10_000_000)
+QUANTITIES = Bound(Decimal(0), Decimal(1_000_000_000))  # one outcome figure or target
+OUTCOME_ORDERING = Bound(0, 1000)
+PEOPLE_PER_SHIFT = Bound(0, 10_000)  # minimum, wanted and maximum people on one shift
+WAITLIST_POSITIONS = Bound(1, 1_000_000)
+TEXT_MAX = 4000  # a description, the service content, a risk disclosure
 
 
 class Category(models.TextChoices):
@@ -100,12 +122,23 @@ class Campaign(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", editable=False
     )
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
-    description = models.TextField(_("description"), blank=True)
-    target_activities = models.PositiveIntegerField(_("target activities"), default=0)
-    target_volunteers = models.PositiveIntegerField(_("target volunteers"), default=0)
-    target_hours = models.PositiveIntegerField(_("target service hours"), default=0)
+    starts_on = models.DateField(_("starts on"), validators=[DATES.validator()])
+    ends_on = models.DateField(_("ends on"), validators=[DATES.validator()])
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=TEXT_MAX,
+        validators=[MaxLengthValidator(TEXT_MAX)],
+    )
+    target_activities = models.PositiveIntegerField(
+        _("target activities"), default=0, validators=[TARGET_ACTIVITIES.validator()]
+    )
+    target_volunteers = models.PositiveIntegerField(
+        _("target volunteers"), default=0, validators=[TARGET_VOLUNTEERS.validator()]
+    )
+    target_hours = models.PositiveIntegerField(
+        _("target service hours"), default=0, validators=[TARGET_HOURS.validator()]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -126,6 +159,12 @@ class Campaign(models.Model):
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="campaign_period_ordered",
             ),
+            DATES.constraint("campaign", "starts_on"),
+            DATES.constraint("campaign", "ends_on"),
+            TARGET_ACTIVITIES.constraint("campaign", "target_activities"),
+            TARGET_VOLUNTEERS.constraint("campaign", "target_volunteers"),
+            TARGET_HOURS.constraint("campaign", "target_hours"),
+            text_constraint("campaign", "description", TEXT_MAX),
         ]
 
     def __str__(self) -> str:
@@ -143,12 +182,15 @@ class OutcomeType(models.Model):
     name = models.CharField(_("name"), max_length=60)
     unit = models.CharField(_("unit"), max_length=20)
     categories = models.JSONField(_("categories"), default=list, blank=True)
-    ordering = models.PositiveSmallIntegerField(default=0)
+    ordering = models.PositiveSmallIntegerField(
+        default=0, validators=[OUTCOME_ORDERING.validator()]
+    )
 
     class Meta:
         ordering = ["ordering", "code"]
         verbose_name = _("outcome type")
         verbose_name_plural = _("outcome types")
+        constraints = [OUTCOME_ORDERING.constraint("outcometype", "ordering")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.unit})"
@@ -159,13 +201,19 @@ class CampaignTarget(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     outcome_type = models.ForeignKey(OutcomeType, on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(_("target quantity"), max_digits=14, decimal_places=2)
+    quantity = SafeDecimalField(
+        _("target quantity"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[QUANTITIES.validator()],
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "outcome_type"], name="campaign_target_unique"
             ),
+            QUANTITIES.constraint("campaigntarget", "quantity"),
         ]
 
     def __str__(self) -> str:
@@ -203,12 +251,36 @@ class Activity(models.Model):
         "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
     place = models.CharField(_("place"), max_length=200)
-    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
-    description = models.TextField(_("service content"), blank=True)
-    risk_disclosure = models.TextField(_("risk disclosure"), blank=True)
+    lat = SafeDecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[LATITUDES.validator()],
+    )
+    lon = SafeDecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[LONGITUDES.validator()],
+    )
+    starts_at = models.DateTimeField(_("starts at"), validators=[MOMENTS.validator()])
+    ends_at = models.DateTimeField(_("ends at"), validators=[MOMENTS.validator()])
+    description = models.TextField(
+        _("service content"),
+        blank=True,
+        max_length=TEXT_MAX,
+        validators=[MaxLengthValidator(TEXT_MAX)],
+    )
+    risk_disclosure = models.TextField(
+        _("risk disclosure"),
+        blank=True,
+        max_length=TEXT_MAX,
+        validators=[MaxLengthValidator(TEXT_MAX)],
+    )
     insurance_required = models.BooleanField(_("insurance required"), default=False)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
@@ -245,6 +317,12 @@ class Activity(models.Model):
                 condition=models.Q(status__in=[s.value for s in Status]),
                 name="activity_status_valid",
             ),
+            LATITUDES.constraint("activity", "lat", null=True),
+            LONGITUDES.constraint("activity", "lon", null=True),
+            MOMENTS.constraint("activity", "starts_at"),
+            MOMENTS.constraint("activity", "ends_at"),
+            text_constraint("activity", "description", TEXT_MAX),
+            text_constraint("activity", "risk_disclosure", TEXT_MAX),
         ]
 
     def __str__(self) -> str:
@@ -278,11 +356,17 @@ class Shift(models.Model):
         Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="shifts"
     )
     post = models.CharField(_("post"), max_length=120)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
-    min_people = models.PositiveIntegerField(_("minimum people"), default=1)
-    wanted_people = models.PositiveIntegerField(_("wanted people"), default=1)
-    max_people = models.PositiveIntegerField(_("maximum people"), default=1)
+    starts_at = models.DateTimeField(_("starts at"), validators=[MOMENTS.validator()])
+    ends_at = models.DateTimeField(_("ends at"), validators=[MOMENTS.validator()])
+    min_people = models.PositiveIntegerField(
+        _("minimum people"), default=1, validators=[PEOPLE_PER_SHIFT.validator()]
+    )
+    wanted_people = models.PositiveIntegerField(
+        _("wanted people"), default=1, validators=[PEOPLE_PER_SHIFT.validator()]
+    )
+    max_people = models.PositiveIntegerField(
+        _("maximum people"), default=1, validators=[PEOPLE_PER_SHIFT.validator()]
+    )
     requirements = models.JSONField(_("requirements"), default=dict, blank=True)
     series = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
@@ -310,6 +394,11 @@ class Shift(models.Model):
                 & models.Q(max_people__gte=1),
                 name="shift_people_ordered",
             ),
+            MOMENTS.constraint("shift", "starts_at"),
+            MOMENTS.constraint("shift", "ends_at"),
+            PEOPLE_PER_SHIFT.constraint("shift", "min_people"),
+            PEOPLE_PER_SHIFT.constraint("shift", "wanted_people"),
+            PEOPLE_PER_SHIFT.constraint("shift", "max_people"),
         ]
 
     def __str__(self) -> str:
@@ -360,7 +449,9 @@ class SignUp(models.Model):
         "people.Volunteer", on_delete=models.PROTECT, related_name="signups"
     )
     state = models.CharField(_("state"), max_length=12, choices=SignUpState.choices)
-    waitlist_position = models.PositiveIntegerField(null=True, blank=True)
+    waitlist_position = models.PositiveIntegerField(
+        null=True, blank=True, validators=[WAITLIST_POSITIONS.validator()]
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -395,6 +486,7 @@ class SignUp(models.Model):
                 | (~models.Q(state="waitlisted") & models.Q(waitlist_position__isnull=True)),
                 name="signup_waitlist_position_iff_waitlisted",
             ),
+            WAITLIST_POSITIONS.constraint("signup", "waitlist_position", null=True),
         ]
 
     def __str__(self) -> str:
@@ -412,7 +504,9 @@ class Outcome(models.Model):
     outcome_type = models.ForeignKey(
         OutcomeType, verbose_name=_("figure"), on_delete=models.PROTECT, related_name="outcomes"
     )
-    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=2)
+    quantity = SafeDecimalField(
+        _("quantity"), max_digits=14, decimal_places=2, validators=[QUANTITIES.validator()]
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -431,6 +525,7 @@ class Outcome(models.Model):
         verbose_name_plural = _("outcome figures")
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gte=0), name="outcome_nonnegative"),
+            QUANTITIES.constraint("outcome", "quantity"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.core.access import ScopedQuerySet
+from vetserve.core.bounds import LATITUDES, LONGITUDES, MOMENTS, Bound, SafeDecimalField
+
+# Service minutes of one stay: up to a year, far beyond any shift, so a check-out is never
+# refused for its length; 1e10 minutes is refused.
+STAY_MINUTES = Bound(0, 366 * 24 * 60)
+
+
+def _coordinate(bound: Bound) -> SafeDecimalField:
+    return SafeDecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, validators=[bound.validator()]
+    )
 
 
 class Method(models.TextChoices):
@@ -56,21 +67,23 @@ class Attendance(models.Model):
         "orgs.Organization", on_delete=models.PROTECT, related_name="+", editable=False
     )
 
-    in_at = models.DateTimeField(_("checked in at"))
+    in_at = models.DateTimeField(_("checked in at"), validators=[MOMENTS.validator()])
     in_method = models.CharField(_("check-in method"), max_length=10, choices=Method.choices)
     in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     in_key = models.UUIDField(unique=True)
-    in_lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    in_lon = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    in_lat = _coordinate(LATITUDES)
+    in_lon = _coordinate(LONGITUDES)
     in_reason = models.CharField(_("reason"), max_length=300, blank=True)
     in_received_at = models.DateTimeField(auto_now_add=True)
     in_via = models.CharField(_("via"), max_length=10, blank=True)  # web, api, cli
     in_ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
     in_agent = models.CharField(max_length=300, blank=True)
 
-    out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    out_at = models.DateTimeField(
+        _("checked out at"), null=True, blank=True, validators=[MOMENTS.validator()]
+    )
     out_method = models.CharField(
         _("check-out method"), max_length=10, choices=Method.choices, blank=True
     )
@@ -78,15 +91,17 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     out_key = models.UUIDField(unique=True, null=True, blank=True)
-    out_lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    out_lon = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    out_lat = _coordinate(LATITUDES)
+    out_lon = _coordinate(LONGITUDES)
     out_reason = models.CharField(max_length=300, blank=True)
     out_received_at = models.DateTimeField(null=True, blank=True)
     out_via = models.CharField(_("via"), max_length=10, blank=True)
     out_ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
     out_agent = models.CharField(max_length=300, blank=True)
     auto_closed = models.BooleanField(_("closed automatically"), default=False)
-    minutes = models.PositiveIntegerField(_("service minutes"), null=True, blank=True)
+    minutes = models.PositiveIntegerField(
+        _("service minutes"), null=True, blank=True, validators=[STAY_MINUTES.validator()]
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -113,6 +128,13 @@ class Attendance(models.Model):
                 condition=models.Q(out_at__isnull=True) | models.Q(out_at__gte=models.F("in_at")),
                 name="attendance_out_after_in",
             ),
+            MOMENTS.constraint("attendance", "in_at"),
+            MOMENTS.constraint("attendance", "out_at", null=True),
+            LATITUDES.constraint("attendance", "in_lat", null=True),
+            LONGITUDES.constraint("attendance", "in_lon", null=True),
+            LATITUDES.constraint("attendance", "out_lat", null=True),
+            LONGITUDES.constraint("attendance", "out_lon", null=True),
+            STAY_MINUTES.constraint("attendance", "minutes", null=True),
         ]
 
     def __str__(self) -> str:
@@ -134,9 +156,11 @@ class AttendanceCorrection(models.Model):
 
     attendance = models.ForeignKey(Attendance, on_delete=models.PROTECT, related_name="corrections")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    in_at = models.DateTimeField(_("checked in at"))
-    out_at = models.DateTimeField(_("checked out at"))
-    minutes = models.PositiveIntegerField(_("service minutes"))
+    in_at = models.DateTimeField(_("checked in at"), validators=[MOMENTS.validator()])
+    out_at = models.DateTimeField(_("checked out at"), validators=[MOMENTS.validator()])
+    minutes = models.PositiveIntegerField(
+        _("service minutes"), validators=[STAY_MINUTES.validator()]
+    )
     reason = models.CharField(_("reason"), max_length=300)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -152,6 +176,9 @@ class AttendanceCorrection(models.Model):
                 condition=models.Q(out_at__gte=models.F("in_at")),
                 name="attendance_correction_ordered",
             ),
+            MOMENTS.constraint("attendancecorrection", "in_at"),
+            MOMENTS.constraint("attendancecorrection", "out_at"),
+            STAY_MINUTES.constraint("attendancecorrection", "minutes"),
         ]
 
     def __str__(self) -> str:

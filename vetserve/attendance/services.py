@@ -9,6 +9,7 @@ second check-in returns the open stay.
 
 from __future__ import annotations
 
+import math
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from vetserve.badges.models import Badge
 from vetserve.badges.models import Status as BadgeStatus
 from vetserve.badges.services import badge_token_read
 from vetserve.core.access import Actor, may_lead_shift
+from vetserve.core.bounds import LATITUDES, LONGITUDES, Bound
 from vetserve.core.context import current_client
 from vetserve.core.db import insert_one
 from vetserve.people.models import Volunteer
@@ -250,9 +252,19 @@ def _check_geofence(shift: Shift, scan: ScanIn) -> None:
 # --- recording -------------------------------------------------------------------------------
 
 
-def _coord(value: float | None) -> Decimal | None:
+def _coord(value: float | None, bound: Bound) -> Decimal | None:
     # Four decimals (~10 m) is all a geofence needs; a finer track is not kept (PIPL Art 6).
-    return None if value is None else Decimal(str(round(value, 4)))
+    if value is None or not math.isfinite(value):
+        return None
+    coordinate = Decimal(str(round(value, 4)))
+    return coordinate if coordinate in bound else None
+
+
+def _fix(scan: ScanIn) -> tuple[Decimal | None, Decimal | None]:
+    """The scan's position as kept: both coordinates or neither. A fix outside China (a
+    phone's GPS glitch, 0/0) is not kept; the scan itself counts all the same."""
+    lat, lon = _coord(scan.lat, LATITUDES), _coord(scan.lon, LONGITUDES)
+    return (lat, lon) if lat is not None and lon is not None else (None, None)
 
 
 def _duplicate(actor: Actor | None, key: uuid.UUID, stay: Attendance) -> ScanResult:
@@ -325,8 +337,8 @@ def _check_in(actor: Actor | None, scan: ScanIn, signup: SignUp) -> ScanResult:
         in_method=scan.method,
         in_by=_user(actor),
         in_key=scan.key,
-        in_lat=_coord(scan.lat),
-        in_lon=_coord(scan.lon),
+        in_lat=_fix(scan)[0],
+        in_lon=_fix(scan)[1],
         in_reason=scan.reason[:300],
         in_via=client.via,
         in_ip=client.ip,
@@ -354,7 +366,7 @@ def _check_out(actor: Actor | None, scan: ScanIn, signup: SignUp) -> ScanResult:
     stay.out_method = scan.method
     stay.out_by = _user(actor)
     stay.out_key = scan.key
-    stay.out_lat, stay.out_lon = _coord(scan.lat), _coord(scan.lon)
+    stay.out_lat, stay.out_lon = _fix(scan)
     stay.out_reason = scan.reason[:300]
     stay.out_received_at = timezone.now()
     _record_device_out(stay)

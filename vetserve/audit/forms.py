@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.audit.display import action_label
+from vetserve.core.bounds import DATES
 from vetserve.core.forms import DateInput
 
 
@@ -13,8 +14,18 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
     actor = forms.CharField(label=_("Who"), required=False, max_length=150)
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
-    date_from = forms.DateField(label=_("From date"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Until date"), required=False, widget=DateInput())
+    date_from = forms.DateField(
+        label=_("From date"),
+        required=False,
+        widget=DateInput(),
+        validators=[DATES.validator()],
+    )
+    date_to = forms.DateField(
+        label=_("Until date"),
+        required=False,
+        widget=DateInput(),
+        validators=[DATES.validator()],
+    )
 
     def __init__(
         self,

@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vetserve.core.bounds import DATES
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -11,7 +13,9 @@ class DateInput(forms.DateInput):
 
 class IssueForm(forms.Form):
     volunteer = forms.IntegerField(widget=forms.HiddenInput)
-    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput, required=False)
+    issued_on = forms.DateField(
+        label=_("Issued on"), widget=DateInput, required=False, validators=[DATES.validator()]
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -40,4 +44,6 @@ class ReissueForm(forms.Form):
     lost = forms.BooleanField(
         label=_("The old badge was lost (a scan of it will say so)"), required=False
     )
-    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput, required=False)
+    issued_on = forms.DateField(
+        label=_("Issued on"), widget=DateInput, required=False, validators=[DATES.validator()]
+    )

@@ -7,6 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.core.access import ScopedQuerySet
+from vetserve.core.bounds import DATES, Bound
+
+# A county's badge numbers run 00001–99999 (ZJK-130709-00001): five digits, as printed.
+BADGE_SEQUENCES = Bound(0, 99999)
 
 
 class Status(models.TextChoices):
@@ -48,7 +52,7 @@ class Badge(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", editable=False
     )
-    issued_on = models.DateField(_("issued on"))
+    issued_on = models.DateField(_("issued on"), validators=[DATES.validator()])
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
@@ -81,6 +85,7 @@ class Badge(models.Model):
                 condition=models.Q(status="active"),
                 name="badge_one_active_per_volunteer",
             ),
+            DATES.constraint("badge", "issued_on"),
         ]
         indexes = [models.Index(fields=["status", "region"])]
 
@@ -126,7 +131,10 @@ class BadgeCounter(models.Model):
     """
 
     county_code = models.CharField(max_length=6, primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+    last = models.PositiveIntegerField(default=0, validators=[BADGE_SEQUENCES.validator()])
+
+    class Meta:
+        constraints = [BADGE_SEQUENCES.constraint("badgecounter", "last")]
 
     def __str__(self) -> str:
         return f"{self.county_code}: {self.last}"

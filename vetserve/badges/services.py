@@ -17,8 +17,16 @@ from django.utils.translation import gettext as _
 
 from vetserve.accounts.models import User
 from vetserve.audit.services import audit_record
-from vetserve.badges.models import STATUS_FLOW, Badge, BadgeCounter, BadgeEvent, Status
+from vetserve.badges.models import (
+    BADGE_SEQUENCES,
+    STATUS_FLOW,
+    Badge,
+    BadgeCounter,
+    BadgeEvent,
+    Status,
+)
 from vetserve.core.access import Actor, may_change_org, may_change_volunteer
+from vetserve.core.bounds import DATES
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Status as VolunteerStatus
 from vetserve.people.models import Volunteer
@@ -55,6 +63,12 @@ def _reserve(county_code: str, count: int) -> int:
     BadgeCounter.objects.get_or_create(county_code=county_code)
     counter = BadgeCounter.objects.select_for_update().get(county_code=county_code)
     first = counter.last + 1
+    if counter.last + count > BADGE_SEQUENCES.high:
+        raise ValidationError(
+            _("The county's badge numbers are used up (at most %(limit)d).")
+            % {"limit": BADGE_SEQUENCES.high},
+            code="sequence_exhausted",
+        )
     counter.last += count
     counter.save(update_fields=["last"])
     return first
@@ -121,6 +135,7 @@ def _create(
     *, actor: Actor | None, volunteer: Volunteer, issued_on: date, replaces: Badge | None = None
 ) -> Badge:
     county = county_code_of(volunteer.region.code)
+    DATES.validator()(issued_on)
     badge = Badge.objects.create(
         number=badge_number(county_code=county, sequence=_reserve(county, 1)),
         volunteer=volunteer,
@@ -271,6 +286,7 @@ def badges_issue_bulk(
     county's counter is locked and bumped once; badges and their first history entries are
     inserted in bulk; the audit log gets one entry per organization naming the range issued.
     """
+    DATES.validator()(issued_on)
     candidates = [
         v for v in volunteers if v.erased_at is None and v.status == VolunteerStatus.ACTIVE
     ]

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vetserve.accounts.models import User
-from vetserve.notify.models import Notification
+from vetserve.notify.models import BODY_MAX, Notification
 from vetserve.notify.sms import sms_sender
 
 logger = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ def notification_send(
     logged, never raised: the in-app notification stands either way."""
     note = None
     if user is not None:
-        note = Notification.objects.create(user=user, title=title[:200], body=body)
+        note = Notification.objects.create(user=user, title=title[:200], body=body[:BODY_MAX])
 
     def deliver() -> None:
         if email:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.core.access import CHANGE, VIEW, Actor, places_orgs_under_teams
+from vetserve.core.bounds import bounded_formfield
 from vetserve.core.forms import DateInput
 from vetserve.orgs.models import Kind, Organization
 from vetserve.orgs.selectors import organization_list
@@ -20,7 +21,7 @@ def _model_field(name: str, **kwargs: Any) -> Any:
     """The form field Django would make for the model field: same label, choices, limits."""
     model_field = Organization._meta.get_field(name)
     assert isinstance(model_field, models.Field)
-    return model_field.formfield(**kwargs)
+    return bounded_formfield(model_field, **kwargs)
 
 
 def region_option_label(region: Region) -> str:

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.core.access import ScopedQuerySet
+from vetserve.core.bounds import DATES, text_constraint
+
+# The longest description a team needs; a page of text.
+DESCRIPTION_MAX = 2000
 
 
 class Kind(models.TextChoices):
@@ -53,10 +58,19 @@ class Organization(models.Model):
         related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
-    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    founded_on = models.DateField(
+        _("founded on"), null=True, blank=True, validators=[DATES.validator()]
+    )
     leader_name = models.CharField(_("leader"), max_length=50, blank=True)
-    flag_awarded_on = models.DateField(_("flag awarded on"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    flag_awarded_on = models.DateField(
+        _("flag awarded on"), null=True, blank=True, validators=[DATES.validator()]
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=DESCRIPTION_MAX,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX)],
+    )
     is_active = models.BooleanField(_("active"), default=True)
     name_initials = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     name_pinyin = models.CharField(max_length=400, blank=True, editable=False)
@@ -74,6 +88,9 @@ class Organization(models.Model):
         verbose_name_plural = _("organizations")
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="org_name_unique_in_region"),
+            DATES.constraint("org", "founded_on", null=True),
+            DATES.constraint("org", "flag_awarded_on", null=True),
+            text_constraint("org", "description", DESCRIPTION_MAX),
         ]
         indexes = [models.Index(fields=["kind", "region"])]
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from vetserve.audit.services import audit_record, diff_fields
 from vetserve.core.access import Actor, may_change_org, may_place_org
+from vetserve.core.bounds import bounds_errors
 from vetserve.core.text import pinyin_keys
 from vetserve.orgs.models import Kind, Organization, Specialty
 from vetserve.regions.models import Region
@@ -47,6 +48,8 @@ def _validate(values: dict[str, Any], *, instance: Organization | None) -> None:
     flag: date | None = values["flag_awarded_on"]
     if founded and flag and flag < founded:
         errors["flag_awarded_on"] = _("The flag cannot be awarded before the founding date.")
+    for key, messages in bounds_errors(Organization(**values)).items():
+        errors.setdefault(key, messages[0])
     duplicate = Organization.objects.filter(region=values["region"], name=name)
     if instance is not None:
         duplicate = duplicate.exclude(pk=instance.pk)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from vetserve.core.access import CHANGE, Actor
+from vetserve.core.bounds import DATES, bounded_formfield
 from vetserve.core.forms import DateInput
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import organization_list
@@ -38,7 +39,6 @@ from vetserve.regions.models import LEVEL_ORDER, Level, Region
 CHECKED = ("id_number", "phone", "emergency_phone")
 # Full-width spaces indent townships under their county inside a <select>.
 INDENT = "\u3000"
-FIRST_SERVICE_YEAR = 1927  # the founding of the army; earlier years are typing errors
 
 
 def field_label(name: str) -> Any:
@@ -50,7 +50,7 @@ def _model_field(name: str, **kwargs: Any) -> Any:
     """The form field Django would make for the model field: same label, choices, limits."""
     model_field = Volunteer._meta.get_field(name)
     assert isinstance(model_field, models.Field)
-    return model_field.formfield(**kwargs)
+    return bounded_formfield(model_field, **kwargs)
 
 
 class OrganizationChoiceField(forms.ModelChoiceField):
@@ -154,12 +154,8 @@ class VolunteerForm(forms.Form):
     service_branch = _model_field(
         "service_branch", choices=[("", _("— not given —")), *Branch.choices]
     )
-    enlisted_year = forms.IntegerField(
-        label=field_label("enlisted_year"), required=False, min_value=FIRST_SERVICE_YEAR
-    )
-    discharged_year = forms.IntegerField(
-        label=field_label("discharged_year"), required=False, min_value=FIRST_SERVICE_YEAR
-    )
+    enlisted_year = _model_field("enlisted_year")
+    discharged_year = _model_field("discharged_year")
     military_specialty = _model_field("military_specialty")
     discharge_doc = forms.CharField(
         label=field_label("discharge_doc_masked"),
@@ -316,7 +312,9 @@ class MembershipForm(forms.Form):
         label=_("Organization"), queryset=Organization.objects.none(), empty_label=_("— choose —")
     )
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
-    started_on = forms.DateField(label=_("From"), widget=DateInput(), initial=date.today)
+    started_on = forms.DateField(
+        label=_("From"), widget=DateInput(), initial=date.today, validators=[DATES.validator()]
+    )
 
     def __init__(self, *args: Any, user: Actor | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -325,7 +323,9 @@ class MembershipForm(forms.Form):
 
 
 class MembershipEndForm(forms.Form):
-    ended_on = forms.DateField(label=_("Until"), widget=DateInput(), initial=date.today)
+    ended_on = forms.DateField(
+        label=_("Until"), widget=DateInput(), initial=date.today, validators=[DATES.validator()]
+    )
 
 
 class ConsentForm(forms.Form):

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.core.access import ScopedQuerySet
+from vetserve.core.bounds import DATES, SERVICE_YEARS, text_constraint
+
+# What a volunteer may write when asking for a correction (the form's limit, 办法 Art 13).
+CORRECTION_MESSAGE_MAX = 2000
 
 
 class Gender(models.TextChoices):
@@ -65,7 +70,7 @@ class Volunteer(models.Model):
     name_initials = models.CharField(max_length=50, blank=True, db_index=True, editable=False)
     name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
-    birth_date = models.DateField(_("birth date"), null=True)
+    birth_date = models.DateField(_("birth date"), null=True, validators=[DATES.validator()])
 
     id_number_enc = models.TextField(editable=False)
     id_number_index = models.CharField(max_length=64, null=True, unique=True, editable=False)
@@ -101,8 +106,13 @@ class Volunteer(models.Model):
     service_branch = models.CharField(
         _("service branch"), max_length=20, choices=Branch.choices, blank=True
     )
-    enlisted_year = models.PositiveSmallIntegerField(_("year enlisted"), null=True, blank=True)
-    discharged_year = models.PositiveSmallIntegerField(_("year discharged"), null=True, blank=True)
+    # Bounded by a CHECK: a year of 67556 stopped at the door, not stored (issue 12, item 4).
+    enlisted_year = models.PositiveSmallIntegerField(
+        _("year enlisted"), null=True, blank=True, validators=[SERVICE_YEARS.validator()]
+    )
+    discharged_year = models.PositiveSmallIntegerField(
+        _("year discharged"), null=True, blank=True, validators=[SERVICE_YEARS.validator()]
+    )
     military_specialty = models.CharField(_("military specialty"), max_length=50, blank=True)
     discharge_doc_enc = models.TextField(blank=True, editable=False)
     discharge_doc_masked = models.CharField(
@@ -119,7 +129,9 @@ class Volunteer(models.Model):
     )
     # Health data is sensitive (PIPL Art 28): encrypted, and only with its own consent.
     health_enc = models.TextField(blank=True, editable=False)
-    health_declared_on = models.DateField(_("health declared on"), null=True, blank=True)
+    health_declared_on = models.DateField(
+        _("health declared on"), null=True, blank=True, validators=[DATES.validator()]
+    )
     photo = models.ImageField(_("photo"), upload_to="photos/%Y/", blank=True)
 
     user = models.OneToOneField(
@@ -157,6 +169,12 @@ class Volunteer(models.Model):
             models.Index(fields=["home_org", "status"]),
             models.Index(fields=["name", "birth_date"]),
         ]
+        constraints = [
+            DATES.constraint("volunteer", "birth_date", null=True),
+            SERVICE_YEARS.constraint("volunteer", "enlisted_year", null=True),
+            SERVICE_YEARS.constraint("volunteer", "discharged_year", null=True),
+            DATES.constraint("volunteer", "health_declared_on", null=True),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -191,8 +209,8 @@ class Membership(models.Model):
         "orgs.Organization", on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
-    started_on = models.DateField(_("from"))
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(_("from"), validators=[DATES.validator()])
+    ended_on = models.DateField(_("until"), null=True, blank=True, validators=[DATES.validator()])
 
     class Meta:
         ordering = ["-started_on"]
@@ -204,6 +222,8 @@ class Membership(models.Model):
                 condition=models.Q(ended_on__isnull=True),
                 name="membership_one_open_per_org",
             ),
+            DATES.constraint("membership", "started_on"),
+            DATES.constraint("membership", "ended_on", null=True),
         ]
 
     def __str__(self) -> str:
@@ -267,7 +287,11 @@ class CorrectionRequest(models.Model):
     volunteer = models.ForeignKey(
         Volunteer, on_delete=models.CASCADE, related_name="correction_requests"
     )
-    message = models.TextField(_("what is wrong"))
+    message = models.TextField(
+        _("what is wrong"),
+        max_length=CORRECTION_MESSAGE_MAX,
+        validators=[MaxLengthValidator(CORRECTION_MESSAGE_MAX)],
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -278,6 +302,9 @@ class CorrectionRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            text_constraint("correction", "message", CORRECTION_MESSAGE_MAX),
+        ]
 
     def __str__(self) -> str:
         return f"{self.volunteer}: {self.state}"

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.core.access import ScopedQuerySet
+from vetserve.core.bounds import LATITUDES, LONGITUDES, SafeDecimalField
 from vetserve.core.places import (
     CODE_LENGTH,
     LEVEL_ORDER,
@@ -45,8 +46,23 @@ class Region(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # A region's centre point, in China (core.bounds); empty where unknown.
+    lon = SafeDecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[LONGITUDES.validator()],
+    )
+    lat = SafeDecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[LATITUDES.validator()],
+    )
     name_initials = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     name_pinyin = models.CharField(max_length=400, blank=True, editable=False)
 
@@ -65,6 +81,8 @@ class Region(models.Model):
             models.CheckConstraint(
                 condition=models.Q(level__in=LEVEL_ORDER), name="region_level_valid"
             ),
+            LONGITUDES.constraint("region", "lon", null=True),
+            LATITUDES.constraint("region", "lat", null=True),
         ]
 
     def __str__(self) -> str:

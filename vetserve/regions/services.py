@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from vetserve.audit.services import audit_record, diff_fields
 from vetserve.core.access import Actor, may_change_region
+from vetserve.core.bounds import check_bounds
 from vetserve.core.text import pinyin_keys
 from vetserve.regions.models import (
     CODE_LENGTH,
@@ -152,7 +153,7 @@ def region_create(
     if Region.objects.filter(pk=code_to_id(code)).exists():
         raise ValidationError({"code": _("A region with this code exists.")}, code="duplicate")
     initials, full = pinyin_keys(name)
-    region = Region.objects.create(
+    region = Region(
         id=code_to_id(code),
         code=code,
         name=name,
@@ -163,6 +164,8 @@ def region_create(
         name_initials=initials,
         name_pinyin=full,
     )
+    check_bounds(region)
+    region.save(force_insert=True)
     audit_record(actor=actor, action="region.create", obj=region, region_id=region.pk)
     return region
 
@@ -192,6 +195,7 @@ def region_update(
     if not changes:
         return region
     region.name, region.lon, region.lat = after["name"], after["lon"], after["lat"]
+    check_bounds(region)
     region.name_initials, region.name_pinyin = pinyin_keys(region.name)
     region.save(update_fields=["name", "lon", "lat", "name_initials", "name_pinyin"])
     audit_record(

@@ -9,12 +9,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.core.access import CHANGE, Actor
+from vetserve.core.bounds import bounded_formfield
 from vetserve.core.forms import DateInput
 from vetserve.orgs.selectors import organization_list
 from vetserve.skills.models import (
     SCAN_EXTENSIONS,
     Category,
     Course,
+    Enrolment,
     MilitarySpecialtyMapping,
     Qualification,
     QualificationType,
@@ -29,7 +31,7 @@ def _field(model: type[models.Model], name: str, **kwargs: Any) -> Any:
     """The form field Django would make for the model field: same label, choices, limits."""
     model_field = model._meta.get_field(name)
     assert isinstance(model_field, models.Field)
-    return model_field.formfield(**kwargs)
+    return bounded_formfield(model_field, **kwargs)
 
 
 class OrgChoiceField(forms.ModelChoiceField):
@@ -189,13 +191,8 @@ class ResultsForm(forms.Form):
                 required=False,
                 initial="" if e.passed is None else ("yes" if e.passed else "no"),
             )
-            self.fields[f"score_{e.pk}"] = forms.DecimalField(
-                label=_("score"),
-                required=False,
-                max_digits=5,
-                decimal_places=1,
-                min_value=0,
-                initial=e.score,
+            self.fields[f"score_{e.pk}"] = bounded_formfield(
+                Enrolment._meta.get_field("score"), label=_("score"), initial=e.score
             )
 
     def rows(self) -> list[tuple[Any, Any, Any, Any]]:

@@ -8,15 +8,28 @@ drift apart. Courses and sessions belong to their organizer's scope.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.core.access import ScopedQuerySet
+from vetserve.core.bounds import DATES, Bound, SafeDecimalField, text_constraint
+
+# Bounds of this app's numbers (core.bounds); the forms, imports and API read them here.
+SKILL_LEVELS = Bound(1, 3)  # 1 basic, 2 practised, 3 expert
+# A certificate's or a course's validity: a day to fifty years (empty: does not expire).
+VALIDITY_DAYS = Bound(1, 50 * 365)
+# A course's study hours (办法 Art 8): a tenth of an hour to a thousand.
+STUDY_HOURS = Bound(Decimal("0.1"), Decimal(1000))
+SESSION_CAPACITY = Bound(1, 1000)  # places in one training session
+SCORES = Bound(Decimal(0), Decimal(100))  # a course's result on the usual 100-point scale
+REMINDER_DAYS = Bound(0, 365)  # a reminder goes out at most a year before expiry
+COURSE_CONTENT_MAX = 4000
 
 SCAN_MAX_BYTES = 5 * 1024 * 1024
 SCAN_EXTENSIONS = ("pdf", "jpg", "jpeg", "png")
@@ -71,7 +84,7 @@ class MilitarySpecialtyMapping(models.Model):
     specialty = models.CharField(_("military specialty"), max_length=50)
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="specialty_mappings")
     level = models.PositiveSmallIntegerField(
-        _("level"), default=1, validators=[MinValueValidator(1), MaxValueValidator(3)]
+        _("level"), default=1, validators=[SKILL_LEVELS.validator()]
     )
 
     class Meta:
@@ -80,6 +93,7 @@ class MilitarySpecialtyMapping(models.Model):
         verbose_name_plural = _("military specialty mappings")
         constraints = [
             models.UniqueConstraint(fields=["specialty", "skill"], name="specialty_skill_once"),
+            SKILL_LEVELS.constraint("specialtymapping", "level"),
         ]
 
     def __str__(self) -> str:
@@ -95,7 +109,11 @@ class QualificationType(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
     issuing_body = models.CharField(_("issuing body"), max_length=100, blank=True)
     validity_days = models.PositiveIntegerField(
-        _("validity in days"), null=True, blank=True, help_text=_("Empty: does not expire.")
+        _("validity in days"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: does not expire."),
+        validators=[VALIDITY_DAYS.validator()],
     )
     includes = models.ManyToManyField(
         "self",
@@ -112,6 +130,7 @@ class QualificationType(models.Model):
         ordering = ["code"]
         verbose_name = _("qualification type")
         verbose_name_plural = _("qualification types")
+        constraints = [VALIDITY_DAYS.constraint("qualificationtype", "validity_days", null=True)]
 
     def __str__(self) -> str:
         return self.name
@@ -132,7 +151,7 @@ class VolunteerSkill(models.Model):
     )
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="holders")
     level = models.PositiveSmallIntegerField(
-        _("level"), default=1, validators=[MinValueValidator(1), MaxValueValidator(3)]
+        _("level"), default=1, validators=[SKILL_LEVELS.validator()]
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     confirmed_by = models.ForeignKey(
@@ -177,8 +196,12 @@ class Qualification(models.Model):
     type = models.ForeignKey(QualificationType, on_delete=models.PROTECT, related_name="held")
     number = models.CharField(_("certificate number"), max_length=60, blank=True)
     issuer = models.CharField(_("issued by"), max_length=100, blank=True)
-    issued_on = models.DateField(_("issued on"), null=True, blank=True)
-    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    issued_on = models.DateField(
+        _("issued on"), null=True, blank=True, validators=[DATES.validator()]
+    )
+    expires_on = models.DateField(
+        _("expires on"), null=True, blank=True, validators=[DATES.validator()]
+    )
     scan = models.FileField(
         _("scan"),
         upload_to="qualifications/%Y/",
@@ -213,6 +236,10 @@ class Qualification(models.Model):
             models.Index(fields=["expires_on"], name="qualification_expiry"),
             models.Index(fields=["volunteer", "type"], name="qualification_holder_type"),
         ]
+        constraints = [
+            DATES.constraint("qualification", "issued_on", null=True),
+            DATES.constraint("qualification", "expires_on", null=True),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type} {self.number}".strip()
@@ -232,8 +259,15 @@ class Course(models.Model):
     (empty: the type's own validity)."""
 
     name = models.CharField(_("name"), max_length=100)
-    content = models.TextField(_("content"), blank=True)
-    study_hours = models.DecimalField(_("study hours"), max_digits=6, decimal_places=1)
+    content = models.TextField(
+        _("content"),
+        blank=True,
+        max_length=COURSE_CONTENT_MAX,
+        validators=[MaxLengthValidator(COURSE_CONTENT_MAX)],
+    )
+    study_hours = SafeDecimalField(
+        _("study hours"), max_digits=6, decimal_places=1, validators=[STUDY_HOURS.validator()]
+    )
     organizer = models.ForeignKey(
         "orgs.Organization",
         verbose_name=_("organizer"),
@@ -249,7 +283,10 @@ class Course(models.Model):
         related_name="granting_courses",
     )
     grants_validity_days = models.PositiveIntegerField(
-        _("granted validity in days"), null=True, blank=True
+        _("granted validity in days"),
+        null=True,
+        blank=True,
+        validators=[VALIDITY_DAYS.validator()],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -262,6 +299,11 @@ class Course(models.Model):
         ordering = ["name", "id"]
         verbose_name = _("course")
         verbose_name_plural = _("courses")
+        constraints = [
+            STUDY_HOURS.constraint("course", "study_hours"),
+            VALIDITY_DAYS.constraint("course", "grants_validity_days", null=True),
+            text_constraint("course", "content", COURSE_CONTENT_MAX),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -271,10 +313,10 @@ class TrainingSession(models.Model):
     """One run of a course on a day, at a place, with a trainer and a capacity."""
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[DATES.validator()])
     place = models.CharField(_("place"), max_length=100)
     trainer = models.CharField(_("trainer"), max_length=50, blank=True)
-    capacity = models.PositiveIntegerField(_("capacity"))
+    capacity = models.PositiveIntegerField(_("capacity"), validators=[SESSION_CAPACITY.validator()])
     results_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -287,6 +329,10 @@ class TrainingSession(models.Model):
         ordering = ["-date", "id"]
         verbose_name = _("training session")
         verbose_name_plural = _("training sessions")
+        constraints = [
+            DATES.constraint("trainingsession", "date"),
+            SESSION_CAPACITY.constraint("trainingsession", "capacity"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.course} {self.date:%Y-%m-%d}"
@@ -305,7 +351,14 @@ class Enrolment(models.Model):
     )
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     passed = models.BooleanField(_("passed"), null=True, blank=True)
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
+    score = SafeDecimalField(
+        _("score"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[SCORES.validator()],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -318,6 +371,7 @@ class Enrolment(models.Model):
         verbose_name_plural = _("enrolments")
         constraints = [
             models.UniqueConstraint(fields=["session", "volunteer"], name="enrolment_once"),
+            SCORES.constraint("enrolment", "score", null=True),
         ]
 
     def __str__(self) -> str:
@@ -331,9 +385,9 @@ class SentReminder(models.Model):
     qualification = models.ForeignKey(
         Qualification, on_delete=models.CASCADE, related_name="reminders"
     )
-    threshold_days = models.PositiveSmallIntegerField()
+    threshold_days = models.PositiveSmallIntegerField(validators=[REMINDER_DAYS.validator()])
     # The expiry date reminded about: a renewed certificate (new date) is reminded afresh.
-    expires_on = models.DateField()
+    expires_on = models.DateField(validators=[DATES.validator()])
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -341,6 +395,8 @@ class SentReminder(models.Model):
             models.UniqueConstraint(
                 fields=["qualification", "threshold_days", "expires_on"], name="reminder_once"
             ),
+            REMINDER_DAYS.constraint("sentreminder", "threshold_days"),
+            DATES.constraint("sentreminder", "expires_on"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,8 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from vetserve.core.bounds import DATES, SERVICE_YEARS
+
 
 class BadValue(ValueError):
     pass
@@ -51,9 +53,14 @@ def parse_partial_date(text: str) -> PartialDate:
     year, month = int(match.group(1)), int(match.group(2))
     day = int(match.group(3)) if match.group(3) else None
     try:
-        date(year, month, day or 1)
+        found = date(year, month, day or 1)
     except ValueError:
         raise BadValue(_("%(value)s is not a real date.") % {"value": text}) from None
+    if found not in DATES:
+        raise BadValue(
+            _("Enter a value from %(low)s to %(high)s.")
+            % {"low": DATES.low.isoformat(), "high": DATES.high.isoformat()}
+        )
     return PartialDate(year, month, day)
 
 
@@ -64,7 +71,7 @@ def parse_year(text: str, *, today: date | None = None) -> int:
     """1993, 1993年, 1993.12, 1993-12-01: the year is what the roster keeps."""
     match = _YEAR.search(text)
     this_year = (today or date.today()).year
-    if match is None or not 1930 <= int(match.group(1)) <= this_year:
+    if match is None or not SERVICE_YEARS.low <= int(match.group(1)) <= this_year:
         raise BadValue(_("Write a year such as 1993."))
     return int(match.group(1))
 

@@ -30,6 +30,7 @@ from vetserve.activities.services._access import (
 )
 from vetserve.audit.services import audit_record, diff_fields
 from vetserve.core.access import VIEW, Actor, may_change_region
+from vetserve.core.bounds import check_bounds, create_checked
 from vetserve.notify.services import notification_send
 from vetserve.orgs.models import Organization
 from vetserve.regions.models import Region
@@ -52,6 +53,7 @@ ACTIVITY_FIELDS = (
 
 
 def _check_activity(actor: Actor | None, activity: Activity) -> None:
+    check_bounds(activity)
     if activity.ends_at <= activity.starts_at:
         raise ValidationError({"ends_at": _("The end lies before the start.")}, code="period")
     org_low, org_high = activity.organization.region.id_range
@@ -216,7 +218,8 @@ def outcome_record(
             {"outcome_type": _("This figure does not belong to the activity's category.")},
             code="category",
         )
-    outcome = Outcome.objects.create(
+    outcome = create_checked(
+        Outcome,
         activity=activity,
         shift=shift,
         outcome_type=outcome_type,

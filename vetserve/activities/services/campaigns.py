@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from vetserve.activities.models import Campaign, CampaignTarget, OutcomeType
+from vetserve.activities.models import QUANTITIES, Campaign, CampaignTarget, OutcomeType
 from vetserve.activities.services._access import require_change_org, user_or_none
 from vetserve.audit.services import audit_record, diff_fields
 from vetserve.core.access import Actor
+from vetserve.core.bounds import check_bounds, create_checked
 from vetserve.orgs.models import Organization
 
 
@@ -33,6 +34,8 @@ def _set_targets(campaign: Campaign, targets: dict[int, Decimal] | None) -> None
         if quantity is None or Decimal(quantity) <= 0:
             CampaignTarget.objects.filter(campaign=campaign, outcome_type_id=type_id).delete()
             continue
+        if Decimal(quantity) not in QUANTITIES:
+            raise ValidationError({"targets": QUANTITIES.message()}, code="out_of_range")
         CampaignTarget.objects.update_or_create(
             campaign=campaign, outcome_type_id=type_id, defaults={"quantity": quantity}
         )
@@ -65,7 +68,8 @@ def campaign_create(
 ) -> Campaign:
     require_change_org(actor, organization)
     _check_period(starts_on, ends_on)
-    campaign = Campaign.objects.create(
+    campaign = create_checked(
+        Campaign,
         name=name.strip(),
         organization=organization,
         region_id=organization.region_id,
@@ -98,6 +102,7 @@ def campaign_update(
     for key, value in fields.items():
         setattr(campaign, key, value)
     _check_period(campaign.starts_on, campaign.ends_on)
+    check_bounds(campaign)
     campaign.save()
     _set_targets(campaign, targets)
     audit_record(

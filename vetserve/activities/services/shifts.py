@@ -14,16 +14,24 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from vetserve.activities import conf
-from vetserve.activities.models import Activity, Shift, SignUpState, Status
+from vetserve.activities.models import PEOPLE_PER_SHIFT, Activity, Shift, SignUpState, Status
 from vetserve.activities.series import ShiftTemplate, Window
 from vetserve.activities.services._access import require_change_activity
 from vetserve.activities.services.requirements import requirement_clean
 from vetserve.activities.services.signups import waitlist_promote
 from vetserve.audit.services import audit_record, diff_fields
 from vetserve.core.access import Actor
+from vetserve.core.bounds import MOMENTS, create_checked
 
 
 def _check_people(min_people: int, wanted_people: int, max_people: int) -> None:
+    for name, value in (
+        ("min_people", min_people),
+        ("wanted_people", wanted_people),
+        ("max_people", max_people),
+    ):
+        if value not in PEOPLE_PER_SHIFT:
+            raise ValidationError({name: PEOPLE_PER_SHIFT.message()}, code="out_of_range")
     if max_people < 1 or not (0 <= min_people <= wanted_people <= max_people):
         raise ValidationError(
             {"max_people": _("People needed must read minimum ≤ wanted ≤ maximum, maximum ≥ 1.")},
@@ -32,6 +40,9 @@ def _check_people(min_people: int, wanted_people: int, max_people: int) -> None:
 
 
 def _check_window(activity: Activity, starts_at: datetime, ends_at: datetime) -> None:
+    for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if moment not in MOMENTS:
+            raise ValidationError({name: MOMENTS.message()}, code="out_of_range")
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The end lies before the start.")}, code="period")
     if activity.status in (Status.FINISHED, Status.CANCELLED):
@@ -55,7 +66,8 @@ def shift_create(
     require_change_activity(actor, activity)
     _check_window(activity, starts_at, ends_at)
     _check_people(min_people, wanted_people, max_people)
-    shift = Shift.objects.create(
+    shift = create_checked(
+        Shift,
         activity=activity,
         post=post.strip(),
         starts_at=starts_at,

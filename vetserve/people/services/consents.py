@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from vetserve.audit.services import audit_record
 from vetserve.core import crypto
 from vetserve.core.access import Actor
+from vetserve.core.bounds import check_bounds, create_checked
 from vetserve.people.models import Consent, CorrectionRequest, Volunteer
 from vetserve.people.services._access import _require_change_org, _user
 from vetserve.people.services.keys import HEALTH_CONTEXT
@@ -64,6 +65,7 @@ def health_declare(
         _require_change_org(actor, volunteer.home_org)
     volunteer.health_enc = crypto.encrypt(text.strip(), context=HEALTH_CONTEXT)
     volunteer.health_declared_on = declared_on
+    check_bounds(volunteer)
     volunteer.save(update_fields=["health_enc", "health_declared_on", "updated_at"])
     audit_record(actor=actor, action="volunteer.health", obj=volunteer)
 
@@ -73,7 +75,7 @@ def correction_request_create(*, volunteer: Volunteer, message: str) -> Correcti
     message = message.strip()
     if not message:
         raise ValidationError({"message": _("Say what is wrong and what it should be.")})
-    request = CorrectionRequest.objects.create(volunteer=volunteer, message=message)
+    request = create_checked(CorrectionRequest, volunteer=volunteer, message=message)
     audit_record(actor=volunteer.user, action="correction.request", obj=volunteer)
     return request
 

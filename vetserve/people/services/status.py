@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from vetserve.audit.services import audit_record
 from vetserve.core.access import Actor
+from vetserve.core.bounds import check_bounds, create_checked
 from vetserve.orgs.models import Organization
 from vetserve.people.models import STATUS_FLOW, Membership, Status, StatusChange, Volunteer
 from vetserve.people.services._access import _require_change_org, _user
@@ -74,8 +75,8 @@ def membership_add(
             {"organization": _("The volunteer is already a member of this organization.")},
             code="duplicate",
         )
-    membership = Membership.objects.create(
-        volunteer=volunteer, organization=organization, role=role, started_on=started_on
+    membership = create_checked(
+        Membership, volunteer=volunteer, organization=organization, role=role, started_on=started_on
     )
     audit_record(
         actor=actor,
@@ -93,6 +94,7 @@ def membership_end(*, actor: Actor | None, membership: Membership, ended_on: dat
     if ended_on < membership.started_on:
         raise ValidationError({"ended_on": _("The end cannot be before the start.")})
     membership.ended_on = ended_on
+    check_bounds(membership)
     membership.save(update_fields=["ended_on"])
     audit_record(
         actor=actor,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from vetserve.audit.services import audit_record
 from vetserve.core import crypto
 from vetserve.core.access import Actor, may_reveal
+from vetserve.core.bounds import check_bounds, create_checked
 from vetserve.core.text import pinyin_keys
 from vetserve.orgs.models import Organization
 from vetserve.people.idnumbers import (
@@ -178,7 +179,8 @@ def volunteer_register(
     clean_phone = parse_phone(phone)
     clean_emergency = _phone_or_error("emergency_phone", emergency_phone, required=False)
     initials, full = pinyin_keys(name)
-    volunteer = Volunteer.objects.create(
+    volunteer = create_checked(
+        Volunteer,
         name=name,
         name_initials=initials,
         name_pinyin=full,
@@ -326,6 +328,7 @@ def volunteer_update(
             setattr(volunteer, key, value)
     if not changes:
         return volunteer
+    check_bounds(volunteer)
     volunteer.save()
     audit_record(actor=actor, action="volunteer.update", obj=volunteer, changes=changes)
     return volunteer

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from vetserve.core.bounds import DATES
 from vetserve.core.text import fold_width
 from vetserve.people.idnumbers import InvalidNumber, mask_id_number, parse_id_number
 from vetserve.people.models import Volunteer
@@ -137,6 +138,11 @@ class RowChecker:
                     "Give the issue date or the expiry date: %(type)s expires."
                 ) % {"type": qtype.name}
             expires_on = default_expiry(qtype, issued_on)
+            if expires_on is not None and expires_on not in DATES:
+                errors["expires_on"] = _("Enter a value from %(low)s to %(high)s.") % {
+                    "low": DATES.low.isoformat(),
+                    "high": DATES.high.isoformat(),
+                }
         row.expires_on = expires_on
         values.update(issued_on=issued_on, expires_on=expires_on, no_expiry=no_expiry)
 

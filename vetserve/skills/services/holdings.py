@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vetserve.core.access import Actor, may_change_volunteer
+from vetserve.core.bounds import check_bounds
 from vetserve.people.models import Volunteer
 from vetserve.skills.models import (
     MilitarySpecialtyMapping,
@@ -243,6 +244,7 @@ def qualification_update(
         return []
     for name in changes:
         setattr(qualification, name, after[name])
+    check_bounds(qualification)
     qualification.save(update_fields=list(changes))
     audit_volunteer(
         actor, "qualification.update", qualification, qualification.volunteer, changes=changes

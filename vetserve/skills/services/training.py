@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 
 from vetserve.audit.services import audit_record
 from vetserve.core.access import VIEW, Actor
+from vetserve.core.bounds import create_checked
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
 from vetserve.skills.models import (
+    SCORES,
     Course,
     Enrolment,
     Qualification,
@@ -49,7 +51,8 @@ def course_create(
         raise ValidationError({"name": _("The name is required.")}, code="required")
     if study_hours <= 0:
         raise ValidationError({"study_hours": _("Study hours must be positive.")}, code="hours")
-    course = Course.objects.create(
+    course = create_checked(
+        Course,
         organizer=organizer,
         name=name,
         content=content,
@@ -74,8 +77,13 @@ def session_create(
     require_organizer(actor, course.organizer)
     if capacity < 1:
         raise ValidationError({"capacity": _("The capacity must be at least 1.")}, code="capacity")
-    session = TrainingSession.objects.create(
-        course=course, date=date, place=place.strip(), trainer=trainer.strip(), capacity=capacity
+    session = create_checked(
+        TrainingSession,
+        course=course,
+        date=date,
+        place=place.strip(),
+        trainer=trainer.strip(),
+        capacity=capacity,
     )
     audit_record(
         actor=actor,
@@ -155,6 +163,9 @@ def session_record_results(
         # Not there means not passed; there without a verdict (None) stays undecided.
         enrolment.passed = result.passed if result.attended else False
         enrolment.score = result.score
+        if result.score is not None and result.score not in SCORES:
+            errors.append(SCORES.message())
+            continue
         changed.append(enrolment)
         existing = granted.get(enrolment.pk)
         if qtype is not None and passed and existing is None:
