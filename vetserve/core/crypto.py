@@ -35,8 +35,11 @@ class Keyring:
 
 
 def _decode_key(text: str, name: str) -> bytes:
+    text = text.strip()
     try:
-        raw = base64.urlsafe_b64decode(text.strip() + "=" * (-len(text.strip()) % 4))
+        # validate=True: a character outside url-safe base64 (a stray ":" or "$") is an error,
+        # not silently dropped, which would load some other key than the one written.
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
     except ValueError:
         raise ImproperlyConfigured(f"{name} is not valid base64.") from None
     if len(raw) != 32:
@@ -53,6 +56,11 @@ def parse_keyring(data_keys: str, current: str, index_key: str) -> Keyring:
         key_id, sep, value = item.strip().partition(":")
         if not sep or not key_id.isalnum():
             raise ImproperlyConfigured("VETSERVE_DATA_KEYS entries look like k1:BASE64KEY.")
+        if ":" in value:
+            raise ImproperlyConfigured(
+                f"VETSERVE_DATA_KEYS[{key_id}] holds a second colon: entries look like "
+                "k1:BASE64KEY, separated by commas."
+            )
         keys[key_id] = _decode_key(value, f"VETSERVE_DATA_KEYS[{key_id}]")
     if not keys:
         raise ImproperlyConfigured("VETSERVE_DATA_KEYS holds no key.")
