@@ -133,6 +133,9 @@ USE_TZ = True
 # Uploaded files (volunteer photos, qualification scans). Personal data: never served as
 # plain static files, only through views that check scope. Several app servers must share it.
 MEDIA_ROOT = Path(env_str("VETSERVE_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Django's default makes stored files 0644: readable by every local user (issue 12, item 16).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # How many reverse proxies in front of the app append to X-Forwarded-For; the audit log takes
 # the client address from that header only when this is set (a client could forge it).
