@@ -151,10 +151,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Logs carry no personal numbers: the filter masks ID and mobile numbers in every message and
+# traceback (core/logs.py); gunicorn's access log leaves out query strings and the Referer
+# (core/management/commands/_gunicorn.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_numbers": {"()": "vetserve.core.logs.RedactPersonalNumbers"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_numbers"]}},
     "root": {"handlers": ["console"], "level": env_str("VETSERVE_LOG_LEVEL", "WARNING")},
 }
 

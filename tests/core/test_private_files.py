@@ -24,7 +24,7 @@ def _mode(path: Path) -> int:
 
 def _vetserve(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """`vetserve ARGS` in a child started with the usual permissive umask 022."""
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - our own command, fixed arguments
         [sys.executable, "-m", "vetserve.cli", *args],
         env=env,
         capture_output=True,
@@ -67,12 +67,11 @@ def test_a_database_left_readable_by_others_is_made_private_when_opened(tmp_path
 def test_the_demo_makes_its_var_directory_and_key_file_private(tmp_path):
     var = tmp_path / "demo-var"
     code = (
-        "from vetserve.demo.environment import prepare_demo_environment; "
-        "prepare_demo_environment()"
+        "from vetserve.demo.environment import prepare_demo_environment; prepare_demo_environment()"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VETSERVE_", "DJANGO_"))}
     env["VETSERVE_VAR_DIR"] = str(var)
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - our own command, fixed arguments
         [sys.executable, "-c", code],
         env=env,
         capture_output=True,
@@ -92,7 +91,11 @@ def test_an_existing_var_directory_open_to_others_is_closed_by_the_demo(tmp_path
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VETSERVE_", "DJANGO_"))}
     env["VETSERVE_VAR_DIR"] = str(var)
     subprocess.run(
-        [sys.executable, "-c", "from vetserve.demo.environment import *; prepare_demo_environment()"],
+        [
+            sys.executable,
+            "-c",
+            "from vetserve.demo.environment import *; prepare_demo_environment()",
+        ],
         env=env,
         check=True,
         timeout=60,
@@ -151,8 +154,8 @@ def test_the_documented_sqlite_backup_comes_out_readable_by_its_owner_only(tmp_p
     sqlite3.connect(tmp_path / "var" / "vetserve.sqlite3").close()
     (tmp_path / "backup").mkdir()
     command = _documented_backup_commands()["SQLite"].replace("/backup/", f"{tmp_path}/backup/")
-    subprocess.run(
-        ["bash", "-c", command],
+    subprocess.run(  # noqa: S603 - our own command, fixed arguments
+        ["/bin/bash", "-c", command],
         cwd=tmp_path,
         check=True,
         timeout=60,
