@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from vetserve.core.files import make_sqlite_private
-
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 
 
@@ -51,6 +49,8 @@ def test_the_database_file_the_command_creates_is_readable_by_its_owner_only(tmp
 
 
 def test_a_database_left_readable_by_others_is_made_private_when_opened(tmp_path):
+    from vetserve.core.files import make_sqlite_private
+
     database = tmp_path / "old.sqlite3"
     sqlite3.connect(database).close()
     database.chmod(0o644)

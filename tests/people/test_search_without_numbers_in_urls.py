@@ -20,7 +20,6 @@ from tests.conftest import login
 from tests.conftest import register_volunteer as register
 from vetserve.audit.models import AuditEntry
 from vetserve.people.fakes import fictitious_id_number
-from vetserve.people.views import _search
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +100,8 @@ def test_paging_and_the_export_link_keep_the_handle(client, cast, wang):
 def test_an_expired_search_handle_finds_nothing_and_exports_nothing(
     client, cast, wang, monkeypatch
 ):
+    from vetserve.people.views import _search
+
     login(client, cast.bob)
     url = client.post("/people/", {"q": ID})["Location"]
     later = time.time() + _search.LIFETIME_SECONDS + 1
