@@ -100,7 +100,7 @@ def test_paging_and_the_export_link_keep_the_handle(client, cast, wang):
 def test_an_expired_search_handle_finds_nothing_and_exports_nothing(
     client, cast, wang, monkeypatch
 ):
-    from vetserve.people.views import _search
+    from vetserve.people import search_handles as _search
 
     login(client, cast.bob)
     url = client.post("/people/", {"q": ID})["Location"]

@@ -37,8 +37,8 @@ from vetserve.people.exporting import (
 )
 from vetserve.people.idnumbers import looks_like_personal_number
 from vetserve.people.importing import ImportReport, roster_import
+from vetserve.people.search_handles import params_with_query
 from vetserve.people.sheet_forms import CommitForm, ExportForm, ImportForm
-from vetserve.people.views._search import params_with_query
 from vetserve.regions.selectors import access_region
 from vetserve.spreadsheets.previews import preview_context
 from vetserve.spreadsheets.uploads import upload_discard, upload_load, upload_store

@@ -32,13 +32,13 @@ from vetserve.people.idnumbers import looks_like_personal_number
 from vetserve.people.models import (
     Volunteer,
 )
+from vetserve.people.search_handles import NUMBER_IN_URL, params_for_url, params_with_query
 from vetserve.people.selectors import (
     ROSTER_FILTERS,
     volunteer_badges_prefetched,
     volunteer_own,
     volunteer_roster,
 )
-from vetserve.people.views._search import params_for_url, params_with_query
 from vetserve.regions.models import Region
 from vetserve.regions.selectors import region_list
 
@@ -100,11 +100,7 @@ def volunteer_list_page(request: AuthedRequest) -> HttpResponse:
             QueryDict(),
             status=400,
             refused=True,
-            notice=_(
-                "ID and phone numbers are not accepted in the page address (it is kept in "
-                "browser history and server logs). Type the number into the search box and "
-                "press Search."
-            ),
+            notice=str(NUMBER_IN_URL),
         )
     resolved, fresh = params_with_query(request, request.GET)
     clean = request.GET.copy()

@@ -12,6 +12,7 @@ import secrets
 import time
 
 from django.http import HttpRequest, QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from vetserve.core import crypto
 from vetserve.people.idnumbers import looks_like_personal_number
@@ -24,6 +25,12 @@ CONTEXT = "session.roster_search"
 LIFETIME_SECONDS = 30 * 60
 KEEP_AT_MOST = 20
 HANDLE = "s"
+# What a page says when a number arrives in its address all the same (a bookmark, a hand-made
+# link): the number is refused, not searched for.
+NUMBER_IN_URL = _(
+    "ID and phone numbers are not accepted in the page address (it is kept in browser history "
+    "and server logs). Type the number into the search box and press Search."
+)
 
 
 def search_handle_store(request: HttpRequest, query: str) -> str:
