@@ -81,6 +81,13 @@ def keyring() -> Keyring:
     return _keyring(settings.DATA_KEYS, settings.DATA_KEY_ID, settings.BLIND_INDEX_KEY)
 
 
+@lru_cache(maxsize=16)
+def _cipher(key: bytes) -> AESGCM:
+    # One per key: building it costs more than decrypting a short value (eligibility decrypts
+    # a birth date per volunteer it checks).
+    return AESGCM(key)
+
+
 def new_key() -> str:
     """A fresh random key, base64 — for `.env` files and key rotation."""
     return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
@@ -91,7 +98,7 @@ def encrypt(plaintext: str, *, context: str) -> str:
     data so a value copied into another column does not decrypt there."""
     ring = keyring()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(ring.keys[ring.current]).encrypt(nonce, plaintext.encode(), context.encode())
+    sealed = _cipher(ring.keys[ring.current]).encrypt(nonce, plaintext.encode(), context.encode())
     return f"{ring.current}:{base64.b64encode(nonce + sealed).decode()}"
 
 
@@ -102,7 +109,7 @@ def decrypt(stored: str, *, context: str) -> str:
         raise DecryptionError(f"unknown key id {key_id!r}")
     try:
         raw = base64.b64decode(payload)
-        plain = AESGCM(ring.keys[key_id]).decrypt(
+        plain = _cipher(ring.keys[key_id]).decrypt(
             raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode()
         )
     except (InvalidTag, ValueError) as exc:
