@@ -478,14 +478,14 @@ def test_registering_in_another_county_is_refused_by_the_choices(client, cast):
 
 def test_the_inline_check_reads_gender_and_birth_date_from_the_id(client, cast):
     login(client, cast.bob)
-    response = client.get("/people/check/", {"field": "id_number", "id_number": ID_1}, **HTMX)
+    response = client.post("/people/check/", {"field": "id_number", "id_number": ID_1}, **HTMX)
     assert "性别：男，出生日期：1975-03-15" in response.content.decode()
-    response = client.get("/people/check/", {"field": "id_number", "id_number": ID_1[:-1]})
+    response = client.post("/people/check/", {"field": "id_number", "id_number": ID_1[:-1]})
     assert "field__error" in response.content.decode()
-    response = client.get("/people/check/", {"field": "phone", "phone": "12345"})
+    response = client.post("/people/check/", {"field": "phone", "phone": "12345"})
     assert "field__error" in response.content.decode()
-    assert client.get("/people/check/", {"field": "name", "name": "x"}).status_code == 404
-    assert login(client, cast.erin).get("/people/check/", {"field": "phone"}).status_code == 404
+    assert client.post("/people/check/", {"field": "name", "name": "x"}).status_code == 404
+    assert login(client, cast.erin).post("/people/check/", {"field": "phone"}).status_code == 404
 
 
 def test_editing_keeps_numbers_left_empty_and_never_shows_them(client, cast, wang):

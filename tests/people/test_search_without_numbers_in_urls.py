@@ -213,3 +213,12 @@ def test_the_access_log_leaves_out_query_strings_and_referers():
     assert "%(U)s" in fmt  # the path alone
     for atom in ("%(r)s", "%(q)s", "%(f)s", "{referer}i", "{Referer}i"):
         assert atom not in fmt
+
+
+def test_the_registration_form_checks_a_number_by_post_never_in_a_url(client, cast):
+    login(client, cast.bob)
+    form = client.get("/people/new/").content.decode()
+    assert 'hx-post="/people/check/"' in form and 'hx-get="/people/check/"' not in form
+    assert client.get("/people/check/", {"field": "id_number", "id_number": ID}).status_code == 405
+    checked = client.post("/people/check/", {"field": "id_number", "id_number": ID}, **HTMX)
+    assert "1975-03-15" in checked.content.decode()
