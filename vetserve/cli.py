@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
+from vetserve.core.files import private_umask
+
 # (name, one-line description); the order is the order shown by --help.
 COMMANDS: list[tuple[str, str]] = [
     (
@@ -76,6 +78,9 @@ def usage() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything written from here (database, exports, keys, uploads) is the service user's
+    # alone, whatever umask the shell or the unit left (issue 12, item 16).
+    private_umask()
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help"}:
         print(usage())

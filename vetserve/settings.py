@@ -171,6 +171,9 @@ USE_TZ = True
 # Uploaded files (volunteer photos, qualification scans). Personal data: never served as
 # plain static files, only through views that check scope. Several app servers must share it.
 MEDIA_ROOT = Path(env_str("VETSERVE_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Django's default makes stored files 0644: readable by every local user (issue 12, item 16).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # How many reverse proxies in front of the app append to X-Forwarded-For; the audit log takes
 # the client address from that header only when this is set (a client could forge it).
@@ -186,10 +189,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Logs carry no personal numbers: the filter masks ID and mobile numbers in every message and
+# traceback (core/logs.py); gunicorn's access log leaves out query strings and the Referer
+# (core/management/commands/_gunicorn.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_numbers": {"()": "vetserve.core.logs.RedactPersonalNumbers"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_numbers"]}},
     "root": {"handlers": ["console"], "level": env_str("VETSERVE_LOG_LEVEL", "WARNING")},
 }
 

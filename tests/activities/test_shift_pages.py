@@ -193,3 +193,31 @@ def test_a_leader_adds_someone_not_eligible_only_with_a_reason(cast, activity, w
     )
     row = SignUp.objects.get(shift=shift, volunteer=wang)
     assert row.override_reason == "经验丰富，身体健康"
+
+
+# --- a full number stays out of URLs (issue 12, item 7) -------------------------------------
+
+
+def test_the_add_search_by_a_full_phone_number_posts_and_the_way_back_carries_no_number(
+    cast, shift, wang, client
+):
+    login(client, cast.dave)
+    fragment = client.post(
+        f"/activities/shifts/{shift.pk}/", {"q": "13900001111"}, headers={"HX-Request": "true"}
+    )
+    assert "王建国" in fragment.content.decode() and "HX-Push-Url" not in fragment
+    page = client.post(f"/activities/shifts/{shift.pk}/", {"q": "13900001111"})
+    assert page.status_code == 200 and 'name="volunteer"' in page.content.decode()
+    back = client.post(
+        f"/activities/shifts/{shift.pk}/add/", {"volunteer": wang.pk, "q": "13900001111"}
+    )
+    assert "13900001111" not in back["Location"] and "?s=" in back["Location"]
+    assert "王建国" in client.get(back["Location"]).content.decode()
+
+
+def test_a_full_number_in_the_shift_page_address_is_refused(cast, shift, wang, client):
+    page = login(client, cast.dave).get(f"/activities/shifts/{shift.pk}/", {"q": "13900001111"})
+    html = page.content.decode()
+    assert 'name="volunteer"' not in html  # no candidates
+    assert "不能放在网址中" in html or "not accepted in the page address" in html
+    assert 'method="post"' in html

@@ -79,6 +79,7 @@ UNBOUNDED = {
     "people.Volunteer.discharge_doc_enc",
     "people.Volunteer.emergency_phone_enc",
     "people.Volunteer.health_enc",
+    "people.Volunteer.birth_date_enc",
     # Moments the server's own clock writes (timezone.now()), never taken from input.
     "accounts.User.last_login",
     "accounts.User.date_joined",

@@ -63,7 +63,11 @@ def test_the_roster_is_scoped_through_the_api(cast):
 
 def test_exact_id_search_finds_the_person_without_storing_the_number(cast):
     bearer(cast.bob).post("/api/v1/volunteers", registration(cast), content_type="application/json")
-    found = bearer(cast.bob).get(f"/api/v1/volunteers?q={ID_1}").json()
+    found = (
+        bearer(cast.bob)
+        .post("/api/v1/volunteers/search", {"q": ID_1}, content_type="application/json")
+        .json()
+    )
     assert [v["name"] for v in found["items"]] == ["王建国"]
 
 

@@ -150,7 +150,8 @@ def test_after_erasure_nothing_of_the_person_is_left_on_the_row(cast: Any, wang:
     masked.add(wang.discharge_doc_masked)
     services.volunteer_erase(actor=cast.bob, volunteer=wang, reason="本人申请删除")
     row = Volunteer.objects.filter(pk=wang.pk).values().get()
-    assert row["birth_date"] is None and row["id_number_index"] is None
+    assert row["birth_year"] is None and row["birth_date_enc"] == ""
+    assert row["id_number_index"] is None
     for column in (
         "id_number_enc", "id_number_masked", "phone_enc", "phone_index", "phone_masked",
         "emergency_phone_enc", "emergency_phone_masked", "discharge_doc_enc",

@@ -416,3 +416,19 @@ def test_notifications_list_only_ones_own_and_mark_as_read(client, cast):
     theirs.refresh_from_db()
     assert mine.read_at is not None and theirs.read_at is None
     assert 'class="nav-count"' not in client.get("/notifications/").text
+
+
+def test_the_enrolment_search_by_id_number_posts_and_a_number_in_the_address_is_refused(
+    client, cast, session, wang
+):
+    from vetserve.people.services import volunteer_reveal_value
+
+    number = volunteer_reveal_value(wang, "id_number")
+    login(client, cast.dave)
+    found = client.post(f"/skills/sessions/{session.pk}/", {"q": number})
+    assert found.status_code == 200
+    assert f'name="volunteers" value="{wang.pk}"' in found.text
+    assert 'method="post" action="#enrol"' in found.text
+    refused = client.get(f"/skills/sessions/{session.pk}/", {"q": number})
+    assert f'name="volunteers" value="{wang.pk}"' not in refused.text
+    assert "不能放在网址中" in refused.text or "not accepted in the page address" in refused.text

@@ -35,8 +35,11 @@ class Keyring:
 
 
 def _decode_key(text: str, name: str) -> bytes:
+    text = text.strip()
     try:
-        raw = base64.urlsafe_b64decode(text.strip() + "=" * (-len(text.strip()) % 4))
+        # validate=True: a character outside url-safe base64 (a stray ":" or "$") is an error,
+        # not silently dropped, which would load some other key than the one written.
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
     except ValueError:
         raise ImproperlyConfigured(f"{name} is not valid base64.") from None
     if len(raw) != 32:
@@ -53,6 +56,11 @@ def parse_keyring(data_keys: str, current: str, index_key: str) -> Keyring:
         key_id, sep, value = item.strip().partition(":")
         if not sep or not key_id.isalnum():
             raise ImproperlyConfigured("VETSERVE_DATA_KEYS entries look like k1:BASE64KEY.")
+        if ":" in value:
+            raise ImproperlyConfigured(
+                f"VETSERVE_DATA_KEYS[{key_id}] holds a second colon: entries look like "
+                "k1:BASE64KEY, separated by commas."
+            )
         keys[key_id] = _decode_key(value, f"VETSERVE_DATA_KEYS[{key_id}]")
     if not keys:
         raise ImproperlyConfigured("VETSERVE_DATA_KEYS holds no key.")
@@ -73,6 +81,13 @@ def keyring() -> Keyring:
     return _keyring(settings.DATA_KEYS, settings.DATA_KEY_ID, settings.BLIND_INDEX_KEY)
 
 
+@lru_cache(maxsize=16)
+def _cipher(key: bytes) -> AESGCM:
+    # One per key: building it costs more than decrypting a short value (eligibility decrypts
+    # a birth date per volunteer it checks).
+    return AESGCM(key)
+
+
 def new_key() -> str:
     """A fresh random key, base64 — for `.env` files and key rotation."""
     return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
@@ -83,7 +98,7 @@ def encrypt(plaintext: str, *, context: str) -> str:
     data so a value copied into another column does not decrypt there."""
     ring = keyring()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(ring.keys[ring.current]).encrypt(nonce, plaintext.encode(), context.encode())
+    sealed = _cipher(ring.keys[ring.current]).encrypt(nonce, plaintext.encode(), context.encode())
     return f"{ring.current}:{base64.b64encode(nonce + sealed).decode()}"
 
 
@@ -94,7 +109,7 @@ def decrypt(stored: str, *, context: str) -> str:
         raise DecryptionError(f"unknown key id {key_id!r}")
     try:
         raw = base64.b64decode(payload)
-        plain = AESGCM(ring.keys[key_id]).decrypt(
+        plain = _cipher(ring.keys[key_id]).decrypt(
             raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode()
         )
     except (InvalidTag, ValueError) as exc:

@@ -121,7 +121,11 @@ def prepare_demo_environment() -> Path:
     DATABASE_URL, which the demo always replaces (see the module docstring).
     """
     var = var_dir().absolute()
-    var.mkdir(parents=True, exist_ok=True)
+    # 0700: it holds the keys and the database (core/files.py; not imported from there so
+    # that nothing of the package loads before the environment is ready).
+    var.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if var.stat().st_mode & 0o077:
+        var.chmod(0o700)
     # whitenoise warns about a missing STATIC_ROOT even when it serves from the finders.
     Path(os.environ.get("VETSERVE_STATIC_ROOT") or var / "static").mkdir(exist_ok=True)
     env_file = var / ENV_FILE_NAME

@@ -7,12 +7,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from vetserve.core.access import VIEW
-from vetserve.core.api import ERRORS, MappedRows, user_of
+from vetserve.core.api import ERRORS, ErrorOut, MappedRows, user_of
 from vetserve.orgs.selectors import access_organization
 from vetserve.people import services
+from vetserve.people.idnumbers import looks_like_personal_number
 from vetserve.people.models import Membership, Volunteer
 from vetserve.people.selectors import (
     access_volunteer,
@@ -29,7 +31,10 @@ class VolunteerOut(Schema):
     id: int
     name: str
     gender: str
-    birth_date: date | None
+    birth_year: int | None = Field(
+        description="The year only: the full birth date beside the masked ID number would give "
+        "the number back (docs/decisions/0004); the person sees it at /me/data"
+    )
     id_number_masked: str = Field(description="e.g. 130722********123X; never the full number")
     phone_masked: str
     residence_region_code: str
@@ -140,10 +145,28 @@ class CorrectionIn(Schema):
 
 
 class VolunteerFilter(Schema):
-    q: str | None = None
+    q: str | None = Field(
+        None,
+        description="Name, pinyin initials or badge number. Not an ID or phone number (400): "
+        "a URL lands in logs; search for those with POST /volunteers/search",
+    )
     region: str | None = None
     org: int | None = None
     status: str | None = None
+
+
+class VolunteerSearchIn(Schema):
+    q: str = Field(
+        "",
+        max_length=100,
+        description="Name, pinyin initials, badge number, or an exact ID or phone number",
+    )
+    region: str | None = None
+    org: int | None = None
+    status: str | None = None
+
+
+NUMBER_IN_URL = 400
 
 
 def volunteer_out(v: Volunteer) -> dict[str, Any]:
@@ -151,7 +174,7 @@ def volunteer_out(v: Volunteer) -> dict[str, Any]:
         "id": v.pk,
         "name": v.name,
         "gender": v.gender,
-        "birth_date": v.birth_date,
+        "birth_year": v.birth_year,
         "id_number_masked": v.id_number_masked,
         "phone_masked": v.phone_masked,
         "residence_region_code": v.residence_region.code,
@@ -184,18 +207,51 @@ def membership_out(m: Membership) -> dict[str, Any]:
     }
 
 
-@router.get("", response={200: list[VolunteerOut], **ERRORS}, summary="Volunteers I may see")
+@router.get(
+    "",
+    response={200: list[VolunteerOut], NUMBER_IN_URL: ErrorOut, **ERRORS},
+    summary="Volunteers I may see",
+)
 @paginate(LimitOffsetPagination)
 def volunteers_list(request: HttpRequest, filters: Query[VolunteerFilter]) -> Any:
+    if looks_like_personal_number(filters.q):
+        # Refused, not answered: a URL is kept in access logs, proxies and shell history.
+        raise HttpError(
+            NUMBER_IN_URL,
+            _(
+                "ID and phone numbers are not accepted in the query string (it is kept in "
+                "logs); search for them with POST /api/v1/volunteers/search."
+            ),
+        )
+    return _volunteers(request, filters.q, filters.region, filters.org, filters.status)
+
+
+@router.post(
+    "/search",
+    response={200: list[VolunteerOut], **ERRORS},
+    summary="Volunteers I may see, searched by a query in the body (ID or phone numbers too)",
+)
+@paginate(LimitOffsetPagination)
+def volunteers_search(request: HttpRequest, payload: VolunteerSearchIn) -> Any:
+    return _volunteers(request, payload.q, payload.region, payload.org, payload.status)
+
+
+def _volunteers(
+    request: HttpRequest,
+    q: str | None,
+    region_code: str | None,
+    org_id: int | None,
+    status: str | None,
+) -> MappedRows:
     user = user_of(request)
-    region = access_region(user, filters.region) if filters.region else None
-    org = access_organization(user, filters.org) if filters.org else None
+    region = access_region(user, region_code) if region_code else None
+    org = access_organization(user, org_id) if org_id else None
     qs = volunteer_list(
         user=user,
-        search=filters.q or "",
+        search=q or "",
         region=region,
         organization=org,
-        status=filters.status or "",
+        status=status or "",
     )
     return MappedRows(qs, volunteer_out)
 

@@ -31,7 +31,13 @@ from vetserve.core.access import Actor
 from vetserve.core.db import refresh_planner_statistics
 from vetserve.core.text import pinyin_keys
 from vetserve.people.idnumbers import mask_id_number, mask_phone
-from vetserve.people.models import Consent, Status, StatusChange, Volunteer
+from vetserve.people.models import (
+    Consent,
+    Status,
+    StatusChange,
+    Volunteer,
+    birth_date_columns,
+)
 from vetserve.people.services import (
     CONSENT_TEXT_VERSION,
     EMERGENCY_CONTEXT,
@@ -134,7 +140,7 @@ def register_many(
                     "name_initials": pinyin[name][0],
                     "name_pinyin": pinyin[name][1],
                     "gender": values["gender"],
-                    "birth_date": values["birth_date"],
+                    **birth_date_columns(values["birth_date"]),
                     "id_number_enc": crypto.encrypt(number, context=ID_CONTEXT),
                     "id_number_index": index,
                     "id_number_masked": mask_id_number(number),

@@ -27,6 +27,7 @@ from vetserve.accounts.models import User
 from vetserve.audit.services import audit_record
 from vetserve.core.access import Actor, may_export_full_numbers, may_reveal
 from vetserve.orgs.models import Organization
+from vetserve.people.idnumbers import mask_search
 from vetserve.people.models import Volunteer
 from vetserve.people.roster_columns import BY_KEY, COLUMNS
 from vetserve.people.selectors import volunteer_list
@@ -47,7 +48,8 @@ class ExportFilters:
 
     def as_dict(self) -> dict[str, str]:
         return {
-            "q": self.search,
+            # The audit log keeps what was searched, but a number only masked.
+            "q": mask_search(self.search),
             "region": self.region.code if self.region else "",
             "org": str(self.organization.pk) if self.organization else "",
             "status": self.status,
@@ -151,7 +153,9 @@ def _rows(
         values = {
             "name": volunteer.name,
             "gender": volunteer.get_gender_display(),
-            "birth_date": volunteer.birth_date.isoformat() if volunteer.birth_date else "",
+            # Beside a masked number the year only: the date would give the number back
+            # (docs/decisions/0004). With the full number the date is in it anyway.
+            "birth_date": _birth(volunteer) if full else str(volunteer.birth_year or ""),
             "id_number": volunteer_reveal_value(volunteer, "id_number")
             if full
             else volunteer.id_number_masked,
@@ -173,6 +177,11 @@ def _rows(
             "service_categories": volunteer.service_categories,
         }
         yield [neutralize(str(values[k])) for k in keys], full
+
+
+def _birth(volunteer: Volunteer) -> str:
+    birth = volunteer.birth_date
+    return birth.isoformat() if birth else ""
 
 
 def _place_region(actor: Actor | None, filters: ExportFilters) -> int | None:

@@ -193,10 +193,11 @@ class VolunteerForm(forms.Form):
             regions.append(volunteer.residence_region)  # kept from before, still shown
         self.regions = {str(r.pk): r for r in regions}
         for name in CHECKED:
-            # Checked as soon as the field is left (htmx); the answer shows under it.
+            # Checked as soon as the field is left (htmx); the answer shows under it. POST:
+            # the number must not travel in a URL (access logs, proxies).
             self.fields[name].widget.attrs.update(
                 {
-                    "hx-get": reverse("people:check"),
+                    "hx-post": reverse("people:check"),
                     "hx-trigger": "change",
                     "hx-target": f"#check-{name}",
                     "hx-vals": json.dumps({"field": name}),

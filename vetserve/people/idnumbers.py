@@ -101,6 +101,29 @@ def mask_id_number(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
+# What a typed search looks like when it is a personal number: digits (an ID number may end in
+# X), perhaps with spaces, dashes, brackets or +86 — 7 digits or more (a local landline number).
+_PERSONAL_NUMBER = re.compile(r"^\+?[\d\s\-()（）]{7,}[xX]?$")
+
+
+def looks_like_personal_number(text: object) -> bool:
+    """Whether a search text is (or begins) an ID or phone number: such text must not travel
+    in a URL (access logs, browser history). Badge numbers (ZJK-130709-00001) and names do not
+    qualify."""
+    folded = fold_width(str(text or "")).strip()
+    return bool(_PERSONAL_NUMBER.match(folded)) and sum(ch.isdigit() for ch in folded) >= 7
+
+
+def mask_search(text: str) -> str:
+    """A search text fit for a log: a personal number masked as on screen, other text as is."""
+    if not looks_like_personal_number(text):
+        return text
+    compact = re.sub(r"[^\dX]", "", normalize_id_number(text))
+    if len(compact) == 18:
+        return mask_id_number(compact)
+    return compact[:3] + "*" * max(len(compact) - 7, 0) + compact[-4:]
+
+
 def normalize_phone(raw: object) -> str:
     text = normalize_id_number(raw).replace("—", "-")
     text = re.sub(r"[()（）\s]", "", text)

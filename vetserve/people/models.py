@@ -1,15 +1,48 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vetserve.core import crypto
 from vetserve.core.access import ScopedQuerySet
-from vetserve.core.bounds import DATES, SERVICE_YEARS, text_constraint
+from vetserve.core.bounds import DATES, SERVICE_YEARS, Bound, text_constraint
+
+# Years of birth: the same span as every stored date (core.bounds.DATES).
+BIRTH_YEARS = Bound(DATES.low.year, DATES.high.year)
 
 # What a volunteer may write when asking for a correction (the form's limit, 办法 Art 13).
 CORRECTION_MESSAGE_MAX = 2000
+
+# The encryption context of the stored birth date (see `birth_date_columns`).
+BIRTH_CONTEXT = "volunteer.birth_date"
+
+
+def birth_date_columns(birth: date | None) -> dict[str, Any]:
+    """The stored form of a birth date: the year in clear, the full date encrypted.
+
+    The masked ID number shows every character but the eight birth-date digits, so a full
+    birth date stored or shown beside it gives the number back (docs/decisions/0004). The
+    year is all that lists, filters and statistics need; the exact date is decrypted where
+    an exact age is asked (eligibility), for the person themself and for a logged reveal.
+    """
+    if birth is None:
+        return {"birth_year": None, "birth_date_enc": ""}
+    return {
+        "birth_year": birth.year,
+        "birth_date_enc": crypto.encrypt(birth.isoformat(), context=BIRTH_CONTEXT),
+    }
+
+
+def birth_date_of(stored: str) -> date | None:
+    """The birth date from its stored, encrypted form (`birth_date_columns`)."""
+    if not stored:
+        return None
+    return date.fromisoformat(crypto.decrypt(stored, context=BIRTH_CONTEXT))
 
 
 class Gender(models.TextChoices):
@@ -70,7 +103,11 @@ class Volunteer(models.Model):
     name_initials = models.CharField(max_length=50, blank=True, db_index=True, editable=False)
     name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
-    birth_date = models.DateField(_("birth date"), null=True, validators=[DATES.validator()])
+    # The year in clear, the date encrypted: see `birth_date_columns` and the property below.
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"), null=True, editable=False, validators=[BIRTH_YEARS.validator()]
+    )
+    birth_date_enc = models.TextField(blank=True, editable=False)
 
     id_number_enc = models.TextField(editable=False)
     id_number_index = models.CharField(max_length=64, null=True, unique=True, editable=False)
@@ -167,10 +204,10 @@ class Volunteer(models.Model):
         indexes = [
             models.Index(fields=["region", "status"]),
             models.Index(fields=["home_org", "status"]),
-            models.Index(fields=["name", "birth_date"]),
+            models.Index(fields=["name", "birth_year"]),
         ]
         constraints = [
-            DATES.constraint("volunteer", "birth_date", null=True),
+            BIRTH_YEARS.constraint("volunteer", "birth_year", null=True),
             SERVICE_YEARS.constraint("volunteer", "enlisted_year", null=True),
             SERVICE_YEARS.constraint("volunteer", "discharged_year", null=True),
             DATES.constraint("volunteer", "health_declared_on", null=True),
@@ -194,6 +231,22 @@ class Volunteer(models.Model):
     @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
+
+    @property
+    def birth_date(self) -> date | None:
+        """The full birth date, decrypted (once per stored value). Not for lists beside a
+        masked number: there only `birth_year` is shown (docs/decisions/0004)."""
+        cached = self.__dict__.get("_birth_date_cache")
+        if cached is None or cached[0] != self.birth_date_enc:
+            cached = (self.birth_date_enc, birth_date_of(self.birth_date_enc))
+            self.__dict__["_birth_date_cache"] = cached
+        return cached[1]
+
+    @birth_date.setter
+    def birth_date(self, value: date | None) -> None:
+        for column, stored in birth_date_columns(value).items():
+            setattr(self, column, stored)
+        self.__dict__["_birth_date_cache"] = (self.birth_date_enc, value)
 
 
 class Membership(models.Model):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.apps import apps
@@ -97,22 +98,25 @@ def access_volunteer(user: Actor | None, volunteer_id: Any, action: str = VIEW) 
 
 def volunteer_duplicates(*, user: Actor | None, limit: int = 200) -> list[list[Volunteer]]:
     """Groups of likely duplicates the user may see: same name and birth date, or same phone.
-    (The same ID number cannot be registered twice: the blind index is unique.)"""
+    (The same ID number cannot be registered twice: the blind index is unique.)
+
+    The database holds the year in clear and the date encrypted: candidates share name and
+    year, and only those are decrypted to compare the dates."""
     visible = Volunteer.objects.visible_to(user).filter(erased_at__isnull=True)
     pairs = (
-        visible.values("name", "birth_date")
+        visible.values("name", "birth_year")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
         .order_by("name")[:limit]
     )
     groups: list[list[Volunteer]] = []
     for row in pairs:
-        members = list(
-            visible.filter(name=row["name"], birth_date=row["birth_date"]).select_related(
-                "home_org"
-            )
-        )
-        groups.append(members)
+        same_date: dict[date | None, list[Volunteer]] = {}
+        for member in visible.filter(name=row["name"], birth_year=row["birth_year"]).select_related(
+            "home_org"
+        ):
+            same_date.setdefault(member.birth_date, []).append(member)
+        groups.extend(group for group in same_date.values() if len(group) > 1)
     phones = (
         visible.exclude(phone_index="")
         .values("phone_index")

@@ -8,7 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,7 +35,9 @@ from vetserve.people.exporting import (
     roster_export,
     roster_template,
 )
+from vetserve.people.idnumbers import looks_like_personal_number
 from vetserve.people.importing import ImportReport, roster_import
+from vetserve.people.search_handles import params_with_query
 from vetserve.people.sheet_forms import CommitForm, ExportForm, ImportForm
 from vetserve.regions.selectors import access_region
 from vetserve.spreadsheets.previews import preview_context
@@ -117,7 +126,27 @@ def export(request: HttpRequest) -> HttpResponseBase:
     user: Actor | None = request.user
     if not (can(user, CHANGE) or can(user, AUDIT)):
         raise Http404
-    form = ExportForm(request.POST if request.method == "POST" else request.GET)
+    if request.method == "GET" and looks_like_personal_number(request.GET.get("q", "")):
+        # The roster links here with the search as a handle (?s=); a number in the address
+        # would sit in logs and history (people/views/_search.py).
+        return HttpResponse(
+            _(
+                "ID and phone numbers are not accepted in the page address. Search for the "
+                "number on the roster page and use its Export button."
+            ),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    params: QueryDict = request.POST
+    if request.method == "GET":
+        params, fresh = params_with_query(request, request.GET)
+        if not fresh:  # never the whole roster in place of the one person searched for
+            return HttpResponse(
+                _("This search has expired (after 30 minutes); type the number again."),
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+    form = ExportForm(params)
     if not form.is_valid():
         raise Http404
     data = form.cleaned_data

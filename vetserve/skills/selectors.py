@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from vetserve.core.access import VIEW, Actor, access_object
 from vetserve.orgs.models import Organization
-from vetserve.people.models import Volunteer
+from vetserve.people.models import Volunteer, birth_date_of
 from vetserve.skills.eligibility import (
     Decision,
     HeldQualification,
@@ -188,13 +188,13 @@ def eligibility_facts(volunteers: QuerySet[Volunteer]) -> list[VolunteerFacts]:
     return [
         VolunteerFacts(
             id=pk,
-            birth_date=birth,
+            birth_date=birth_date_of(birth),
             skills=skills.get(pk, {}),
             qualifications=tuple(held.get(pk, ())),
             health_declared_on=health,
         )
         for pk, birth, health in volunteers.order_by().values_list(
-            "pk", "birth_date", "health_declared_on"
+            "pk", "birth_date_enc", "health_declared_on"
         )
     ]
 

@@ -29,6 +29,8 @@ from vetserve.activities.models import Shift, SignUpState, Staffing
 from vetserve.core.access import CHANGE, may_change_activity
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.views import AuthedRequest, is_htmx
+from vetserve.people.idnumbers import looks_like_personal_number
+from vetserve.people.search_handles import NUMBER_IN_URL, params_with_query, search_handle_store
 from vetserve.people.selectors import access_volunteer, volunteer_own
 
 
@@ -95,8 +97,19 @@ def _add_candidates(
     request: AuthedRequest, shift: Shift
 ) -> tuple[AddSearchForm, list[tuple[Any, services.SignUpCheck]] | None]:
     """The leader's "add someone" search: matching volunteers the leader may see, each with
-    what would stand in the way of adding them (``None`` before anything is searched)."""
-    form = AddSearchForm(request.GET)
+    what would stand in the way of adding them (``None`` before anything is searched).
+
+    The search form posts: a full ID or phone number stays out of URLs (logs, history); the
+    way back from adding someone carries it as a short-lived handle (people/search_handles)."""
+    if request.method == "POST":
+        form = AddSearchForm(request.POST)
+    elif looks_like_personal_number(request.GET.get("q", "")):
+        form = AddSearchForm({})
+        form.is_valid()
+        form.add_error("q", NUMBER_IN_URL)
+        return form, None
+    else:
+        form = AddSearchForm(params_with_query(request, request.GET)[0])
     text = form.cleaned_data.get("q", "") if form.is_valid() else ""
     if not text:
         return form, None
@@ -235,6 +248,8 @@ def shift_add(request: AuthedRequest, shift_id: int) -> HttpResponse:
             )
     url = reverse("activities:shift", args=[shift.pk])
     search = request.POST.get("q", "").strip()[:50]
+    if looks_like_personal_number(search):
+        return redirect(f"{url}?{urlencode({'s': search_handle_store(request, search)})}#add")
     return redirect(f"{url}?{urlencode({'q': search})}#add" if search else f"{url}#add")
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from vetserve.core import crypto
 from vetserve.people.idnumbers import normalize_id_number
-from vetserve.people.models import Volunteer
+from vetserve.people.models import BIRTH_CONTEXT, Volunteer
 
 ID_CONTEXT = "volunteer.id_number"
 PHONE_CONTEXT = "volunteer.phone"
@@ -45,7 +45,10 @@ def rotate_keys(*, reindex: bool = False, batch: int = 1000) -> int:
     recompute blind indexes under the current index key). Returns the rows rewritten."""
     current = crypto.keyring().current
     rewritten = 0
-    columns = [(col, ctx) for col, ctx in REVEALABLE.values()] + [("health_enc", HEALTH_CONTEXT)]
+    columns = [(col, ctx) for col, ctx in REVEALABLE.values()] + [
+        ("health_enc", HEALTH_CONTEXT),
+        ("birth_date_enc", BIRTH_CONTEXT),
+    ]
     qs = Volunteer.objects.filter(erased_at__isnull=True).order_by("pk")
     for volunteer in qs.iterator(chunk_size=batch):
         dirty: list[str] = []

@@ -26,7 +26,13 @@ from vetserve.people.idnumbers import (
     parse_id_number,
     parse_phone,
 )
-from vetserve.people.models import Consent, Status, StatusChange, Volunteer
+from vetserve.people.models import (
+    Consent,
+    Status,
+    StatusChange,
+    Volunteer,
+    birth_date_columns,
+)
 from vetserve.people.services._access import _require_change_org, _user
 from vetserve.people.services.keys import (
     DISCHARGE_CONTEXT,
@@ -185,7 +191,7 @@ def volunteer_register(
         name_initials=initials,
         name_pinyin=full,
         gender=identity.gender,
-        birth_date=identity.birth_date,
+        **birth_date_columns(identity.birth_date),
         id_number_enc=crypto.encrypt(identity.number, context=ID_CONTEXT),
         id_number_index=index,
         id_number_masked=mask_id_number(identity.number),

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from vetserve.core.access import (
     Actor,
@@ -101,15 +101,16 @@ def volunteer_edit(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def volunteer_check(request: AuthedRequest) -> HttpResponse:
     """Inline check of one number while the form is filled in (htmx): the error, or what the
-    ID number says about the person. Nothing is stored or logged; the page's POST decides."""
+    ID number says about the person. Nothing is stored or logged; the page's POST decides.
+    Posted, so that the number is in no URL (issue 12, item 7)."""
     _require_registrar(request.user)
-    field = request.GET.get("field", "")
+    field = request.POST.get("field", "")
     if field not in CHECKED:
         raise Http404
-    raw = request.GET.get(field, "").strip()
+    raw = request.POST.get(field, "").strip()
     ok, message = True, ""
     if raw and field == "id_number":
         try:

@@ -10,33 +10,35 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from vetserve.core.access import (
     AUDIT,
     CHANGE,
     can,
 )
-from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
+from vetserve.core.views import AuthedRequest, is_htmx, paginate
 from vetserve.orgs.forms import INDENT, region_option_label
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import organization_list
 from vetserve.people.forms import (
     VolunteerFilterForm,
 )
+from vetserve.people.idnumbers import looks_like_personal_number
 from vetserve.people.models import (
     Volunteer,
 )
+from vetserve.people.search_handles import NUMBER_IN_URL, params_for_url, params_with_query
 from vetserve.people.selectors import (
     ROSTER_FILTERS,
     volunteer_badges_prefetched,
     volunteer_own,
     volunteer_roster,
 )
-from vetserve.people.views._shared import age_on
 from vetserve.regions.models import Region
 from vetserve.regions.selectors import region_list
 
@@ -46,7 +48,7 @@ LIST_COLUMNS = (
     "id",
     "name",
     "gender",
-    "birth_date",
+    "birth_year",
     "id_number_masked",
     "phone_masked",
     "home_org_id",
@@ -57,33 +59,71 @@ LIST_COLUMNS = (
 @dataclass(frozen=True)
 class Row:
     volunteer: Volunteer
-    age: int | None
     badge_number: str
 
 
 def _rows(volunteers: Iterable[Volunteer]) -> list[Row]:
-    today = timezone.localdate()
+    # Beside the masked ID number only the year of birth, never the date or an exact age:
+    # with the date the number is whole again (docs/decisions/0004).
     rows = []
     for v in volunteers:
         badges = getattr(v, "prefetched_badges", ())
         number = next((b.number for b in badges if b.status == "active"), "")
-        rows.append(Row(v, age_on(v.birth_date, today), number))
+        rows.append(Row(v, number))
     return rows
-
-
-def _looks_like_a_number(text: str) -> bool:
-    digits = sum(ch.isdigit() for ch in text)
-    return digits >= 7
 
 
 # --- the roster --------------------------------------------------------------------------------
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def volunteer_list_page(request: AuthedRequest) -> HttpResponse:
+    """GET shows the roster for the filters in the URL; the search form POSTs, so a typed ID or
+    phone number never becomes part of a URL (views/_search.py): a POST answers with the
+    results under the clean address (htmx) or redirects to it."""
+    if request.method == "POST":
+        clean = params_for_url(request, request.POST)
+        url = reverse("people:list") + (f"?{clean.urlencode()}" if clean else "")
+        if not is_htmx(request):
+            return redirect(url)
+        resolved, _fresh = params_with_query(request, clean)
+        response = _roster(request, resolved, clean)
+        response["HX-Push-Url"] = url
+        return response
+    if looks_like_personal_number(request.GET.get("q", "")):
+        # A bookmark or a hand-made link: the number is already in some log, but it goes no
+        # further (no results, no export link), and the form says how to search instead.
+        return _roster(
+            request,
+            QueryDict(mutable=True),
+            QueryDict(),
+            status=400,
+            refused=True,
+            notice=str(NUMBER_IN_URL),
+        )
+    resolved, fresh = params_with_query(request, request.GET)
+    clean = request.GET.copy()
+    clean.pop("page", None)
+    notice = (
+        "" if fresh else _("This search has expired (after 30 minutes); type the number again.")
+    )
+    return _roster(request, resolved, clean, notice=notice)
+
+
+def _roster(
+    request: AuthedRequest,
+    params: QueryDict,
+    clean: QueryDict,
+    *,
+    status: int = 200,
+    notice: str = "",
+    refused: bool = False,
+) -> HttpResponse:
+    """The roster for ``params`` (the filters, the query in clear); ``clean`` is what links
+    may carry (the query as a handle)."""
     user = request.user
-    filters = VolunteerFilterForm(request.GET)
+    filters = VolunteerFilterForm(params)
     data: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
     region: Region | None = None
     org: Organization | None = None
@@ -105,7 +145,7 @@ def volunteer_list_page(request: AuthedRequest) -> HttpResponse:
     for key, extra in ROSTER_FILTERS.items():
         if data.get(key):
             volunteers = volunteers.filter(extra.q(data[key]))
-    if unknown:
+    if unknown or refused:
         volunteers = volunteers.none()
     # The columns shown, and the organization by a second query instead of a join: with a join
     # SQLite stopped walking the name index and sorted all 100,000 rows (bench/roster_list.py).
@@ -121,17 +161,16 @@ def volunteer_list_page(request: AuthedRequest) -> HttpResponse:
         "filters": filters,
         "region": region,
         "org": org,
-        "query": query_without_page(request),
+        # For the pagination and export links: a searched number only as its handle.
+        "query": clean.urlencode(),
+        "notice": notice,
         "filtered": any(
             data.get(key) for key in ("q", "region", "org", "status", "skill", "qualification")
         ),
         "show_badges": apps.is_installed("vetserve.badges"),
     }
     if is_htmx(request):
-        response = render(request, "people/_results.html", context)
-        if _looks_like_a_number(data.get("q", "")):
-            # A full ID or phone number must not land in the browser's history.
-            response["HX-Push-Url"] = "false"
+        response = render(request, "people/_results.html", context, status=status)
     else:
         regions = list(region_list(user=user).filter(level__in=FILTER_LEVELS).order_by("id"))
         if region is not None and region not in regions:
@@ -146,6 +185,6 @@ def volunteer_list_page(request: AuthedRequest) -> HttpResponse:
             may_export=can(user, CHANGE) or can(user, AUDIT),
             own=volunteer_own(user=user),
         )
-        response = render(request, "people/list.html", context)
+        response = render(request, "people/list.html", context, status=status)
     response["Vary"] = "HX-Request"
     return response

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -47,7 +46,7 @@ from vetserve.people.selectors import (
     access_volunteer,
     volunteer_consents_latest,
 )
-from vetserve.people.views._shared import PROTECTED, age_on, volunteer_to_change
+from vetserve.people.views._shared import PROTECTED, volunteer_to_change
 
 
 def _detail(
@@ -72,7 +71,6 @@ def _detail(
         membership_form = MembershipForm(user=user)
     context = {
         "volunteer": volunteer,
-        "age": age_on(volunteer.birth_date, timezone.localdate()),
         "may_change": changeable,
         "may_reveal": may_reveal(user, volunteer),
         "memberships": memberships,

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from vetserve.core.access import CHANGE, Actor, may_change_org, may_change_somewhere
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.views import AuthedRequest, paginate, query_without_page
+from vetserve.people.idnumbers import looks_like_personal_number
 from vetserve.people.models import Volunteer
+from vetserve.people.search_handles import NUMBER_IN_URL
 from vetserve.people.selectors import volunteer_list, volunteer_roster
 from vetserve.skills import selectors, services
 from vetserve.skills.forms import CourseForm, EnrolForm, ResultsForm, SessionForm
@@ -130,7 +132,11 @@ def _session_page(
         if results_form is not None
         else list(selectors.enrolment_list(user=user, session=session).order_by("id"))
     )
-    search = request.GET.get("q", "")[:50]
+    # The search form posts: an ID number stays out of URLs (people/search_handles.py).
+    search = (request.POST if request.method == "POST" else request.GET).get("q", "")[:50]
+    if request.method == "GET" and looks_like_personal_number(search):
+        messages.error(request, str(NUMBER_IN_URL))
+        search = ""
     granted = {
         q.enrolment_id: q
         for q in selectors.qualification_list(user=user).filter(enrolment__session=session)
@@ -153,8 +159,9 @@ def _session_page(
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def session_detail(request: AuthedRequest, session_id: int) -> HttpResponse:
+    """The session; a POST is the enrolment search (its query stays out of the URL)."""
     return _session_page(request, selectors.access_session(request.user, session_id))
 
 

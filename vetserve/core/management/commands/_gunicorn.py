@@ -15,6 +15,8 @@ from django.core.management import CommandError
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
 
 class _DjangoServer(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
@@ -92,6 +94,10 @@ def gunicorn_options(
     }
     if access_log:
         options["accesslog"] = "-"
+        # gunicorn's default logs the request line with its query string and the Referer:
+        # a searched ID or phone number would sit in the log (issue 12, item 7). The path
+        # alone, as %(U)s, the status, the size, the time taken and the browser.
+        options["access_log_format"] = ACCESS_LOG_FORMAT
     return options
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from vetserve.accounts.command_actor import command_actor
+from vetserve.core.files import write_private
 from vetserve.orgs.selectors import organization_list
 from vetserve.people.exporting import ExportFilters, roster_export
 from vetserve.spreadsheets.writers import FORMATS
@@ -36,5 +37,5 @@ class Command(BaseCommand):
         exported = roster_export(
             actor=actor, fmt=options["format"], filters=ExportFilters(organization=org)
         )
-        Path(options["out"]).write_bytes(exported.content)
+        write_private(Path(options["out"]), exported.content)  # personal data: 0600
         self.stdout.write(f"rows={exported.rows} file={options['out']}")

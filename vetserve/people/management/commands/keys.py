@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import secrets
+import shlex
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.core.management.utils import get_random_secret_key
 
 from vetserve.core.crypto import new_key
 
@@ -23,9 +24,22 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         key_id = options["data_key_id"]
-        self.stdout.write(f"VETSERVE_SECRET_KEY={get_random_secret_key()}")
-        self.stdout.write(f"VETSERVE_DATA_KEYS={key_id}:{new_key()}")
-        self.stdout.write(f"VETSERVE_DATA_KEY_ID={key_id}")
-        self.stdout.write(f"VETSERVE_BLIND_INDEX_KEY={new_key()}")
-        # Its own key, so rotating the secret key does not void printed badges.
-        self.stdout.write(f"VETSERVE_BADGE_SIGNING_KEY={get_random_secret_key()}")
+        # The output is pasted into an env file that operations.md sources with `set -a; .`:
+        # keys come from the url-safe alphabet (Django's secret-key alphabet has $ ( ) & ;
+        # which the shell expands or chokes on), and every value is quoted for the shell all
+        # the same, so a --data-key-id with odd characters survives too.
+        values = {
+            "VETSERVE_SECRET_KEY": secret_key(),
+            "VETSERVE_DATA_KEYS": f"{key_id}:{new_key()}",
+            "VETSERVE_DATA_KEY_ID": key_id,
+            "VETSERVE_BLIND_INDEX_KEY": new_key(),
+            # Its own key, so rotating the secret key does not void printed badges.
+            "VETSERVE_BADGE_SIGNING_KEY": secret_key(),
+        }
+        for name, value in values.items():
+            self.stdout.write(f"{name}={shlex.quote(value)}")
+
+
+def secret_key() -> str:
+    """67 url-safe characters (50 random bytes): as strong as Django's, and shell-safe."""
+    return secrets.token_urlsafe(50)
