@@ -64,12 +64,11 @@ def child(path: str) -> None:
     import django
 
     django.setup()
-    from vetserve.people.importing import roster_import
-    from vetserve.spreadsheets.previews import preview_context
-
     from django.core.management import call_command
 
     from vetserve.accounts.models import User
+    from vetserve.people.importing import roster_import
+    from vetserve.spreadsheets.previews import preview_context
 
     data = Path(path).read_bytes()
     # The import checks rows against the roster: a fresh database (in the bench's folder).

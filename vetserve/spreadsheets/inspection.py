@@ -690,8 +690,8 @@ class _Compound:
     def __init__(self, data: bytes) -> None:
         self.data = data
         header = struct.unpack_from("<HH", data, 0x1E)
-        self.sector = 1 << header[0]
-        self.mini_sector = 1 << header[1]
+        self.sector: int = 1 << int(header[0])
+        self.mini_sector: int = 1 << int(header[1])
         if self.sector not in (512, 4096) or self.mini_sector != 64:
             raise ValueError("bad sector size")
         (fat_sectors, self.directory_start) = struct.unpack_from("<II", data, 0x2C)
