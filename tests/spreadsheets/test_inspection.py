@@ -146,8 +146,8 @@ def test_an_ods_or_xlsb_in_a_zip_is_refused_rather_than_read_another_way():
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", "<office:document-content/>")
-    with pytest.raises(UnreadableFile):
-        read_tables(buffer.getvalue())
+    with pytest.raises(UnreadableFile, match="not an Excel or WPS workbook"):
+        inspect_file(buffer.getvalue(), "xlsx")
 
 
 def test_a_csv_with_a_million_columns_is_refused_naming_the_limit():

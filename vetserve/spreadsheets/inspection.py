@@ -25,13 +25,14 @@ import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from xml.parsers import expat
 
 from django.utils.translation import gettext as _
 
 from vetserve.spreadsheets import limits
 
-CHUNK_BYTES = 1024 * 1024
+CHUNK_BYTES = 4 * 1024 * 1024
 
 
 class UnreadableFile(ValueError):
@@ -372,8 +373,23 @@ def _scan_body(
         ):
             raise cell_too_long()
         budget.add_text(sum(map(len, texts)))
-    if b"dimension" not in body and _scan_cells_fast(body, state, shared, longest_shared, budget):
-        return
+    # The sheet's head (<dimension>, <cols> …) and tail go apart from its cells, so that the
+    # chunks holding them still take the fast path for the cells.
+    start = body.find(b"<sheetData")
+    end = body.find(b"</sheetData")
+    cuts = sorted({0, len(body), *(c for c in (start, end) if c > 0)})
+    for first, last in pairwise(cuts):
+        piece = body[first:last] if len(cuts) > 2 else body
+        if b"dimension" in piece or not _scan_cells_fast(
+            piece, state, shared, longest_shared, budget
+        ):
+            _scan_tags(piece, state, shared, longest_shared, budget)
+
+
+def _scan_tags(
+    body: bytes, state: _SheetState, shared: list[int], longest_shared: int, budget: Budget
+) -> None:
+    """The slow path: every row and cell tag in turn, as the reader walks them."""
     for m in _TAG.finditer(body):
         closing, tag, raw, value = m.groups()
         if tag == b"row":
@@ -445,7 +461,7 @@ def _scan_cells_fast(
         state.max_column = max(state.max_column, columns - 1)
         if state.max_row >= limits.MAX_ROWS or state.max_column >= limits.MAX_COLUMNS:
             raise _cells_beyond()
-    uses = body.count(_SHARED_MARK)
+    uses = body.count(_SHARED_MARK) if shared else 0  # no table: the reader finds nothing
     if uses:
         indexes = list(map(int, _SHARED_VALUE.findall(body)))
         if indexes and max(indexes) < len(shared):
