@@ -54,6 +54,10 @@ COMMANDS: list[tuple[str, str]] = [
         "close-attendance",
         "Close stays nobody checked out at their shift's end, flagged for leaders (cron)",
     ),
+    (
+        "purge-uploads",
+        "Remove spreadsheet uploads left unconfirmed for an hour (cron; --enqueue)",
+    ),
     ("collectstatic", "Copy static files to VETSERVE_STATIC_ROOT for serving"),
     ("check", "Check the configuration and the database for problems"),
     ("shell", "Open a Python shell with the project loaded"),

@@ -125,3 +125,25 @@ def blind_index(value: str, *, context: str) -> str:
     """Keyed HMAC-SHA256 of a normalised value, hex; equal inputs give equal indexes."""
     mac = hmac.new(keyring().index_key, f"{context}\x00{value}".encode(), hashlib.sha256)
     return mac.hexdigest()
+
+
+def seal(data: bytes, *, context: str) -> bytes:
+    """Encrypt bytes (a whole file) under the current data key: ``keyid:`` then nonce,
+    ciphertext and tag. ``context`` is bound as associated data, as in `encrypt`."""
+    ring = keyring()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(ring.keys[ring.current]).encrypt(nonce, data, context.encode())
+    return ring.current.encode() + b":" + nonce + sealed
+
+
+def unseal(stored: bytes, *, context: str) -> bytes:
+    """The bytes `seal` sealed with the same ``context``; DecryptionError if not."""
+    key_id, sep, payload = stored.partition(b":")
+    ring = keyring()
+    key = ring.keys.get(key_id.decode("ascii", "replace")) if sep else None
+    if key is None:
+        raise DecryptionError(f"unknown key id {key_id[:20]!r}")
+    try:
+        return AESGCM(key).decrypt(payload[:NONCE_BYTES], payload[NONCE_BYTES:], context.encode())
+    except (InvalidTag, ValueError) as exc:
+        raise DecryptionError("value does not decrypt") from exc

@@ -60,6 +60,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         data = upload.read()
         org: Organization | None = form.cleaned_data["organization"]
         report = roster_import(actor=request.user, data=data, filename=upload.name, default_org=org)
+        if report.over_limit:
+            # Back to the form with the limit named; the organization chosen stays chosen.
+            for message in report.file_errors:
+                form.add_error("file", message)
+            return render(request, "people/roster_import.html", {"form": form})
         token = upload_store(
             request, data=data, filename=upload.name, org_id=org.pk if org else None
         )

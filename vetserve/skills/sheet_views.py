@@ -71,6 +71,10 @@ def qualification_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         data = upload.read()
         report = qualifications_import(actor=request.user, data=data, filename=upload.name)
+        if report.over_limit:
+            for message in report.file_errors:
+                form.add_error("file", message)
+            return render(request, "skills/qualification_import.html", {"form": form})
         token = upload_store(request, data=data, filename=upload.name, org_id=None)
         return _preview(request, report, QualificationCommitForm(initial={"token": token}))
     return render(request, "skills/qualification_import.html", {"form": form})

@@ -19,15 +19,22 @@ from datetime import date, datetime, time, timedelta
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+from vetserve.spreadsheets.inspection import (
+    FileTooLarge,
+    UnreadableFile,
+    cell_too_long,
+    check_row,
+    inspect_file,
+    inspect_text,
+)
+
+__all__ = ["FileTooLarge", "Table", "UnreadableFile", "cell_text", "read_tables", "sniff"]
+
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Excel keeps 15 significant digits; a whole number at or above this lost some.
 EXACT_LIMIT = 10**15
 HEADER_SEARCH_ROWS = 10
-
-
-class UnreadableFile(ValueError):
-    """The bytes are not a spreadsheet we can read; the message is for people."""
 
 
 @dataclass(frozen=True)
@@ -48,18 +55,25 @@ def sniff(data: bytes) -> str:
 
 
 def read_tables(data: bytes) -> list[Table]:
-    """Every sheet of the file (one for CSV), in the workbook's order."""
+    """Every sheet of the file (one for CSV), in the workbook's order. The file is inspected
+    first (`inspection.inspect_file`): one beyond the limits raises `FileTooLarge`."""
     if not data:
         raise UnreadableFile(_("The file is empty."))
     kind = sniff(data)
+    inspect_file(data, kind)
     if kind == "csv":
         return [Table(rows=_read_text(data), kind="csv")]
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         tables = []
         for index, name in enumerate(workbook.sheet_names):
-            values = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False)
-            tables.append(Table(rows=[_row_text(row) for row in values], kind=kind, sheet=name))
+            sheet = workbook.get_sheet_by_index(index)
+            # Row by row, so that the sheet is never held twice; iter_rows starts at row 1 but
+            # at the first column used, so empty leading columns are put back (as in Excel).
+            lead = [""] * (sheet.start[1] if sheet.start else 0)
+            rows = [lead + _row_text(row) if lead else _row_text(row) for row in sheet.iter_rows()]
+            tables.append(Table(rows=rows, kind=kind, sheet=name))
+            del sheet
     except PasswordError:
         raise UnreadableFile(
             _("The workbook is protected by a password; save a copy without it and try again.")
@@ -129,13 +143,27 @@ def _read_text(data: bytes) -> list[list[str]]:
     text = decode_text(data)
     if "\x00" in text:
         raise UnreadableFile(_("The file is not a spreadsheet we can read; save it as .xlsx."))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    return [[cell.strip() for cell in row] for row in reader]
+    delimiter = _delimiter(text)
+    inspect_text(text, delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            check_row(row, len(rows) + 1)
+            rows.append([cell.strip() for cell in row])
+    except csv.Error as exc:
+        if "field larger" in str(exc):
+            # The csv module's own limit, 131,072 characters, is beyond ours.
+            raise cell_too_long() from None
+        raise UnreadableFile(
+            _("The file is not a spreadsheet we can read; save it as .xlsx.")
+        ) from None
+    return rows
 
 
 def _delimiter(text: str) -> str:
     """Comma, tab or semicolon: whichever the first lines use most (Excel's "text" is tabs)."""
-    head = [line for line in text.splitlines()[:20] if line.strip()]
+    head = [line for line in text[:65536].splitlines()[:20] if line.strip()]
     counts = {d: sum(line.count(d) for line in head) for d in (",", "\t", ";")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","

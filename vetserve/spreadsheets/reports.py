@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
 from vetserve.spreadsheets.headers import Header
-from vetserve.spreadsheets.readers import Table, UnreadableFile, read_tables
+from vetserve.spreadsheets.readers import FileTooLarge, Table, UnreadableFile, read_tables
 
 NEW = "new"
 UPDATE = "update"
@@ -43,6 +43,9 @@ class Report(Generic[R]):
     columns: dict[str, str] = field(default_factory=dict)  # key -> title in the file
     ignored_columns: list[str] = field(default_factory=list)
     committed: bool = False
+    # The file is beyond a limit (`spreadsheets.limits`): the pages send it back to the upload
+    # form, with the reason, instead of showing a preview.
+    over_limit: bool = False
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -77,6 +80,10 @@ class Report(Generic[R]):
         unreadable file or no header, record the problem and return None."""
         try:
             tables = read_tables(data)
+        except FileTooLarge as exc:
+            self.file_errors.append(str(exc))
+            self.over_limit = True
+            return None
         except UnreadableFile as exc:
             self.file_errors.append(str(exc))
             return None
