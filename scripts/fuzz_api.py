@@ -180,6 +180,16 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 REVOKE_OPERATION = "vetserve_api_api_token_revoke"
 
 
+# An address longer than gunicorn reads (4 KB) is refused with 414 before the application sees
+# it: a refusal of invalid data like any 4xx (schemathesis's list lacks it). The rest is its
+# default list.
+CONFIG = """
+[checks.negative_data_rejection]
+expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "414", "415", "422",
+  "428", "429", "5xx"]
+"""
+
+
 def run_schemathesis(
     *,
     base: str,
@@ -190,8 +200,12 @@ def run_schemathesis(
     workers: int,
     only: list[str],
 ) -> int:
+    config = report.parent / "schemathesis.toml"
+    config.write_text(CONFIG, encoding="utf-8")
     command = [
         str(Path(sys.executable).with_name("schemathesis")),
+        "--config-file",
+        str(config),
         "run",
         f"{base}/api/v1/openapi.json",
         "--header",
@@ -287,7 +301,7 @@ def summarize(reports: list[Path]) -> dict[str, object]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-examples", type=int, default=25, help="cases per operation")
+    parser.add_argument("--max-examples", type=int, default=15, help="cases per operation")
     parser.add_argument("--seed", type=int, default=20221)
     parser.add_argument("--workers", type=int, default=2, help="schemathesis workers")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")

@@ -236,3 +236,13 @@ def test_a_membership_started_on_a_date_stays_one_date(cast, wang):
     )
     assert response.status_code == 201, response.content
     assert response.json()["started_on"] == date(2022, 1, 1).isoformat()
+
+
+def test_a_decimal_given_as_text_must_be_plain_digits_within_its_length(cast):
+    client = bearer(cast.root)
+    for hours in ("-0000000", "1e3", "+1", "１２"):
+        body = {"name": "文字学时", "organizer_id": cast.chongli_fed.pk, "study_hours": hours}
+        assert "study_hours" in refused(post(client, "/api/v1/skills/courses", body))["errors"]
+    assert not Course.objects.filter(name="文字学时").exists()
+    body = {"name": "文字学时", "organizer_id": cast.chongli_fed.pk, "study_hours": "2.5"}
+    assert post(client, "/api/v1/skills/courses", body).status_code == 201

@@ -7,6 +7,7 @@ handling.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -112,11 +113,33 @@ def decimal_schema(low: float, high: float, max_digits: int) -> WithJsonSchema:
 
 
 DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+
+
+def decimal_text(max_digits: int) -> BeforeValidator:
+    """Refuse a decimal given as text that the document does not allow (pydantic reads "1e5",
+    "+1" and "-0000000" too)."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and (
+            len(value) > max_digits + 2 or not re.fullmatch(DECIMAL_PATTERN, value)
+        ):
+            raise ValueError("Give the number as digits, e.g. 12.5.")
+        return value
+
+    return BeforeValidator(check)
+
+
 Latitude = Annotated[
-    Decimal, Field(ge=-90, le=90, max_digits=9, decimal_places=6), decimal_schema(-90, 90, 9)
+    Decimal,
+    Field(ge=-90, le=90, max_digits=9, decimal_places=6),
+    decimal_schema(-90, 90, 9),
+    decimal_text(9),
 ]
 Longitude = Annotated[
-    Decimal, Field(ge=-180, le=180, max_digits=9, decimal_places=6), decimal_schema(-180, 180, 9)
+    Decimal,
+    Field(ge=-180, le=180, max_digits=9, decimal_places=6),
+    decimal_schema(-180, 180, 9),
+    decimal_text(9),
 ]
 
 

@@ -24,6 +24,7 @@ from vetserve.core.api import (
     Payload,
     Text,
     decimal_schema,
+    decimal_text,
     user_of,
 )
 from vetserve.orgs.selectors import access_organization
@@ -50,10 +51,16 @@ class CourseOut(Schema):
 Title = Annotated[str, StringConstraints(max_length=100)]
 Trainer = Annotated[str, StringConstraints(max_length=50)]
 Hours = Annotated[
-    Decimal, Field(ge=0, max_digits=6, decimal_places=1), decimal_schema(0, 99999.9, 6)
+    Decimal,
+    Field(ge=0, max_digits=6, decimal_places=1),
+    decimal_schema(0, 99999.9, 6),
+    decimal_text(6),
 ]
 Score = Annotated[
-    Decimal, Field(ge=0, max_digits=5, decimal_places=1), decimal_schema(0, 9999.9, 5)
+    Decimal,
+    Field(ge=0, max_digits=5, decimal_places=1),
+    decimal_schema(0, 9999.9, 5),
+    decimal_text(5),
 ]
 
 
