@@ -315,7 +315,11 @@ def main() -> int:
     env = environment(tmp)
     started = time.monotonic()
     print(f"== fuzz: building the demo database in {tmp}", flush=True)
-    prepared = prepare(env)
+    try:
+        prepared = prepare(env)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     tokens: dict[str, str] = prepared["tokens"]  # type: ignore[assignment]
     print(f"   built in {time.monotonic() - started:.0f} s: {prepared['counts']}", flush=True)
 
