@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "js_lib_htmx",
+    # django-ninja's own templates and static files: the API docs page (/api/v1/docs) loads
+    # Swagger UI from here, not from a CDN, so it works on an offline intranet (issue 12).
+    "ninja",
     "django_tasks",
     "django_tasks_db",
 ]

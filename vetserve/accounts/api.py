@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 
 from vetserve.accounts.models import ApiToken
 from vetserve.accounts.services import api_token_create, api_token_revoke
-from vetserve.core.api import ERRORS, user_of
+from vetserve.core.api import ERRORS, Line, PathId, Payload, user_of
 
 router = Router(tags=["me"])
 
@@ -41,8 +41,8 @@ class TokenCreated(TokenOut):
     token: str = Field(description="The clear token: shown this once, store it safely")
 
 
-class TokenIn(Schema):
-    name: str
+class TokenIn(Payload):
+    name: Line
 
 
 @router.get("/me", response={200: MeOut, **ERRORS}, summary="Who am I and what may I see")
@@ -76,7 +76,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
 
 
 @router.delete("/tokens/{token_id}", response={200: TokenOut, **ERRORS}, summary="Revoke")
-def token_revoke(request: HttpRequest, token_id: int) -> ApiToken:
+def token_revoke(request: HttpRequest, token_id: PathId) -> ApiToken:
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 

@@ -19,6 +19,31 @@ def error(
     return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
 
 
+def field_message(item: dict[str, Any]) -> str:
+    """A schema error in the user's language, naming the limit that was crossed; pydantic's
+    English text for the kinds of error not listed."""
+    kind, ctx = str(item.get("type", "")), item.get("ctx") or {}
+    limits = {
+        "string_too_long": _("At most %(max_length)s characters."),
+        "too_long": _("At most %(max_length)s items."),
+        "less_than_equal": _("At most %(le)s."),
+        "greater_than_equal": _("At least %(ge)s."),
+        "decimal_max_digits": _("At most %(max_digits)s digits."),
+        "decimal_max_places": _("At most %(decimal_places)s decimal places."),
+        "enum": _("One of: %(expected)s."),
+        "literal_error": _("One of: %(expected)s."),
+        "int_type": _("A whole number is required."),
+        "int_parsing": _("A whole number is required."),
+        "missing": _("A value is required here."),
+    }
+    if kind in limits:
+        try:
+            return limits[kind] % ctx
+        except (KeyError, TypeError, ValueError):
+            pass
+    return str(item.get("msg", ""))
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -51,9 +76,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
         fields: dict[str, list[str]] = {}
         for item in exc.errors:
             loc = [str(part) for part in item.get("loc", ()) if part not in ("body", "payload")]
-            fields.setdefault(".".join(loc) or "request", []).append(str(item.get("msg", "")))
+            fields.setdefault(".".join(loc) or "request", []).append(field_message(item))
         return error(api, request, 422, "invalid", _("The request is not valid."), errors=fields)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return error(api, request, exc.status_code, "error", str(exc))
+        if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+            # ninja's own 400: a body it cannot parse.
+            message = _("The request body is not valid JSON.")
+            return error(api, request, 400, "bad_request", message)
+        code = getattr(exc, "code", None) or ("bad_request" if exc.status_code == 400 else "error")
+        return error(api, request, exc.status_code, code, str(exc))

@@ -6,13 +6,13 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import BaseModel
 
 from vetserve.attendance.models import Attendance
 from vetserve.attendance.selectors import attendance_list
 from vetserve.attendance.services import ScanIn, ScanResult, attendance_scan_batch
-from vetserve.core.api import ERRORS, MappedRows, user_of
+from vetserve.core.api import ERRORS, Id, MappedRows, Moment, Paged, QueryId, user_of
 
 router = Router(tags=["attendance"])
 
@@ -25,13 +25,15 @@ class ScanItem(BaseModel):
     idempotency_key: uuid.UUID = Field(description="Made by the phone once per scan")
     kind: Literal["in", "out"]
     method: Literal["post_qr", "badge", "manual", "self"]
-    scanned_at: datetime = Field(description="When the phone scanned, with time zone")
-    shift_id: int | None = Field(None, description="badge and manual scans")
-    token: str = Field("", description="post QR token or badge QR (token or its URL)")
-    signup_id: int | None = Field(None, description="manual and self scans")
-    volunteer_id: int | None = Field(None, description="manual: someone not yet on the roster")
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    scanned_at: Moment = Field(description="When the phone scanned, with time zone")
+    shift_id: Id | None = Field(None, description="badge and manual scans")
+    token: str = Field(
+        "", max_length=1000, description="post QR token or badge QR (token or its URL)"
+    )
+    signup_id: Id | None = Field(None, description="manual and self scans")
+    volunteer_id: Id | None = Field(None, description="manual: someone not yet on the roster")
+    lat: float | None = Field(None, ge=-90, le=90, strict=True)
+    lon: float | None = Field(None, ge=-180, le=180, strict=True)
     reason: str = Field("", max_length=300)
 
 
@@ -119,11 +121,11 @@ def scans_post(request: HttpRequest, payload: ScanBatch) -> dict[str, Any]:
 
 
 class AttendanceFilter(Schema):
-    shift_id: int | None = None
+    shift_id: QueryId | None = None
 
 
 @router.get("", response={200: list[AttendanceOut], **ERRORS}, summary="Attendance I may see")
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def attendance_get(request: HttpRequest, filters: Query[AttendanceFilter]) -> list[dict[str, Any]]:
     qs = attendance_list(user=user_of(request), shift_id=filters.shift_id)
     return MappedRows(qs, attendance_out)  # type: ignore[return-value]

@@ -5,11 +5,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from vetserve.audit.models import AuditEntry
 from vetserve.audit.selectors import audit_entry_list
-from vetserve.core.api import ERRORS, MappedRows, user_of
+from vetserve.core.api import ERRORS, Code, Line, MappedRows, Paged, user_of
 
 router = Router(tags=["audit"])
 
@@ -30,13 +30,13 @@ class AuditOut(Schema):
 
 
 class AuditFilter(Schema):
-    action: str | None = None
-    object_type: str | None = None
-    object_id: str | None = None
+    action: Code | None = None
+    object_type: Code | None = None
+    object_id: Line | None = None
 
 
 @router.get("", response={200: list[AuditOut], **ERRORS}, summary="Audit entries I may audit")
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def audit_list(request: HttpRequest, filters: Query[AuditFilter]) -> list[dict[str, Any]]:
     qs = audit_entry_list(
         user=user_of(request),

@@ -1,13 +1,14 @@
 """Badges in the API: the register, scoped exactly like volunteers, and the public check."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+from pydantic import StringConstraints
 
 from vetserve.badges.models import Badge
 from vetserve.badges.models import Status as BadgeStatus
@@ -23,7 +24,23 @@ from vetserve.badges.views import (
     badge_verify_url,
     badge_verify_wait,
 )
-from vetserve.core.api import ERRORS, ErrorOut, MappedRows, user_of
+from vetserve.core.api import (
+    ERRORS,
+    URL_TOO_LONG,
+    Day,
+    ErrorOut,
+    Flag,
+    Id,
+    Line,
+    MappedRows,
+    Note,
+    Paged,
+    PathId,
+    Payload,
+    QueryId,
+    one_of,
+    user_of,
+)
 from vetserve.people.selectors import access_volunteer
 
 router = Router(tags=["badges"])
@@ -55,19 +72,19 @@ class BadgeDetailOut(BadgeOut):
     history: list[BadgeEventOut]
 
 
-class BadgeIssueIn(Schema):
-    volunteer_id: int
-    issued_on: date | None = Field(None, description="Default: today")
+class BadgeIssueIn(Payload):
+    volunteer_id: Id
+    issued_on: Day | None = Field(None, description="Default: today")
 
 
-class BadgeReasonIn(Schema):
-    reason: str = ""
+class BadgeReasonIn(Payload):
+    reason: Note = ""
 
 
-class ReissueIn(Schema):
-    reason: str = ""
-    lost: bool = Field(False, description="The old badge was lost (it will verify as lost)")
-    issued_on: date | None = None
+class ReissueIn(Payload):
+    reason: Note = ""
+    lost: Flag = Field(False, description="The old badge was lost (it will verify as lost)")
+    issued_on: Day | None = None
 
 
 class VerifyOut(Schema):
@@ -78,9 +95,13 @@ class VerifyOut(Schema):
 
 
 class BadgeFilter(Schema):
-    status: str | None = None
-    volunteer: int | None = None
-    q: str | None = None
+    status: Annotated[BadgeStatus, one_of(BadgeStatus)] | None = None
+    volunteer: QueryId | None = None
+    q: Line | None = None
+
+
+# A scanned code or the whole address in it: far shorter than this.
+VerifyCode = Annotated[str, StringConstraints(max_length=1000)]
 
 
 def badge_out(request: HttpRequest, badge: Badge) -> dict[str, Any]:
@@ -118,7 +139,7 @@ def badge_detail_out(request: HttpRequest, badge: Badge) -> dict[str, Any]:
 
 
 @router.get("/badges", response={200: list[BadgeOut], **ERRORS}, summary="Badges I may see")
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def badges_list(request: HttpRequest, filters: Query[BadgeFilter]) -> list[dict[str, Any]]:
     user = user_of(request)
     if filters.status and filters.status not in BadgeStatus.values:
@@ -131,7 +152,7 @@ def badges_list(request: HttpRequest, filters: Query[BadgeFilter]) -> list[dict[
 
 
 @router.get("/badges/{badge_id}", response={200: BadgeDetailOut, **ERRORS}, summary="One badge")
-def badges_get(request: HttpRequest, badge_id: int) -> dict[str, Any]:
+def badges_get(request: HttpRequest, badge_id: PathId) -> dict[str, Any]:
     return badge_detail_out(request, access_badge(user_of(request), badge_id))
 
 
@@ -147,7 +168,7 @@ def badges_issue(request: HttpRequest, payload: BadgeIssueIn) -> Status[dict[str
     "/badges/{badge_id}/lost", response={200: BadgeDetailOut, **ERRORS}, summary="Report lost"
 )
 def badges_report_lost(
-    request: HttpRequest, badge_id: int, payload: BadgeReasonIn
+    request: HttpRequest, badge_id: PathId, payload: BadgeReasonIn
 ) -> dict[str, Any]:
     user = user_of(request)
     badge = badge_report_lost(actor=user, badge=access_badge(user, badge_id), reason=payload.reason)
@@ -157,7 +178,7 @@ def badges_report_lost(
 @router.post(
     "/badges/{badge_id}/revoke", response={200: BadgeDetailOut, **ERRORS}, summary="Revoke"
 )
-def badges_revoke(request: HttpRequest, badge_id: int, payload: BadgeReasonIn) -> dict[str, Any]:
+def badges_revoke(request: HttpRequest, badge_id: PathId, payload: BadgeReasonIn) -> dict[str, Any]:
     user = user_of(request)
     badge = badge_revoke(actor=user, badge=access_badge(user, badge_id), reason=payload.reason)
     return badge_detail_out(request, badge)
@@ -169,7 +190,7 @@ def badges_revoke(request: HttpRequest, badge_id: int, payload: BadgeReasonIn) -
     summary="Reissue: a new badge replaces this one",
 )
 def badges_reissue(
-    request: HttpRequest, badge_id: int, payload: ReissueIn
+    request: HttpRequest, badge_id: PathId, payload: ReissueIn
 ) -> Status[dict[str, Any]]:
     user = user_of(request)
     new = badge_reissue(
@@ -184,14 +205,14 @@ def badges_reissue(
 
 @router.get(
     "/public/badges/verify",
-    response={200: VerifyOut, 429: ErrorOut},
+    response={200: VerifyOut, 400: ErrorOut, 422: ErrorOut, 429: ErrorOut, **URL_TOO_LONG},
     auth=None,
     summary="Public: check a badge's QR code (no authentication)",
     description="`code` is the token from the QR code or the whole scanned address. Forged, "
     "altered and unknown codes all answer `not_genuine`. At most BADGE_VERIFY_PER_MINUTE "
     "checks a minute per address (the page's and the API's together), then 429 `throttled`.",
 )
-def badges_verify(request: HttpRequest, code: str) -> Any:
+def badges_verify(request: HttpRequest, code: VerifyCode) -> Any:
     wait = badge_verify_wait(request)
     if wait:
         return Status(429, {"code": "throttled", "message": badge_verify_throttled_message(wait)})

@@ -239,6 +239,15 @@ def badge_reissue(
             % {"status": badge.get_status_display()},
             code="status_flow",
         )
+    # A lost badge stays "lost" when reissued, so its status alone does not say it was: a
+    # second reissue broke the one-successor rule in the database and answered 500.
+    successor = Badge.objects.filter(replaces=badge).values_list("number", flat=True).first()
+    if successor is not None:
+        raise ValidationError(
+            _("This badge has already been reissued as %(number)s; reissue that one instead.")
+            % {"number": successor},
+            code="already_reissued",
+        )
     before = badge.status
     if before == Status.ACTIVE:
         _change_status(badge, to_status=Status.LOST if lost else Status.REPLACED)

@@ -7,10 +7,24 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from vetserve.core.access import VIEW, Actor
-from vetserve.core.api import ERRORS, MappedRows, user_of
+from vetserve.core.api import (
+    ERRORS,
+    Code,
+    Day,
+    Flag,
+    Id,
+    Line,
+    MappedRows,
+    Paged,
+    PathId,
+    Payload,
+    QueryId,
+    Text,
+    user_of,
+)
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import access_organization, organization_list
 from vetserve.orgs.services import organization_create, organization_update
@@ -34,36 +48,36 @@ class OrganizationOut(Schema):
     is_active: bool
 
 
-class OrganizationIn(Schema):
-    name: str
-    kind: str
-    region_code: str
-    parent_id: int | None = None
-    specialty: str = "general"
-    founded_on: date | None = None
-    leader_name: str = ""
-    flag_awarded_on: date | None = None
-    description: str = ""
+class OrganizationIn(Payload):
+    name: Line
+    kind: Code
+    region_code: Code
+    parent_id: Id | None = None
+    specialty: Code = "general"
+    founded_on: Day | None = None
+    leader_name: Line = ""
+    flag_awarded_on: Day | None = None
+    description: Text = ""
 
 
-class OrganizationPatch(Schema):
-    name: str | None = None
-    kind: str | None = None
-    specialty: str | None = None
-    region_code: str | None = None
-    parent_id: int | None = None
-    founded_on: date | None = None
-    leader_name: str | None = None
-    flag_awarded_on: date | None = None
-    description: str | None = None
-    is_active: bool | None = None
+class OrganizationPatch(Payload):
+    name: Line | None = None
+    kind: Code | None = None
+    specialty: Code | None = None
+    region_code: Code | None = None
+    parent_id: Id | None = None
+    founded_on: Day | None = None
+    leader_name: Line | None = None
+    flag_awarded_on: Day | None = None
+    description: Text | None = None
+    is_active: Flag | None = None
 
 
 class OrgFilter(Schema):
-    q: str | None = None
-    kind: str | None = None
-    region: str | None = None
-    parent: int | None = None
+    q: Line | None = None
+    kind: Code | None = None
+    region: Code | None = None
+    parent: QueryId | None = None
 
 
 def org_out(org: Organization) -> dict[str, Any]:
@@ -84,7 +98,7 @@ def org_out(org: Organization) -> dict[str, Any]:
 
 
 @router.get("", response={200: list[OrganizationOut], **ERRORS}, summary="Organizations I may see")
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def orgs_list(request: HttpRequest, filters: Query[OrgFilter]) -> list[dict[str, Any]]:
     user = user_of(request)
     region = access_region(user, filters.region) if filters.region else None
@@ -96,7 +110,7 @@ def orgs_list(request: HttpRequest, filters: Query[OrgFilter]) -> list[dict[str,
 
 
 @router.get("/{org_id}", response={200: OrganizationOut, **ERRORS}, summary="One organization")
-def orgs_get(request: HttpRequest, org_id: int) -> dict[str, Any]:
+def orgs_get(request: HttpRequest, org_id: PathId) -> dict[str, Any]:
     return org_out(access_organization(user_of(request), org_id))
 
 
@@ -121,7 +135,7 @@ def orgs_create(request: HttpRequest, payload: OrganizationIn) -> Status[dict[st
 
 
 @router.patch("/{org_id}", response={200: OrganizationOut, **ERRORS}, summary="Change fields")
-def orgs_update(request: HttpRequest, org_id: int, payload: OrganizationPatch) -> dict[str, Any]:
+def orgs_update(request: HttpRequest, org_id: PathId, payload: OrganizationPatch) -> dict[str, Any]:
     user = user_of(request)
     org = access_organization(user, org_id)
     data = payload.dict(exclude_unset=True)

@@ -1,21 +1,38 @@
 """Roster endpoints: volunteers, memberships, the person's own data. Masked by default."""
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+from pydantic import StringConstraints
 
 from vetserve.core.access import VIEW
-from vetserve.core.api import ERRORS, ErrorOut, MappedRows, user_of
+from vetserve.core.api import (
+    ERRORS,
+    Code,
+    Day,
+    Id,
+    Line,
+    MappedRows,
+    Note,
+    Paged,
+    PathId,
+    Payload,
+    QueryId,
+    Year,
+    one_of,
+    user_of,
+)
 from vetserve.orgs.selectors import access_organization
 from vetserve.people import services
 from vetserve.people.idnumbers import looks_like_personal_number
-from vetserve.people.models import Membership, Volunteer
+from vetserve.people.models import Branch, Gender, Membership, Party, Volunteer
+from vetserve.people.models import Status as VolunteerStatus
 from vetserve.people.selectors import (
     access_volunteer,
     volunteer_duplicates,
@@ -54,55 +71,85 @@ class VolunteerOut(Schema):
     emergency_phone_masked: str
 
 
-class VolunteerIn(Schema):
-    name: str
-    id_number: str
-    phone: str
-    residence_region_code: str
-    home_org_id: int
-    gender: str | None = None
-    birth_date: date | None = None
-    status: str = "active"
-    address: str = ""
-    skills_note: str = ""
-    service_categories: str = ""
-    service_branch: str = ""
-    enlisted_year: int | None = None
-    discharged_year: int | None = None
-    military_specialty: str = ""
-    discharge_doc: str = ""
-    party: str = ""
-    emergency_name: str = ""
-    emergency_phone: str = ""
+# The lengths of the columns the values go to (the service stores details as given).
+PersonName = Annotated[str, StringConstraints(max_length=50)]
+Address = Annotated[str, StringConstraints(max_length=200)]
+Specialty = Annotated[str, StringConstraints(max_length=50)]
+DocNumber = Annotated[str, StringConstraints(max_length=40)]
+# The model's choices; an empty text clears an optional one.
+GenderChoice = Annotated[Gender, one_of(Gender)]
+StatusChoice = Annotated[VolunteerStatus, one_of(VolunteerStatus)]
+RoleChoice = Annotated[Membership.Role, one_of(Membership.Role)]
+BranchOrBlank = Annotated[Branch | Literal[""], one_of(Branch, blank=True)]
+PartyOrBlank = Annotated[Party | Literal[""], one_of(Party, blank=True)]
 
 
-class VolunteerPatch(Schema):
-    name: str | None = None
-    id_number: str | None = None
-    phone: str | None = None
-    residence_region_code: str | None = None
-    home_org_id: int | None = None
-    address: str | None = None
-    skills_note: str | None = None
-    service_categories: str | None = None
-    service_branch: str | None = None
-    enlisted_year: int | None = None
-    discharged_year: int | None = None
-    military_specialty: str | None = None
-    discharge_doc: str | None = None
-    party: str | None = None
-    emergency_name: str | None = None
-    emergency_phone: str | None = None
+class VolunteerIn(Payload):
+    name: PersonName
+    id_number: Code
+    phone: Code
+    residence_region_code: Code
+    home_org_id: Id
+    gender: GenderChoice | None = None
+    birth_date: Day | None = None
+    status: StatusChoice = VolunteerStatus.ACTIVE
+    address: Address = ""
+    skills_note: Address = ""
+    service_categories: Address = ""
+    service_branch: BranchOrBlank = ""
+    enlisted_year: Year | None = None
+    discharged_year: Year | None = None
+    military_specialty: Specialty = ""
+    discharge_doc: DocNumber = ""
+    party: PartyOrBlank = ""
+    emergency_name: PersonName = ""
+    emergency_phone: Code = ""
 
 
-class VolunteerStatusIn(Schema):
-    to_status: str
-    reason: str
+class VolunteerPatch(Payload):
+    """Only the fields given change; null clears an optional text (name, phone and ID number
+    cannot be cleared)."""
+
+    name: PersonName | None = None
+    id_number: Code | None = None
+    phone: Code | None = None
+    residence_region_code: Code | None = None
+    home_org_id: Id | None = None
+    address: Address | None = None
+    skills_note: Address | None = None
+    service_categories: Address | None = None
+    service_branch: BranchOrBlank | None = None
+    enlisted_year: Year | None = None
+    discharged_year: Year | None = None
+    military_specialty: Specialty | None = None
+    discharge_doc: DocNumber | None = None
+    party: PartyOrBlank | None = None
+    emergency_name: PersonName | None = None
+    emergency_phone: Code | None = None
 
 
-class RevealIn(Schema):
-    field: str = Field(description="id_number, phone, emergency_phone or discharge_doc")
-    reason: str
+# Texts a null clears (their columns are never NULL).
+CLEARABLE = (
+    "address",
+    "skills_note",
+    "service_categories",
+    "service_branch",
+    "military_specialty",
+    "discharge_doc",
+    "party",
+    "emergency_name",
+    "emergency_phone",
+)
+
+
+class VolunteerStatusIn(Payload):
+    to_status: StatusChoice
+    reason: Note
+
+
+class RevealIn(Payload):
+    field: Literal["id_number", "phone", "emergency_phone", "discharge_doc"]
+    reason: Note
 
 
 class RevealOut(Schema):
@@ -110,14 +157,14 @@ class RevealOut(Schema):
     value: str
 
 
-class VolunteerReasonIn(Schema):
-    reason: str
+class VolunteerReasonIn(Payload):
+    reason: Note
 
 
-class MergeIn(Schema):
-    keep_id: int
-    drop_id: int
-    reason: str
+class MergeIn(Payload):
+    keep_id: Id
+    drop_id: Id
+    reason: Note
 
 
 class MembershipOut(Schema):
@@ -130,43 +177,43 @@ class MembershipOut(Schema):
     ended_on: date | None
 
 
-class MembershipIn(Schema):
-    organization_id: int
-    role: str = "member"
-    started_on: date
+class MembershipIn(Payload):
+    organization_id: Id
+    role: RoleChoice = Membership.Role.MEMBER
+    started_on: Day
 
 
-class MembershipEnd(Schema):
-    ended_on: date
+class MembershipEnd(Payload):
+    ended_on: Day
 
 
-class CorrectionIn(Schema):
-    message: str
+class CorrectionIn(Payload):
+    message: Annotated[str, StringConstraints(max_length=2000)]
 
 
 class VolunteerFilter(Schema):
-    q: str | None = Field(
-        None,
-        description="Name, pinyin initials or badge number. Not an ID or phone number (400): "
-        "a URL lands in logs; search for those with POST /volunteers/search",
-    )
-    region: str | None = None
-    org: int | None = None
-    status: str | None = None
+    q: Line | None = None
+    region: Code | None = None
+    org: QueryId | None = None
+    status: StatusChoice | None = None
 
 
-class VolunteerSearchIn(Schema):
-    q: str = Field(
-        "",
-        max_length=100,
-        description="Name, pinyin initials, badge number, or an exact ID or phone number",
+class VolunteerSearchIn(Payload):
+    q: Line = Field(
+        "", description="Name, pinyin initials, badge number, or an exact ID or phone number"
     )
-    region: str | None = None
-    org: int | None = None
-    status: str | None = None
+    region: Code | None = None
+    org: QueryId | None = None
+    status: StatusChoice | None = None
 
 
 NUMBER_IN_URL = 400
+
+
+class NumberInUrl(HttpError):
+    """An ID or phone number in a query string: refused with its own error code."""
+
+    code = "number_in_url"
 
 
 def volunteer_out(v: Volunteer) -> dict[str, Any]:
@@ -209,14 +256,16 @@ def membership_out(m: Membership) -> dict[str, Any]:
 
 @router.get(
     "",
-    response={200: list[VolunteerOut], NUMBER_IN_URL: ErrorOut, **ERRORS},
+    response={200: list[VolunteerOut], **ERRORS},
     summary="Volunteers I may see",
+    description="`q`: name, pinyin initials or badge number. An ID or phone number in `q` is "
+    "refused (400): a URL lands in logs; search for those with POST /volunteers/search.",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def volunteers_list(request: HttpRequest, filters: Query[VolunteerFilter]) -> Any:
     if looks_like_personal_number(filters.q):
         # Refused, not answered: a URL is kept in access logs, proxies and shell history.
-        raise HttpError(
+        raise NumberInUrl(
             NUMBER_IN_URL,
             _(
                 "ID and phone numbers are not accepted in the query string (it is kept in "
@@ -231,7 +280,7 @@ def volunteers_list(request: HttpRequest, filters: Query[VolunteerFilter]) -> An
     response={200: list[VolunteerOut], **ERRORS},
     summary="Volunteers I may see, searched by a query in the body (ID or phone numbers too)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def volunteers_search(request: HttpRequest, payload: VolunteerSearchIn) -> Any:
     return _volunteers(request, payload.q, payload.region, payload.org, payload.status)
 
@@ -276,7 +325,7 @@ def volunteers_merge(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
 
 
 @router.get("/{volunteer_id}", response={200: VolunteerOut, **ERRORS}, summary="One volunteer")
-def volunteers_get(request: HttpRequest, volunteer_id: int) -> dict[str, Any]:
+def volunteers_get(request: HttpRequest, volunteer_id: PathId) -> dict[str, Any]:
     return volunteer_out(access_volunteer(user_of(request), volunteer_id))
 
 
@@ -294,7 +343,7 @@ def volunteers_create(request: HttpRequest, payload: VolunteerIn) -> Status[dict
 
 @router.patch("/{volunteer_id}", response={200: VolunteerOut, **ERRORS}, summary="Correct")
 def volunteers_update(
-    request: HttpRequest, volunteer_id: int, payload: VolunteerPatch
+    request: HttpRequest, volunteer_id: PathId, payload: VolunteerPatch
 ) -> dict[str, Any]:
     user = user_of(request)
     volunteer = access_volunteer(user, volunteer_id)
@@ -306,6 +355,9 @@ def volunteers_update(
     for key in ("name", "phone", "id_number"):
         if key in data and data[key] is None:
             raise ValidationError({key: _("This field cannot be empty.")})
+    for key in CLEARABLE:
+        if key in data and data[key] is None:
+            data[key] = ""
     services.volunteer_update(actor=user, volunteer=volunteer, **data)
     return volunteer_out(access_volunteer(user, volunteer_id))
 
@@ -316,7 +368,7 @@ def volunteers_update(
     summary="Change status (applied, active, suspended, left) with a reason",
 )
 def volunteers_status(
-    request: HttpRequest, volunteer_id: int, payload: VolunteerStatusIn
+    request: HttpRequest, volunteer_id: PathId, payload: VolunteerStatusIn
 ) -> dict[str, Any]:
     user = user_of(request)
     volunteer = access_volunteer(user, volunteer_id)
@@ -331,7 +383,9 @@ def volunteers_status(
     response={200: RevealOut, **ERRORS},
     summary="Full value of a protected field; needs the reveal permission; logged",
 )
-def volunteers_reveal(request: HttpRequest, volunteer_id: int, payload: RevealIn) -> dict[str, Any]:
+def volunteers_reveal(
+    request: HttpRequest, volunteer_id: PathId, payload: RevealIn
+) -> dict[str, Any]:
     user = user_of(request)
     volunteer = access_volunteer(user, volunteer_id)
     if payload.field not in services.REVEALABLE:
@@ -348,7 +402,7 @@ def volunteers_reveal(request: HttpRequest, volunteer_id: int, payload: RevealIn
     summary="Erase the person's data; hours stay as anonymous figures",
 )
 def volunteers_erase(
-    request: HttpRequest, volunteer_id: int, payload: VolunteerReasonIn
+    request: HttpRequest, volunteer_id: PathId, payload: VolunteerReasonIn
 ) -> dict[str, Any]:
     user = user_of(request)
     volunteer = access_volunteer(user, volunteer_id)
@@ -361,7 +415,7 @@ def volunteers_erase(
     response={200: list[MembershipOut], **ERRORS},
     summary="Teams the volunteer serves in",
 )
-def memberships_list(request: HttpRequest, volunteer_id: int) -> list[dict[str, Any]]:
+def memberships_list(request: HttpRequest, volunteer_id: PathId) -> list[dict[str, Any]]:
     volunteer = access_volunteer(user_of(request), volunteer_id)
     return [membership_out(m) for m in volunteer.memberships.select_related("organization")]
 
@@ -372,7 +426,7 @@ def memberships_list(request: HttpRequest, volunteer_id: int) -> list[dict[str, 
     summary="Add the volunteer to a team",
 )
 def memberships_add(
-    request: HttpRequest, volunteer_id: int, payload: MembershipIn
+    request: HttpRequest, volunteer_id: PathId, payload: MembershipIn
 ) -> Status[dict[str, Any]]:
     user = user_of(request)
     volunteer = access_volunteer(user, volunteer_id)
@@ -393,7 +447,7 @@ def memberships_add(
     summary="End a membership",
 )
 def memberships_end(
-    request: HttpRequest, volunteer_id: int, membership_id: int, payload: MembershipEnd
+    request: HttpRequest, volunteer_id: PathId, membership_id: PathId, payload: MembershipEnd
 ) -> dict[str, Any]:
     user = user_of(request)
     volunteer = access_volunteer(user, volunteer_id)

@@ -5,9 +5,19 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from vetserve.core.api import ERRORS, MappedRows, user_of
+from vetserve.core.api import (
+    ERRORS,
+    Code,
+    Latitude,
+    Line,
+    Longitude,
+    MappedRows,
+    Paged,
+    Payload,
+    user_of,
+)
 from vetserve.regions.models import Region
 from vetserve.regions.selectors import access_region, region_list
 from vetserve.regions.services import region_create, region_update
@@ -24,24 +34,24 @@ class RegionOut(Schema):
     lat: Decimal | None
 
 
-class RegionIn(Schema):
-    parent_code: str = Field(description="Code of the unit above, e.g. a township's 9 digits")
-    code: str = Field(description="Official code: 12 digits for a village")
-    name: str
-    lon: Decimal | None = None
-    lat: Decimal | None = None
+class RegionIn(Payload):
+    parent_code: Code = Field(description="Code of the unit above, e.g. a township's 9 digits")
+    code: Code = Field(description="Official code: 12 digits for a village")
+    name: Line
+    lon: Longitude | None = None
+    lat: Latitude | None = None
 
 
-class RegionPatch(Schema):
-    name: str | None = None
-    lon: Decimal | None = None
-    lat: Decimal | None = None
+class RegionPatch(Payload):
+    name: Line | None = None
+    lon: Longitude | None = None
+    lat: Latitude | None = None
 
 
 class RegionFilter(Schema):
-    parent: str | None = None
-    level: str | None = None
-    q: str | None = None
+    parent: Code | None = None
+    level: Code | None = None
+    q: Line | None = None
 
 
 def region_out(region: Region) -> dict[str, Any]:
@@ -66,7 +76,7 @@ def _code_of(region_id: int) -> str:
 
 
 @router.get("", response={200: list[RegionOut], **ERRORS}, summary="Regions I may see")
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def regions_list(request: HttpRequest, filters: Query[RegionFilter]) -> list[dict[str, Any]]:
     user = user_of(request)
     parent = access_region(user, filters.parent) if filters.parent else None
@@ -75,7 +85,7 @@ def regions_list(request: HttpRequest, filters: Query[RegionFilter]) -> list[dic
 
 
 @router.get("/{code}", response={200: RegionOut, **ERRORS}, summary="One region")
-def regions_get(request: HttpRequest, code: str) -> dict[str, Any]:
+def regions_get(request: HttpRequest, code: Code) -> dict[str, Any]:
     return region_out(access_region(user_of(request), code))
 
 
@@ -95,7 +105,7 @@ def regions_create(request: HttpRequest, payload: RegionIn) -> Status[dict[str, 
 
 
 @router.patch("/{code}", response={200: RegionOut, **ERRORS}, summary="Rename or re-centre")
-def regions_update(request: HttpRequest, code: str, payload: RegionPatch) -> dict[str, Any]:
+def regions_update(request: HttpRequest, code: Code, payload: RegionPatch) -> dict[str, Any]:
     user = user_of(request)
     region = access_region(user, code)
     region = region_update(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from vetserve.activities import selectors, services
@@ -24,8 +24,22 @@ from vetserve.activities.api.common import (
 )
 from vetserve.activities.api.shifts import SignUpOut
 from vetserve.activities.models import Activity, Category, Outcome, OutcomeType
+from vetserve.activities.models import Status as ActivityStatus
 from vetserve.core.access import Actor
-from vetserve.core.api import ERRORS, user_of
+from vetserve.core.api import (
+    ERRORS,
+    Code,
+    Flag,
+    Id,
+    Line,
+    Moment,
+    Paged,
+    PathId,
+    Payload,
+    Text,
+    one_of,
+    user_of,
+)
 from vetserve.orgs.selectors import access_organization
 from vetserve.regions.selectors import access_region
 
@@ -49,24 +63,24 @@ class ActivityOut(Schema):
     insurance_required: bool
 
 
-class ActivityIn(Schema):
+class ActivityIn(Payload):
     title: Name
     category: Category
-    organization_id: int = Field(description="The organizing organization")
+    organization_id: Id = Field(description="The organizing organization")
     place: Place
-    starts_at: datetime = Field(description="With its offset, e.g. 2031-01-10T06:00+08:00")
-    ends_at: datetime
-    region_code: str | None = Field(None, description="Where; default the organization's region")
-    campaign_id: int | None = None
+    starts_at: Moment = Field(description="With its offset, e.g. 2031-01-10T06:00+08:00")
+    ends_at: Moment
+    region_code: Code | None = Field(None, description="Where; default the organization's region")
+    campaign_id: Id | None = None
     lat: Coordinate | None = None
     lon: Coordinate | None = None
-    description: str = ""
-    risk_disclosure: str = Field("", description="Required when insurance is required")
-    insurance_required: bool = False
+    description: Text = ""
+    risk_disclosure: Text = Field("", description="Required when insurance is required")
+    insurance_required: Flag = False
     contact_name: Annotated[str, Field(max_length=50)] = ""
 
 
-class ActivityPatch(Schema):
+class ActivityPatch(Payload):
     """Only the fields given change; the organizing organization stays. ``campaign_id``,
     ``lat`` and ``lon`` may be set to null."""
 
@@ -75,20 +89,20 @@ class ActivityPatch(Schema):
     title: Name | None = None
     category: Category | None = None
     place: Place | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    region_code: str | None = None
-    campaign_id: int | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
+    region_code: Code | None = None
+    campaign_id: Id | None = None
     lat: Coordinate | None = None
     lon: Coordinate | None = None
-    description: str | None = None
-    risk_disclosure: str | None = None
-    insurance_required: bool | None = None
+    description: Text | None = None
+    risk_disclosure: Text | None = None
+    insurance_required: Flag | None = None
     contact_name: Annotated[str, Field(max_length=50)] | None = None
 
 
-class ActivityStatusIn(Schema):
-    to_status: str = Field(
+class ActivityStatusIn(Payload):
+    to_status: Annotated[ActivityStatus, one_of(ActivityStatus)] = Field(
         description="draft → published → under_way → finished; cancelled from any open status"
     )
     reason: Annotated[str, Field(max_length=500)] = Field(
@@ -105,7 +119,7 @@ class OutcomeTypeOut(Schema):
 
 class OutcomeOut(Schema):
     id: int
-    activity_id: int
+    activity_id: PathId
     shift_id: int | None
     outcome_type: str = Field(description="Outcome type code")
     name: str
@@ -115,10 +129,10 @@ class OutcomeOut(Schema):
     recorded_at: datetime
 
 
-class OutcomeIn(Schema):
-    outcome_type: str = Field(description="Outcome type code, one offered for the category")
+class OutcomeIn(Payload):
+    outcome_type: Code = Field(description="Outcome type code, one offered for the category")
     quantity: Quantity
-    shift_id: int | None = Field(None, description="For one shift of the activity; default all")
+    shift_id: Id | None = Field(None, description="For one shift of the activity; default all")
     note: Annotated[str, Field(max_length=200)] = ""
 
 
@@ -148,7 +162,7 @@ def outcome_out(outcome: Outcome) -> dict[str, Any]:
     response={200: list[OutcomeTypeOut], **ERRORS},
     summary="Outcome figures and their units, optionally those offered for one category",
 )
-def outcome_types(request: HttpRequest, category: str = "") -> list[OutcomeType]:
+def outcome_types(request: HttpRequest, category: Code = "") -> list[OutcomeType]:
     return [
         t
         for t in OutcomeType.objects.all()
@@ -157,8 +171,8 @@ def outcome_types(request: HttpRequest, category: str = "") -> list[OutcomeType]
 
 
 @router.get("", response={200: list[ActivityOut], **ERRORS})
-@paginate(LimitOffsetPagination)
-def activities(request: HttpRequest, status: str = "", category: str = "", q: str = "") -> Any:
+@paginate(Paged)
+def activities(request: HttpRequest, status: Code = "", category: Code = "", q: Line = "") -> Any:
     return selectors.activity_list(
         user=user_of(request), status=status, category=category, search=q
     ).order_by("starts_at", "id")
@@ -170,7 +184,7 @@ def mine(request: HttpRequest) -> Any:
 
 
 @router.get("/{activity_id}", response={200: ActivityOut, **ERRORS})
-def activity(request: HttpRequest, activity_id: int) -> Activity:
+def activity(request: HttpRequest, activity_id: PathId) -> Activity:
     return selectors.access_activity(user_of(request), activity_id)
 
 
@@ -200,7 +214,7 @@ def activity_create(request: HttpRequest, payload: ActivityIn) -> Status[Activit
 
 
 @router.patch("/{activity_id}", response={200: ActivityOut, **ERRORS}, summary="Change fields")
-def activity_update(request: HttpRequest, activity_id: int, payload: ActivityPatch) -> Activity:
+def activity_update(request: HttpRequest, activity_id: PathId, payload: ActivityPatch) -> Activity:
     user = user_of(request)
     activity = selectors.access_activity(user, activity_id)
     data = payload.dict(exclude_unset=True)
@@ -227,7 +241,9 @@ def activity_update(request: HttpRequest, activity_id: int, payload: ActivityPat
     response={200: ActivityOut, **ERRORS},
     summary="Publish, start, finish or cancel (cancelling needs a reason)",
 )
-def activity_status(request: HttpRequest, activity_id: int, payload: ActivityStatusIn) -> Activity:
+def activity_status(
+    request: HttpRequest, activity_id: PathId, payload: ActivityStatusIn
+) -> Activity:
     user = user_of(request)
     activity = selectors.access_activity(user, activity_id)
     return services.activity_status_change(
@@ -240,7 +256,7 @@ def activity_status(request: HttpRequest, activity_id: int, payload: ActivitySta
     response={200: list[OutcomeOut], **ERRORS},
     summary="Outcome figures recorded for the activity, oldest first",
 )
-def outcomes(request: HttpRequest, activity_id: int) -> list[dict[str, Any]]:
+def outcomes(request: HttpRequest, activity_id: PathId) -> list[dict[str, Any]]:
     user = user_of(request)
     found = selectors.access_activity(user, activity_id)
     return [outcome_out(o) for o in selectors.outcome_list(user=user, activity=found)]
@@ -252,7 +268,7 @@ def outcomes(request: HttpRequest, activity_id: int) -> list[dict[str, Any]]:
     summary="Record an outcome figure for the activity or one of its shifts",
 )
 def outcome_record(
-    request: HttpRequest, activity_id: int, payload: OutcomeIn
+    request: HttpRequest, activity_id: PathId, payload: OutcomeIn
 ) -> Status[dict[str, Any]]:
     user = user_of(request)
     activity = selectors.access_activity(user, activity_id)

@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from vetserve.activities import selectors, services
 from vetserve.activities.api.common import Name, NonNegative, Target, blank_for_none, not_empty
 from vetserve.activities.models import Campaign, OutcomeType
-from vetserve.core.api import ERRORS, user_of
+from vetserve.core.api import ERRORS, Day, Id, Paged, PathId, Payload, Text, user_of
 from vetserve.orgs.selectors import access_organization
 
 router = Router(tags=["activities"])
@@ -59,31 +59,39 @@ TARGETS_HELP = (
 )
 
 
-class CampaignIn(Schema):
+# At most this many outcome targets in one campaign (there are ten outcome types).
+TARGETS_MAX = 100
+
+
+class CampaignIn(Payload):
     name: Name
-    organization_id: int
-    starts_on: date
-    ends_on: date
-    description: str = ""
+    organization_id: Id
+    starts_on: Day
+    ends_on: Day
+    description: Text = ""
     target_activities: NonNegative = 0
     target_volunteers: NonNegative = 0
     target_hours: NonNegative = 0
-    targets: dict[str, Target] = Field(default_factory=dict, description=TARGETS_HELP)
+    targets: dict[str, Target] = Field(
+        default_factory=dict, max_length=TARGETS_MAX, description=TARGETS_HELP
+    )
 
 
-class CampaignPatch(Schema):
+class CampaignPatch(Payload):
     """Only the fields given change; the organizing organization stays."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: Name | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
-    description: str | None = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
+    description: Text | None = None
     target_activities: NonNegative | None = None
     target_volunteers: NonNegative | None = None
     target_hours: NonNegative | None = None
-    targets: dict[str, Target] | None = Field(None, description=TARGETS_HELP)
+    targets: dict[str, Target] | None = Field(
+        None, max_length=TARGETS_MAX, description=TARGETS_HELP
+    )
 
 
 def _targets(by_code: dict[str, Decimal] | None) -> dict[int, Decimal] | None:
@@ -99,14 +107,14 @@ def _targets(by_code: dict[str, Decimal] | None) -> dict[int, Decimal] | None:
 
 
 @router.get("/campaigns", response={200: list[CampaignOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def campaigns(request: HttpRequest) -> Any:
     qs = selectors.campaign_list(user=user_of(request))
     return qs.prefetch_related("targets__outcome_type").order_by("id")
 
 
 @router.get("/campaigns/{campaign_id}", response={200: CampaignOut, **ERRORS})
-def campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+def campaign(request: HttpRequest, campaign_id: PathId) -> Campaign:
     return selectors.access_campaign(user_of(request), campaign_id)
 
 
@@ -125,7 +133,7 @@ def campaign_create(request: HttpRequest, payload: CampaignIn) -> Status[Campaig
 @router.patch(
     "/campaigns/{campaign_id}", response={200: CampaignOut, **ERRORS}, summary="Change a campaign"
 )
-def campaign_update(request: HttpRequest, campaign_id: int, payload: CampaignPatch) -> Campaign:
+def campaign_update(request: HttpRequest, campaign_id: PathId, payload: CampaignPatch) -> Campaign:
     user = user_of(request)
     campaign = selectors.access_campaign(user, campaign_id)
     data = payload.dict(exclude_unset=True)

@@ -11,13 +11,32 @@ from django.utils.translation import gettext as _
 from ninja import Field
 from pydantic import StringConstraints
 
+from vetserve.core.api import Count, decimal_schema, decimal_text
+
 # Text that must not be empty once trimmed, and the limits of the columns it goes to.
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Quantity = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
-Target = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
-Coordinate = Annotated[Decimal, Field(max_digits=9, decimal_places=6)]
-NonNegative = Annotated[int, Field(ge=0)]
+QUANTITY_MAX = 10**12 - 1  # 14 digits, 2 of them decimals
+Quantity = Annotated[
+    Decimal,
+    Field(max_digits=14, decimal_places=2),
+    decimal_schema(-QUANTITY_MAX, QUANTITY_MAX, 14),
+    decimal_text(14),
+]
+Target = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=14, decimal_places=2),
+    decimal_schema(0, QUANTITY_MAX, 14),
+    decimal_text(14),
+]
+Coordinate = Annotated[
+    Decimal,
+    Field(ge=-180, le=180, max_digits=9, decimal_places=6),
+    decimal_schema(-180, 180, 9),
+    decimal_text(9),
+]
+# Counts of people, activities and hours: never negative, bounded (2**63 overflowed).
+NonNegative = Count
 
 
 def aware(**moments: datetime | None) -> None:

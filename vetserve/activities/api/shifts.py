@@ -1,7 +1,7 @@
 """Shift and sign-up endpoints: an activity's shifts, one shift or a recurring series, change a
 shift, may-I-sign-up, sign up and withdraw."""
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -12,36 +12,55 @@ from pydantic import ConfigDict
 from vetserve.activities import selectors, services
 from vetserve.activities.api.common import Name, NonNegative, aware, blank_for_none, not_empty
 from vetserve.activities.models import Shift, SignUp
-from vetserve.core.api import ERRORS, user_of
+from vetserve.core.api import (
+    ERRORS,
+    Age,
+    Day,
+    Days,
+    Flag,
+    Id,
+    Moment,
+    Note,
+    PathId,
+    Payload,
+    user_of,
+)
 from vetserve.people.selectors import volunteer_own
 
 router = Router(tags=["activities"])
 
+# A skill id with its minimum level; a group of qualification type ids; a day of the week.
+SkillPair = Annotated[list[Id], Field(min_length=2, max_length=2)]
+IdGroup = Annotated[list[Id], Field(max_length=100)]
+Weekday = Annotated[int, Field(ge=0, le=6, strict=True)]
 
-class RequirementsIn(Schema):
+
+class RequirementsIn(Payload):
     """Who may take the shift; checked by the one eligibility function at sign-up."""
 
     model_config = ConfigDict(extra="forbid")
 
-    skills: list[list[int]] = Field([], description="[skill_id, min_level] pairs")
-    qualification_groups: list[list[int]] = Field(
+    skills: Annotated[list[SkillPair], Field(max_length=100)] = Field(
+        [], description="[skill_id, min_level] pairs"
+    )
+    qualification_groups: Annotated[list[IdGroup], Field(max_length=100)] = Field(
         [], description="Groups of qualification type ids; one of each group is needed"
     )
-    verified_only: bool | None = Field(None, description="Only verified qualifications count")
-    min_age: int | None = None
-    max_age: int | None = None
-    health_within_days: int | None = None
-    insurance_required: bool | None = None
+    verified_only: Flag | None = Field(None, description="Only verified qualifications count")
+    min_age: Age | None = None
+    max_age: Age | None = None
+    health_within_days: Days | None = None
+    insurance_required: Flag | None = None
 
 
 def _requirements(data: RequirementsIn | None) -> dict[str, Any] | None:
     return None if data is None else data.dict(exclude_none=True)
 
 
-class ShiftIn(Schema):
+class ShiftIn(Payload):
     post: Name
-    starts_at: datetime = Field(description="With its offset, e.g. 2031-01-10T08:00+08:00")
-    ends_at: datetime
+    starts_at: Moment = Field(description="With its offset, e.g. 2031-01-10T08:00+08:00")
+    ends_at: Moment
     min_people: NonNegative = 1
     wanted_people: NonNegative = 1
     max_people: NonNegative = 1
@@ -49,7 +68,7 @@ class ShiftIn(Schema):
     notes: Annotated[str, Field(max_length=300)] = ""
 
 
-class SeriesIn(Schema):
+class SeriesIn(Payload):
     """As the page's recurring shifts: ``weekly`` on the given weekdays from ``first_day`` to
     ``last_day``, ``start`` to ``end`` (an end before the start runs into the next day), or
     ``rotation``: ``shifts_per_day`` equal shifts round the clock for ``days`` days from
@@ -57,10 +76,12 @@ class SeriesIn(Schema):
 
     kind: Literal["weekly", "rotation"]
     post: Name
-    first_day: date
+    first_day: Day
     start: time
-    weekdays: list[int] = Field([], description="weekly: 0 = Monday … 6 = Sunday")
-    last_day: date | None = Field(None, description="weekly")
+    weekdays: Annotated[list[Weekday], Field(max_length=7)] = Field(
+        [], description="weekly: 0 = Monday … 6 = Sunday"
+    )
+    last_day: Day | None = Field(None, description="weekly")
     end: time | None = Field(None, description="weekly")
     # Bounded so that a typo cannot make millions of windows before the service's own cap.
     shifts_per_day: int | None = Field(None, ge=1, le=48, description="rotation: 1, 2, 3, 4, 6 …")
@@ -72,7 +93,7 @@ class SeriesIn(Schema):
     notes: Annotated[str, Field(max_length=300)] = ""
 
 
-class ShiftPatch(Schema):
+class ShiftPatch(Payload):
     """Only the fields given change. The time window stays: people planned around it."""
 
     model_config = ConfigDict(extra="forbid")
@@ -87,7 +108,7 @@ class ShiftPatch(Schema):
 
 class ShiftOut(Schema):
     id: int
-    activity_id: int
+    activity_id: PathId
     post: str
     starts_at: datetime
     ends_at: datetime
@@ -102,7 +123,7 @@ class ShiftOut(Schema):
 
 class SignUpOut(Schema):
     id: int
-    shift_id: int
+    shift_id: PathId
     volunteer_id: int
     state: str
     waitlist_position: int | None
@@ -113,8 +134,8 @@ class SignUpCheckOut(Schema):
     reasons: list[str]
 
 
-class WithdrawIn(Schema):
-    reason: str = ""
+class WithdrawIn(Payload):
+    reason: Note = ""
 
 
 def shift_out(shift: Shift) -> dict[str, Any]:
@@ -136,13 +157,13 @@ def shift_out(shift: Shift) -> dict[str, Any]:
 
 
 @router.get("/{activity_id}/shifts", response={200: list[ShiftOut], **ERRORS})
-def shifts(request: HttpRequest, activity_id: int) -> Any:
+def shifts(request: HttpRequest, activity_id: PathId) -> Any:
     found = selectors.access_activity(user_of(request), activity_id)
     return [shift_out(s) for s in selectors.shift_list(user=user_of(request), activity=found)]
 
 
 @router.post("/{activity_id}/shifts", response={201: ShiftOut, **ERRORS}, summary="Add a shift")
-def shift_create(request: HttpRequest, activity_id: int, payload: ShiftIn) -> Status[Any]:
+def shift_create(request: HttpRequest, activity_id: PathId, payload: ShiftIn) -> Status[Any]:
     user = user_of(request)
     activity = selectors.access_activity(user, activity_id)
     aware(starts_at=payload.starts_at, ends_at=payload.ends_at)
@@ -166,7 +187,9 @@ def shift_create(request: HttpRequest, activity_id: int, payload: ShiftIn) -> St
     response={201: list[ShiftOut], **ERRORS},
     summary="Add recurring shifts: weekly, or a round-the-clock rotation",
 )
-def shift_series_create(request: HttpRequest, activity_id: int, payload: SeriesIn) -> Status[Any]:
+def shift_series_create(
+    request: HttpRequest, activity_id: PathId, payload: SeriesIn
+) -> Status[Any]:
     user = user_of(request)
     activity = selectors.access_activity(user, activity_id)
     windows = services.series_windows(
@@ -196,7 +219,7 @@ def shift_series_create(request: HttpRequest, activity_id: int, payload: SeriesI
 
 
 @router.get("/shifts/{shift_id}", response={200: ShiftOut, **ERRORS})
-def shift(request: HttpRequest, shift_id: int) -> Any:
+def shift(request: HttpRequest, shift_id: PathId) -> Any:
     return shift_out(selectors.access_shift(user_of(request), shift_id))
 
 
@@ -205,7 +228,7 @@ def shift(request: HttpRequest, shift_id: int) -> Any:
     response={200: ShiftOut, **ERRORS},
     summary="Change post, people, requirements or notes (the time stays)",
 )
-def shift_update(request: HttpRequest, shift_id: int, payload: ShiftPatch) -> Any:
+def shift_update(request: HttpRequest, shift_id: PathId, payload: ShiftPatch) -> Any:
     user = user_of(request)
     shift = selectors.access_shift(user, shift_id)
     data = payload.dict(exclude_unset=True)
@@ -218,7 +241,7 @@ def shift_update(request: HttpRequest, shift_id: int, payload: ShiftPatch) -> An
 
 
 @router.get("/shifts/{shift_id}/check", response={200: SignUpCheckOut, **ERRORS})
-def shift_check(request: HttpRequest, shift_id: int) -> Any:
+def shift_check(request: HttpRequest, shift_id: PathId) -> Any:
     """May I sign up? With every reason when not."""
     found = selectors.access_shift(user_of(request), shift_id)
     own = volunteer_own(user=user_of(request))
@@ -229,7 +252,7 @@ def shift_check(request: HttpRequest, shift_id: int) -> Any:
 
 
 @router.post("/shifts/{shift_id}/signup", response={201: SignUpOut, **ERRORS})
-def shift_signup(request: HttpRequest, shift_id: int) -> Any:
+def shift_signup(request: HttpRequest, shift_id: PathId) -> Any:
     found = selectors.access_shift(user_of(request), shift_id)
     own = volunteer_own(user=user_of(request))
     if own is None:
@@ -238,6 +261,6 @@ def shift_signup(request: HttpRequest, shift_id: int) -> Any:
 
 
 @router.post("/signups/{signup_id}/withdraw", response={200: SignUpOut, **ERRORS})
-def signup_withdraw(request: HttpRequest, signup_id: int, payload: WithdrawIn) -> SignUp:
+def signup_withdraw(request: HttpRequest, signup_id: PathId, payload: WithdrawIn) -> SignUp:
     found = selectors.access_signup(user_of(request), signup_id)
     return services.signup_withdraw(actor=user_of(request), signup=found, reason=payload.reason)

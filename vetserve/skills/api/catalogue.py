@@ -1,15 +1,16 @@
 """Skills endpoints for the catalogue: skills, qualification types and military specialty
 mappings (read by everyone logged in, edited by city administrators)."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+from pydantic import StringConstraints
 
-from vetserve.core.api import ERRORS, user_of
+from vetserve.core.api import ERRORS, LIST_MAX, Days, Flag, PathId, Payload, user_of
 from vetserve.skills import selectors, services
-from vetserve.skills.api.common import by_code
+from vetserve.skills.api.common import CatalogueCode, SkillLevel, by_code
 from vetserve.skills.models import MilitarySpecialtyMapping, QualificationType, Skill
 
 router = Router(tags=["skills"])
@@ -23,18 +24,26 @@ class SkillOut(Schema):
     is_active: bool
 
 
-class SkillIn(Schema):
-    code: str
-    name: str
-    category: str
-    is_active: bool = True
+# The lengths of the catalogue's columns.
+SkillName = Annotated[str, StringConstraints(max_length=50)]
+TypeName = Annotated[str, StringConstraints(max_length=60)]
+Body = Annotated[str, StringConstraints(max_length=100)]
+Category = Annotated[str, StringConstraints(max_length=20)]
+Codes = Annotated[list[CatalogueCode], Field(max_length=LIST_MAX)]
 
 
-class SkillPatch(Schema):
-    code: str | None = None
-    name: str | None = None
-    category: str | None = None
-    is_active: bool | None = None
+class SkillIn(Payload):
+    code: CatalogueCode
+    name: SkillName
+    category: Category
+    is_active: Flag = True
+
+
+class SkillPatch(Payload):
+    code: CatalogueCode | None = None
+    name: SkillName | None = None
+    category: Category | None = None
+    is_active: Flag | None = None
 
 
 class QualificationTypeOut(Schema):
@@ -48,24 +57,24 @@ class QualificationTypeOut(Schema):
     is_active: bool
 
 
-class QualificationTypeIn(Schema):
-    code: str
-    name: str
-    issuing_body: str = ""
-    validity_days: int | None = None
-    includes: list[str] = []
-    is_insurance: bool = False
-    is_active: bool = True
+class QualificationTypeIn(Payload):
+    code: CatalogueCode
+    name: TypeName
+    issuing_body: Body = ""
+    validity_days: Days | None = Field(None, description="Empty: does not expire")
+    includes: Codes = []
+    is_insurance: Flag = False
+    is_active: Flag = True
 
 
-class QualificationTypePatch(Schema):
-    code: str | None = None
-    name: str | None = None
-    issuing_body: str | None = None
-    validity_days: int | None = None
-    includes: list[str] | None = None
-    is_insurance: bool | None = None
-    is_active: bool | None = None
+class QualificationTypePatch(Payload):
+    code: CatalogueCode | None = None
+    name: TypeName | None = None
+    issuing_body: Body | None = None
+    validity_days: Days | None = Field(None, description="null: does not expire")
+    includes: Codes | None = None
+    is_insurance: Flag | None = None
+    is_active: Flag | None = None
 
 
 class SpecialtyOut(Schema):
@@ -75,10 +84,10 @@ class SpecialtyOut(Schema):
     level: int
 
 
-class SpecialtyIn(Schema):
-    specialty: str
-    skill_code: str
-    level: int = 1
+class SpecialtyIn(Payload):
+    specialty: SkillName
+    skill_code: CatalogueCode
+    level: SkillLevel = 1
 
 
 class CatalogueOut(Schema):
@@ -141,7 +150,7 @@ def catalogue_skill_create(request: HttpRequest, payload: SkillIn) -> Status[dic
     response={200: SkillOut, **ERRORS},
     summary="Change a skill (city admin)",
 )
-def catalogue_skill_update(request: HttpRequest, skill_id: int, payload: SkillPatch) -> Any:
+def catalogue_skill_update(request: HttpRequest, skill_id: PathId, payload: SkillPatch) -> Any:
     skill = get_object_or_404(Skill, pk=skill_id)
     data = {f: getattr(skill, f) for f in ("code", "name", "category", "is_active")}
     data.update({k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None})
@@ -172,7 +181,7 @@ def catalogue_type_create(
     summary="Change a qualification type (city admin)",
 )
 def catalogue_type_update(
-    request: HttpRequest, type_id: int, payload: QualificationTypePatch
+    request: HttpRequest, type_id: PathId, payload: QualificationTypePatch
 ) -> Any:
     qtype = get_object_or_404(QualificationType, pk=type_id)
     fields = ("code", "name", "issuing_body", "validity_days", "is_insurance", "is_active")

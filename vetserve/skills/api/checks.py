@@ -2,7 +2,7 @@
 and who may do a task at a given moment (with the reasons)."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -10,12 +10,25 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from vetserve.core.api import ERRORS, MappedRows, user_of
+from vetserve.core.api import (
+    ERRORS,
+    Age,
+    Days,
+    Flag,
+    Id,
+    MappedRows,
+    Moment,
+    Paged,
+    Payload,
+    QueryId,
+    user_of,
+)
 from vetserve.orgs.selectors import access_organization
 from vetserve.people.selectors import volunteer_list
 from vetserve.skills import selectors
+from vetserve.skills.api.common import CatalogueCode, SkillLevel
 from vetserve.skills.api.holdings import QualificationOut, qualification_out
 from vetserve.skills.eligibility import Requirement
 
@@ -28,31 +41,34 @@ CHECK_LIMIT = 5000
 
 class ExpiringFilter(Schema):
     within: int = Field(60, ge=0, le=365, description="Days from today, inclusive")
-    org: int | None = None
+    org: QueryId | None = None
 
 
-class SkillNeedIn(Schema):
-    code: str
-    min_level: int = 1
+class SkillNeedIn(Payload):
+    code: CatalogueCode
+    min_level: SkillLevel = 1
 
 
-class RequirementIn(Schema):
-    skills: list[SkillNeedIn] = []
-    qualification_groups: list[list[str]] = Field(
+Group = Annotated[list[CatalogueCode], Field(max_length=100)]
+
+
+class RequirementIn(Payload):
+    skills: Annotated[list[SkillNeedIn], Field(max_length=100)] = []
+    qualification_groups: Annotated[list[Group], Field(max_length=100)] = Field(
         [], description="Each group is any-of, by type code; every group must be met"
     )
-    verified_only: bool = True
-    min_age: int | None = None
-    max_age: int | None = None
-    health_within_days: int | None = None
-    insurance_required: bool = False
+    verified_only: Flag = True
+    min_age: Age | None = None
+    max_age: Age | None = None
+    health_within_days: Days | None = None
+    insurance_required: Flag = False
 
 
-class CheckIn(Schema):
-    volunteer_ids: list[int] | None = None
-    org_id: int | None = None
+class CheckIn(Payload):
+    volunteer_ids: Annotated[list[Id], Field(max_length=CHECK_LIMIT)] | None = None
+    org_id: Id | None = None
     requirement: RequirementIn
-    at: datetime | None = Field(None, description="Default: now")
+    at: Moment | None = Field(None, description="Default: now")
 
 
 class DecisionOut(Schema):
@@ -77,7 +93,7 @@ class EligibilityCheckOut(Schema):
     response={200: list[QualificationOut], **ERRORS},
     summary="Valid qualifications expiring within N days, soonest first",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def expiring_list(request: HttpRequest, filters: Query[ExpiringFilter]) -> Any:
     user = user_of(request)
     org = access_organization(user, filters.org) if filters.org else None

@@ -2,16 +2,17 @@
 skills (declare or enter, confirm)."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+from pydantic import StringConstraints
 
-from vetserve.core.api import ERRORS, MappedRows, user_of
+from vetserve.core.api import ERRORS, Day, Flag, MappedRows, Paged, PathId, Payload, user_of
 from vetserve.people.selectors import access_volunteer
 from vetserve.skills import selectors, services
-from vetserve.skills.api.common import by_code
+from vetserve.skills.api.common import CatalogueCode, SkillLevel, by_code
 from vetserve.skills.models import Qualification, QualificationType, Skill, VolunteerSkill
 
 router = Router(tags=["skills"])
@@ -19,7 +20,7 @@ router = Router(tags=["skills"])
 
 class QualificationOut(Schema):
     id: int
-    volunteer_id: int
+    volunteer_id: PathId
     type_code: str
     type_name: str
     number: str
@@ -34,22 +35,22 @@ class QualificationOut(Schema):
     has_scan: bool
 
 
-class QualificationIn(Schema):
-    type_code: str
-    number: str = ""
-    issuer: str = ""
-    issued_on: date | None = None
-    expires_on: date | None = None
-    verified: bool = False
+class QualificationIn(Payload):
+    type_code: CatalogueCode
+    number: Annotated[str, StringConstraints(max_length=60)] = ""
+    issuer: Annotated[str, StringConstraints(max_length=100)] = ""
+    issued_on: Day | None = None
+    expires_on: Day | None = None
+    verified: Flag = False
 
 
-class RevokeIn(Schema):
-    reason: str
+class RevokeIn(Payload):
+    reason: Annotated[str, StringConstraints(max_length=200)]
 
 
 class VolunteerSkillOut(Schema):
     id: int
-    volunteer_id: int
+    volunteer_id: PathId
     skill_code: str
     skill_name: str
     level: int
@@ -57,13 +58,13 @@ class VolunteerSkillOut(Schema):
     confirmed_at: datetime | None
 
 
-class VolunteerSkillIn(Schema):
-    skill_code: str
-    level: int = 1
+class VolunteerSkillIn(Payload):
+    skill_code: CatalogueCode
+    level: SkillLevel = 1
 
 
-class ConfirmIn(Schema):
-    level: int | None = None
+class ConfirmIn(Payload):
+    level: SkillLevel | None = None
 
 
 def qualification_out(q: Qualification) -> dict[str, Any]:
@@ -105,8 +106,8 @@ def volunteer_skill_out(s: VolunteerSkill) -> dict[str, Any]:
     response={200: list[QualificationOut], **ERRORS},
     summary="A volunteer's qualifications (revoked ones too)",
 )
-@paginate(LimitOffsetPagination)
-def qualifications_list(request: HttpRequest, volunteer_id: int) -> Any:
+@paginate(Paged)
+def qualifications_list(request: HttpRequest, volunteer_id: PathId) -> Any:
     user = user_of(request)
     volunteer = access_volunteer(user, volunteer_id)
     qs = selectors.qualification_list(user=user, volunteer=volunteer, include_revoked=True)
@@ -119,7 +120,7 @@ def qualifications_list(request: HttpRequest, volunteer_id: int) -> Any:
     summary="Record a qualification (the scan is uploaded on the page)",
 )
 def qualifications_add(
-    request: HttpRequest, volunteer_id: int, payload: QualificationIn
+    request: HttpRequest, volunteer_id: PathId, payload: QualificationIn
 ) -> Status[dict[str, Any]]:
     user = user_of(request)
     volunteer = access_volunteer(user, volunteer_id)
@@ -134,7 +135,7 @@ def qualifications_add(
     response={200: QualificationOut, **ERRORS},
     summary="Verified against the original",
 )
-def qualifications_verify(request: HttpRequest, qualification_id: int) -> dict[str, Any]:
+def qualifications_verify(request: HttpRequest, qualification_id: PathId) -> dict[str, Any]:
     user = user_of(request)
     q = selectors.access_qualification(user, qualification_id)
     return qualification_out(services.qualification_verify(actor=user, qualification=q))
@@ -146,7 +147,7 @@ def qualifications_verify(request: HttpRequest, qualification_id: int) -> dict[s
     summary="Stop it counting, with a reason",
 )
 def qualifications_revoke(
-    request: HttpRequest, qualification_id: int, payload: RevokeIn
+    request: HttpRequest, qualification_id: PathId, payload: RevokeIn
 ) -> dict[str, Any]:
     user = user_of(request)
     q = selectors.access_qualification(user, qualification_id)
@@ -159,8 +160,8 @@ def qualifications_revoke(
     response={200: list[VolunteerSkillOut], **ERRORS},
     summary="A volunteer's skills",
 )
-@paginate(LimitOffsetPagination)
-def volunteer_skills_list(request: HttpRequest, volunteer_id: int) -> Any:
+@paginate(Paged)
+def volunteer_skills_list(request: HttpRequest, volunteer_id: PathId) -> Any:
     user = user_of(request)
     volunteer = access_volunteer(user, volunteer_id)
     return MappedRows(
@@ -174,7 +175,7 @@ def volunteer_skills_list(request: HttpRequest, volunteer_id: int) -> Any:
     summary="Declare (the volunteer) or record, confirmed (a manager), a skill",
 )
 def volunteer_skills_add(
-    request: HttpRequest, volunteer_id: int, payload: VolunteerSkillIn
+    request: HttpRequest, volunteer_id: PathId, payload: VolunteerSkillIn
 ) -> Status[dict[str, Any]]:
     user = user_of(request)
     volunteer = access_volunteer(user, volunteer_id)
@@ -193,7 +194,7 @@ def volunteer_skills_add(
     summary="Confirm a declared or derived skill",
 )
 def volunteer_skills_confirm(
-    request: HttpRequest, volunteer_skill_id: int, payload: ConfirmIn
+    request: HttpRequest, volunteer_skill_id: PathId, payload: ConfirmIn
 ) -> dict[str, Any]:
     user = user_of(request)
     row = selectors.access_volunteer_skill(user, volunteer_skill_id)

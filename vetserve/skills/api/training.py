@@ -2,18 +2,35 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import StringConstraints
 
 from vetserve.core.access import CHANGE
-from vetserve.core.api import ERRORS, MappedRows, user_of
+from vetserve.core.api import (
+    ERRORS,
+    LIST_MAX,
+    Count,
+    Day,
+    Days,
+    Flag,
+    Id,
+    MappedRows,
+    Paged,
+    PathId,
+    Payload,
+    Text,
+    decimal_schema,
+    decimal_text,
+    user_of,
+)
 from vetserve.orgs.selectors import access_organization
 from vetserve.people.selectors import access_volunteer
 from vetserve.skills import selectors, services
-from vetserve.skills.api.common import by_code
+from vetserve.skills.api.common import CatalogueCode, by_code
 from vetserve.skills.models import Course, Enrolment, QualificationType, TrainingSession
 
 router = Router(tags=["skills"])
@@ -30,18 +47,35 @@ class CourseOut(Schema):
     grants_validity_days: int | None
 
 
-class CourseIn(Schema):
-    name: str
-    organizer_id: int
-    study_hours: Decimal
-    content: str = ""
-    grants_type_code: str | None = None
-    grants_validity_days: int | None = None
+# The columns' lengths and digits.
+Title = Annotated[str, StringConstraints(max_length=100)]
+Trainer = Annotated[str, StringConstraints(max_length=50)]
+Hours = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=6, decimal_places=1),
+    decimal_schema(0, 99999.9, 6),
+    decimal_text(6),
+]
+Score = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=5, decimal_places=1),
+    decimal_schema(0, 9999.9, 5),
+    decimal_text(5),
+]
+
+
+class CourseIn(Payload):
+    name: Title
+    organizer_id: Id
+    study_hours: Hours
+    content: Text = ""
+    grants_type_code: CatalogueCode | None = None
+    grants_validity_days: Days | None = None
 
 
 class SessionOut(Schema):
     id: int
-    course_id: int
+    course_id: PathId
     course_name: str
     date: date
     place: str
@@ -50,16 +84,16 @@ class SessionOut(Schema):
     results_recorded_at: datetime | None
 
 
-class SessionIn(Schema):
-    date: date
-    place: str
-    capacity: int
-    trainer: str = ""
+class SessionIn(Payload):
+    date: Day
+    place: Title
+    capacity: Count
+    trainer: Trainer = ""
 
 
 class EnrolmentOut(Schema):
     id: int
-    session_id: int
+    session_id: PathId
     volunteer_id: int
     volunteer_name: str
     attended: bool | None
@@ -67,19 +101,19 @@ class EnrolmentOut(Schema):
     score: Decimal | None
 
 
-class EnrolmentIn(Schema):
-    volunteer_id: int
+class EnrolmentIn(Payload):
+    volunteer_id: Id
 
 
-class ResultIn(Schema):
-    volunteer_id: int
-    attended: bool
-    passed: bool | None = None
-    score: Decimal | None = None
+class ResultIn(Payload):
+    volunteer_id: Id
+    attended: Flag
+    passed: Flag | None = None
+    score: Score | None = None
 
 
-class ResultsIn(Schema):
-    results: list[ResultIn]
+class ResultsIn(Payload):
+    results: list[ResultIn] = Field(max_length=LIST_MAX)
 
 
 def course_out(c: Course) -> dict[str, Any]:
@@ -124,7 +158,7 @@ def enrolment_out(e: Enrolment) -> dict[str, Any]:
 
 
 @router.get("/courses", response={200: list[CourseOut], **ERRORS}, summary="Courses I may see")
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def courses_list(request: HttpRequest) -> Any:
     return MappedRows(selectors.course_list(user=user_of(request)), course_out)
 
@@ -141,7 +175,7 @@ def courses_create(request: HttpRequest, payload: CourseIn) -> Status[dict[str, 
 
 
 @router.get("/courses/{course_id}", response={200: CourseOut, **ERRORS}, summary="One course")
-def courses_get(request: HttpRequest, course_id: int) -> dict[str, Any]:
+def courses_get(request: HttpRequest, course_id: PathId) -> dict[str, Any]:
     return course_out(selectors.access_course(user_of(request), course_id))
 
 
@@ -150,8 +184,8 @@ def courses_get(request: HttpRequest, course_id: int) -> dict[str, Any]:
     response={200: list[SessionOut], **ERRORS},
     summary="A course's sessions",
 )
-@paginate(LimitOffsetPagination)
-def sessions_list(request: HttpRequest, course_id: int) -> Any:
+@paginate(Paged)
+def sessions_list(request: HttpRequest, course_id: PathId) -> Any:
     user = user_of(request)
     course = selectors.access_course(user, course_id)
     return MappedRows(selectors.session_list(user=user, course=course), session_out)
@@ -163,7 +197,7 @@ def sessions_list(request: HttpRequest, course_id: int) -> Any:
     summary="Add a session",
 )
 def sessions_create(
-    request: HttpRequest, course_id: int, payload: SessionIn
+    request: HttpRequest, course_id: PathId, payload: SessionIn
 ) -> Status[dict[str, Any]]:
     user = user_of(request)
     course = selectors.access_course(user, course_id)
@@ -172,7 +206,7 @@ def sessions_create(
 
 
 @router.get("/sessions/{session_id}", response={200: SessionOut, **ERRORS}, summary="A session")
-def sessions_get(request: HttpRequest, session_id: int) -> dict[str, Any]:
+def sessions_get(request: HttpRequest, session_id: PathId) -> dict[str, Any]:
     return session_out(selectors.access_session(user_of(request), session_id))
 
 
@@ -181,8 +215,8 @@ def sessions_get(request: HttpRequest, session_id: int) -> dict[str, Any]:
     response={200: list[EnrolmentOut], **ERRORS},
     summary="Who is enrolled, attended, passed",
 )
-@paginate(LimitOffsetPagination)
-def enrolments_list(request: HttpRequest, session_id: int) -> Any:
+@paginate(Paged)
+def enrolments_list(request: HttpRequest, session_id: PathId) -> Any:
     user = user_of(request)
     session = selectors.access_session(user, session_id)
     qs = selectors.enrolment_list(user=user, session=session).order_by("id")
@@ -195,7 +229,7 @@ def enrolments_list(request: HttpRequest, session_id: int) -> Any:
     summary="Enrol a volunteer (capacity is enforced)",
 )
 def enrolments_add(
-    request: HttpRequest, session_id: int, payload: EnrolmentIn
+    request: HttpRequest, session_id: PathId, payload: EnrolmentIn
 ) -> Status[dict[str, Any]]:
     user = user_of(request)
     session = selectors.access_session(user, session_id)
@@ -210,7 +244,7 @@ def enrolments_add(
     summary="Attendance, pass/fail and score for the whole session at once",
 )
 def sessions_results(
-    request: HttpRequest, session_id: int, payload: ResultsIn
+    request: HttpRequest, session_id: PathId, payload: ResultsIn
 ) -> list[dict[str, Any]]:
     user = user_of(request)
     session = selectors.access_session(user, session_id, CHANGE)
