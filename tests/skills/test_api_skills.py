@@ -243,3 +243,22 @@ def test_the_qualification_list_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(f"/api/v1/skills/volunteers/{wang.pk}/qualifications")
     assert response.json()["count"] == 3
+
+
+def test_an_age_limit_at_a_chosen_moment_is_refused_to_who_may_not_reveal_the_numbers(cast, wang):
+    """Asked at moments of one's choosing, an age limit finds the birthday that the masked ID
+    number hides (docs/decisions/0004); checking now, or revealing staff, still may."""
+    from django.contrib.auth.models import Permission
+
+    url = "/api/v1/skills/eligibility/check"
+    ask = {"volunteer_ids": [wang.pk], "requirement": {"min_age": 40}}
+    chosen = {**ask, "at": "2022-01-16T09:00:00+08:00"}
+    refused = bearer(cast.dave).post(url, chosen, content_type=JSON)
+    assert refused.status_code == 422
+    assert "完整身份证号" in refused.json()["errors"]["at"][0]
+    assert bearer(cast.dave).post(url, ask, content_type=JSON).status_code == 200
+    no_age = {"volunteer_ids": [wang.pk], "requirement": {}, "at": chosen["at"]}
+    assert bearer(cast.dave).post(url, no_age, content_type=JSON).status_code == 200
+    cast.bob.user_permissions.add(Permission.objects.get(codename="reveal_personal_data"))
+    cast.bob = type(cast.bob).objects.get(pk=cast.bob.pk)  # a fresh permission cache
+    assert bearer(cast.bob).post(url, chosen, content_type=JSON).status_code == 200

@@ -25,6 +25,7 @@ from vetserve.core.api import (
     QueryId,
     user_of,
 )
+from vetserve.core.access import may_reveal
 from vetserve.orgs.selectors import access_organization
 from vetserve.people.selectors import volunteer_list
 from vetserve.skills import selectors
@@ -113,6 +114,10 @@ def _requirement(data: RequirementIn) -> Requirement:
     )
 
 
+def _asks_age(requirement: Requirement) -> bool:
+    return requirement.min_age is not None or requirement.max_age is not None
+
+
 @router.post(
     "/eligibility/check",
     response={200: EligibilityCheckOut, **ERRORS},
@@ -139,6 +144,19 @@ def eligibility_check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
             _("At most %(n)s volunteers per check; narrow it down.") % {"n": CHECK_LIMIT}
         )
     requirement = _requirement(payload.requirement)
+    if payload.at is not None and _asks_age(requirement):
+        # An age limit checked at a moment of one's choosing finds a birthday in about nine
+        # questions, and the birth date with the masked number gives the full ID number
+        # (docs/decisions/0004): only who may reveal every number checked chooses the moment.
+        if not all(may_reveal(user, v) for v in volunteers.select_related("home_org")):
+            raise ValidationError(
+                {
+                    "at": _(
+                        "An age limit can be checked at another moment only by staff who may "
+                        "see these volunteers' full ID numbers; leave out “at” to check now."
+                    )
+                }
+            )
     at = payload.at or timezone.now()
     answer = selectors.eligibility_list(volunteers, requirement, at)
     language = get_language() or "zh-hans"
