@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from vetserve.core.access import may_reveal
 from vetserve.core.api import (
     ERRORS,
     Age,
@@ -25,7 +26,6 @@ from vetserve.core.api import (
     QueryId,
     user_of,
 )
-from vetserve.core.access import may_reveal
 from vetserve.orgs.selectors import access_organization
 from vetserve.people.selectors import volunteer_list
 from vetserve.skills import selectors
