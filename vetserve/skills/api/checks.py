@@ -144,19 +144,22 @@ def eligibility_check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
             _("At most %(n)s volunteers per check; narrow it down.") % {"n": CHECK_LIMIT}
         )
     requirement = _requirement(payload.requirement)
-    if payload.at is not None and _asks_age(requirement):
-        # An age limit checked at a moment of one's choosing finds a birthday in about nine
-        # questions, and the birth date with the masked number gives the full ID number
-        # (docs/decisions/0004): only who may reveal every number checked chooses the moment.
-        if not all(may_reveal(user, v) for v in volunteers.select_related("home_org")):
-            raise ValidationError(
-                {
-                    "at": _(
-                        "An age limit can be checked at another moment only by staff who may "
-                        "see these volunteers' full ID numbers; leave out “at” to check now."
-                    )
-                }
-            )
+    # An age limit checked at a moment of one's choosing finds a birthday in about nine
+    # questions, and the birth date with the masked number gives the full ID number
+    # (docs/decisions/0004): only who may reveal every number checked chooses the moment.
+    if (
+        payload.at is not None
+        and _asks_age(requirement)
+        and not all(may_reveal(user, v) for v in volunteers.select_related("home_org"))
+    ):
+        raise ValidationError(
+            {
+                "at": _(
+                    "An age limit can be checked at another moment only by staff who may "
+                    "see these volunteers' full ID numbers; leave out “at” to check now."
+                )
+            }
+        )
     at = payload.at or timezone.now()
     answer = selectors.eligibility_list(volunteers, requirement, at)
     language = get_language() or "zh-hans"
