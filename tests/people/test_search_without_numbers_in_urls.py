@@ -69,6 +69,16 @@ def test_a_roster_search_by_number_posts_and_no_url_it_leads_to_holds_the_number
     assert found == ({"王建国"} if number in (ID, PHONE, "139 0000 1111") else set())
 
 
+def test_the_page_of_a_search_by_number_is_kept_by_no_browser_cache(client, cast, wang):
+    """The search box shows the typed number again; the page must not stay on the disk of a
+    shared office computer (or in a proxy)."""
+    login(client, cast.bob)
+    response = client.post("/people/", {"q": ID}, follow=True)
+    assert ID in response.content.decode()
+    cache_control = response["Cache-Control"]
+    assert "no-store" in cache_control and "private" in cache_control
+
+
 def test_the_live_search_pushes_a_handle_not_the_number(client, cast, wang):
     login(client, cast.bob)
     response = client.post("/people/", {"q": ID}, **HTMX)

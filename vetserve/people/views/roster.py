@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -187,4 +188,7 @@ def _roster(
         )
         response = render(request, "people/list.html", context, status=status)
     response["Vary"] = "HX-Request"
+    # Personal data, and after a search by number the number itself in the search box: kept
+    # by no browser cache or disk on a shared office computer.
+    patch_cache_control(response, private=True, no_store=True)
     return response
