@@ -23,6 +23,8 @@ from ninja.params.functions import Path
 from ninja.schema import DjangoGetter
 from pydantic import BeforeValidator, StringConstraints, WithJsonSchema, model_validator
 
+from vetserve.core.bounds import LATITUDES, LONGITUDES
+
 if TYPE_CHECKING:
     from vetserve.accounts.models import User
 
@@ -129,16 +131,17 @@ def decimal_text(max_digits: int) -> BeforeValidator:
     return BeforeValidator(check)
 
 
+# Places in China: the same ranges as the models' CHECK constraints (core.bounds).
 Latitude = Annotated[
     Decimal,
-    Field(ge=-90, le=90, max_digits=9, decimal_places=6),
-    decimal_schema(-90, 90, 9),
+    Field(ge=LATITUDES.low, le=LATITUDES.high, max_digits=9, decimal_places=6),
+    decimal_schema(float(LATITUDES.low), float(LATITUDES.high), 9),
     decimal_text(9),
 ]
 Longitude = Annotated[
     Decimal,
-    Field(ge=-180, le=180, max_digits=9, decimal_places=6),
-    decimal_schema(-180, 180, 9),
+    Field(ge=LONGITUDES.low, le=LONGITUDES.high, max_digits=9, decimal_places=6),
+    decimal_schema(float(LONGITUDES.low), float(LONGITUDES.high), 9),
     decimal_text(9),
 ]
 

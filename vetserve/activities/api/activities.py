@@ -14,7 +14,6 @@ from pydantic import ConfigDict
 
 from vetserve.activities import selectors, services
 from vetserve.activities.api.common import (
-    Coordinate,
     Name,
     Place,
     Quantity,
@@ -31,7 +30,9 @@ from vetserve.core.api import (
     Code,
     Flag,
     Id,
+    Latitude,
     Line,
+    Longitude,
     Moment,
     Paged,
     PathId,
@@ -72,8 +73,8 @@ class ActivityIn(Payload):
     ends_at: Moment
     region_code: Code | None = Field(None, description="Where; default the organization's region")
     campaign_id: Id | None = None
-    lat: Coordinate | None = None
-    lon: Coordinate | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
     description: Text = ""
     risk_disclosure: Text = Field("", description="Required when insurance is required")
     insurance_required: Flag = False
@@ -93,8 +94,8 @@ class ActivityPatch(Payload):
     ends_at: Moment | None = None
     region_code: Code | None = None
     campaign_id: Id | None = None
-    lat: Coordinate | None = None
-    lon: Coordinate | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
     description: Text | None = None
     risk_disclosure: Text | None = None
     insurance_required: Flag | None = None

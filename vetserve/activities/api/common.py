@@ -29,12 +29,6 @@ Target = Annotated[
     decimal_schema(0, QUANTITY_MAX, 14),
     decimal_text(14),
 ]
-Coordinate = Annotated[
-    Decimal,
-    Field(ge=-180, le=180, max_digits=9, decimal_places=6),
-    decimal_schema(-180, 180, 9),
-    decimal_text(9),
-]
 # Counts of people, activities and hours: never negative, bounded (2**63 overflowed).
 NonNegative = Count
 
