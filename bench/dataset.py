@@ -184,12 +184,21 @@ def _more_volunteers(rng: random.Random, count: int) -> None:
         .order_by("pk")
     )
     people = _People(rng)
-    people.serial = 100_000  # past the demo's serials: new ID numbers
-    chosen = rng.choices(teams, weights=[max(1, t.n) for t in teams], k=count)
-    rows = [people.make(org, born=(1956, 2000)) for org in chosen]
+    weights = [max(1, t.n) for t in teams]
+    # The fictitious numbers have few serials per county and birth date: skip the ones the
+    # roster already holds (by blind index, as the import does).
+    taken = set(Volunteer.objects.values_list("id_number_index", flat=True))
+    rows, indexes = [], []
+    while len(rows) < count:
+        row = people.make(rng.choices(teams, weights)[0], born=(1956, 2000))
+        index = id_index(row["id_number"])
+        if index not in taken:
+            taken.add(index)
+            rows.append(row)
+            indexes.append(index)
     first_new = int(Volunteer.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
     admin = User.objects.get(username="admin")
-    register_many(actor=admin, rows=rows, indexes=[id_index(r["id_number"]) for r in rows])
+    register_many(actor=admin, rows=rows, indexes=indexes)
     new = Volunteer.objects.filter(pk__gt=first_new, status=Status.ACTIVE).order_by("pk")
     badges_issue_bulk(actor=admin, volunteers=new, issued_on=datetime(2021, 9, 30).date())
 
