@@ -67,8 +67,8 @@ BREAKS = [
     Break(
         "village-grant-edge-in-queries",
         ACCESS,
-        'q |= Q(**{f"{region_field}__gte": low, f"{region_field}__lte": high})',
-        'q |= Q(**{f"{region_field}__gte": low, f"{region_field}__lt": high})',
+        'target.append(Q(**{f"{region_field}__gte": low, f"{region_field}__lte": high}))',
+        'target.append(Q(**{f"{region_field}__gte": low, f"{region_field}__lt": high}))',
         "a village-level grant (lower bound = upper bound) sees nothing in lists",
     ),
     Break(

@@ -100,29 +100,50 @@ class Scope:
         )
 
     def q_for(self, model: type[models.Model]) -> Q:
-        """A filter selecting the rows of ``model`` this scope reaches."""
-        q = Q(pk__in=[])
+        """A filter selecting the rows of ``model`` this scope reaches.
+
+        Region ranges on the row's own region column are plain comparisons an index serves.
+        Reaching rows through organizations (led subtrees, own teams, memberships, the user's
+        own rows) needs joins; OR-ed together with joins, PostgreSQL can use no index and
+        scans every row of the list's order (3 s for a leader's 48 volunteers among 51,730,
+        bench/pages.py). So when a scope has such parts and more than one part, each part
+        becomes its own ``SELECT pk`` and the filter is ``pk IN (… UNION ALL …)``: each
+        branch uses its index, and the list sorts only what the scope reaches (1 ms).
+        """
+        direct: list[Q] = []  # region ranges: index-friendly as they are
+        joined: list[Q] = []
         region_field: str | None = getattr(model, "scope_region_field", None)
         org_field: str | None = getattr(model, "scope_org_field", None)
         if region_field is not None:
+            target = direct if "__" not in region_field else joined
             for low, high in self.region_ranges:
-                q |= Q(**{f"{region_field}__gte": low, f"{region_field}__lte": high})
+                target.append(Q(**{f"{region_field}__gte": low, f"{region_field}__lte": high}))
             if self.region_ids and getattr(model, "scope_ancestors_visible", False):
-                q |= Q(**{f"{region_field}__in": sorted(self.region_ids)})
+                target.append(Q(**{f"{region_field}__in": sorted(self.region_ids)}))
         if org_field is not None:
             path = f"{org_field}__path" if org_field else "path"
             ident = f"{org_field}_id" if org_field else "pk"
             for prefix in self.org_paths:
-                q |= Q(**{f"{path}__startswith": prefix})
+                joined.append(Q(**{f"{path}__startswith": prefix}))
             if self.org_ids and getattr(model, "scope_member_orgs_visible", True):
-                q |= Q(**{f"{ident}__in": sorted(self.org_ids)})
+                joined.append(Q(**{f"{ident}__in": sorted(self.org_ids)}))
         extra = getattr(model, "scope_extra_q", None)
         if extra is not None:
-            q |= extra(self)
+            joined.append(extra(self))
         self_field: str | None = getattr(model, "scope_self_field", None)
         if self_field is not None and self.self_user_id is not None:
-            q |= Q(**{self_field: self.self_user_id})
-        return q
+            joined.append(Q(**{self_field: self.self_user_id}))
+        parts = direct + joined
+        if not parts:
+            return Q(pk__in=[])
+        if not joined or len(parts) == 1:
+            q = parts[0]
+            for part in parts[1:]:
+                q |= part
+            return q
+        rows = model._base_manager.order_by()
+        branches = [rows.filter(part).values("pk") for part in parts]
+        return Q(pk__in=branches[0].union(*branches[1:], all=True))
 
 
 NOTHING = Scope()
