@@ -20,6 +20,9 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
+UPCOMING, PAST, ANY_TIME = "upcoming", "past", "all"
+
+
 class ActivityFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(
@@ -31,6 +34,16 @@ class ActivityFilterForm(forms.Form):
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
     region = forms.CharField(required=False, widget=forms.HiddenInput)
     month = forms.RegexField(regex=r"^\d{4}-\d{2}$", required=False, widget=forms.HiddenInput)
+    # The list opens on what is still ahead (issue 13); the calendar ignores it.
+    when = forms.ChoiceField(
+        label=_("when"),
+        required=False,
+        choices=[
+            (UPCOMING, _("Upcoming and under way")),
+            (PAST, _("Ended")),
+            (ANY_TIME, _("Any time")),
+        ],
+    )
 
 
 class CampaignForm(forms.ModelForm):

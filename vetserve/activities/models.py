@@ -307,6 +307,10 @@ class Activity(models.Model):
             models.Index(fields=["region", "starts_at"]),
             models.Index(fields=["organization", "starts_at"]),
             models.Index(fields=["status", "starts_at"]),
+            # The activity list (issue 14): "ended" and "any time" walk starts_at backwards;
+            # "upcoming" takes the few rows still ahead by ends_at, then sorts them.
+            models.Index(fields=["starts_at", "id"], name="activity_starts_id"),
+            models.Index(fields=["ends_at"], name="activity_ends"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,11 +31,10 @@ from vetserve.badges.services import (
 )
 from vetserve.core.access import may_change_volunteer
 from vetserve.core.context import client_ip
+from vetserve.core.paging import page_of
 from vetserve.core.throttle import throttle_hit
 from vetserve.people.models import Status as VolunteerStatus
 from vetserve.people.selectors import access_volunteer
-
-PER_PAGE = 50
 
 
 def badge_verify_url(request: HttpRequest, badge: Badge) -> str:
@@ -64,7 +62,7 @@ def badge_index(request: HttpRequest) -> HttpResponse:
     if request.GET.get("volunteer"):
         volunteer = access_volunteer(user, request.GET["volunteer"])
     badges = badge_list(user=user, status=status, volunteer=volunteer, search=search)
-    page_obj = Paginator(badges, PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = page_of(request, badges)
     query = urlencode(
         {k: v for k, v in {"status": status, "q": search}.items() if v}
         | ({"volunteer": volunteer.pk} if volunteer else {})

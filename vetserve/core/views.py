@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from vetserve.core.paging import PER_PAGE, page_of
+
 if TYPE_CHECKING:
     from vetserve.accounts.models import User
-
-PER_PAGE = 50
 
 
 class AuthedRequest(HttpRequest):
@@ -31,8 +31,9 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> Page:
-    """One page of ``items``; a missing, bad or too-high ?page= gives the nearest real page."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    """One page of ``items``; a missing, bad or too-high ?page= gives the nearest real page.
+    The count is capped (core/paging.py), so no list counts more than it can page through."""
+    return page_of(request, items, per_page)
 
 
 def query_without_page(request: HttpRequest) -> str:

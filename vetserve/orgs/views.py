@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vetserve.audit.selectors import audit_entries_for_object
 from vetserve.core.access import (
@@ -19,6 +20,7 @@ from vetserve.core.access import (
     may_see_region,
 )
 from vetserve.core.forms import form_add_service_errors
+from vetserve.core.paging import Sort, sort_rows
 from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
 from vetserve.orgs.forms import OrganizationFilterForm, OrganizationForm, region_option_label
 from vetserve.orgs.models import Organization
@@ -29,6 +31,14 @@ from vetserve.regions.selectors import region_list
 
 # Levels offered in the region filter; deeper units are reached from the region's own page.
 FILTER_LEVELS = ("province", "city", "county", "township")
+
+
+# By region (the default: neighbours together), by name in pinyin order, or as the tree.
+ORG_SORTS = {
+    "region": Sort(gettext_lazy("region"), ("region_id", "name")),
+    "name": Sort(gettext_lazy("name"), ("name_pinyin",)),
+    "tree": Sort(gettext_lazy("hierarchy"), ("path",)),
+}
 
 
 @login_required
@@ -55,6 +65,8 @@ def org_list(request: AuthedRequest) -> HttpResponse:
     )
     if unknown:
         orgs = orgs.none()
+    query = query_without_page(request)
+    orgs, sorting = sort_rows(orgs, request.GET, ORG_SORTS, "region", query)
     page = paginate(request, orgs)
     context: dict[str, Any] = {
         "page_obj": page,
@@ -62,7 +74,8 @@ def org_list(request: AuthedRequest) -> HttpResponse:
         "filters": filters,
         "region": region,
         "parent": parent,
-        "query": query_without_page(request),
+        "query": query,
+        "sorting": sorting,
         "filtered": any(data.get(key) for key in ("q", "kind", "region", "parent")),
     }
     if is_htmx(request):

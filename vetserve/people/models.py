@@ -205,6 +205,8 @@ class Volunteer(models.Model):
             models.Index(fields=["region", "status"]),
             models.Index(fields=["home_org", "status"]),
             models.Index(fields=["name", "birth_year"]),
+            # The roster sorted by year of birth (issue 13), walked in order as by name.
+            models.Index(fields=["birth_year", "id"], name="volunteer_birth_year_id"),
         ]
         constraints = [
             BIRTH_YEARS.constraint("volunteer", "birth_year", null=True),

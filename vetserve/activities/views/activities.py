@@ -15,13 +15,15 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vetserve.activities import selectors, services
-from vetserve.activities.forms import ActivityFilterForm, ActivityForm
+from vetserve.activities.forms import PAST, UPCOMING, ActivityFilterForm, ActivityForm
 from vetserve.activities.models import STATUS_FLOW, OutcomeType, Status
 from vetserve.core.access import CHANGE, can, may_change_activity
 from vetserve.core.forms import form_add_service_errors
+from vetserve.core.paging import Sort, sort_rows
 from vetserve.core.views import AuthedRequest, paginate, query_without_page
 from vetserve.orgs.selectors import organization_list
 from vetserve.regions.selectors import region_list
@@ -57,9 +59,26 @@ def _filtered(request: AuthedRequest) -> tuple[Any, ActivityFilterForm, dict[str
     return qs, form, data
 
 
+ACTIVITY_SORTS = {
+    "starts": Sort(gettext_lazy("start"), ("starts_at",)),
+    "title": Sort(gettext_lazy("title"), ("title",)),
+}
+
+
 @login_required
 def activity_list(request: AuthedRequest) -> HttpResponse:
-    qs, form, _data = _filtered(request)
+    qs, form, data = _filtered(request)
+    when = data.get("when") or UPCOMING
+    now = timezone.now()
+    # Upcoming: what has not ended, soonest first; ended: the latest first.
+    if when == UPCOMING:
+        qs, default = qs.filter(ends_at__gt=now), "starts"
+    elif when == PAST:
+        qs, default = qs.filter(ends_at__lte=now), "-starts"
+    else:
+        default = "-starts"
+    query = query_without_page(request)
+    qs, sorting = sort_rows(qs, request.GET, ACTIVITY_SORTS, default, query)
     page = paginate(request, qs)
     return render(
         request,
@@ -68,7 +87,9 @@ def activity_list(request: AuthedRequest) -> HttpResponse:
             "page_obj": page,
             "activities": page.object_list,
             "filters": form,
-            "query": query_without_page(request),
+            "when": when,
+            "sorting": sorting,
+            "query": query,
             "can_plan": can(request.user, CHANGE),
         },
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,10 +12,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vetserve.core.access import CHANGE, Actor, may_change_org, may_change_somewhere
 from vetserve.core.forms import form_add_service_errors
+from vetserve.core.paging import Sort, sort_rows
 from vetserve.core.views import AuthedRequest, paginate, query_without_page
 from vetserve.people.idnumbers import looks_like_personal_number
 from vetserve.people.models import Volunteer
@@ -118,6 +122,27 @@ def _candidates(user: Actor | None, session: TrainingSession, search: str) -> li
     return list(volunteer_roster(user=user, search=search).exclude(pk__in=enrolled)[:20])
 
 
+ENROLMENT_SORTS = {
+    "enrolled": Sort(gettext_lazy("order of enrolment"), ()),
+    "name": Sort(gettext_lazy("name"), ("volunteer__name",)),
+}
+# A session's enrolees: a page at a time, the results form covering the page shown (issue 13:
+# 119 enrolees on one page). The results POST carries the same ?page= and ?sort=.
+ENROLEES_PER_PAGE = 50
+
+
+def _enrolment_page(request: AuthedRequest, session: TrainingSession) -> tuple[Any, Any, str]:
+    query = query_without_page(request)
+    rows, sorting = sort_rows(
+        selectors.enrolment_list(user=request.user, session=session),
+        request.GET,
+        ENROLMENT_SORTS,
+        "enrolled",
+        query,
+    )
+    return paginate(request, rows, ENROLEES_PER_PAGE), sorting, query
+
+
 def _session_page(
     request: AuthedRequest,
     session: TrainingSession,
@@ -127,11 +152,8 @@ def _session_page(
 ) -> HttpResponse:
     user = request.user
     organizer = may_change_org(user, session.course.organizer)
-    enrolments = (
-        results_form.enrolments
-        if results_form is not None
-        else list(selectors.enrolment_list(user=user, session=session).order_by("id"))
-    )
+    page, sorting, query = _enrolment_page(request, session)
+    enrolments = results_form.enrolments if results_form is not None else list(page.object_list)
     # The search form posts: an ID number stays out of URLs (people/search_handles.py).
     search = (request.POST if request.method == "POST" else request.GET).get("q", "")[:50]
     if request.method == "GET" and looks_like_personal_number(search):
@@ -150,6 +172,9 @@ def _session_page(
         "course": session.course,
         "enrolments": enrolments,
         "enrolled_count": session.enrolments.count(),
+        "page_obj": page,
+        "sorting": sorting,
+        "query": query,
         "may_organize": organizer,
         "search": search,
         "candidates": _candidates(user, session, search) if organizer else [],
@@ -194,8 +219,8 @@ def session_enrol(request: AuthedRequest, session_id: int) -> HttpResponse:
 def session_results(request: AuthedRequest, session_id: int) -> HttpResponse:
     user = request.user
     session = selectors.access_session(user, session_id, CHANGE)
-    enrolments = list(selectors.enrolment_list(user=user, session=session).order_by("id"))
-    form = ResultsForm(request.POST, enrolments=enrolments)
+    page, _sorting, query = _enrolment_page(request, session)
+    form = ResultsForm(request.POST, enrolments=list(page.object_list))
     if form.is_valid():
         results = [
             services.EnrolmentResult(
@@ -209,5 +234,7 @@ def session_results(request: AuthedRequest, session_id: int) -> HttpResponse:
             form_add_service_errors(form, error)
         else:
             messages.success(request, _("The results were recorded."))
-            return redirect("skills:session", session_id=session.pk)
+            target = reverse("skills:session", args=[session.pk])
+            page_query = f"{query}&page={page.number}" if query else f"page={page.number}"
+            return redirect(f"{target}?{page_query}")
     return _session_page(request, session, status=400, results_form=form)
