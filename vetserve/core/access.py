@@ -332,3 +332,27 @@ def places_orgs_under_teams(actor: Actor | None) -> bool:
     region they can see (the region choices of the organization form)."""
     scope = scope_for(actor, CHANGE)
     return bool(scope.org_paths or scope.org_ids)
+
+
+# --- what a person's home page and menu offer -----------------------------------------------
+# The home page and the menu show a section or link exactly when the page behind it would open
+# for the viewer; these name the cases in the words of the pages, not of the roles.
+
+
+def administers_regions(actor: Actor | None) -> bool:
+    """Changes a whole region subtree (city, county and township administrators, superusers):
+    the region's work queue is theirs."""
+    scope = scope_for(actor, CHANGE)
+    return scope.everything or bool(scope.region_ranges)
+
+
+def leads_teams(actor: Actor | None) -> bool:
+    """Changes one or more organizations through a grant on them (team leaders): their teams'
+    shifts and check-in stations are theirs."""
+    return places_orgs_under_teams(actor)
+
+
+def may_see_rosters(actor: Actor | None) -> bool:
+    """The roster of volunteers and its export: whoever manages records or audits them (a
+    volunteer sees their own record only, on their own page)."""
+    return can(actor, CHANGE) or can(actor, AUDIT)
