@@ -356,3 +356,12 @@ def may_see_rosters(actor: Actor | None) -> bool:
     """The roster of volunteers and its export: whoever manages records or audits them (a
     volunteer sees their own record only, on their own page)."""
     return can(actor, CHANGE) or can(actor, AUDIT)
+
+
+def may_view(actor: Actor | None, obj: models.Model | None) -> bool:
+    """Whether the actor may open ``obj``'s page: a page links to another object only when
+    this holds, else it names it as plain text (a link into 404 tells an outsider nothing, but
+    it sends a person to a dead end; issue 13). One query; for single links, not list rows."""
+    if obj is None:
+        return False
+    return visible_to(actor, type(obj)).filter(pk=obj.pk).exists()
