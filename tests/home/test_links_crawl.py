@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
