@@ -11,6 +11,7 @@ from vetserve.skills.urls import spreadsheet_urlpatterns as skills_spreadsheet_u
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     # Early: Django tries patterns in order, and phones' scans should not wait on every page's.
     path("api/v1/", api.urls),
     path("", include("vetserve.home.urls")),

@@ -91,6 +91,7 @@ from vetserve.skills.services import (
 # Page routes as the URL conf spells them; API operations as "METHOD /api/v1/path".
 OPEN_ROUTES: dict[str, str] = {
     "healthz": "the load balancer's health check, no data",
+    "favicon.ico": "the site's emblem, no data",
     "": "the home page: a logged-in user's own menu and regions",
     "accounts/login/": "the login page",
     "accounts/logout/": "logs out whoever asks",

@@ -353,3 +353,36 @@ def places_orgs_under_teams(actor: Actor | None) -> bool:
     region they can see (the region choices of the organization form)."""
     scope = scope_for(actor, CHANGE)
     return bool(scope.org_paths or scope.org_ids)
+
+
+# --- what a person's home page and menu offer -----------------------------------------------
+# The home page and the menu show a section or link exactly when the page behind it would open
+# for the viewer; these name the cases in the words of the pages, not of the roles.
+
+
+def administers_regions(actor: Actor | None) -> bool:
+    """Changes a whole region subtree (city, county and township administrators, superusers):
+    the region's work queue is theirs."""
+    scope = scope_for(actor, CHANGE)
+    return scope.everything or bool(scope.region_ranges)
+
+
+def leads_teams(actor: Actor | None) -> bool:
+    """Changes one or more organizations through a grant on them (team leaders): their teams'
+    shifts and check-in stations are theirs."""
+    return places_orgs_under_teams(actor)
+
+
+def may_see_rosters(actor: Actor | None) -> bool:
+    """The roster of volunteers and its export: whoever manages records or audits them (a
+    volunteer sees their own record only, on their own page)."""
+    return can(actor, CHANGE) or can(actor, AUDIT)
+
+
+def may_view(actor: Actor | None, obj: models.Model | None) -> bool:
+    """Whether the actor may open ``obj``'s page: a page links to another object only when
+    this holds, else it names it as plain text (a link into 404 tells an outsider nothing, but
+    it sends a person to a dead end; issue 13). One query; for single links, not list rows."""
+    if obj is None:
+        return False
+    return visible_to(actor, type(obj)).filter(pk=obj.pk).exists()

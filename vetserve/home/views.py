@@ -1,33 +1,58 @@
-"""The page everyone lands on after logging in: where their area starts and what is in it."""
+"""The page everyone lands on after logging in: the work of each of their roles, one tap from
+it; and the list of upcoming shifts its leaders' and offices' sections count."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from vetserve.core.access import AUDIT, can
-from vetserve.core.views import AuthedRequest
-from vetserve.orgs.models import Kind
-from vetserve.orgs.selectors import organization_list
-from vetserve.regions.selectors import region_home_list, region_list
+from vetserve.attendance.views import duration
+from vetserve.core.access import AUDIT, can, may_change_somewhere
+from vetserve.core.views import AuthedRequest, paginate, query_without_page
+from vetserve.home.selectors import (
+    UPCOMING_DAYS,
+    home_sections,
+    unstaffed_shifts,
+    upcoming_shifts,
+)
+from vetserve.regions.selectors import region_home_list
 
 
 @login_required
+@require_GET
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    orgs = organization_list(user=user)
-    by_kind = {kind.value: 0 for kind in Kind}
-    for row in orgs.order_by().values("kind").annotate(n=Count("id")):
-        by_kind[row["kind"]] = row["n"]
-    grants = user.active_grants()
+    sections = home_sections(user=user)
+    volunteer = sections.get("volunteer")
     context = {
-        "grants": grants,
+        **sections,
+        "grants": user.active_grants(),
         "roots": region_home_list(user=user),
-        "region_count": region_list(user=user).count(),
-        "org_count": sum(by_kind.values()),
-        "org_by_kind": [(kind.label, by_kind[kind.value], kind.value) for kind in Kind],
-        "show_audit": can(user, AUDIT),
+        "hours_this_year": duration(volunteer.minutes_this_year) if volunteer else "",
+        "may_change": may_change_somewhere(user),
+        "may_audit": can(user, AUDIT),
     }
     return render(request, "home/home.html", context)
+
+
+@login_required
+@require_GET
+def shift_list_page(request: AuthedRequest) -> HttpResponse:
+    """Upcoming shifts the viewer may lead, with staffing and each one's check-in station;
+    ?need=short keeps those short of people in the coming fortnight."""
+    user = request.user
+    if not may_change_somewhere(user):
+        raise Http404
+    short = request.GET.get("need") == "short"
+    shifts = unstaffed_shifts(user=user) if short else upcoming_shifts(user=user)
+    page = paginate(request, shifts)
+    context = {
+        "page_obj": page,
+        "shifts": page.object_list,
+        "short": short,
+        "days": UPCOMING_DAYS,
+        "query": query_without_page(request),
+    }
+    return render(request, "home/shifts.html", context)

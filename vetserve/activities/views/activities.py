@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from vetserve.activities import selectors, services
 from vetserve.activities.forms import PAST, UPCOMING, ActivityFilterForm, ActivityForm
 from vetserve.activities.models import STATUS_FLOW, OutcomeType, Status
-from vetserve.core.access import CHANGE, can, may_change_activity
+from vetserve.core.access import CHANGE, can, may_change_activity, may_view
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.paging import Sort, sort_rows
 from vetserve.core.views import AuthedRequest, paginate, query_without_page
@@ -146,6 +146,7 @@ def activity_detail(request: AuthedRequest, activity_id: int) -> HttpResponse:
             "shifts": selectors.shift_list(user=request.user, activity=activity)[:300],
             "totals": selectors.outcome_totals_for(user=request.user, activity=activity),
             "can_change": can_change,
+            "campaign_visible": may_view(request.user, activity.campaign),
             "next_statuses": [Status(s) for s in sorted(STATUS_FLOW[activity.status])],
             "outcome_types": [
                 t

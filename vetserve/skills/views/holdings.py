@@ -47,6 +47,18 @@ def _volunteer_page(
         (q, selectors.qualification_state(q, today))
         for q in selectors.qualification_list(user=user, volunteer=volunteer, include_revoked=True)
     ]
+    training = list(
+        selectors.enrolment_list(user=user, volunteer=volunteer).select_related(
+            "session__course__organizer"
+        )
+    )
+    # A session links only where its page opens for the viewer: a volunteer sees their own
+    # enrolment, not always the organizer's session (issue 13: no link into 404).
+    open_sessions = set(
+        selectors.session_list(user=user)
+        .filter(pk__in=[e.session_id for e in training])
+        .values_list("pk", flat=True)
+    )
     context = {
         "volunteer": volunteer,
         "roster_url": _roster_url(volunteer),
@@ -55,9 +67,8 @@ def _volunteer_page(
         "skills": selectors.volunteer_skill_list(user=user, volunteer=volunteer).select_related(
             "confirmed_by"
         ),
-        "training": selectors.enrolment_list(user=user, volunteer=volunteer).select_related(
-            "session__course__organizer"
-        ),
+        "training": training,
+        "open_sessions": open_sessions,
         "training_hours": selectors.training_hours(volunteer),
         "qualification_form": forms.get("qualification_form")
         or (QualificationForm(may_verify=manager) if manager or is_self else None),
