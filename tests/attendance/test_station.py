@@ -93,3 +93,13 @@ def test_an_outsider_gets_404_from_the_station_and_its_record_form(
         )
     assert answer.status_code == 404
     assert not Attendance.objects.exists()
+
+
+def test_the_shift_page_leads_its_leader_to_the_station_and_nobody_else(
+    client: Client, cast: Any, post: Any
+) -> None:
+    station = f'href="/attendance/post/{post.shift.pk}/"'
+    login(client, cast.dave)
+    assert station in client.get(f"/activities/shifts/{post.shift.pk}/").content.decode()
+    login(client, post.wang.user)
+    assert station not in client.get(f"/activities/shifts/{post.shift.pk}/").content.decode()
