@@ -8,6 +8,7 @@ it is skipped (its pages and flows do not depend on the database, and CI runs it
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Iterator
@@ -82,7 +83,9 @@ VIEWPORTS = [PHONE, DESKTOP]
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(live_server: Any) -> Iterator[Any]:
+    """One Chromium for the session. It asks for the live server so that it closes first: its
+    last kept-alive connections end while the server still shares the test database."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -94,6 +97,7 @@ def browser() -> Iterator[Any]:
 
 
 def new_context(browser: Any, viewport: Viewport) -> Any:
+    """A fresh browser profile (no cookies, no service worker) at this size."""
     context = browser.new_context(
         viewport={"width": viewport.width, "height": viewport.height},
         is_mobile=viewport.phone,
@@ -175,3 +179,43 @@ def world(restore_reference_data: Any, transactional_db: Any) -> SimpleNamespace
     return SimpleNamespace(
         cast=cast, activity=activity, today=today, next_week=next_week, people=people, wang=wang
     )
+
+
+def open_menu(page: Any) -> None:
+    """On a phone the main menu is folded away: unfold it, as a person would."""
+    menu = page.locator("details.menu")
+    if menu.count() and not menu.evaluate("m => m.open"):
+        page.locator("summary.menu__toggle").click()
+
+
+def follow(page: Any, selector: str) -> None:
+    """Tap a link and wait for its page (fails if there is no such link on screen)."""
+    page.locator(selector).first.click()
+    page.wait_for_load_state()
+
+
+# --- axe-core ---------------------------------------------------------------------------------
+# axe.min.js comes from its registry package (axe-playwright-python ships axe-core's own file);
+# the test hands it to each page it visits. Nothing is marked as expected: every violation fails.
+
+
+@functools.cache
+def axe_source() -> str:
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text("utf-8")
+
+
+def axe_violations(page: Any, where: str) -> list[str]:
+    """axe-core's violations on the page as it is now, one line per rule with where it hit."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source())
+    found = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    lines = []
+    for rule in found["violations"]:
+        targets = [" ".join(map(str, node["target"])) for node in rule["nodes"][:3]]
+        more = f" (+{len(rule['nodes']) - 3})" if len(rule["nodes"]) > 3 else ""
+        lines.append(
+            f"{where}: {rule['id']} [{rule['impact']}] {rule['help']}: {'; '.join(targets)}{more}"
+        )
+    return lines
