@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from vetserve.accounts.models import User
 from vetserve.activities.models import Activity, Shift, SignUp, SignUpState
-from vetserve.attendance import conf
+from vetserve.attendance import conf, hours
 from vetserve.attendance.models import Attendance, AttendanceCorrection, Method
 from vetserve.core.access import AUDIT, CHANGE, VIEW, Actor, access_object, may_lead_shift
 from vetserve.people.models import Volunteer
@@ -109,6 +109,32 @@ def post_roster(*, shift: Shift, now: datetime | None = None) -> list[RosterRow]
             state = "expected"
         rows.append(RosterRow(signup, state, stay))
     return rows
+
+
+@dataclass(frozen=True)
+class StationWindow:
+    """Whether a check-in and a check-out by hand now lie outside the shift's window, so the
+    station asks the leader for a reason before recording them (services._check_times)."""
+
+    in_needs_reason: bool
+    out_needs_reason: bool
+
+
+def station_window(*, shift: Shift, now: datetime | None = None) -> StationWindow:
+    now = now or timezone.now()
+
+    def outside(kind: str) -> bool:
+        problem = hours.window_problem(
+            kind=kind,
+            scanned_at=now,
+            starts_at=shift.starts_at,
+            ends_at=shift.ends_at,
+            early=conf.early(),
+            late=conf.late(),
+        )
+        return problem is not None
+
+    return StationWindow(in_needs_reason=outside("in"), out_needs_reason=outside("out"))
 
 
 def attendance_exceptions(*, user: Actor | None) -> QuerySet[Attendance]:

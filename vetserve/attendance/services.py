@@ -192,8 +192,9 @@ def _resolve(actor: Actor | None, scan: ScanIn) -> SignUp:
         shift = _led_shift(actor, scan.shift_id)
         return _rostered(shift, _badge_volunteer(scan.token))
     if scan.method == Method.MANUAL:
-        if not scan.reason.strip():
-            raise Refused("reason_required", _("Give a reason for a check-in by hand."))
+        # A rostered person is checked in from their roster row with one tap: the roster says
+        # who they are and that they belong. A reason is asked for what the roster does not
+        # vouch for: someone not on it (below), or a time outside the window (_check_times).
         if scan.signup_id is not None:
             # The leader's hand check-in from the roster, the burst's path: the sign-up, its
             # shift and the volunteer's name in one query, then the same checks as below.
@@ -205,6 +206,8 @@ def _resolve(actor: Actor | None, scan: ScanIn) -> SignUp:
             if signup is None or signup.state != SignUpState.CONFIRMED:
                 raise Refused("not_rostered", _("This person is not on this shift's roster."))
             return signup
+        if not scan.reason.strip():
+            raise Refused("reason_required", _("Give a reason for a check-in by hand."))
         shift = _led_shift(actor, scan.shift_id)
         # Someone not on the roster: a leader names a volunteer they may see, or scans the
         # badge of someone from another team (the badge proves who it is).
@@ -294,6 +297,16 @@ def _check_times(scan: ScanIn, shift: Shift, now: datetime) -> None:
         early=conf.early(),
         late=conf.late(),
     )
+    if problem and scan.method == Method.MANUAL:
+        # The leader records by hand what the window would refuse (someone who came hours
+        # early, a check-in forgotten until after the end): allowed with a reason, kept on the
+        # row. Service time still counts only inside the shift (hours.served_minutes_between).
+        if scan.reason.strip():
+            return
+        raise Refused(
+            "reason_required",
+            _("This is outside the check-in time of the shift: give a reason to record it."),
+        )
     if problem == "too_early":
         raise Refused("too_early", _("Check-in has not opened yet for this shift."))
     if problem == "shift_over":

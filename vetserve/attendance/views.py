@@ -33,6 +33,7 @@ from vetserve.attendance.selectors import (
     own_open_signups,
     post_roster,
     served_minutes,
+    station_window,
 )
 from vetserve.attendance.services import ScanIn, attendance_correct, attendance_scan
 from vetserve.attendance.tokens import post_token, post_token_read, qr_svg
@@ -113,6 +114,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
                 "shell": reverse("attendance:offline"),
                 "me": reverse("attendance:me"),
                 "scan": _scan_prefix(),
+                # Where the check-in stations start (/attendance/post/), kept for offline use.
+                "station": reverse("attendance:post", args=[0])[: -len("0/")],
                 "static": static(""),
             }
         )
@@ -176,9 +179,11 @@ def my_shifts(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def post_page(request: AuthedRequest, shift_id: int) -> HttpResponse:
+    """The leader's check-in station for one shift: its roster, one tap per person, a badge
+    form and the post code. queue.js records each tap on the phone first, so the station
+    works without signal; the service worker keeps the page for a reload without signal."""
     shift = access_led_shift(request.user, shift_id)
-    context = {"shift": shift, "rows": post_roster(shift=shift)}
-    return render(request, "attendance/post.html", context)
+    return render(request, "attendance/post.html", _station(shift))
 
 
 @never_cache
@@ -186,8 +191,11 @@ def post_page(request: AuthedRequest, shift_id: int) -> HttpResponse:
 @require_GET
 def post_roster_fragment(request: AuthedRequest, shift_id: int) -> HttpResponse:
     shift = access_led_shift(request.user, shift_id)
-    context = {"shift": shift, "rows": post_roster(shift=shift)}
-    return render(request, "attendance/_roster.html", context)
+    return render(request, "attendance/_roster.html", _station(shift))
+
+
+def _station(shift: Shift) -> dict[str, object]:
+    return {"shift": shift, "rows": post_roster(shift=shift), "window": station_window(shift=shift)}
 
 
 @never_cache

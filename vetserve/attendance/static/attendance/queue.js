@@ -96,9 +96,19 @@
     return text.replace("%(h)d", h).replace("%(m)d", m);
   }
 
-  // What became of one item, in words, and how it looks (ok, bad, wait).
-  function describe(item) {
+  // What became of one item, in words, and how it looks (ok, bad, wait). A station's roster
+  // row (short) says it in a few words: sent ✓ or waiting for signal ⏳.
+  function describe(item, short) {
     if (item.state === "refused") return { text: item.message, tone: "bad" };
+    if (short) {
+      var at = item.result && item.result.attendance;
+      var time = hhmm(item.scan.kind === "in" ? (at ? at.in_at : item.scan.scanned_at)
+        : (at && at.out_at ? at.out_at : item.scan.scanned_at));
+      if (item.state === "pending" && needsLogin) return { text: msg("login"), tone: "bad" };
+      if (item.state === "pending" && navigator.onLine && !held) return { text: msg("row-sending"), tone: "wait" };
+      if (item.state === "pending") return { text: msg("row-queued-" + item.scan.kind).replace("%(time)s", time), tone: "wait" };
+      return { text: msg("row-done-" + item.scan.kind).replace("%(time)s", time), tone: "ok" };
+    }
     if (item.state === "pending") {
       if (needsLogin) return { text: msg("login"), tone: "bad" };
       if (navigator.onLine && !held) return { text: msg("sending"), tone: "wait" };
@@ -126,16 +136,32 @@
       var ref = line.getAttribute("data-att-ref");
       var latest = null;
       items.forEach(function (i) { if (ref && i.ref === ref) latest = i; });
-      // What the server already knew when it made the page, it has shown; only news here:
-      // a tap still waiting, or one that the server answered since.
-      if (!latest || (latest.state !== "pending" && !(latest.settled_at >= shownAt))) return;
-      var said = describe(latest);
+      if (!latest) return;
+      // What the server already knew when it made the page, it has shown; only news here.
+      // A roster row says when the server last saw the person scan (data-att-known): news is
+      // a tap after that (on a copy kept for offline use, also one sent since the copy).
+      // Elsewhere: a tap still waiting, or one that the server answered since.
+      var known = line.getAttribute("data-att-known");
+      if (known !== null) {
+        if (Date.parse(latest.scan.scanned_at) <= parseInt(known, 10) * 1000) return;
+        if (latest.state === "refused" && !(latest.settled_at >= shownAt)) return;  // old news
+      } else if (latest.state !== "pending" && !(latest.settled_at >= shownAt)) {
+        return;
+      }
+      var said = describe(latest, line.hasAttribute("data-att-short"));
       line.textContent = said.text;
       line.hidden = false;
       line.className = line.className.replace(/\batt-msg--\w+/g, "").trim() + " att-msg att-msg--" + said.tone;
       // On its way or done: no second button to press (it comes back if the server refused).
       root.querySelectorAll("form[data-att-ref]").forEach(function (form) {
-        if (form.getAttribute("data-att-ref") === ref) form.hidden = latest.state !== "refused";
+        if (form.getAttribute("data-att-ref") !== ref) return;
+        form.hidden = latest.state !== "refused";
+        // Refused for want of a reason (outside the shift's time): the field comes up.
+        var reason = form.querySelector("[data-att-reason]");
+        if (reason && latest.state === "refused" && latest.result && latest.result.code === "reason_required") {
+          reason.hidden = false;
+          reason.querySelector("input").required = true;
+        }
       });
       if (latest.scan.kind === "in" && latest.state === "sent") {
         var after = root.querySelector("[data-att-after]");
@@ -163,8 +189,9 @@
     var same = items.filter(function (i) {
       if (i.state === "refused") return false;
       if (i.scan.idempotency_key === scan.idempotency_key) return true;
-      // The same check-out tapped again while the first still waits: one is enough.
-      return i.state === "pending" && scan.kind === "out" && i.scan.kind === "out" &&
+      // The same person's check-in or check-out tapped again while the first still waits
+      // (a double tap, a second phone tab): one is enough.
+      return i.state === "pending" && scan.kind === i.scan.kind &&
         scan.signup_id && i.scan.signup_id === scan.signup_id;
     });
     if (same.length) { render(); flush(); return; }
@@ -198,7 +225,19 @@
     if (wait > 0) { setTimeout(handOver, wait); return; }
     handing = true;
     try {
-      await fetch(sw || fresh, { cache: "no-store", credentials: "same-origin" });
+      if (copy && !shell) {
+        // A kept copy of this very page (the station, 我的班次): ask the server for the page
+        // afresh; if the same user is logged in, this page goes on sending itself, with the
+        // server's clock of now, and nothing on screen changes (no reload, no other page).
+        var answer = await fetch(fresh, { cache: "no-store", credentials: "same-origin" });
+        if (answer.ok && !answer.redirected) {
+          var doc = new DOMParser().parseFromString(await answer.text(), "text/html");
+          var live = doc.querySelector("[data-att-queue]");
+          if (live && (live.getAttribute("data-user") || "") === user) { goLive(live); return; }
+        }
+      } else {
+        await fetch(sw || fresh, { cache: "no-store", credentials: "same-origin" });
+      }
       sessionStorage.setItem(HANDOVER, String(Date.now()));
       location.replace(fresh);
     } catch (e) {
@@ -206,6 +245,18 @@
     } finally {
       handing = false;
     }
+  }
+
+  function goLive(live) {
+    copy = false;
+    held = false;
+    root.removeAttribute("data-att-copy");
+    var now = parseInt(live.getAttribute("data-server-now") || "", 10);
+    if (now) {
+      var off = now * 1000 - Date.now();
+      skew = Math.abs(off) > 30000 ? off : 0;
+    }
+    flush();
   }
 
   async function flush() {
@@ -274,6 +325,9 @@
     var form = event.target;
     if (!form.hasAttribute("data-att-scan")) return;
     event.preventDefault();
+    // A second tap while this one is being queued does nothing (the form then hides).
+    if (form.hasAttribute("data-att-busy")) return;
+    form.setAttribute("data-att-busy", "");
     var data = new FormData(form);
     var submitter = event.submitter || document.activeElement;
     var kind = (submitter && submitter.name === "kind") ? submitter.value : (data.get("kind") || "in");
@@ -294,6 +348,7 @@
     var post = root.getAttribute("data-post") || "";
     var label = card ? card.querySelector("strong, h2").textContent : post;
     enqueue(scan, { ref: form.getAttribute("data-att-ref"), label: label, post: post });
+    form.removeAttribute("data-att-busy");
     var token = form.querySelector("[data-att-token]");
     if (token) { token.value = ""; token.focus(); }
   });
@@ -352,6 +407,8 @@
       .catch(function () { /* no service worker: pages just need signal to open */ });
   }
 
+  // The station's roster is refreshed by htmx every 15 s: its new rows show their taps too.
+  root.addEventListener("htmx:afterSwap", render);
   window.addEventListener("online", function () { delay = 2000; flush(); });
   window.addEventListener("offline", render);
   // Another tab of the same phone sent or queued something: show it here too.

@@ -7,8 +7,10 @@
  * phone and queue.js sends it from 我的班次 once there is signal.
  *
  * - Navigations under the scope: network first. Without network: a post code link gets the
- *   shell (also when the network has not answered within 5 s: a weak signal); another page its own copy if one was kept (我的班次 is kept each time it loads),
- *   else the shell. A page served from here is marked `data-att-copy`: its server clock and
+ *   shell (also when the network has not answered within 5 s: a weak signal); another page its
+ *   own copy if one was kept (我的班次 and each check-in station a leader opens are kept each
+ *   time they load, with the static files they use), else the shell. So a leader who reloads
+ *   the station on a mountain gets the same station back, roster and forms, not the shell. A page served from here is marked `data-att-copy`: its server clock and
  *   user are those of when it was kept, so queue.js holds its taps and sends nothing from it.
  * - Each page that loads with signal fetches the shell again (with the static files it uses),
  *   so the copy is current and belongs to whoever is logged in now.
@@ -20,13 +22,14 @@
  */
 "use strict";
 var CONFIG = {{ config|safe }};
-var VERSION = "v1";  // change it when what the cache holds changes shape
+var VERSION = "v2";  // change it when what the cache holds changes shape
 var PREFIX = "vetserve-attendance-";
 var CACHE = PREFIX + VERSION;
 var SCOPE = new URL(CONFIG.scope, self.location).href;
 var SHELL = new URL(CONFIG.shell, self.location).href;
 var ME = new URL(CONFIG.me, self.location).href;
 var SCAN = new URL(CONFIG.scan, self.location).href;
+var STATION = new URL(CONFIG.station, self.location).href;
 var STATIC = new URL(CONFIG.static, self.location).href;
 var HASHED = /\.[0-9a-f]{12}\.[A-Za-z0-9]+$/;
 var MATCH = { ignoreSearch: true, ignoreVary: true };
@@ -34,25 +37,34 @@ var MATCH = { ignoreSearch: true, ignoreVary: true };
 function startsWith(text, prefix) { return text.slice(0, prefix.length) === prefix; }
 function nothing() { return undefined; }
 
-// The shell and the static files it names, assets first: a cached shell always finds its own.
-async function keepShell() {
-  var response = await fetch(SHELL, { credentials: "same-origin", cache: "no-store" });
-  // Logged out (the login page came back instead): keep nothing.
-  if (!response.ok || response.redirected || response.url !== SHELL) return;
+// A check-in station: /attendance/post/<shift>/ itself (not its roster, code or form posts).
+function isStation(url) {
+  return startsWith(url, STATION) && /^\d+\/$/.test(url.slice(STATION.length).split("?")[0]);
+}
+
+// A page and the static files it names, assets first: a kept page always finds its own.
+async function keepPage(url, response) {
   var html = await response.clone().text();
   var cache = await caches.open(CACHE);
   var assets = [];
   html.replace(/(?:src|href)="([^"]+)"/g, function (all, link) {
-    var url = new URL(link.replace(/&amp;/g, "&"), SHELL).href;
-    if (startsWith(url, STATIC) && assets.indexOf(url) < 0) assets.push(url);
+    var asset = new URL(link.replace(/&amp;/g, "&"), url).href;
+    if (startsWith(asset, STATIC) && assets.indexOf(asset) < 0) assets.push(asset);
     return all;
   });
-  await Promise.all(assets.map(async function (url) {
-    if (HASHED.test(url) && await cache.match(url, MATCH)) return;
-    var asset = await fetch(url, { credentials: "same-origin" });
-    if (asset.ok) await cache.put(url, asset);
+  await Promise.all(assets.map(async function (asset) {
+    if (HASHED.test(asset) && await cache.match(asset, MATCH)) return;
+    var answer = await fetch(asset, { credentials: "same-origin" });
+    if (answer.ok) await cache.put(asset, answer);
   }));
-  await cache.put(SHELL, response);
+  await cache.put(url, response);
+}
+
+async function keepShell() {
+  var response = await fetch(SHELL, { credentials: "same-origin", cache: "no-store" });
+  // Logged out (the login page came back instead): keep nothing.
+  if (!response.ok || response.redirected || response.url !== SHELL) return;
+  await keepPage(SHELL, response);
 }
 
 var keeping = null;
@@ -83,14 +95,16 @@ async function offline(url) {
 function navigate(event) {
   var request = event.request;
   var answer = fetch(request);
-  // With signal: keep 我的班次 as it is now, and the shell current for this user. (A redirect,
+  // With signal: keep 我的班次 or the station as it is now, and the shell current for this
+  // user. (A redirect,
   // to the login page say, is "opaqueredirect", not "basic": nothing is kept.) This callback
   // runs before the page gets the response, so the copy is taken before the body is read.
   event.waitUntil(answer.then(function (response) {
     if (!response.ok || response.type !== "basic") return undefined;
-    var copy = startsWith(request.url, ME) ? response.clone() : null;
+    var url = request.url.split("#")[0].split("?")[0];
+    var copy = url === ME || isStation(url) ? response.clone() : null;
     return (async function () {
-      if (copy) await (await caches.open(CACHE)).put(ME, copy);
+      if (copy) await keepPage(url, copy);
       await keepShellOnce();
     })();
   }, nothing).catch(nothing));
