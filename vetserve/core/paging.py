@@ -42,7 +42,10 @@ class CappedPaginator(Paginator):
         rows = self.object_list
         if isinstance(rows, QuerySet):
             # Only the ids, in the list's order: an index walk, never the rows' columns.
-            seen = int(rows.values("pk")[: self.cap + 1].count())
+            # A UNION (the scan audit's check-ins and check-outs) is counted as it is: its
+            # sides chose their columns, and "pk" is not one a combined query can pick.
+            ids = rows if rows.query.combinator else rows.values("pk")
+            seen = int(ids[: self.cap + 1].count())
         else:
             seen = len(rows)
         self.capped = seen > self.cap
