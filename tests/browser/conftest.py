@@ -27,8 +27,18 @@ from tests.conftest import register_volunteer as register
 
 # The live server answers in a thread while the test drives the browser: Playwright's sync API
 # keeps an event loop in the test's thread, which Django's guard would take for async code
-# calling the ORM. The test code itself is plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# calling the ORM. The test code itself is plain synchronous code. Set for this package only
+# (the browser, below, lives as long): left in the environment it would fail `vetserve
+# serve`'s deployment checks in other tests.
+@pytest.fixture(scope="package", autouse=True)
+def _async_unsafe_allowed() -> Iterator[None]:
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if before is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 def chromium_path() -> str | None:
@@ -82,9 +92,9 @@ DESKTOP = Viewport("desktop", 1366, 900, False)
 VIEWPORTS = [PHONE, DESKTOP]
 
 
-@pytest.fixture(scope="session")
-def browser(live_server: Any) -> Iterator[Any]:
-    """One Chromium for the session. It asks for the live server so that it closes first: its
+@pytest.fixture(scope="package")
+def browser(live_server: Any, _async_unsafe_allowed: None) -> Iterator[Any]:
+    """One Chromium for the browser tests (Playwright's loop ends with them). It asks for the live server so that it closes first: its
     last kept-alive connections end while the server still shares the test database."""
     from playwright.sync_api import sync_playwright
 
