@@ -40,12 +40,14 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         rows = self.object_list
-        if isinstance(rows, QuerySet):
-            # Only the ids, in the list's order: an index walk, never the rows' columns.
-            # A UNION (the scan audit's check-ins and check-outs) is counted as it is: its
-            # sides chose their columns, and "pk" is not one a combined query can pick.
-            ids = rows if rows.query.combinator else rows.values("pk")
-            seen = int(ids[: self.cap + 1].count())
+        if isinstance(rows, QuerySet) and rows.query.combinator:
+            # A union (the scan records) takes no new columns or order: count it as it is.
+            seen = int(rows[: self.cap + 1].count())
+        elif isinstance(rows, QuerySet):
+            # Only the ids and in no order: how many of the first cap + 1 there are does not
+            # depend on the order, and without it the database stops after cap + 1 index
+            # entries instead of sorting the whole scope first.
+            seen = int(rows.order_by().values("pk")[: self.cap + 1].count())
         else:
             seen = len(rows)
         self.capped = seen > self.cap

@@ -66,8 +66,8 @@ def org_list(request: AuthedRequest) -> HttpResponse:
     if unknown:
         orgs = orgs.none()
     query = query_without_page(request)
-    orgs, sorting = sort_rows(orgs, request.GET, ORG_SORTS, "region", query)
-    page = paginate(request, orgs)
+    ordered, sorting = sort_rows(orgs, request.GET, ORG_SORTS, "region", query)
+    page = paginate(request, ordered)
     context: dict[str, Any] = {
         "page_obj": page,
         "orgs": page.object_list,

@@ -164,7 +164,7 @@ def _session_page(
         for q in selectors.qualification_list(user=user).filter(enrolment__session=session)
     }
     for e in enrolments:
-        e.granted = granted.get(e.pk)  # type: ignore[union-attr]
+        e.granted = granted.get(e.pk)
     if results_form is None and organizer:
         results_form = ResultsForm(enrolments=enrolments)
     context = {
