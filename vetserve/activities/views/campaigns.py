@@ -17,7 +17,6 @@ from vetserve.core.forms import form_add_service_errors
 from vetserve.core.views import AuthedRequest, paginate
 from vetserve.orgs.selectors import organization_list
 
-
 # The campaign page lists the latest activities; the rest are on the activity list, filtered.
 CAMPAIGN_ACTIVITIES_SHOWN = 20
 
