@@ -40,7 +40,7 @@ def _city_campaign(cast: Any) -> Campaign:
 
 
 def _activity_with_an_hour(
-    cast: Any, campaign: Campaign, *, actor: Any, org: Any, title: str, person: Any
+    cast: Any, campaign: Campaign | None, *, actor: Any, org: Any, title: str, person: Any
 ) -> Any:
     """An activity of the campaign under way now, where ``person`` served 60 minutes."""
     now = timezone.now()
@@ -107,8 +107,8 @@ def test_the_whole_campaign_shows_targets_results_units_and_separators(cast, cli
     page = login(client, cast.alice).get(f"/activities/campaigns/{city_campaign.pk}/")
     text = page.content.decode()
     assert page.status_code == 200
-    for header in ("Measure", "Unit", "Target", "Progress"):
-        assert f">{header}<" in text or header in text
+    for header in ("指标", "单位", "目标", "完成率"):  # the column headers, in Chinese
+        assert f'<th scope="col"' in text and f">{header}</th>" in text
     assert "6,000,000" in text  # the target, with separators
     assert "1,250,000" in text  # done
     assert "5,173" in text and "2,790" in text and "100,000" in text

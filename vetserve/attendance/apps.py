@@ -19,3 +19,14 @@ class AttendanceConfig(AppConfig):
 
         register_served_minutes(served_minutes_on_shifts)
         register_served_minutes_by(served_minutes_by_activity_group)
+
+        # Service hours on the team and volunteer pages, and the attendance history.
+        from vetserve.attendance.sections import team_hours, volunteer_attendance, volunteer_hours
+        from vetserve.orgs.views import DETAIL_SECTIONS
+        from vetserve.people.views.volunteer import VOLUNTEER_SECTIONS
+
+        if team_hours not in DETAIL_SECTIONS:
+            DETAIL_SECTIONS.append(team_hours)
+        for section in (volunteer_hours, volunteer_attendance):
+            if section not in VOLUNTEER_SECTIONS:
+                VOLUNTEER_SECTIONS.append(section)

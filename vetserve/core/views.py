@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
@@ -33,6 +34,15 @@ def is_htmx(request: HttpRequest) -> bool:
 def paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> Page:
     """One page of ``items``; a missing, bad or too-high ?page= gives the nearest real page."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def page_sections(
+    hooks: Iterable[Callable[..., dict[str, Any] | None]], **kwargs: Any
+) -> list[Any]:
+    """The sections that other apps' hooks add to a page (a lower app's page showing a higher
+    app's data), in their ``order``; a hook returns None to add nothing."""
+    found = [section for hook in hooks if (section := hook(**kwargs)) is not None]
+    return sorted(found, key=lambda section: section.get("order", 0))
 
 
 def query_without_page(request: HttpRequest) -> str:

@@ -30,3 +30,11 @@ def figure(value: Any, decimals: int = 1) -> str:
     if rounded == rounded.to_integral_value():
         return f"{int(rounded):,}"
     return f"{rounded:,.{int(decimals)}f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def hours_from_minutes(minutes: Any) -> str:
+    """Served minutes as hours to a tenth: ``90`` → ``1.5``."""
+    if minutes is None or minutes == "":
+        return "—"
+    return figure(Decimal(int(minutes)) / 60, 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -118,6 +119,18 @@ def _candidates(user: Actor | None, session: TrainingSession, search: str) -> li
     return list(volunteer_roster(user=user, search=search).exclude(pk__in=enrolled)[:20])
 
 
+# A session holds up to 1,000 places (skills.models.SESSION_CAPACITY): its enrolees are paged,
+# and the results form records one page at a time (the page travels with the form).
+ENROLMENTS_PER_PAGE = 50
+
+
+def _enrolment_page(request: AuthedRequest, session: TrainingSession) -> Page:
+    """The page of enrolments shown, and the one a results form posted is for."""
+    number = request.POST.get("page") if request.method == "POST" else request.GET.get("page")
+    enrolments = selectors.enrolment_list(user=request.user, session=session).order_by("id")
+    return Paginator(enrolments, ENROLMENTS_PER_PAGE).get_page(number)
+
+
 def _session_page(
     request: AuthedRequest,
     session: TrainingSession,
@@ -127,11 +140,8 @@ def _session_page(
 ) -> HttpResponse:
     user = request.user
     organizer = may_change_org(user, session.course.organizer)
-    enrolments = (
-        results_form.enrolments
-        if results_form is not None
-        else list(selectors.enrolment_list(user=user, session=session).order_by("id"))
-    )
+    page = _enrolment_page(request, session)
+    enrolments = results_form.enrolments if results_form is not None else list(page.object_list)
     # The search form posts: an ID number stays out of URLs (people/search_handles.py).
     search = (request.POST if request.method == "POST" else request.GET).get("q", "")[:50]
     if request.method == "GET" and looks_like_personal_number(search):
@@ -142,13 +152,14 @@ def _session_page(
         for q in selectors.qualification_list(user=user).filter(enrolment__session=session)
     }
     for e in enrolments:
-        e.granted = granted.get(e.pk)  # type: ignore[union-attr]
+        e.granted = granted.get(e.pk)
     if results_form is None and organizer:
         results_form = ResultsForm(enrolments=enrolments)
     context = {
         "session": session,
         "course": session.course,
         "enrolments": enrolments,
+        "page_obj": page,
         "enrolled_count": session.enrolments.count(),
         "may_organize": organizer,
         "search": search,
@@ -194,7 +205,8 @@ def session_enrol(request: AuthedRequest, session_id: int) -> HttpResponse:
 def session_results(request: AuthedRequest, session_id: int) -> HttpResponse:
     user = request.user
     session = selectors.access_session(user, session_id, CHANGE)
-    enrolments = list(selectors.enrolment_list(user=user, session=session).order_by("id"))
+    # Only the page the form showed: the other pages' results stay as they are.
+    enrolments = list(_enrolment_page(request, session).object_list)
     form = ResultsForm(request.POST, enrolments=enrolments)
     if form.is_valid():
         results = [
@@ -209,5 +221,9 @@ def session_results(request: AuthedRequest, session_id: int) -> HttpResponse:
             form_add_service_errors(form, error)
         else:
             messages.success(request, _("The results were recorded."))
-            return redirect("skills:session", session_id=session.pk)
+            response = redirect("skills:session", session_id=session.pk)
+            page = request.POST.get("page", "")
+            if page.isdigit() and page != "1":
+                response["Location"] += f"?page={page}"
+            return response
     return _session_page(request, session, status=400, results_form=form)
