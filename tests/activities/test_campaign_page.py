@@ -108,7 +108,7 @@ def test_the_whole_campaign_shows_targets_results_units_and_separators(cast, cli
     text = page.content.decode()
     assert page.status_code == 200
     for header in ("指标", "单位", "目标", "完成率"):  # the column headers, in Chinese
-        assert f'<th scope="col"' in text and f">{header}</th>" in text
+        assert '<th scope="col"' in text and f">{header}</th>" in text
     assert "6,000,000" in text  # the target, with separators
     assert "1,250,000" in text  # done
     assert "5,173" in text and "2,790" in text and "100,000" in text
