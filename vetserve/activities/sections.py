@@ -19,8 +19,9 @@ SHOWN = 8
 
 
 def team_activities(*, request: Any, user: Actor | None, org: Organization) -> dict[str, Any]:
-    """Upcoming and past activities the team (or a sub-team) runs, and upcoming shifts its
-    members staff elsewhere, as far as the viewer may see them: five queries."""
+    """Upcoming and past activities the team (or a sub-team) runs, and the upcoming and past
+    shifts its members staff for other organizers, as far as the viewer may see them: six
+    queries."""
     now = timezone.now()
     runs = activity_list(user=user, organization=org)
     upcoming = runs.filter(ends_at__gte=now)
@@ -46,7 +47,8 @@ def team_activities(*, request: Any, user: Actor | None, org: Organization) -> d
         "upcoming_count": upcoming.count(),
         "past": list(past.order_by("-starts_at", "-pk")[:SHOWN]),
         "past_count": past.count(),
-        "staffed": list(staffed[:SHOWN]),
+        "staffed": list(staffed.filter(ends_at__gte=now).order_by("starts_at", "pk")[:SHOWN]),
+        "staffed_past": list(staffed.filter(ends_at__lt=now).order_by("-starts_at", "-pk")[:SHOWN]),
     }
 
 
