@@ -43,6 +43,7 @@ from vetserve.accounts.models import Role
 from vetserve.accounts.services import api_token_create
 from vetserve.activities.models import Activity, Shift, SignUp, SignUpState
 from vetserve.activities.models import Status as ActivityStatus
+from vetserve.activities.services import campaign_create
 from vetserve.attendance.models import Attendance
 from vetserve.attendance.services import ScanIn, attendance_scan
 from vetserve.attendance.tokens import post_token
@@ -161,8 +162,13 @@ SHIFTS = {
     "last-shift": "the 130709999999 team's activity in its village, under way now",
     "next-shift": "the 130710 team's activity in county 130710, under way now",
 }
+CAMPAIGNS = {
+    "city-campaign": "a campaign of the city federation, placed at 张家口市 130700",
+    "chongli-campaign": "a campaign of the 崇礼 federation, placed at 崇礼区 130709",
+}
 OBJECTS = {
     **VOLUNTEERS,
+    **CAMPAIGNS,
     **{f"{v}@{s}": f"{v} on {s}" for v in VOLUNTEERS for s in SHIFTS},
     "dave-shift-code": "the rotating code shown at dave-shift's post",
     "forged-code": "dave-shift's code with a character changed",
@@ -597,6 +603,36 @@ TABLE: list[Row] = [
     # The public verify page: an erased person's badge is void (badge rows revoked: defect 1).
     R("anon", VERIFY, "chongli-first", PUBLIC, ACTIVE),
     R("anon", VERIFY, "erased", PUBLIC, REVOKED),
+    # Campaigns (issue 13): one touches every unit under its organizer's region, so the
+    # county and township administrators and auditors of the city open the city's campaign
+    # (GET /activities/campaigns/<id>/, and the list); nobody changes a campaign above their
+    # grant (POST …/edit/); team and volunteer grants open nothing more.
+    R("alice", READ, "city-campaign", PAGE, 200),
+    R("bob", READ, "city-campaign", PAGE, 200),
+    R("carol", READ, "city-campaign", PAGE, 200),
+    R("tina", READ, "city-campaign", PAGE, 200),
+    R("frank", READ, "city-campaign", PAGE, 200),
+    R("vera", READ, "city-campaign", PAGE, 200),
+    R("dave", READ, "city-campaign", PAGE, 404),
+    R("erin", READ, "city-campaign", PAGE, 404),
+    R("mallory", READ, "city-campaign", PAGE, 404),
+    R("dee", READ, "city-campaign", PAGE, LOGIN),
+    R("anon", READ, "city-campaign", PAGE, LOGIN),
+    R("bob", READ, "chongli-campaign", PAGE, 200),
+    R("tina", READ, "chongli-campaign", PAGE, 200),
+    R("dave", READ, "chongli-campaign", PAGE, 404),
+    R("carol", READ, "chongli-campaign", PAGE, 404),
+    R("bob", LIST, "city-campaign", PAGE, LISTED),
+    R("tina", LIST, "city-campaign", PAGE, LISTED),
+    R("dave", LIST, "city-campaign", PAGE, UNLISTED),
+    R("carol", LIST, "chongli-campaign", PAGE, UNLISTED),
+    R("tina", LIST, "chongli-campaign", PAGE, LISTED),
+    R("alice", CHANGE, "city-campaign", PAGE, 302),
+    R("bob", CHANGE, "city-campaign", PAGE, 404),
+    R("tina", CHANGE, "city-campaign", PAGE, 404),
+    R("frank", CHANGE, "city-campaign", PAGE, 404),
+    R("bob", CHANGE, "chongli-campaign", PAGE, 302),
+    R("tina", CHANGE, "chongli-campaign", PAGE, 404),
 ]
 
 
@@ -757,6 +793,16 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         state=SignUpState.WAITLISTED,
         waitlist_position=1,
     )
+    campaigns = {
+        key: campaign_create(
+            actor=root,
+            organization=org,
+            name=f"{org.name}专项行动",
+            starts_on=date(2021, 11, 1),
+            ends_on=date(2022, 3, 31),
+        )
+        for key, org in (("city-campaign", cast.city_fed), ("chongli-campaign", cast.chongli_fed))
+    }
     badges = {
         key: badge_issue(actor=root, volunteer=vols[key])
         for key in ("chongli-first", "erased", "zhangbei", "waitlisted")
@@ -780,6 +826,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         shifts=shifts,
         signups=signups,
         badges=badges,
+        campaigns=campaigns,
     )
 
 
@@ -845,7 +892,42 @@ def _json(response: HttpResponse) -> Any:
 # --- drivers: one per (action, via); each returns what was observed ------------------------
 
 
+def _campaign(world: SimpleNamespace, row: Row) -> int | str:
+    """Campaigns: the list and the page (GET), or a change of the name (POST …/edit/)."""
+    campaign = world.campaigns[row.obj]
+    client = _page_client(world, row.actor)
+    if row.action == LIST:
+        response = client.get("/activities/campaigns/")
+        if response.status_code != 200:
+            return _answer(response)
+        shown = {c.pk for c in response.context["campaigns"]}
+        return LISTED if campaign.pk in shown else UNLISTED
+    url = f"/activities/campaigns/{campaign.pk}/"
+    if row.action == READ:
+        response = client.get(url)
+        if response.status_code == 200:
+            assert campaign.name in response.content.decode()
+        return _answer(response)
+    response = client.post(
+        url + "edit/",
+        {
+            "name": "改名",
+            "starts_on": "2021-11-01",
+            "ends_on": "2022-03-31",
+            "description": "",
+            "target_activities": 0,
+            "target_volunteers": 0,
+            "target_hours": 0,
+        },
+    )
+    renamed = type(campaign).objects.get(pk=campaign.pk).name == "改名"
+    assert renamed == (response.status_code == 302), response.status_code
+    return _answer(response)
+
+
 def _list(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in CAMPAIGNS:
+        return _campaign(world, row)
     pk = world.vols[row.obj].pk
     if row.via == PAGE:
         response = _page_client(world, row.actor).get("/people/")
@@ -861,6 +943,8 @@ def _list(world: SimpleNamespace, row: Row) -> int | str:
 
 
 def _read(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in CAMPAIGNS:
+        return _campaign(world, row)
     pk = world.vols[row.obj].pk
     if row.via == PAGE:
         response = _page_client(world, row.actor).get(f"/people/{pk}/")
@@ -878,6 +962,8 @@ def _read(world: SimpleNamespace, row: Row) -> int | str:
 
 
 def _change(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in CAMPAIGNS:
+        return _campaign(world, row)
     pk = world.vols[row.obj].pk
     if row.via == PAGE:
         data = {"status-to_status": Status.SUSPENDED, "status-reason": "矩阵测试"}
@@ -1203,6 +1289,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "testing.md"
 START, END = "<!-- access-matrix:start -->", "<!-- access-matrix:end -->"
 GROUPS = [
     ("Volunteers: list, read, change", (LIST, READ, CHANGE)),
+    ("Campaigns: list, read, change", (LIST, READ, CHANGE)),
     ("Roster export and revealing full numbers", (EXPORT, REVEAL)),
     ("The audit log", (AUDIT_LOG,)),
     ("Check-in and check-out", (CHECK_IN, CHECK_OUT)),
@@ -1232,10 +1319,12 @@ def markdown() -> str:
         "",
         *[f"- **{name}**: {text}" for name, text in VOLUNTEERS.items()],
         *[f"- **{name}**: {text}" for name, text in SHIFTS.items()],
+        *[f"- **{name}**: {text}" for name, text in CAMPAIGNS.items()],
         "",
     ]
     for title, actions in GROUPS:
-        rows = [r for r in TABLE if r.action in actions]
+        campaigns = title.startswith("Campaigns")
+        rows = [r for r in TABLE if r.action in actions and (r.obj in CAMPAIGNS) == campaigns]
         lines += [
             f"### {title}",
             "",

@@ -149,6 +149,11 @@ class Campaign(models.Model):
 
     scope_region_field = "region_id"
     scope_org_field = "organization"
+    # A campaign touches every unit under its organizer's region: a city-wide campaign is
+    # opened by the county and township administrators (and auditors) of the city, who
+    # carry it out in their area (issue 13). What they see of its figures is their part
+    # (``selectors.campaign_progress``).
+    scope_above_region_grants_visible = True
 
     class Meta:
         ordering = ["-starts_on", "name"]

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from vetserve.accounts.models import User
@@ -24,7 +24,7 @@ from vetserve.activities.models import (
     SignUpState,
     Status,
 )
-from vetserve.core.access import VIEW, Actor, ScopedQuerySet, access_object
+from vetserve.core.access import VIEW, Actor, ScopedQuerySet, access_object, may_see_whole_campaign
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
 from vetserve.people.selectors import volunteer_list, volunteer_roster
@@ -47,6 +47,28 @@ def register_served_minutes(source: ServedMinutes) -> None:
 def served_minutes(shifts: QuerySet[Shift]) -> int:
     """Minutes served on ``shifts``, as the registered sources report (0 without any)."""
     return sum(int(source(shifts)) for source in _served_minutes_sources)
+
+
+# The same per group of activities, for the breakdowns of a campaign's page: ``group`` takes
+# the path from the queried model to the activity (``"shift__activity__"``) and returns the
+# expression to group by. One query per source whatever the number of groups.
+ActivityGroup = Callable[[str], Any]
+ServedMinutesBy = Callable[[QuerySet[Shift], ActivityGroup], dict[Any, int]]
+_served_minutes_by_sources: list[ServedMinutesBy] = []
+
+
+def register_served_minutes_by(source: ServedMinutesBy) -> None:
+    if source not in _served_minutes_by_sources:
+        _served_minutes_by_sources.append(source)
+
+
+def served_minutes_by(shifts: QuerySet[Shift], group: ActivityGroup) -> dict[Any, int]:
+    """Minutes served on ``shifts`` per group of their activities."""
+    totals: dict[Any, int] = {}
+    for source in _served_minutes_by_sources:
+        for value, minutes in source(shifts, group).items():
+            totals[value] = totals.get(value, 0) + int(minutes)
+    return totals
 
 
 # --- lists and objects ------------------------------------------------------------------------
@@ -267,15 +289,22 @@ class CampaignProgress(TypedDict):
     """A campaign's targets against what was done, line by line."""
 
     activities: ProgressLine
+    shifts: ProgressLine
     volunteers: ProgressLine
     hours: ProgressLine
     figures: list[ProgressLine]
 
 
-def campaign_progress(campaign: Campaign) -> CampaignProgress:
+def campaign_progress(
+    campaign: Campaign, activities: QuerySet[Activity] | None = None
+) -> CampaignProgress:
     """Targets against what was done: activities (not cancelled), distinct volunteers
-    confirmed, service hours (from attendance through ``served_minutes``), outcome figures."""
-    activities = campaign.activities.exclude(status=Status.CANCELLED)
+    confirmed, service hours (from attendance through ``served_minutes``), outcome figures.
+    ``activities`` narrows what is counted to a part of the campaign (a viewer's area); the
+    targets stay the whole campaign's."""
+    if activities is None:
+        activities = campaign.activities.all()
+    activities = activities.exclude(status=Status.CANCELLED)
     shifts = Shift.objects.filter(activity__in=activities)
     volunteers = (
         SignUp.objects.filter(shift__in=shifts, state=SignUpState.CONFIRMED)
@@ -303,6 +332,7 @@ def campaign_progress(campaign: Campaign) -> CampaignProgress:
         "activities": ProgressLine(
             "activities", "", Decimal(campaign.target_activities), Decimal(activities.count())
         ),
+        "shifts": ProgressLine("shifts", "", Decimal(0), Decimal(shifts.count())),
         "volunteers": ProgressLine(
             "volunteers", "", Decimal(campaign.target_volunteers), Decimal(volunteers)
         ),
@@ -311,3 +341,114 @@ def campaign_progress(campaign: Campaign) -> CampaignProgress:
         ),
         "figures": figures,
     }
+
+
+@dataclass(frozen=True)
+class BreakdownLine:
+    """What one organization, or the activities in one county, did for a campaign."""
+
+    key: int
+    name: str
+    activities: int
+    shifts: int
+    volunteers: int
+    hours: Decimal
+    link: bool  # the viewer may open the organization or region named
+
+
+@dataclass(frozen=True)
+class CampaignReport:
+    """A campaign's page: progress and breakdowns, over the part the viewer may see."""
+
+    whole: bool  # False: counted over the viewer's area only
+    progress: CampaignProgress
+    by_organization: list[BreakdownLine]
+    by_county: list[BreakdownLine]
+
+
+# A region id is its code padded to 12 digits: integer division by 10⁶ leaves the county's
+# six digits, in SQLite and PostgreSQL alike, so activities group by county in the query.
+COUNTY_DIVISOR = 1_000_000
+
+
+def _by_county(prefix: str) -> Any:
+    return ExpressionWrapper(
+        F(f"{prefix}region_id") / COUNTY_DIVISOR, output_field=BigIntegerField()
+    )
+
+
+def _by_org(prefix: str) -> Any:
+    return F(f"{prefix}organization_id")
+
+
+def _breakdown(activities: QuerySet[Activity], group: ActivityGroup) -> dict[int, dict[str, Any]]:
+    """Activities, shifts, volunteers engaged (each counted once per group) and minutes served
+    per group of activities: four queries whatever the number of groups."""
+    rows: dict[int, dict[str, Any]] = {}
+
+    def line(value: int) -> dict[str, Any]:
+        return rows.setdefault(value, {"activities": 0, "shifts": 0, "volunteers": 0, "minutes": 0})
+
+    counted = activities.order_by().annotate(group=group("")).values_list("group")
+    for value, n in counted.annotate(n=Count("id")):
+        line(value)["activities"] = n
+    shifts = Shift.objects.filter(activity__in=activities)
+    grouped = shifts.order_by().annotate(group=group("activity__")).values_list("group")
+    for value, n in grouped.annotate(n=Count("id")):
+        line(value)["shifts"] = n
+    confirmed = SignUp.objects.filter(shift__in=shifts, state=SignUpState.CONFIRMED).order_by()
+    per = confirmed.annotate(group=group("shift__activity__")).values_list("group")
+    for value, n in per.annotate(n=Count("volunteer", distinct=True)):
+        line(value)["volunteers"] = n
+    for value, minutes in served_minutes_by(shifts, group).items():
+        line(value)["minutes"] = minutes
+    return rows
+
+
+def _line(key: int, name: str, r: dict[str, Any], link: bool) -> BreakdownLine:
+    hours = (Decimal(r["minutes"]) / 60).quantize(Decimal("0.1"))
+    return BreakdownLine(key, name, r["activities"], r["shifts"], r["volunteers"], hours, link)
+
+
+def campaign_report(*, user: Actor | None, campaign: Campaign) -> CampaignReport:
+    """The campaign's progress and its breakdown by organization and by county, counted over
+    the whole campaign for whoever sees all of its organizer's work, and otherwise over the
+    activities the viewer may see (a county administrator opening the city's campaign sees
+    their county's part): another area's figures are that area's to report."""
+    whole = may_see_whole_campaign(user, campaign)
+    activities: QuerySet[Activity] = campaign.activities.all()
+    if not whole:
+        activities = Activity.objects.visible_to(user, VIEW).filter(campaign=campaign)
+    activities = activities.exclude(status=Status.CANCELLED)
+    progress = campaign_progress(campaign, activities)
+
+    by_org = _breakdown(activities, _by_org)
+    names = dict(Organization.objects.filter(pk__in=list(by_org)).values_list("pk", "name"))
+    linked = set(
+        Organization.objects.visible_to(user, VIEW)
+        .filter(pk__in=list(by_org))
+        .values_list("pk", flat=True)
+    )
+    by_organization = sorted(
+        (_line(pk, names.get(pk, ""), r, pk in linked) for pk, r in by_org.items()),
+        key=lambda b: (-b.activities, b.name),
+    )
+    by_head = _breakdown(activities, _by_county)
+    county_ids = [head * COUNTY_DIVISOR for head in by_head]
+    counties = dict(Region.objects.filter(pk__in=county_ids).values_list("pk", "name"))
+    openable = set(
+        Region.objects.visible_to(user, VIEW).filter(pk__in=county_ids).values_list("pk", flat=True)
+    )
+    by_county = sorted(
+        (
+            _line(
+                head * COUNTY_DIVISOR,
+                counties.get(head * COUNTY_DIVISOR, str(head)),
+                r,
+                head * COUNTY_DIVISOR in openable,
+            )
+            for head, r in by_head.items()
+        ),
+        key=lambda b: b.key,
+    )
+    return CampaignReport(whole, progress, by_organization, by_county)

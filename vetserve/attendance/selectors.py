@@ -5,11 +5,23 @@ audit log."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import CharField, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    CharField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -167,6 +179,68 @@ def served_minutes_on_shifts(shifts: QuerySet[Shift]) -> int:
     qs = Attendance.objects.filter(out_at__isnull=False, shift__in=shifts)
     total = qs.annotate(effective=_effective_minutes()).aggregate(n=Sum("effective"))["n"]
     return int(total or 0)
+
+
+def served_minutes_by_activity_group(
+    shifts: QuerySet[Shift], group: Callable[[str], Any]
+) -> dict[Any, int]:
+    """Minutes served on ``shifts`` per group of their activities (a campaign's breakdown by
+    organization or county): one query, corrections applied."""
+    qs = (
+        Attendance.objects.filter(out_at__isnull=False, shift__in=shifts)
+        .annotate(effective=_effective_minutes(), group=group("shift__activity__"))
+        .order_by()
+        .values_list("group")
+        .annotate(n=Sum("effective"))
+    )
+    return {value: int(n or 0) for value, n in qs}
+
+
+# --- service hours on the team and volunteer pages ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceHours:
+    """Service hours this calendar year (Asia/Shanghai) and in all."""
+
+    this_year: Decimal
+    total: Decimal
+
+
+def service_hours(
+    *, user: Actor | None, volunteers: QuerySet[Volunteer], today: date | None = None
+) -> ServiceHours:
+    """The service hours of ``volunteers`` on the stays the viewer may see, corrections
+    applied: one query. The one read of hours for the team and volunteer pages: the hours
+    ledger (issue 14) replaces this body and nothing else."""
+    today = today or timezone.localdate()
+    year_start = datetime.combine(date(today.year, 1, 1), time.min, timezone.get_current_timezone())
+    totals = (
+        Attendance.objects.visible_to(user, VIEW)
+        .filter(out_at__isnull=False, volunteer__in=volunteers.values("pk"))
+        .annotate(effective=_effective_minutes())
+        .aggregate(
+            total=Sum("effective"),
+            this_year=Sum("effective", filter=Q(in_at__gte=year_start)),
+        )
+    )
+    return ServiceHours(this_year=_hours(totals["this_year"]), total=_hours(totals["total"]))
+
+
+def _hours(minutes: int | None) -> Decimal:
+    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
+
+
+def attendance_history(*, user: Actor | None, volunteer: Volunteer) -> QuerySet[Attendance]:
+    """The volunteer's stays the viewer may see, latest first, with the served minutes
+    (corrections applied) as ``effective``."""
+    return (
+        Attendance.objects.visible_to(user, VIEW)
+        .filter(volunteer=volunteer)
+        .annotate(effective=_effective_minutes())
+        .select_related("shift__activity")
+        .order_by("-in_at", "-pk")
+    )
 
 
 # --- check-ins and check-outs in the audit log ---------------------------------------------------

@@ -27,6 +27,8 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
+from vetserve.core.places import ids_above_range
+
 if TYPE_CHECKING:
     from vetserve.accounts.models import User
 
@@ -99,6 +101,14 @@ class Scope:
             or any(org_path.startswith(p) for p in self.org_paths)
         )
 
+    def regions_above_ranges(self) -> frozenset[int]:
+        """The units above the granted region subtrees (not those above a team's region)."""
+        return frozenset(
+            region_id
+            for low, high in self.region_ranges
+            for region_id in ids_above_range(low, high)
+        )
+
     def q_for(self, model: type[models.Model]) -> Q:
         """A filter selecting the rows of ``model`` this scope reaches.
 
@@ -120,6 +130,14 @@ class Scope:
                 target.append(Q(**{f"{region_field}__gte": low, f"{region_field}__lte": high}))
             if self.region_ids and getattr(model, "scope_ancestors_visible", False):
                 target.append(Q(**{f"{region_field}__in": sorted(self.region_ids)}))
+            elif self.region_ids and getattr(model, "scope_above_region_grants_visible", False):
+                # Rows placed in a unit above a region grant (a city-wide campaign seen by a
+                # county or township administrator): only above *region* grants, and only for
+                # viewing (``region_ids`` is empty for other actions), so a team leader's or a
+                # volunteer's grant opens nothing more, and nobody changes what is above them.
+                above = self.region_ids & self.regions_above_ranges()
+                if above:
+                    target.append(Q(**{f"{region_field}__in": sorted(above)}))
         if org_field is not None:
             path = f"{org_field}__path" if org_field else "path"
             ident = f"{org_field}_id" if org_field else "pk"
@@ -306,6 +324,18 @@ def may_change_activity(actor: Actor | None, activity: Any) -> bool:
     (and of the organizations above it)."""
     return may_change_region(actor, activity.region_id) or may_change_org(
         actor, activity.organization
+    )
+
+
+def may_see_whole_campaign(actor: Actor | None, campaign: Any) -> bool:
+    """Count a campaign's figures over all of its activities: administrators and auditors of
+    the organizer's region (or above it) and leaders of the organizer. Everyone else who may
+    open it (a county or township administrator of a city-wide campaign) counts the part they
+    may see: another area's work is that area's to report."""
+    scope = scope_for(actor, VIEW)
+    org = campaign.organization
+    return scope.covers_region(org.region_id) or any(
+        org.path.startswith(prefix) for prefix in scope.org_paths
     )
 
 

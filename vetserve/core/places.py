@@ -37,3 +37,17 @@ def ancestor_ids(code: str, level: str) -> list[int]:
         prefix = code.ljust(12, "0")[: PREFIX_DIGITS[above]]
         result.append(int(prefix.ljust(12, "0")))
     return result
+
+
+def ids_above_range(low: int, high: int) -> list[int]:
+    """Ids of the units above the unit whose subtree is ``low``–``high`` (a ``subtree_range``),
+    highest first: the unit's code is the digits the two bounds share."""
+    lo, hi = str(low).zfill(12), str(high).zfill(12)
+    shared = 0
+    while shared < 12 and lo[shared] == hi[shared]:
+        shared += 1
+    return [
+        int(lo[:digits].ljust(12, "0"))
+        for digits in (PREFIX_DIGITS[level] for level in LEVEL_ORDER)
+        if digits < shared
+    ]

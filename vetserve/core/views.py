@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,15 @@ def paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> Page
     """One page of ``items``; a missing, bad or too-high ?page= gives the nearest real page.
     The count is capped (core/paging.py), so no list counts more than it can page through."""
     return page_of(request, items, per_page)
+
+
+def page_sections(
+    hooks: Iterable[Callable[..., dict[str, Any] | None]], **kwargs: Any
+) -> list[Any]:
+    """The sections that other apps' hooks add to a page (a lower app's page showing a higher
+    app's data), in their ``order``; a hook returns None to add nothing."""
+    found = [section for hook in hooks if (section := hook(**kwargs)) is not None]
+    return sorted(found, key=lambda section: section.get("order", 0))
 
 
 def query_without_page(request: HttpRequest) -> str:

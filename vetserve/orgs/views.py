@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,13 @@ from vetserve.core.access import (
 )
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.paging import Sort, sort_rows
-from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
+from vetserve.core.views import (
+    AuthedRequest,
+    is_htmx,
+    page_sections,
+    paginate,
+    query_without_page,
+)
 from vetserve.orgs.forms import OrganizationFilterForm, OrganizationForm, region_option_label
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import access_organization, organization_list
@@ -90,6 +97,13 @@ def org_list(request: AuthedRequest) -> HttpResponse:
     return response
 
 
+# What other apps add to a team's page (members, qualifications, activities, hours), as
+# hook(request=, user=, org=) -> a section {"template": …, "order": n, …} or None: orgs stands
+# below those apps and does not import them. Each section reads through its app's selectors,
+# scoped to the viewer, in a fixed number of queries.
+DETAIL_SECTIONS: list[Callable[..., dict[str, Any] | None]] = []
+
+
 @login_required
 def org_detail(request: AuthedRequest, org_id: int) -> HttpResponse:
     user = request.user
@@ -105,6 +119,7 @@ def org_detail(request: AuthedRequest, org_id: int) -> HttpResponse:
         "region_visible": may_see_region(user, org.region_id),
         "can_change": may_change_org(user, org),
         "recent_audit": audit_entries_for_object(user=user, obj=org),
+        "sections": page_sections(DETAIL_SECTIONS, request=request, user=user, org=org),
     }
     return render(request, "orgs/detail.html", context)
 

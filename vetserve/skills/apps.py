@@ -24,3 +24,13 @@ class SkillsConfig(AppConfig):
             options=lambda: list(catalogue_qualification_types().values_list("pk", "name")),
             q=volunteers_with_valid_qualification_q,
         )
+
+        # A team's page sums its members' qualifications, a volunteer's page lists theirs.
+        from vetserve.orgs.views import DETAIL_SECTIONS
+        from vetserve.people.views.volunteer import VOLUNTEER_SECTIONS
+        from vetserve.skills.sections import team_qualifications, volunteer_holdings
+
+        if team_qualifications not in DETAIL_SECTIONS:
+            DETAIL_SECTIONS.append(team_qualifications)
+        if volunteer_holdings not in VOLUNTEER_SECTIONS:
+            VOLUNTEER_SECTIONS.append(volunteer_holdings)

@@ -116,6 +116,9 @@ def activity_calendar(request: AuthedRequest) -> HttpResponse:
         [(d, by_day.get(d, [])) if d else (0, []) for d in week]
         for week in calendar.Calendar().monthdayscalendar(first.year, first.month)
     ]
+    # On a phone the month is a list of the days that have activities (no grid to pinch).
+    days = [(first.replace(day=d), by_day[d]) for d in sorted(by_day)]
+    today = timezone.localdate()
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = first + timedelta(days=last_day)
     params = request.GET.copy()
@@ -125,6 +128,8 @@ def activity_calendar(request: AuthedRequest) -> HttpResponse:
         "activities/calendar.html",
         {
             "weeks": weeks,
+            "days": days,
+            "today": today.day if (today.year, today.month) == (first.year, first.month) else 0,
             "month": first,
             "prev": prev_month.strftime("%Y-%m"),
             "next": next_month.strftime("%Y-%m"),

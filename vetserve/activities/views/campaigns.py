@@ -17,6 +17,9 @@ from vetserve.core.forms import form_add_service_errors
 from vetserve.core.views import AuthedRequest, paginate
 from vetserve.orgs.selectors import organization_list
 
+# The campaign page lists the latest activities; the rest are on the activity list, filtered.
+CAMPAIGN_ACTIVITIES_SHOWN = 20
+
 
 @login_required
 def campaign_list_page(request: AuthedRequest) -> HttpResponse:
@@ -36,8 +39,11 @@ def campaign_detail(request: AuthedRequest, campaign_id: int) -> HttpResponse:
         "activities/campaign.html",
         {
             "campaign": campaign,
-            "progress": selectors.campaign_progress(campaign),
-            "activities": selectors.activity_list(user=request.user, campaign=campaign)[:200],
+            "report": selectors.campaign_report(user=request.user, campaign=campaign),
+            "activities": selectors.activity_list(user=request.user, campaign=campaign).order_by(
+                "-starts_at"
+            )[:CAMPAIGN_ACTIVITIES_SHOWN],
+            "activity_count": selectors.activity_list(user=request.user, campaign=campaign).count(),
             "can_change": may_change_org(request.user, campaign.organization),
         },
     )

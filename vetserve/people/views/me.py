@@ -35,6 +35,7 @@ from vetserve.people.selectors import (
     volunteer_own,
 )
 from vetserve.people.views._shared import PROTECTED, age_on
+from vetserve.people.views.volunteer import volunteer_sections
 
 # Consents a volunteer gives or withdraws themself on their own page (PIPL Art 29, 25).
 SELF_CONSENTS = (Consent.Purpose.HEALTH, Consent.Purpose.PUBLICATION)
@@ -70,6 +71,7 @@ def _me(
         "consent_version": services.CONSENT_TEXT_VERSION,
         "corrections": volunteer.correction_requests.all(),
         "correction_form": forms.get("correction_form") or CorrectionRequestForm(),
+        "sections": volunteer_sections(request, volunteer, own=True),
     }
     return render(request, "people/me.html", context, status=status)
 

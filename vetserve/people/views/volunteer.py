@@ -3,6 +3,7 @@ correction request, revealing a full number (with a reason, logged), erasing the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
@@ -23,7 +24,7 @@ from vetserve.core.access import (
     may_reveal,
 )
 from vetserve.core.forms import form_add_service_errors
-from vetserve.core.views import AuthedRequest, is_htmx
+from vetserve.core.views import AuthedRequest, is_htmx, page_sections
 from vetserve.people import services
 from vetserve.people.forms import (
     ConsentForm,
@@ -47,6 +48,17 @@ from vetserve.people.selectors import (
     volunteer_consents_latest,
 )
 from vetserve.people.views._shared import PROTECTED, volunteer_to_change
+
+# What other apps add to a volunteer's page and to one's own page (hours and attendance,
+# upcoming shifts, qualifications, skills and training), as hook(request=, user=, volunteer=,
+# own=) -> a section {"template": …, "order": n, …} or None: people stands below those apps.
+VOLUNTEER_SECTIONS: list[Callable[..., dict[str, Any] | None]] = []
+
+
+def volunteer_sections(request: AuthedRequest, volunteer: Volunteer, *, own: bool) -> list[Any]:
+    return page_sections(
+        VOLUNTEER_SECTIONS, request=request, user=request.user, volunteer=volunteer, own=own
+    )
 
 
 def _detail(
@@ -90,6 +102,7 @@ def _detail(
         "badge": badge,
         "show_badges": apps.is_installed("vetserve.badges"),
         "recent_audit": audit_entries_for_object(user=user, obj=volunteer),
+        "sections": volunteer_sections(request, volunteer, own=False),
     }
     return render(request, "people/detail.html", context, status=status)
 
