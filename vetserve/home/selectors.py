@@ -104,7 +104,9 @@ def _volunteer_section(user: User, own: Volunteer, now: datetime) -> VolunteerSe
     # (the region of their team), then the rest they may see; soonest first within each.
     low, high = own.home_org.region.id_range if own.home_org_id else (0, -1)
     near = (
-        activity_list(user=user, status=Status.PUBLISHED, starts_from=now)
+        activity_list(user=user, starts_from=now)
+        # Open for sign-up: published, or under way with shifts still to come.
+        .filter(status__in=(Status.PUBLISHED, Status.UNDER_WAY))
         .annotate(
             nearness=Case(
                 When(organization_id=own.home_org_id, then=Value(0)),
