@@ -123,6 +123,7 @@ def activity_detail(request: AuthedRequest, activity_id: int) -> HttpResponse:
         {
             "activity": activity,
             "shifts": selectors.shift_list(user=request.user, activity=activity)[:300],
+            "requirement_names": selectors.requirement_names(),
             "totals": selectors.outcome_totals_for(user=request.user, activity=activity),
             "can_change": can_change,
             "next_statuses": [Status(s) for s in sorted(STATUS_FLOW[activity.status])],
