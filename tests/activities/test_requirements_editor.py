@@ -134,3 +134,10 @@ def test_a_new_shift_takes_its_requirements_from_the_editor(cast, activity, clie
         "qualification_groups": [[n["rc_first_aider"]]],
         "insurance_required": True,
     }
+
+
+def test_status_buttons_say_what_they_do(cast, activity, client):
+    login(client, cast.dave)
+    page = client.get(f"/activities/{activity.pk}/").content.decode()
+    assert "标记为进行中" in page and "取消活动" in page
+    assert "→" not in page.split("<main", 1)[-1]
