@@ -454,3 +454,10 @@ def test_a_validity_reads_as_years_months_or_days():
         "45 天",
         "长期有效",
     ]
+
+
+def test_the_eligibility_check_ticks_skills_and_qualifications_instead_of_ctrl_click(client, cast):
+    page = login(client, cast.alice).get("/skills/check/").content.decode()
+    assert 'type="checkbox" name="skills"' in page
+    assert 'type="checkbox" name="qualifications"' in page
+    assert '<select name="skills"' not in page and " multiple" not in page
