@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Form widgets render through the project's templates (FORM_RENDERER below), so one
+    # override (vetserve/templates/django/forms/) reads "请选择…" instead of "---------".
+    "django.forms",
     "js_lib_htmx",
     # django-ninja's own templates and static files: the API docs page (/api/v1/docs) loads
     # Swagger UI from here, not from a CDN, so it works on an offline intranet (issue 12).
@@ -79,6 +82,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "vetserve.urls"
 WSGI_APPLICATION = "vetserve.wsgi.application"
+
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

@@ -79,3 +79,29 @@ def shift(cast: Any, activity: Activity) -> Shift:
 
 def soon(hours: float) -> datetime:
     return timezone.now() + timedelta(hours=hours)
+
+
+def requirement_fields(
+    skills: Any = (), groups: Any = (), verified_only: bool = True, **conditions: Any
+) -> dict[str, Any]:
+    """What the requirements editor posts: skill rows (skill id, level), qualification rows
+    (type ids), and the other conditions (``min_age=18`` …)."""
+    data: dict[str, Any] = {
+        "req-skills-TOTAL_FORMS": str(len(skills)),
+        "req-skills-INITIAL_FORMS": "0",
+        "req-groups-TOTAL_FORMS": str(len(groups)),
+        "req-groups-INITIAL_FORMS": "0",
+    }
+    for i, (skill, level) in enumerate(skills):
+        data[f"req-skills-{i}-skill"] = str(skill)
+        data[f"req-skills-{i}-level"] = str(level)
+    for i, types in enumerate(groups):
+        data[f"req-groups-{i}-types"] = [str(t) for t in types]
+    if verified_only:
+        data["req-verified_only"] = "on"
+    for key, value in conditions.items():
+        if value is True:
+            data[f"req-{key}"] = "on"
+        elif value not in (None, False):
+            data[f"req-{key}"] = str(value)
+    return data

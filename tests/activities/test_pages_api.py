@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.activities.conftest import requirement_fields
 from tests.api.test_api import bearer
 from tests.conftest import login
 from vetserve.activities.models import SignUp
@@ -116,7 +117,7 @@ def test_leaders_plan_an_activity_with_recurring_shifts_and_publish_it(cast, cli
             "min_people": 3,
             "wanted_people": 4,
             "max_people": 5,
-            "requirements": "{}",
+            **requirement_fields(),
         },
     )
     assert response.status_code == 302

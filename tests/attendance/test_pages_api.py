@@ -125,3 +125,19 @@ def test_volunteer_phone_page_lists_own_shift(client: Client, cast: Any, post: A
     with mock.patch.object(timezone, "now", return_value=at(9)):
         page = client.get("/attendance/me/").content.decode()
     assert "东门" in page and "queue.js" in page
+
+
+def test_the_hours_list_shows_each_stay_with_its_year(client: Client, cast: Any, post: Any) -> None:
+    from tests.attendance.conftest import scan
+    from vetserve.attendance.services import attendance_auto_close, attendance_scan
+
+    attendance_scan(
+        actor=post.wang.user,
+        scan=scan("in", "post_qr", at(9), token=post_token(post.shift.pk, at=at(9))),
+        now=at(9),
+    )
+    attendance_auto_close(now=at(20))
+    login(client, post.wang.user)
+    with mock.patch.object(timezone, "now", return_value=at(21)):
+        page = client.get("/attendance/me/").content.decode()
+    assert "2022年2月11日 09:00" in page

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -59,3 +59,34 @@ def test_live_filtering_returns_only_the_results_fragment(client, history):
     response = login(client, history.alice).get("/audit/?actor=bob", HTTP_HX_REQUEST="true")
     assert "<html" not in response.content.decode()
     assert AuditEntry.objects.count() == 2
+
+
+def test_the_log_names_people_labels_actions_and_shows_shanghai_time(client, history):
+    history.bob.display_name = "赵志强"
+    history.bob.save(update_fields=["display_name"])
+    entry = AuditEntry.objects.get(actor_name="bob")
+    # 2022-02-03 16:30 UTC is 2022-02-04 00:30 in Shanghai: the day changes too.
+    AuditEntry.objects.filter(pk=entry.pk).update(at=datetime(2022, 2, 3, 16, 30, tzinfo=UTC))
+    page = login(client, history.frank).get("/audit/").content.decode()
+    assert 'title="登录名：bob">赵志强</span>' in page
+    assert "2022-02-04 00:30:00" in page
+    assert "organization.update" not in page.split("<tbody>")[1]
+    # Found by the person's name as well as by the login.
+    found = client.get("/audit/", {"actor": "志强"})
+    assert shown(found) == [("bob", "西湾子镇退役军人志愿服务队")]
+
+
+def test_codes_recorded_by_other_apps_read_as_chinese_labels(client, history):
+    from vetserve.audit.services import audit_record
+
+    audit_record(
+        actor=history.bob,
+        action="badge.issue_bulk",
+        obj=history.xiwanzi_team,
+        changes={"count": [None, 2], "numbers": [None, ["ZJK-1", "ZJK-2"]]},
+    )
+    page = login(client, history.frank).get("/audit/").content.decode()
+    body = page.split("<tbody>")[1]
+    assert "批量发放证件" in body and "badge.issue_bulk" not in body
+    assert "数量：" in body and "编号：" in body and "ZJK-1、ZJK-2" in body
+    assert "count：" not in body

@@ -432,3 +432,32 @@ def test_the_enrolment_search_by_id_number_posts_and_a_number_in_the_address_is_
     refused = client.get(f"/skills/sessions/{session.pk}/", {"q": number})
     assert f'name="volunteers" value="{wang.pk}"' not in refused.text
     assert "不能放在网址中" in refused.text or "not accepted in the page address" in refused.text
+
+
+def test_the_catalogue_shows_names_and_validity_in_years_not_codes_or_days(client, cast):
+    page = login(client, cast.alice).get("/skills/catalogue/").content.decode()
+    body = page.split("<main", 1)[-1]
+    assert "10 年" in body and "3 年" in body and "3652 天" not in body
+    assert "<code>first_aid</code>" not in body
+    assert 'title="代码：first_aid">急救</span>' in body
+    assert "2 · 熟练" in body  # a military specialty's level as its name
+
+
+def test_a_validity_reads_as_years_months_or_days():
+    from vetserve.skills.models import validity_text
+
+    assert [validity_text(d) for d in (3652, 1096, 365, 183, 45, None)] == [
+        "10 年",
+        "3 年",
+        "1 年",
+        "6 个月",
+        "45 天",
+        "长期有效",
+    ]
+
+
+def test_the_eligibility_check_ticks_skills_and_qualifications_instead_of_ctrl_click(client, cast):
+    page = login(client, cast.alice).get("/skills/check/").content.decode()
+    assert 'type="checkbox" name="skills"' in page
+    assert 'type="checkbox" name="qualifications"' in page
+    assert '<select name="skills"' not in page and " multiple" not in page

@@ -109,12 +109,6 @@ class ShiftForm(forms.Form):
     max_people = forms.IntegerField(
         label=_("maximum people"), min_value=1, validators=_PEOPLE, initial=1
     )
-    requirements = forms.JSONField(
-        label=_("requirements"),
-        required=False,
-        initial=dict,
-        help_text=_('e.g. {"min_age": 18, "max_age": 65, "qualification_groups": [[3, 4]]}'),
-    )
 
 
 class ShiftEditForm(forms.Form):
@@ -124,11 +118,6 @@ class ShiftEditForm(forms.Form):
     min_people = forms.IntegerField(label=_("minimum people"), min_value=0, validators=_PEOPLE)
     wanted_people = forms.IntegerField(label=_("wanted people"), min_value=1, validators=_PEOPLE)
     max_people = forms.IntegerField(label=_("maximum people"), min_value=1, validators=_PEOPLE)
-    requirements = forms.JSONField(
-        label=_("requirements"),
-        required=False,
-        help_text=_('e.g. {"min_age": 18, "max_age": 65, "qualification_groups": [[3, 4]]}'),
-    )
     notes = forms.CharField(label=_("notes"), max_length=300, required=False)
 
 
@@ -181,7 +170,6 @@ class SeriesForm(forms.Form):
     max_people = forms.IntegerField(
         label=_("maximum people"), min_value=1, validators=_PEOPLE, initial=1
     )
-    requirements = forms.JSONField(label=_("requirements"), required=False, initial=dict)
 
 
 class ReasonForm(forms.Form):

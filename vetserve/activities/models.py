@@ -79,6 +79,14 @@ STATUS_FLOW: dict[str, frozenset[str]] = {
     Status.FINISHED: frozenset(),
     Status.CANCELLED: frozenset(),
 }
+# The button that moves an activity to a status, as a verb ("发布活动", not "→ 已发布").
+STATUS_VERBS = {
+    Status.DRAFT: _("Back to draft"),
+    Status.PUBLISHED: _("Publish the activity"),
+    Status.UNDER_WAY: _("Mark as under way"),
+    Status.FINISHED: _("Mark as finished"),
+    Status.CANCELLED: _("Cancel the activity"),
+}
 # Statuses a volunteer outside the organizing body sees.
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.UNDER_WAY, Status.FINISHED)
 

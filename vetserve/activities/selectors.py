@@ -452,3 +452,60 @@ def campaign_report(*, user: Actor | None, campaign: Campaign) -> CampaignReport
         key=lambda b: b.key,
     )
     return CampaignReport(whole, progress, by_organization, by_county)
+# --- requirements as people read them ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequirementNames:
+    """Catalogue names by id, loaded once per page (two queries however many shifts)."""
+
+    skills: dict[int, str]
+    types: dict[int, str]
+
+
+def requirement_names() -> RequirementNames:
+    from vetserve.skills.models import QualificationType, Skill
+
+    return RequirementNames(
+        skills=dict(Skill.objects.values_list("pk", "name")),
+        types=dict(QualificationType.objects.values_list("pk", "name")),
+    )
+
+
+def requirement_text(data: Any, names: RequirementNames | None = None) -> str:
+    """A shift's stored requirements as one line for people, e.g.
+    "急救（熟练及以上）、持有效救护员证或护士执业证书、年龄18至65岁"; empty when there are none."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
+
+    if not isinstance(data, dict) or not data:
+        return ""
+    names = names or requirement_names()
+    unknown = _("(unknown)")
+    parts: list[str] = []
+    for skill, level in data.get("skills", []):
+        name = names.skills.get(skill, unknown)
+        if level >= 3:
+            parts.append(_("%(skill)s (expert)") % {"skill": name})
+        elif level == 2:
+            parts.append(_("%(skill)s (practised or above)") % {"skill": name})
+        else:
+            parts.append(name)
+    for group in data.get("qualification_groups", []):
+        alternatives = _(" or ").join(names.types.get(t, unknown) for t in group)
+        parts.append(_("a valid %(qualification)s") % {"qualification": alternatives})
+    youngest, oldest = data.get("min_age"), data.get("max_age")
+    if youngest is not None and oldest is not None:
+        parts.append(_("aged %(min)s to %(max)s") % {"min": youngest, "max": oldest})
+    elif youngest is not None:
+        parts.append(_("aged at least %(min)s") % {"min": youngest})
+    elif oldest is not None:
+        parts.append(_("aged at most %(max)s") % {"max": oldest})
+    if data.get("health_within_days"):
+        days = data["health_within_days"]
+        parts.append(_("a health declaration within %(days)s days") % {"days": days})
+    if data.get("insurance_required"):
+        parts.append(_("valid accident insurance"))
+    if data.get("verified_only") is False:
+        parts.append(_("unverified qualifications count"))
+    return pgettext("list separator", ", ").join(parts)

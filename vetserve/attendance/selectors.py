@@ -293,6 +293,7 @@ class ScanRecord:
     received_at: datetime | None
     method: str
     by: str
+    by_login: str  # kept for the auditor (a title on the name), the name is what people read
     volunteer_name: str
     activity_title: str
     post: str
@@ -310,6 +311,7 @@ class ScanRecord:
             received_at=row["received_at"],
             method=row["method"],
             by=row["by_display_name"] or row["by_username"] or "",
+            by_login=row["by_username"] or "",
             volunteer_name=row["volunteer_name"],
             activity_title=row["activity_title"],
             post=row["post"],

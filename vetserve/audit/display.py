@@ -8,6 +8,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from vetserve.audit.models import AuditEntry
 
@@ -46,6 +47,69 @@ ACTION_LABELS = {
     "attendance.correct": _("Attendance corrected"),
     "attendance.add_on_the_spot": _("Added to a roster on the spot"),
     "attendance.auto_close": _("Missed check-outs closed"),
+    "audit.purge": _("Old audit entries removed"),
+    "user.create": _("Login created"),
+    "activity.create": _("Activity planned"),
+    "activity.update": _("Activity changed"),
+    "activity.status": _("Activity status changed"),
+    "campaign.create": _("Campaign created"),
+    "campaign.update": _("Campaign changed"),
+    "outcome.record": _("Outcome figure recorded"),
+    "shift.create": _("Shift added"),
+    "shift.series_create": _("Recurring shifts added"),
+    "shift.update": _("Shift changed"),
+    "shift.call": _("Volunteer called from a roster"),
+    "signup.override": _("Signed up despite a requirement"),
+    "signup.promote": _("Moved up from the waitlist"),
+    "signup.remove": _("Taken off a roster"),
+    "signup.withdraw": _("Withdrew from a shift"),
+    "badge.issue": _("Badge issued"),
+    "badge.issue_bulk": _("Badges issued in bulk"),
+    "badge.lost": _("Badge reported lost"),
+    "badge.revoke": _("Badge revoked"),
+    "badge.reissue": _("Badge reissued"),
+    "badge.print": _("Badge printed"),
+    "course.create": _("Course added"),
+    "session.create": _("Training session added"),
+    "session.results": _("Training results recorded"),
+    "enrolment.add": _("Enrolled in training"),
+    "qualification.update": _("Qualification changed"),
+    "qualification.import": _("Qualifications imported"),
+    "qualification.remind": _("Expiry reminders sent"),
+    "qualification_type.update": _("Qualification type changed"),
+    "skill_catalogue.update": _("Skill catalogue changed"),
+    "specialty_mapping.update": _("Military specialty changed"),
+    "specialty_mapping.delete": _("Military specialty removed"),
+    "roster.export": _("Roster exported"),
+    "roster.import": _("Roster imported"),
+    "demo.build": _("Demo data built"),
+}
+
+# Changed values recorded under a key that is no field of the object (a count, a list of
+# numbers …): their labels. A key missing here and on the model is shown as it is.
+FIELD_LABELS = {
+    "count": _("count"),
+    "numbers": _("numbers"),
+    "number": _("number"),
+    "status": _("status"),
+    "state": _("state"),
+    "reason": _("reason"),
+    "shift": _("shift"),
+    "series": _("shifts"),
+    "session": _("training session"),
+    "skills": _("skills"),
+    "skill": _("skill"),
+    "field": _("field"),
+    "deleted": _("deleted"),
+    "closed": _("closed"),
+    "sent": _("sent"),
+    "merged": _("merged"),
+    "role": _("role"),
+    "revoked": _("revoked"),
+    "purpose": _("purpose"),
+    "quantity": _("quantity"),
+    "organization": _("organization"),
+    "version": _("version"),
 }
 
 
@@ -83,11 +147,17 @@ def change_rows(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
     changes = entry.changes if isinstance(entry.changes, dict) else {}
     rows = []
     for name, pair in changes.items():
-        label = name
+        label = str(FIELD_LABELS.get(name, name))
+        choices: dict[Any, Any] = {}
         if model is not None:
             with contextlib.suppress(FieldDoesNotExist):
-                label = str(model._meta.get_field(name).verbose_name)
+                field = model._meta.get_field(name)
+                label = str(getattr(field, "verbose_name", label))
+                # A status recorded as its code ("published") reads as its label (已发布).
+                choices = {str(k): v for k, v in (getattr(field, "flatchoices", None) or [])}
         old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+        if choices:
+            old, new = (choices.get(str(v), v) if v is not None else v for v in (old, new))
         rows.append((label, old, new))
     return rows
 
@@ -98,4 +168,14 @@ def value_text(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if isinstance(value, list | tuple):
+        return pgettext("list separator", ", ").join(value_text(v) for v in value) or "—"
     return str(value)
+
+
+def actor_text(entry: AuditEntry) -> str:
+    """Who acted, as people know them: the display name (the login when there is none, or
+    when the login was removed since)."""
+    actor = entry.actor
+    name = getattr(actor, "display_name", "") if actor is not None else ""
+    return name or entry.actor_name

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from vetserve.audit.models import AuditEntry
@@ -35,11 +35,17 @@ def audit_entry_list(
     """The entries the user may audit, newest first, narrowed by each filter given (empty:
     any). ``actor`` matches part of the name; the dates are days in Asia/Shanghai, both
     included. The page and the API filter here."""
-    entries = AuditEntry.objects.visible_to(user, AUDIT).select_related("region", "organization")
+    entries = AuditEntry.objects.visible_to(user, AUDIT).select_related(
+        "region", "organization", "actor"
+    )
     if action:
         entries = entries.filter(action=action)
     if actor:
-        entries = entries.filter(actor_name__icontains=actor.strip())
+        # By login name (as recorded) or by the person's name, as the page shows it.
+        text = actor.strip()
+        entries = entries.filter(
+            Q(actor_name__icontains=text) | Q(actor__display_name__icontains=text)
+        )
     if object_type:
         entries = entries.filter(object_type=object_type)
     if object_id:

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# The empty choice of a select, everywhere: "请选择…" where a value is to be picked; a filter
+# says "全部" (All) instead. Django's own "---------" is turned into this by the widget template
+# (vetserve/templates/django/forms/widgets/select_option.html), so no form can forget it.
+CHOOSE = _("Choose…")
+DJANGO_BLANK = "---------"
 
 
 def form_add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

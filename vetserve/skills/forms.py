@@ -233,7 +233,7 @@ class EligibilityForm(forms.Form):
         label=_("Skills (all of)"),
         queryset=Skill.objects.filter(is_active=True),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
     )
     min_level = forms.TypedChoiceField(
         label=_("at least at level"), choices=LEVELS, coerce=int, initial=1
@@ -242,7 +242,7 @@ class EligibilityForm(forms.Form):
         label=_("Qualifications (any of)"),
         queryset=QualificationType.objects.filter(is_active=True, is_insurance=False),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple,
     )
     verified_only = forms.BooleanField(
         label=_("Only verified qualifications count"), required=False, initial=True

@@ -100,6 +100,23 @@ class MilitarySpecialtyMapping(models.Model):
         return f"{self.specialty} → {self.skill}"
 
 
+def validity_text(days: int | None) -> str:
+    """A validity as people state it: "10 年", "6 个月", else in days ("45 天"). Certificates
+    run whole years (3652 days is ten years with leap days), so a day or two either way still
+    reads as years."""
+    from django.utils.translation import gettext, ngettext
+
+    if not days:
+        return gettext("no expiry")
+    years = round(days / 365.25)
+    if years >= 1 and abs(days - years * 365.25) <= 2:
+        return ngettext("%(n)d year", "%(n)d years", years) % {"n": years}
+    months = round(days / 30.44)
+    if months >= 1 and abs(days - months * 30.44) <= 2:
+        return ngettext("%(n)d month", "%(n)d months", months) % {"n": months}
+    return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+
+
 class QualificationType(models.Model):
     """A kind of certificate or cover (救护员证, C1 驾驶证, 意外保险 …) with its issuing body and
     default validity. ``includes`` lists the types a holder of this one also satisfies (急救员
@@ -134,6 +151,10 @@ class QualificationType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def validity_text(self) -> str:
+        return validity_text(self.validity_days)
 
 
 class Source(models.TextChoices):

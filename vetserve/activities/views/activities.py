@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from vetserve.activities import selectors, services
 from vetserve.activities.forms import PAST, UPCOMING, ActivityFilterForm, ActivityForm
-from vetserve.activities.models import STATUS_FLOW, OutcomeType, Status
+from vetserve.activities.models import STATUS_FLOW, STATUS_VERBS, OutcomeType, Status
 from vetserve.core.access import CHANGE, can, may_change_activity, may_view
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.paging import Sort, sort_rows
@@ -149,10 +149,14 @@ def activity_detail(request: AuthedRequest, activity_id: int) -> HttpResponse:
         {
             "activity": activity,
             "shifts": selectors.shift_list(user=request.user, activity=activity)[:300],
+            "requirement_names": selectors.requirement_names(),
             "totals": selectors.outcome_totals_for(user=request.user, activity=activity),
             "can_change": can_change,
             "campaign_visible": may_view(request.user, activity.campaign),
-            "next_statuses": [Status(s) for s in sorted(STATUS_FLOW[activity.status])],
+            "next_statuses": [
+                {"value": s, "verb": STATUS_VERBS[Status(s)]}
+                for s in sorted(STATUS_FLOW[activity.status])
+            ],
             "outcome_types": [
                 t
                 for t in OutcomeType.objects.all()

@@ -26,6 +26,7 @@ from vetserve.activities.forms import (
     ShiftForm,
 )
 from vetserve.activities.models import Shift, SignUpState, Staffing
+from vetserve.activities.requirement_forms import RequirementsEditor
 from vetserve.core.access import CHANGE, may_change_activity
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.views import AuthedRequest, is_htmx
@@ -38,25 +39,41 @@ from vetserve.people.selectors import access_volunteer, volunteer_own
 def shift_create_page(request: AuthedRequest, activity_id: int) -> HttpResponse:
     activity = selectors.access_activity(request.user, activity_id, CHANGE)
     form = ShiftForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    editor = RequirementsEditor(request.POST or None)
+    if request.method == "POST" and form.is_valid() & editor.is_valid():
         try:
             shift = services.shift_create(
-                actor=request.user, activity=activity, **form.cleaned_data
+                actor=request.user,
+                activity=activity,
+                requirements=editor.cleaned(),
+                **form.cleaned_data,
             )
         except ValidationError as exc:
-            form_add_service_errors(form, exc)
+            _service_errors(form, editor, exc)
         else:
             return redirect("activities:shift", shift.pk)
     return render(
-        request, "activities/form.html", {"form": form, "title": _("Add a shift"), "obj": activity}
+        request,
+        "activities/form.html",
+        {"form": form, "editor": editor, "title": _("Add a shift"), "obj": activity},
     )
+
+
+def _service_errors(form: Any, editor: RequirementsEditor, error: ValidationError) -> None:
+    """A service's complaint about the requirements goes above the editor, the rest on the form."""
+    if hasattr(error, "error_dict") and "requirements" in error.error_dict:
+        editor.add_error(error.error_dict.pop("requirements"))
+        if not error.error_dict:
+            return
+    form_add_service_errors(form, error)
 
 
 @login_required
 def shift_series_page(request: AuthedRequest, activity_id: int) -> HttpResponse:
     activity = selectors.access_activity(request.user, activity_id, CHANGE)
     form = SeriesForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    editor = RequirementsEditor(request.POST or None)
+    if request.method == "POST" and form.is_valid() & editor.is_valid():
         d = form.cleaned_data
         try:
             windows = services.series_windows(
@@ -77,19 +94,19 @@ def shift_series_page(request: AuthedRequest, activity_id: int) -> HttpResponse:
                     min_people=d["min_people"],
                     wanted_people=d["wanted_people"],
                     max_people=d["max_people"],
-                    requirements=d.get("requirements"),
+                    requirements=editor.cleaned(),
                 ),
                 windows=windows,
             )
         except ValidationError as exc:
-            form_add_service_errors(form, exc)
+            _service_errors(form, editor, exc)
         else:
             messages.success(request, _("%(n)d shifts created.") % {"n": len(shifts)})
             return redirect("activities:detail", activity.pk)
     return render(
         request,
         "activities/form.html",
-        {"form": form, "title": _("Recurring shifts"), "obj": activity},
+        {"form": form, "editor": editor, "title": _("Recurring shifts"), "obj": activity},
     )
 
 
@@ -143,6 +160,7 @@ def shift_detail(request: AuthedRequest, shift_id: int) -> HttpResponse:
             **add,
             "activity": shift.activity,
             "staffing": Staffing(shift.staffing_for(confirmed)).label,
+            "requirements": selectors.requirement_text(shift.requirements),
             "roster": selectors.shift_roster(shift) if can_change else None,
             "can_change": can_change,
             "mine": mine,
@@ -164,18 +182,21 @@ def shift_edit(request: AuthedRequest, shift_id: int) -> HttpResponse:
             "min_people": shift.min_people,
             "wanted_people": shift.wanted_people,
             "max_people": shift.max_people,
-            "requirements": shift.requirements,
             "notes": shift.notes,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        # An emptied requirements box clears them (for the service, None means "unchanged").
-        data["requirements"] = data["requirements"] or {}
+    editor = RequirementsEditor(request.POST or None, stored=shift.requirements)
+    if request.method == "POST" and form.is_valid() & editor.is_valid():
         try:
-            services.shift_update(actor=request.user, shift=shift, **data)
+            # An editor with no rows clears them (for the service, None means "unchanged").
+            services.shift_update(
+                actor=request.user,
+                shift=shift,
+                requirements=editor.cleaned(),
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
-            form_add_service_errors(form, exc)
+            _service_errors(form, editor, exc)
         else:
             messages.success(request, _("Shift saved."))
             return redirect("activities:shift", shift.pk)
@@ -185,6 +206,7 @@ def shift_edit(request: AuthedRequest, shift_id: int) -> HttpResponse:
         "activities/form.html",
         {
             "form": form,
+            "editor": editor,
             "title": _("Change shift: %(post)s") % {"post": shift.post},
             "obj": shift,
             "back": reverse("activities:shift", args=[shift.pk]),

@@ -33,3 +33,8 @@ def audit_value(value: Any) -> str:
 @register.filter
 def via_label(via: str) -> str:
     return display.via_label(via)
+
+
+@register.filter
+def actor_text(entry: AuditEntry) -> str:
+    return display.actor_text(entry)
