@@ -25,6 +25,7 @@ from django.utils import timezone
 from tests.conftest import PASSWORD, build_cast, make_user
 from tests.conftest import register_volunteer as register
 
+
 # The live server answers in a thread while the test drives the browser: Playwright's sync API
 # keeps an event loop in the test's thread, which Django's guard would take for async code
 # calling the ORM. The test code itself is plain synchronous code. Set for this package only
@@ -94,8 +95,9 @@ VIEWPORTS = [PHONE, DESKTOP]
 
 @pytest.fixture(scope="package")
 def browser(live_server: Any, _async_unsafe_allowed: None) -> Iterator[Any]:
-    """One Chromium for the browser tests (Playwright's loop ends with them). It asks for the live server so that it closes first: its
-    last kept-alive connections end while the server still shares the test database."""
+    """One Chromium for the browser tests (Playwright's loop ends with them). It asks for the
+    live server so that it closes first: its last kept-alive connections end while the server
+    still shares the test database."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -452,6 +452,8 @@ def campaign_report(*, user: Actor | None, campaign: Campaign) -> CampaignReport
         key=lambda b: b.key,
     )
     return CampaignReport(whole, progress, by_organization, by_county)
+
+
 # --- requirements as people read them ---------------------------------------------------------
 
 
