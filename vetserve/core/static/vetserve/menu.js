@@ -42,3 +42,12 @@
     });
   });
 })();
+
+/* A "Print" button (data-print) opens the browser's print dialog (print layouts: app.css). */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) window.print();
+  });
+})();
