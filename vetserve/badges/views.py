@@ -241,7 +241,7 @@ def badge_bulk_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect("people:list")
     volunteers = _selected_volunteers(request, form.cleaned_data["volunteer"], CHANGE)
     holders = dict(
@@ -292,7 +292,7 @@ def badge_sheet_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect("badges:list")
     badge_ids = form.cleaned_data.get("badge") or []
     volunteer_ids = form.cleaned_data.get("volunteer") or []
