@@ -26,10 +26,10 @@ UPCOMING, PAST, ANY_TIME = "upcoming", "past", "all"
 class ActivityFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(
-        label=_("status"), required=False, choices=[("", _("All")), *Status.choices]
+        label=_("Status"), required=False, choices=[("", _("All")), *Status.choices]
     )
     category = forms.ChoiceField(
-        label=_("category"), required=False, choices=[("", _("All")), *Category.choices]
+        label=_("Category"), required=False, choices=[("", _("All")), *Category.choices]
     )
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
     region = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -29,6 +29,8 @@ from vetserve.accounts.models import User
 from vetserve.activities.models import Activity, Shift, SignUp, SignUpState
 from vetserve.attendance import conf, hours
 from vetserve.attendance.models import Attendance, AttendanceCorrection, Method
+from vetserve.badges.models import Badge
+from vetserve.badges.models import Status as BadgeStatus
 from vetserve.core.access import AUDIT, CHANGE, VIEW, Actor, access_object, may_lead_shift
 from vetserve.people.models import Volunteer
 
@@ -356,3 +358,25 @@ def _cut(text: str, limit: int) -> str:
 def _start_of(day: date) -> datetime:
     """Midnight of ``day`` where the users are (Asia/Shanghai), as an aware datetime."""
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    name: str
+    badge_number: str
+
+
+def signin_sheet_rows(*, shift: Shift) -> list[SheetRow]:
+    """The paper sign-in sheet's rows: the confirmed people of the shift by name, each with
+    their valid badge number. Names and badge numbers only: a sheet lies on a table at the
+    post for anyone to read, so no phone or ID number, masked or not. One query, any size."""
+    number = Badge.objects.filter(
+        volunteer_id=OuterRef("volunteer_id"), status=BadgeStatus.ACTIVE
+    ).values("number")[:1]
+    rows = (
+        SignUp.objects.filter(shift=shift, state=SignUpState.CONFIRMED)
+        .annotate(badge_number=Subquery(number, output_field=CharField()))
+        .order_by("volunteer__name", "id")
+        .values_list("volunteer__name", "badge_number")
+    )
+    return [SheetRow(name, badge or "") for name, badge in rows]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("post/<int:shift_id>/", views.post_page, name="post"),
     path("post/<int:shift_id>/roster/", views.post_roster_fragment, name="roster"),
     path("post/<int:shift_id>/qr/", views.post_qr, name="qr"),
+    path("post/<int:shift_id>/sheet/", views.post_sheet, name="sheet"),
     path("post/<int:shift_id>/record/", views.post_record, name="record"),
     path("exceptions/", views.exceptions_page, name="exceptions"),
     path("exceptions/<int:attendance_id>/", views.exception_resolve, name="resolve"),

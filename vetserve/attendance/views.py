@@ -33,6 +33,7 @@ from vetserve.attendance.selectors import (
     own_open_signups,
     post_roster,
     served_minutes,
+    signin_sheet_rows,
     station_window,
 )
 from vetserve.attendance.services import ScanIn, attendance_correct, attendance_scan
@@ -305,3 +306,16 @@ def scan_audit_page(request: AuthedRequest) -> HttpResponse:
     response = render(request, template, context)
     response["Vary"] = "HX-Request"
     return response
+
+
+@never_cache
+@login_required
+@require_GET
+def post_sheet(request: AuthedRequest, shift_id: int) -> HttpResponse:
+    """The printable sign-in sheet of a shift (签到表): for a post without phones or signal, and
+    as the paper record a leader keeps; signatures in the 签到 and 签退 columns."""
+    shift = access_led_shift(request.user, shift_id)
+    rows = signin_sheet_rows(shift=shift)
+    # A few empty lines for people who come without having signed up.
+    context = {"shift": shift, "rows": rows, "blank": range(max(5, 15 - len(rows)))}
+    return render(request, "attendance/sheet.html", context)

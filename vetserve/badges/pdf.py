@@ -1,4 +1,5 @@
-"""The printable badge: one card (85.6 × 54 mm, ID-1) as a PDF, with a QR code to verify it.
+"""The printable badge: one card (85.6 × 54 mm, ID-1) as a PDF, with a QR code to verify it, and
+A4 sheets of ten such cards with cut marks for an office printer.
 
 Drawn with reportlab and its built-in CID font STSong-Light, which every PDF reader renders in
 Chinese without font files shipped or embedded. The card speaks the deployment's language
@@ -8,6 +9,7 @@ Chinese without font files shipped or embedded. The card speaks the deployment's
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +21,7 @@ from PIL import Image, ImageOps
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import Color, HexColor, white
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -38,6 +41,11 @@ RED = HexColor("#b3261e")
 GOLD = HexColor("#d4a017")
 INK = HexColor("#1f1f1f")
 GREY = HexColor("#5f6368")
+# A4 sheet: two columns of five cards, edge to edge so one straight cut separates two cards;
+# what is left of the page is an even margin carrying the cut marks.
+SHEET_COLUMNS, SHEET_ROWS = 2, 5
+SHEET_CARDS = SHEET_COLUMNS * SHEET_ROWS
+CUT_MARK = 4 * mm
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +115,48 @@ def badge_pdf(badge: Badge, *, verify_url: str) -> bytes:
     return buffer.getvalue()
 
 
+def badges_sheet_pdf(badges: Sequence[Badge], *, verify_url: Callable[[Badge], str]) -> bytes:
+    """A4 pages of ten cards each (2 × 5), in the order given, with cut marks at the margins."""
+    _fonts()
+    page_w, page_h = A4
+    left = (page_w - SHEET_COLUMNS * WIDTH) / 2
+    bottom = (page_h - SHEET_ROWS * HEIGHT) / 2
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas.setCreator("VetServe")
+    with translation.override(settings.LANGUAGE_CODE):
+        canvas.setTitle(_("Badge cards"))
+        for start in range(0, len(badges), SHEET_CARDS):
+            for i, badge in enumerate(badges[start : start + SHEET_CARDS]):
+                column, row = i % SHEET_COLUMNS, i // SHEET_COLUMNS
+                x = left + column * WIDTH
+                y = bottom + (SHEET_ROWS - 1 - row) * HEIGHT
+                canvas.saveState()
+                canvas.translate(x, y)
+                _draw(canvas, badge, badge.volunteer, verify_url(badge))
+                canvas.restoreState()
+            _cut_marks(canvas, left, bottom)
+            canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _cut_marks(canvas: Canvas, left: float, bottom: float) -> None:
+    """Short lines in the margins where each cut runs; nothing is drawn over the cards."""
+    canvas.setStrokeColor(GREY)
+    canvas.setLineWidth(0.3)
+    right = left + SHEET_COLUMNS * WIDTH
+    top = bottom + SHEET_ROWS * HEIGHT
+    for column in range(SHEET_COLUMNS + 1):
+        x = left + column * WIDTH
+        canvas.line(x, top + 1 * mm, x, top + 1 * mm + CUT_MARK)
+        canvas.line(x, bottom - 1 * mm, x, bottom - 1 * mm - CUT_MARK)
+    for row in range(SHEET_ROWS + 1):
+        y = bottom + row * HEIGHT
+        canvas.line(left - 1 * mm, y, left - 1 * mm - CUT_MARK, y)
+        canvas.line(right + 1 * mm, y, right + 1 * mm + CUT_MARK, y)
+
+
 def _draw(canvas: Canvas, badge: Badge, volunteer: Any, verify_url: str) -> None:
     # Title band.
     canvas.setFillColor(RED)
@@ -126,14 +176,18 @@ def _draw(canvas: Canvas, badge: Badge, volunteer: Any, verify_url: str) -> None
     canvas.setFont(CJK, 6)
     canvas.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 1.5 * mm, _("Scan to verify"))
 
+    # The photo, or an empty box of the same size to glue a print of one into.
     photo = _photo(badge)
-    left = MARGIN
     if photo is not None:
         canvas.drawImage(photo, MARGIN, top - PHOTO_H, PHOTO_W, PHOTO_H)
-        canvas.setStrokeColor(Color(0, 0, 0, alpha=0.25))
-        canvas.setLineWidth(0.3)
-        canvas.rect(MARGIN, top - PHOTO_H, PHOTO_W, PHOTO_H, stroke=1, fill=0)
-        left = MARGIN + PHOTO_W + 3 * mm
+    else:
+        canvas.setFillColor(GREY)
+        canvas.setFont(CJK, 6)
+        canvas.drawCentredString(MARGIN + PHOTO_W / 2, top - PHOTO_H / 2 - 1 * mm, _("Photo"))
+    canvas.setStrokeColor(Color(0, 0, 0, alpha=0.25 if photo is not None else 0.5))
+    canvas.setLineWidth(0.3)
+    canvas.rect(MARGIN, top - PHOTO_H, PHOTO_W, PHOTO_H, stroke=1, fill=0)
+    left = MARGIN + PHOTO_W + 3 * mm
     column = qr_x - 2 * mm - left
 
     # Name, large; then organization, number and date with small labels.

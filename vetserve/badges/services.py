@@ -286,6 +286,14 @@ def badge_print_record(*, actor: Actor | None, badge: Badge) -> None:
 
 
 @transaction.atomic
+def badges_print_record(*, actor: Actor | None, badges: Iterable[Badge]) -> None:
+    """Log each card of a printed sheet, as if printed one by one: whoever asks later who
+    printed a given badge finds it under that badge, not under a sheet."""
+    for badge in badges:
+        _audit(actor, "badge.print", badge, changes={"sheet": [None, True]})
+
+
+@transaction.atomic
 def badges_issue_bulk(
     *, actor: Actor | None, volunteers: Iterable[Volunteer], issued_on: date
 ) -> list[Badge]:

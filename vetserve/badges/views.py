@@ -10,16 +10,26 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from vetserve.badges.forms import IssueForm, ReasonForm, ReissueForm, RevokeForm
+from vetserve.badges.forms import (
+    BulkIssueForm,
+    IssueForm,
+    ReasonForm,
+    ReissueForm,
+    RevokeForm,
+    SheetForm,
+)
 from vetserve.badges.models import Badge, Status
-from vetserve.badges.pdf import badge_pdf
+from vetserve.badges.pdf import badge_pdf, badges_sheet_pdf
 from vetserve.badges.selectors import access_badge, badge_list, badge_verify
 from vetserve.badges.services import (
     badge_issue,
@@ -28,12 +38,15 @@ from vetserve.badges.services import (
     badge_report_lost,
     badge_revoke,
     badge_token,
+    badges_issue_bulk,
+    badges_print_record,
 )
-from vetserve.core.access import may_change_volunteer
+from vetserve.core.access import CHANGE, VIEW, may_change_volunteer
 from vetserve.core.context import client_ip
 from vetserve.core.paging import page_of
 from vetserve.core.throttle import throttle_hit
 from vetserve.people.models import Status as VolunteerStatus
+from vetserve.people.models import Volunteer
 from vetserve.people.selectors import access_volunteer
 
 
@@ -199,6 +212,107 @@ def badge_pdf_view(request: HttpRequest, badge_id: int) -> HttpResponse:
     badge_print_record(actor=request.user, badge=badge)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{badge.number}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _selected_volunteers(request: HttpRequest, ids: list[int], action: str) -> list[Volunteer]:
+    """The selected volunteers, all of them within the user's reach for ``action``; one that is
+    not (or does not exist) makes the whole request a 404, as for a single volunteer."""
+    volunteers = list(
+        Volunteer.objects.visible_to(request.user, action)
+        .filter(pk__in=ids)
+        .select_related("home_org", "region")
+        .order_by("home_org__name", "name", "pk")
+    )
+    if len(volunteers) != len(ids):
+        raise Http404
+    return volunteers
+
+
+@login_required
+@require_POST
+def badge_bulk_view(request: HttpRequest) -> HttpResponse:
+    """Badges for a roster selection: first a page saying who receives one and who is skipped
+    and why, then (``confirm``) all of them issued in one transaction."""
+    form = BulkIssueForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+        return redirect("people:list")
+    volunteers = _selected_volunteers(request, form.cleaned_data["volunteer"], CHANGE)
+    holders = dict(
+        Badge.objects.filter(status=Status.ACTIVE, volunteer__in=volunteers).values_list(
+            "volunteer_id", "number"
+        )
+    )
+    receive, skipped = [], []
+    for volunteer in volunteers:
+        if volunteer.is_erased or volunteer.status != VolunteerStatus.ACTIVE:
+            why = _("not active (%(status)s)") % {"status": volunteer.get_status_display()}
+            skipped.append((volunteer, why))
+        elif volunteer.pk in holders:
+            skipped.append((volunteer, _("holds %(number)s") % {"number": holders[volunteer.pk]}))
+        else:
+            receive.append(volunteer)
+    issued: list[Badge] = []
+    if request.POST.get("confirm") and receive:
+        issued_on = form.cleaned_data["issued_on"] or timezone.localdate()
+        try:
+            issued = badges_issue_bulk(actor=request.user, volunteers=receive, issued_on=issued_on)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d badge was issued.", "%(count)d badges were issued.", len(issued)
+                )
+                % {"count": len(issued)},
+            )
+    context = {
+        "form": form,
+        "volunteers": volunteers,
+        "receive": receive,
+        "skipped": skipped,
+        "issued": sorted(issued, key=lambda b: b.number),
+    }
+    return render(request, "badges/bulk.html", context)
+
+
+@login_required
+@require_POST
+def badge_sheet_view(request: HttpRequest) -> HttpResponse:
+    """A4 sheets of cards for chosen badges, or for the valid badges of chosen volunteers (the
+    roster's selection). Only valid badges are printed; each card printed is logged."""
+    form = SheetForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+        return redirect("badges:list")
+    badge_ids = form.cleaned_data.get("badge") or []
+    volunteer_ids = form.cleaned_data.get("volunteer") or []
+    visible = Badge.objects.visible_to(request.user)
+    if badge_ids and visible.filter(pk__in=badge_ids).count() != len(badge_ids):
+        raise Http404
+    if volunteer_ids:
+        _selected_volunteers(request, volunteer_ids, VIEW)
+    badges = list(
+        visible.filter(Q(pk__in=badge_ids) | Q(volunteer_id__in=volunteer_ids))
+        .filter(status=Status.ACTIVE)
+        .select_related("volunteer", "volunteer__home_org")
+        .order_by("volunteer__home_org__name", "number")
+    )
+    if not badges:
+        messages.error(request, _("None of the selected holds a valid badge to print."))
+        return redirect("badges:list")
+    data = badges_sheet_pdf(badges, verify_url=lambda badge: badge_verify_url(request, badge))
+    badges_print_record(actor=request.user, badges=badges)
+    response = HttpResponse(data, content_type="application/pdf")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'inline; filename="badges-{stamp}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
 

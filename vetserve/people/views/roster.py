@@ -187,6 +187,8 @@ def _roster(
             data.get(key) for key in ("q", "region", "org", "status", "skill", "qualification")
         ),
         "show_badges": apps.is_installed("vetserve.badges"),
+        # Rows carry a check box for the badge actions (issue to, print for the selection).
+        "may_select": apps.is_installed("vetserve.badges") and can(user, CHANGE),
     }
     if is_htmx(request):
         response = render(request, "people/_results.html", context, status=status)

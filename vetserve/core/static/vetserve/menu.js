@@ -25,3 +25,29 @@
     }).map(function (name) { return window.caches.delete(name); }));
   }).catch(function () { /* nothing kept, or storage blocked */ });
 })();
+
+/* "Select all on this page": a check box with data-select-all="NAME" ticks or clears every box
+ * named NAME of the form named in data-form (its own form when none). Delegated from the
+ * document, so rows swapped in by htmx follow too. Without JavaScript each row is ticked by hand. */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var all = event.target;
+    if (!all.matches || !all.matches("input[data-select-all]")) return;
+    var formId = all.getAttribute("data-form") || (all.form && all.form.id);
+    var name = all.getAttribute("data-select-all");
+    document.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (box) {
+      var owner = box.form ? box.form.id : "";
+      if (!formId || owner === formId) box.checked = all.checked;
+    });
+  });
+})();
+
+/* A "Print" button (data-print) opens the browser's print dialog (print layouts: app.css). */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) window.print();
+  });
+})();
