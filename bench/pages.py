@@ -90,15 +90,15 @@ def _scope_models() -> dict[str, Any]:
     from vetserve.skills.models import Course
 
     return {
-        "activities:activity_list": Activity,
-        "activities:campaign_list": Campaign,
-        "people:volunteer_list": Volunteer,
-        "orgs:org_list": Organization,
-        "regions:region_index": Region,
-        "audit:audit_list": AuditEntry,
+        "activities:list": Activity,
+        "activities:campaigns": Campaign,
+        "people:list": Volunteer,
+        "orgs:list": Organization,
+        "regions:list": Region,
+        "audit:list": AuditEntry,
         "attendance_audit": Attendance,
-        "badges:badge_index": Badge,
-        "skills:course_list": Course,
+        "badges:list": Badge,
+        "skills:courses": Course,
     }
 
 
@@ -108,7 +108,7 @@ def _in_scope(user: Any, route: str) -> int | None:
     model = _scope_models().get(route)
     if model is None or not hasattr(model.objects, "visible_to"):
         return None
-    action = AUDIT if route in {"audit:audit_list", "attendance_audit"} else VIEW
+    action = AUDIT if route in {"audit:list", "attendance_audit"} else VIEW
     try:
         return int(model.objects.visible_to(user, action).count())
     except Exception:  # a model scoped another way: no count rather than a wrong one
