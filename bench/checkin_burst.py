@@ -253,23 +253,44 @@ def _cpu_ticks() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
-def _cpu_by_process() -> dict[str, float]:
-    """CPU seconds used so far by the server (`vetserve serve` and its workers), PostgreSQL's
-    processes and this client, from /proc (Linux; empty elsewhere)."""
+def _cpu_by_process(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server (``server_pid`` and its workers), PostgreSQL's
+    background processes and its backends of the benchmark's database, and this client, from
+    /proc (Linux; empty elsewhere). Only these: other work on a shared machine (another
+    gunicorn, another database's tests) is not counted as ours."""
     tick = os.sysconf("SC_CLK_TCK")
     used = {"server": 0.0, "database": 0.0}
+    parents: dict[int, int] = {}
+    seconds: dict[int, float] = {}
+    titles: dict[int, bytes] = {}
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
             stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        seconds = (int(stat[11]) + int(stat[12])) / tick
-        # gunicorn renames its processes when setproctitle is installed (a dev dependency).
-        if b"vetserve serve" in cmdline or cmdline.startswith(b"gunicorn"):
-            used["server"] += seconds
-        elif cmdline.startswith(b"postgres"):
-            used["database"] += seconds
+        pid = int(proc.name)
+        parents[pid], titles[pid] = int(stat[1]), cmdline
+        seconds[pid] = (int(stat[11]) + int(stat[12])) / tick
+
+    def ours(pid: int) -> bool:
+        for _ in range(64):  # bounded walk up the tree
+            if pid == server_pid:
+                return True
+            if pid <= 1 or pid not in parents:
+                return False
+            pid = parents[pid]
+        return False
+
+    for pid, title in titles.items():
+        if ours(pid):
+            used["server"] += seconds[pid]
+        elif title.startswith(b"postgres"):
+            # A backend's title names its database and client ("… db 127.0.0.1(5432) idle");
+            # the background processes (WAL writer, checkpointer …) name no client.
+            backend = b"(" in title or b"[local]" in title
+            if not backend or BENCH_DB.encode() + b" " in title:
+                used["database"] += seconds[pid]
     times = os.times()
     used["client"] = times.user + times.system
     return used
@@ -546,10 +567,10 @@ def main() -> int:
         shift_id, token = int(built["shift"]), str(built["token"])
         jobs = [(s, shift_id, uuid.uuid4()) for s in built["signups"]]
         busy_before, total_before = _cpu_ticks()
-        used_before = _cpu_by_process()
+        used_before = _cpu_by_process(server.pid)
         seconds, latencies, statuses = _burst(port, token, jobs, args.clients)
         busy_after, total_after = _cpu_ticks()
-        used = {k: v - used_before[k] for k, v in _cpu_by_process().items()}
+        used = {k: v - used_before[k] for k, v in _cpu_by_process(server.pid).items()}
         cpu_busy = (busy_after - busy_before) / max(1, total_after - total_before)
         with psycopg.connect(_db_url(BENCH_DB)) as conn, conn.cursor() as cur:
             rows, distinct_signups, distinct_keys = _count(cur, shift_id)

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # JSON to bearer-token clients only; pages stay uncompressed (BREACH, docs/decisions/0005).
+    "vetserve.core.compress.ApiGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vetserve.core.locale.PageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -189,12 +191,22 @@ TRUSTED_PROXY_COUNT = env_int("VETSERVE_TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("VETSERVE_STATIC_ROOT", str(VAR_DIR / "static")))
+# Static files are collected with a hash of their content in each name and a gzip twin
+# (`vetserve serve` and `vetserve demo` collect them as they start): a hashed name never changes
+# its content, so browsers keep it a year and never ask again, and an upgrade changes the name.
+# The test settings turn this off (VETSERVE_STATIC_MANIFEST=0) to serve from the apps' folders
+# without a collectstatic; a test collects once to check the hashed names (docs/decisions/0005).
+STATIC_MANIFEST = env_bool("VETSERVE_STATIC_MANIFEST", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
-# Serve straight from the finders when collectstatic has not been run (demo, tests).
-WHITENOISE_USE_FINDERS = True
+# Without a collected STATIC_ROOT (tests, DEBUG), serve straight from the apps' folders.
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Logs carry no personal numbers: the filter masks ID and mobile numbers in every message and

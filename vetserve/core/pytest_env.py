@@ -17,3 +17,6 @@ os.environ.setdefault(
 )
 os.environ.setdefault("VETSERVE_DATA_KEY_ID", "k2")
 os.environ.setdefault("VETSERVE_BLIND_INDEX_KEY", "dGVzdC1ibGluZC1pbmRleC1rZXktLS0tLS0tLS0tLS0")
+# Tests serve static files from the apps' folders: no collectstatic before every run (the one
+# test of the hashed names collects for itself, tests/core/test_static.py).
+os.environ.setdefault("VETSERVE_STATIC_MANIFEST", "0")

@@ -213,6 +213,18 @@ class Requirement:
     health_within_days: int | None = None
     insurance_required: bool = False
 
+    @property
+    def asks_nothing(self) -> bool:
+        """Anyone meets it: nothing about the person needs reading."""
+        return not (
+            self.skills
+            or self.qualification_groups
+            or self.insurance_required
+            or self.min_age is not None
+            or self.max_age is not None
+            or self.health_within_days is not None
+        )
+
 
 # --- one volunteer, one requirement -----------------------------------------------------------
 

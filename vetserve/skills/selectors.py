@@ -206,6 +206,9 @@ def eligibility_for(
     catalogue: QualificationCatalogue | None = None,
 ) -> Decision:
     """May this volunteer do this at ``at`` (default now)? Yes or no, with the reasons."""
+    if requirement.asks_nothing:
+        # Most shifts ask nothing; a sign-up then reads no skill, qualification or catalogue.
+        return Decision(ok=True)
     (facts,) = eligibility_facts(Volunteer.objects.filter(pk=volunteer.pk))
     return check(facts, requirement, at or timezone.now(), catalogue or qualification_catalogue())
 

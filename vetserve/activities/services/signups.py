@@ -33,19 +33,27 @@ def signup_limit_problems(shift: Shift, volunteer: Volunteer) -> list[str]:
 
     Waitlisted places count too: a waitlisted place may turn into a confirmed one at any time.
     """
+    return _limit_problems(shift, _live_shifts_near(shift, volunteer))
+
+
+def _live_shifts_near(shift: Shift, volunteer: Volunteer) -> list[Shift]:
+    """The volunteer's shifts with a live sign-up near ``shift``, ``shift`` itself included
+    when they are on it: one query answers both "already signed up?" and the limits."""
     rest = conf.min_rest()
-    max_hours = conf.max_hours_per_day()
-    others = list(
+    return list(
         Shift.objects.filter(
             signups__volunteer=volunteer,
             signups__state__in=LIVE_STATES,
             starts_at__lt=shift.ends_at + rest,
             ends_at__gt=shift.starts_at - max(rest, timedelta(days=1)),
-        )
-        .exclude(pk=shift.pk)
-        .select_related("activity")
-        .distinct()
+        ).distinct()
     )
+
+
+def _limit_problems(shift: Shift, near: list[Shift]) -> list[str]:
+    rest = conf.min_rest()
+    max_hours = conf.max_hours_per_day()
+    others = [other for other in near if other.pk != shift.pk]
     problems: list[str] = []
     for other in others:
         if other.starts_at < shift.ends_at and other.ends_at > shift.starts_at:
@@ -107,9 +115,10 @@ def signup_check(shift: Shift, volunteer: Volunteer, *, now: datetime | None = N
         blocking.append(_("The shift has already started."))
     if volunteer.status != VolunteerStatus.ACTIVE or volunteer.erased_at is not None:
         blocking.append(_("Only active volunteers can be signed up."))
-    if SignUp.objects.filter(shift=shift, volunteer=volunteer, state__in=LIVE_STATES).exists():
+    near = _live_shifts_near(shift, volunteer)
+    if any(other.pk == shift.pk for other in near):
         blocking.append(_("Already signed up for this shift."))
-    blocking.extend(signup_limit_problems(shift, volunteer))
+    blocking.extend(_limit_problems(shift, near))
     decision = eligibility_for(volunteer, shift_requirement(shift), at=shift.starts_at)
     return SignUpCheck(eligibility=tuple(decision.texts()), blocking=tuple(blocking))
 
@@ -134,20 +143,26 @@ def signup_create(
     A leader may override *eligibility* refusals with a reason (audited); limits, status and
     duplicates are never overridden.
     """
-    own = volunteer_own(user=actor)
-    is_self = own is not None and own.pk == volunteer.pk
+    # One's own record is the one linked to one's login (what volunteer_own reads), so the
+    # volunteer at hand tells without a query.
+    is_self = (
+        volunteer.user_id is not None
+        and volunteer.user_id == getattr(actor, "pk", None)
+        and volunteer.erased_at is None
+    )
     is_leader = may_change_activity(actor, shift.activity)
     if not is_self and not is_leader:
         raise PermissionDenied(_("You may only sign yourself up."))
-    if (
-        is_self
-        and not is_leader
-        and not Shift.objects.visible_to(actor, VIEW).filter(pk=shift.pk).exists()
-    ):
-        raise PermissionDenied(_("You may only sign yourself up."))
     override_reason = override_reason.strip() if is_leader else ""
-    Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()
-    locked = Shift.objects.select_for_update().get(pk=shift.pk)
+    # The locks, volunteer first: only the key is read (the row is at hand).
+    list(Volunteer.objects.select_for_update().filter(pk=volunteer.pk).order_by().values_list("pk"))
+    # A volunteer signing up may only reach a shift they see; the same query takes the lock.
+    shifts = (
+        Shift.objects.all() if is_leader else Shift.objects.visible_to(actor, VIEW)
+    ).select_for_update(of=("self",))
+    locked = shifts.filter(pk=shift.pk).first()
+    if locked is None:
+        raise PermissionDenied(_("You may only sign yourself up."))
     locked.activity = shift.activity
     check = signup_check(locked, volunteer)
     if check.blocking:

@@ -14,8 +14,8 @@
  *   user are those of when it was kept, so queue.js holds its taps and sends nothing from it.
  * - Each page that loads with signal fetches the shell again (with the static files it uses),
  *   so the copy is current and belongs to whoever is logged in now.
- * - Static files: names with a content hash (ManifestStaticFilesStorage) cache first; plain
- *   names (the project's StaticFilesStorage today) network first, the copy only without
+ * - Static files: names with a content hash (ManifestStaticFilesStorage, as served) cache first; plain
+ *   names (tests, DEBUG) network first, the copy only without
  *   network, so a new deployment never meets an old queue.js.
  * - The cache's name carries a version; on activation older ones go. Logging out deletes the
  *   cache (menu.js on any page shown to an anonymous visitor).
