@@ -8,6 +8,7 @@ it is skipped (its pages and flows do not depend on the database, and CI runs it
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -25,10 +26,40 @@ from django.utils import timezone
 from tests.conftest import PASSWORD, build_cast, make_user
 from tests.conftest import register_volunteer as register
 
-# The live server answers in a thread while the test drives the browser: Playwright's sync API
-# keeps an event loop in the test's thread, which Django's guard would take for async code
-# calling the ORM. The test code itself is plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Playwright's sync API keeps an event loop in the test's thread, which Django's guard would
+# take for async code calling the ORM; the test code is plain synchronous code. The guard is
+# off only while a browser test is set up, run and torn down: set for the whole process it
+# would fail `vetserve serve --check` (async.E001) in the tests that run after.
+@contextlib.contextmanager
+def _sync_orm_beside_playwright() -> Iterator[None]:
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: Any) -> Any:
+    with _sync_orm_beside_playwright():
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: Any) -> Any:
+    with _sync_orm_beside_playwright():
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
+    with _sync_orm_beside_playwright():
+        return (yield)
 
 
 def chromium_path() -> str | None:
@@ -83,9 +114,10 @@ VIEWPORTS = [PHONE, DESKTOP]
 
 
 @pytest.fixture(scope="session")
-def browser(live_server: Any) -> Iterator[Any]:
-    """One Chromium for the session. It asks for the live server so that it closes first: its
-    last kept-alive connections end while the server still shares the test database."""
+def browser(django_db_setup: Any, live_server: Any) -> Iterator[Any]:
+    """One Chromium for the session. It asks for the test database and the live server so
+    that it closes first: its last kept-alive connections end while the server still shares
+    the database, and Playwright's event loop is gone before the database is dropped."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
