@@ -8,6 +8,7 @@ it is skipped (its pages and flows do not depend on the database, and CI runs it
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -26,20 +27,39 @@ from tests.conftest import PASSWORD, build_cast, make_user
 from tests.conftest import register_volunteer as register
 
 
-# The live server answers in a thread while the test drives the browser: Playwright's sync API
-# keeps an event loop in the test's thread, which Django's guard would take for async code
-# calling the ORM. The test code itself is plain synchronous code. Set for this package only
-# (the browser, below, lives as long): left in the environment it would fail `vetserve
-# serve`'s deployment checks in other tests.
-@pytest.fixture(scope="package", autouse=True)
-def _async_unsafe_allowed() -> Iterator[None]:
+# Playwright's sync API keeps an event loop in the test's thread, which Django's guard would
+# take for async code calling the ORM; the test code is plain synchronous code. The guard is
+# off only while a browser test is set up, run and torn down: set for the whole process it
+# would fail `vetserve serve --check` (async.E001) in the tests that run after.
+@contextlib.contextmanager
+def _sync_orm_beside_playwright() -> Iterator[None]:
     before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if before is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: Any) -> Any:
+    with _sync_orm_beside_playwright():
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: Any) -> Any:
+    with _sync_orm_beside_playwright():
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: Any, nextitem: Any) -> Any:
+    with _sync_orm_beside_playwright():
+        return (yield)
 
 
 def chromium_path() -> str | None:
@@ -93,11 +113,11 @@ DESKTOP = Viewport("desktop", 1366, 900, False)
 VIEWPORTS = [PHONE, DESKTOP]
 
 
-@pytest.fixture(scope="package")
-def browser(live_server: Any, _async_unsafe_allowed: None) -> Iterator[Any]:
-    """One Chromium for the browser tests (Playwright's loop ends with them). It asks for the
-    live server so that it closes first: its last kept-alive connections end while the server
-    still shares the test database."""
+@pytest.fixture(scope="session")
+def browser(django_db_setup: Any, live_server: Any) -> Iterator[Any]:
+    """One Chromium for the session. It asks for the test database and the live server so
+    that it closes first: its last kept-alive connections end while the server still shares
+    the database, and Playwright's event loop is gone before the database is dropped."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -117,8 +137,9 @@ def new_context(browser: Any, viewport: Viewport) -> Any:
         locale="zh-CN",
         timezone_id="Asia/Shanghai",
     )
-    # A test that waits for something that never comes fails in seconds, not in half a minute.
-    context.set_default_timeout(10_000)
+    # Generous for a shared, busy CI machine (a page seldom takes a second); a test that waits
+    # for something that never comes still fails in well under a minute.
+    context.set_default_timeout(20_000)
     return context
 
 
@@ -168,7 +189,7 @@ def world(restore_reference_data: Any, transactional_db: Any) -> SimpleNamespace
         wanted_people=5,
     )
     names = ["王建国", "刘海", "陈平", "赵军"]
-    people = []
+    people, signups = [], []
     for serial, name in enumerate(names, start=1):
         person = register(
             cast.bob,
@@ -178,18 +199,25 @@ def world(restore_reference_data: Any, transactional_db: Any) -> SimpleNamespace
             phone=f"1370000{serial:04d}",
             born=date(1965, 5, serial),
         )
-        SignUp.objects.create(
+        signup = SignUp.objects.create(
             shift=today,
             volunteer=person,
             state=SignUpState.CONFIRMED,
             confirmed_at=now - timedelta(days=1),
         )
         people.append(person)
+        signups.append(signup)
     wang = people[0]
     wang.user = make_user("wang", (Role.VOLUNTEER, cast.rescue))
     wang.save(update_fields=["user"])
     return SimpleNamespace(
-        cast=cast, activity=activity, today=today, next_week=next_week, people=people, wang=wang
+        cast=cast,
+        activity=activity,
+        today=today,
+        next_week=next_week,
+        people=people,
+        signups=signups,
+        wang=wang,
     )
 
 
