@@ -3,18 +3,23 @@ from __future__ import annotations
 from tests.conftest import login
 
 
-def test_home_greets_the_user_with_their_role_and_region(client, cast):
+def test_home_greets_the_user_and_shows_the_work_queue_of_their_region(client, cast):
+    # The home page per role (issue 13) replaced the organization counts by kind: an
+    # administrator's home is their region's work queue (tests/home has the rest).
     response = login(client, cast.bob).get("/")
     assert response.status_code == 200
     page = response.content.decode()
     assert "您好" in page
     assert "县级管理员" in page
+    assert "本辖区待办" in page
+    assert "/attendance/exceptions/" in page
     assert [r.name for r in response.context["roots"]] == ["崇礼区"]
 
 
 def test_home_shows_an_outsider_nothing(client, cast):
     response = login(client, cast.mallory).get("/")
     assert response.status_code == 200
+    assert "queue" not in response.context
     assert list(response.context["roots"]) == []
     assert "崇礼" not in response.content.decode()
 

@@ -93,7 +93,8 @@ def upcoming_shifts(*, user: User, now: datetime | None = None) -> QuerySet[Shif
 def unstaffed_shifts(*, user: User, now: datetime | None = None) -> QuerySet[Shift]:
     """Upcoming shifts (within the fortnight) with fewer confirmed people than their minimum."""
     now = now or timezone.now()
-    # confirmed_count is shift_list's annotation, which the type plugin cannot see.
+    # confirmed_count is shift_list's annotation (activities.selectors.with_counts), which
+    # django-stubs cannot see through the returned QuerySet type.
     return upcoming_shifts(user=user, now=now).filter(  # type: ignore[misc]
         starts_at__lt=now + timedelta(days=UPCOMING_DAYS), confirmed_count__lt=F("min_people")
     )
