@@ -115,10 +115,11 @@ VIEWPORTS = [PHONE, DESKTOP]
 
 @pytest.fixture(scope="package")
 def browser(django_db_setup: Any, live_server: Any) -> Iterator[Any]:
-    """One Chromium for the browser tests: Playwright's event loop ends with them, so the tests
-    that run after find no loop in their thread (Django would refuse their ORM calls). It asks for the test database and the live server so
-    that it closes first: its last kept-alive connections end while the server still shares
-    the database, and Playwright's event loop is gone before the database is dropped."""
+    """One Chromium for the browser tests: Playwright's event loop ends with them, so the
+    tests that run after find no loop in their thread (Django would refuse their ORM calls).
+    It asks for the test database and the live server so that it closes first: its last
+    kept-alive connections end while the server still shares the database, and Playwright's
+    event loop is gone before the database is dropped."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
