@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from vetserve.core.access import CHANGE, Actor
 from vetserve.core.bounds import DATES, bounded_formfield
 from vetserve.core.forms import DateInput
+from vetserve.orgs.forms import OrganizationSearchField
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import organization_list
 from vetserve.people.idnumbers import InvalidNumber, parse_id_number, parse_phone
@@ -51,11 +52,6 @@ def _model_field(name: str, **kwargs: Any) -> Any:
     model_field = Volunteer._meta.get_field(name)
     assert isinstance(model_field, models.Field)
     return bounded_formfield(model_field, **kwargs)
-
-
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.region.name}）"
 
 
 def organizations_to_change(user: Actor | None) -> Any:
@@ -137,10 +133,8 @@ class VolunteerForm(forms.Form):
     )
     residence_region = forms.ChoiceField(label=field_label("residence_region"))
     address = _model_field("address")
-    home_org = OrganizationChoiceField(
-        label=field_label("home_org"),
-        queryset=Organization.objects.none(),
-        empty_label=_("— choose —"),
+    home_org = OrganizationSearchField(
+        label=field_label("home_org"), queryset=Organization.objects.none(), action=CHANGE
     )
     status = forms.ChoiceField(
         label=field_label("status"),
@@ -309,8 +303,8 @@ class RevealForm(forms.Form):
 
 class MembershipForm(forms.Form):
     prefix = "membership"
-    organization = OrganizationChoiceField(
-        label=_("Organization"), queryset=Organization.objects.none(), empty_label=_("— choose —")
+    organization = OrganizationSearchField(
+        label=_("Organization"), queryset=Organization.objects.none(), action=CHANGE
     )
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
     started_on = forms.DateField(

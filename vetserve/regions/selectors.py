@@ -73,3 +73,14 @@ def region_home_list(*, user: User) -> list[Region]:
     if not regions:
         return list(region_roots(user=user)[:20])
     return sorted(regions.values(), key=lambda r: r.pk)
+
+
+def region_choices(
+    *, user: Actor | None, search: str, action: str = VIEW, limit: int
+) -> list[Region]:
+    """Up to ``limit`` regions the user may see (or change) matching ``search`` (name, pinyin
+    or code), for a searchable select: one query, in code order (a unit before its own)."""
+    if not search.strip():
+        return []
+    qs = region_list(user=user, search=search, action=action).select_related("parent")
+    return list(qs.order_by("id")[:limit])
