@@ -104,12 +104,21 @@ class VolunteerFilterForm(forms.Form):
         ),
     )
     region = forms.CharField(label=_("Region"), required=False, max_length=12)
-    org = forms.IntegerField(label=_("Organization"), required=False, min_value=1)
+    # A search, not a select of all 671 (issue 13); the user's organizations decide.
+    org = OrganizationSearchField(
+        label=_("Organization"), queryset=Organization.objects.none(), required=False
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices]
     )
     skill = forms.IntegerField(label=_("Skill"), required=False, min_value=1)
     qualification = forms.IntegerField(label=_("Valid qualification"), required=False, min_value=1)
+
+    def __init__(self, *args: Any, user: Actor | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        orgs = organization_list(user=user).select_related("region")
+        cast(forms.ModelChoiceField, self.fields["org"]).queryset = orgs
+        self.fields["org"].widget.attrs["placeholder"] = _("All organizations")
 
 
 class VolunteerForm(forms.Form):

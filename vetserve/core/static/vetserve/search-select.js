@@ -27,6 +27,7 @@
     var hidden = document.createElement("input");
     hidden.type = "hidden";
     hidden.name = input.name;
+    hidden.id = input.id + "_value";  // a filter form's htmx trigger listens here: "change from:#id_org_value"
     hidden.value = input.getAttribute("data-chosen") || input.value;
     input.removeAttribute("name");
     input.parentNode.insertBefore(hidden, input);
@@ -118,6 +119,10 @@
         event.preventDefault();
         close();
       }
+    });
+    // The box emptied: nothing is chosen any more (a filter shows everything again).
+    input.addEventListener("change", function () {
+      if (!input.value.trim()) hidden.dispatchEvent(new Event("change", { bubbles: true }));
     });
     input.addEventListener("blur", function () {
       setTimeout(close, 150);
