@@ -32,6 +32,7 @@ from vetserve.regions.selectors import (
     region_choices,
     region_home_list,
     region_list,
+    region_locator,
 )
 from vetserve.regions.services import region_create, region_update
 
@@ -77,8 +78,11 @@ def region_detail(request: AuthedRequest, code: str) -> HttpResponse:
     user = request.user
     region = access_region(user, code)
     can_change = may_change_region(user, region.pk)
+    locator = region_locator(region, lon=region.lon, lat=region.lat)
     context = {
         "region": region,
+        "locator": locator,
+        "locator_text": locator.describe(region.name) if locator else "",
         "ancestors": _ancestors(user, region),
         "children": list(region_list(user=user, parent=region)),
         "org_count": 0,
