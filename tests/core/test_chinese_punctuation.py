@@ -71,7 +71,7 @@ def offending_templates(root: Path) -> list[str]:
             continue
         for number, line in enumerate(template_text(path.read_text()).splitlines(), 1):
             if NEXT_TO_CHINESE.search(line):
-                found.append(f"{path.relative_to(root)}: {line.strip()!r}")
+                found.append(f"{path.relative_to(root)}:{number}: {line.strip()!r}")
     return found
 
 

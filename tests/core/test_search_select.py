@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.conftest import login, make_org, register_volunteer
 from vetserve.core.widgets import SEARCH_LIMIT
 from vetserve.orgs.models import Kind, Organization
+from vetserve.people.models import Volunteer
 
 
 def offered(response: Any) -> list[str]:
@@ -192,3 +193,37 @@ def test_the_volunteer_search_is_post_only_and_scoped(client, cast):
 def test_the_search_endpoints_need_a_login(client, cast):
     assert client.post("/orgs/search/", {"q": "张北"}).status_code == 302
     assert client.post("/people/search/", {"q": "王"}).status_code == 302
+
+
+def test_the_residence_search_offers_the_counties_one_sees_and_their_townships(client, cast):
+    login(client, cast.bob)
+    found = offered(client.post("/regions/search/", {"q": "西湾子", "within": "residence"}))
+    assert found == ["西湾子镇（130709100）"]
+    assert offered(client.post("/regions/search/", {"q": "张北", "within": "residence"})) == []
+    assert (
+        offered(
+            login(client, cast.mallory).post(
+                "/regions/search/", {"q": "西湾子", "within": "residence"}
+            )
+        )
+        == []
+    )
+
+
+def test_the_volunteer_form_renders_no_residence_options_and_reads_a_typed_township(client, cast):
+    page = login(client, cast.alice).get("/people/new/").content.decode()
+    field = page.split('id="id_residence_region"')[0].rsplit("<div", 1)[1]
+    assert "<option" not in page.split('id="id_residence_region"')[1].split("</div>")[0]
+    assert 'data-params="action=view&amp;within=residence"' in field
+
+
+def test_a_typed_township_is_a_residence_and_a_neighbours_is_refused(client, cast):
+    from tests.people.test_pages import form_data
+
+    login(client, cast.bob)
+    response = client.post("/people/new/", form_data(cast, residence_region="张北镇"))
+    assert response.status_code == 400
+    assert "不是您在此可选的" in response.content.decode()
+    response = client.post("/people/new/", form_data(cast, residence_region="西湾子镇"))
+    assert response.status_code == 302
+    assert Volunteer.objects.get().residence_region == cast.xiwanzi

@@ -53,8 +53,11 @@ class RegionSearchField(SearchChoiceField):
     Besides the id the script submits, a typed name ("崇礼区"), the label shown ("崇礼区（130709）")
     or the official code (130709) is understood without JavaScript."""
 
-    def __init__(self, queryset: Any, *, action: str = VIEW, **kwargs: Any) -> None:
-        super().__init__(queryset, url_name="regions:search", params={"action": action}, **kwargs)
+    def __init__(
+        self, queryset: Any, *, action: str = VIEW, within: str = "", **kwargs: Any
+    ) -> None:
+        params = {"action": action, **({"within": within} if within else {})}
+        super().__init__(queryset, url_name="regions:search", params=params, **kwargs)
 
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}（{obj.code}）"

@@ -81,15 +81,30 @@ def region_home_list(*, user: User) -> list[Region]:
     return sorted(regions.values(), key=lambda r: r.pk)
 
 
+def region_residence_choices(*, user: Actor | None) -> QuerySet[Region]:
+    """Counties the user sees and every unit under them: where a volunteer they register may
+    live (one serving here may live anywhere in these counties). Division names are public."""
+    counties = list(Region.objects.visible_to(user).filter(level=Level.COUNTY).order_by("id"))
+    ranges = Q(pk__in=[])
+    for county in counties:
+        low, high = county.id_range
+        ranges |= Q(id__gte=low, id__lte=high)
+    return Region.objects.filter(ranges)
+
+
 def region_choices(
-    *, user: Actor | None, search: str, action: str = VIEW, limit: int
+    *, user: Actor | None, search: str, action: str = VIEW, residence: bool = False, limit: int
 ) -> list[Region]:
     """Up to ``limit`` regions the user may see (or change) matching ``search`` (name, pinyin
-    or code), for a searchable select: one query, in code order (a unit before its own)."""
+    or code), for a searchable select: one query, in code order (a unit before its own).
+    ``residence``: the places a volunteer the user registers may live in instead."""
     if not search.strip():
         return []
-    qs = region_list(user=user, search=search, action=action).select_related("parent")
-    return list(qs.order_by("id")[:limit])
+    if residence:
+        qs = region_residence_choices(user=user).filter(region_search_q(search))
+    else:
+        qs = region_list(user=user, search=search, action=action)
+    return list(qs.select_related("parent").order_by("id")[:limit])
 
 
 COMPASS = {

@@ -170,11 +170,16 @@ def region_edit(request: AuthedRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def region_search(request: AuthedRequest) -> HttpResponse:
     """Matches for a searchable select of regions (core/widgets.py): only those the user may
-    see, or with ``action=change`` change; at most CHOICES_LIMIT of them."""
+    see, or with ``action=change`` change, or with ``within=residence`` where a volunteer they
+    register may live; at most CHOICES_LIMIT of them."""
     query = search_text(request)
     action = CHANGE if search_param(request, "action") == CHANGE else VIEW
     regions = region_choices(
-        user=request.user, search=query, action=action, limit=CHOICES_LIMIT + 1
+        user=request.user,
+        search=query,
+        action=action,
+        residence=search_param(request, "within") == "residence",
+        limit=CHOICES_LIMIT + 1,
     )
     rows = [
         SearchRow(r.pk, f"{r.name}（{r.code}）", r.parent.name if r.parent else "") for r in regions
