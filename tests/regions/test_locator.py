@@ -34,7 +34,7 @@ def test_the_region_page_draws_the_county_among_the_city(client, cast):
     svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert 'role="img"' in svg and 'aria-labelledby="locator-title locator-desc"' in svg
     assert "位置示意图：张家口市及所辖区县" in svg
-    assert '<desc id="locator-desc">崇礼区位于崇礼区中心。</desc>' in svg
+    assert '<desc id="locator-desc">标记点为崇礼区中心，图中为张家口市各区县。</desc>' in svg
     assert 'font-weight="700">崇礼区</text>' in svg
     assert re.search(r">\d+ 公里</text>", svg)  # the scale bar
     assert ">北</text>" in svg  # the north arrow
@@ -51,7 +51,7 @@ def test_the_activity_page_shows_the_map_and_keeps_coordinates_small(client, cas
 def test_an_activity_without_coordinates_is_shown_at_its_county_centre(client, cast):
     activity = make_activity(cast)
     page = login(client, cast.dave).get(f"/activities/{activity.pk}/").content.decode()
-    assert "未填写坐标：按所在区域中心标示。" in page
+    assert "太舞滑雪小镇停车场未填写坐标：图中标记为崇礼区中心。" in page
     assert "locator__coords" not in page
 
 

@@ -63,7 +63,7 @@ class SearchSelect(forms.Widget):
     def __deepcopy__(self, memo: dict[int, Any]) -> SearchSelect:
         copy = super().__deepcopy__(memo)
         copy.params = dict(self.params)
-        return copy  # type: ignore[return-value]
+        return copy
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         # search-select.js posts the picked id under the field's name; without it the text

@@ -22,7 +22,7 @@ NICE_KM = (1, 2, 5, 10, 20, 25, 50, 100, 200)
 DIRECTIONS = ("north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest")
 
 
-LABEL_SIZE = 11.0  # px; a CJK character is about as wide as it is high
+LABEL_SIZE = 13.0  # px; a CJK character is about as wide as it is high
 
 
 @dataclass(frozen=True)

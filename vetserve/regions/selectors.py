@@ -125,16 +125,24 @@ class Locator:
 
     layout: Layout
     city: str
-    approximate: bool  # no coordinates of its own: drawn at its region's centre
+    approximate: bool  # no coordinates of its own: drawn at the centre of ``area``
+    area: str = ""
 
     def describe(self, place: str) -> str:
         """The map in words (its text alternative): where ``place`` lies from the nearest
         county centre."""
         layout = self.layout
-        if not layout.direction:
-            return _("%(place)s is at the centre of %(county)s.") % {
+        if self.approximate:
+            return _("%(place)s has no coordinates: the mark is the centre of %(area)s.") % {
                 "place": place,
+                "area": self.area,
+            }
+        if not layout.direction:
+            return _(
+                "The marked point is the centre of %(county)s, among the counties of %(city)s."
+            ) % {
                 "county": layout.nearest,
+                "city": self.city,
             }
         return _("%(place)s is about %(km)s km %(direction)s of the centre of %(county)s.") % {
             "place": place,
@@ -164,13 +172,14 @@ def region_locator(
     counties = [u for u in units if u.level == Level.COUNTY]
     city = next((u for u in units if u.level == Level.CITY), None)
     approximate = lon is None or lat is None
+    area = ""
     if approximate:
         own = [u for u in units if u.code == region.code[:6]]
         centre = region if region.lon is not None and region.lat is not None else None
         centre = centre or (own[0] if own else city)
         if centre is None:
             return None
-        lon, lat = centre.lon, centre.lat
+        lon, lat, area = centre.lon, centre.lat, centre.name
     assert lon is not None and lat is not None
     layout = locator_layout(
         (float(lon), float(lat)),
@@ -179,4 +188,6 @@ def region_locator(
     )
     if layout is None:
         return None
-    return Locator(layout=layout, city=city.name if city else "", approximate=approximate)
+    return Locator(
+        layout=layout, city=city.name if city else "", approximate=approximate, area=area
+    )
