@@ -227,3 +227,18 @@ def test_a_typed_township_is_a_residence_and_a_neighbours_is_refused(client, cas
     response = client.post("/people/new/", form_data(cast, residence_region="西湾子镇"))
     assert response.status_code == 302
     assert Volunteer.objects.get().residence_region == cast.xiwanzi
+
+
+@pytest.mark.parametrize("url", ["/people/", "/orgs/"])
+def test_the_list_filters_render_no_option_per_region_or_organization(client, cast, url):
+    page = login(client, cast.alice).get(url).content.decode()
+    assert "张北镇（130722100）" not in page and "<optgroup" not in page
+    assert 'data-search-select data-url="/regions/search/"' in page
+    assert 'placeholder="全部区划"' in page
+
+
+def test_a_region_filter_shows_the_chosen_region_alone_and_by_code_or_id(client, cast):
+    login(client, cast.bob)
+    for value in ("130709100", str(cast.xiwanzi.pk)):
+        page = client.get("/orgs/", {"region": value}).content.decode()
+        assert 'value="西湾子镇（130709100）"' in page

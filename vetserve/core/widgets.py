@@ -43,7 +43,7 @@ class SearchSelect(forms.Widget):
 
     ``params`` travel with each search (e.g. ``{"action": "change"}``: the endpoint offers
     what the form's queryset will accept). The label of the current value is looked up alone,
-    in one query, through the field's own queryset and ``label_from_instance``.
+    in one query, through the field's own ``to_python`` and ``label_from_instance``.
     """
 
     template_name = "core/widgets/search_select.html"
@@ -80,14 +80,17 @@ class SearchSelect(forms.Widget):
         if isinstance(value, Model):
             value = value.pk
         text = str(value)
-        queryset = getattr(self.choices, "queryset", None)
         field = getattr(self.choices, "field", None)
-        if queryset is None or field is None or not text.isdigit():
+        if field is None or field.queryset is None:
             return "", text
-        obj = queryset.filter(pk=int(text)).first()
+        try:
+            # The field's own reading (an id, a code, a typed name): one query.
+            obj = field.to_python(text)
+        except ValidationError:
+            return "", text  # shown as typed, beside the field's error
         if obj is None:
-            return "", text
-        return text, field.label_from_instance(obj)
+            return "", ""
+        return str(obj.pk), field.label_from_instance(obj)
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)

@@ -130,5 +130,12 @@ class OrganizationFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
     )
-    region = forms.CharField(label=_("Region"), required=False, max_length=12)
+    # A search, not a select of every region (issue 13); an official code in the URL works.
+    region = RegionSearchField(label=_("Region"), queryset=Region.objects.none(), required=False)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Actor | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region = cast(RegionSearchField, self.fields["region"])
+        region.queryset = Region.objects.visible_to(user)
+        region.widget.attrs["placeholder"] = _("All regions")

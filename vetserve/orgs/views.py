@@ -35,16 +35,11 @@ from vetserve.core.views import (
     search_text,
 )
 from vetserve.core.widgets import SEARCH_LIMIT, SearchRow
-from vetserve.orgs.forms import OrganizationFilterForm, OrganizationForm, region_option_label
+from vetserve.orgs.forms import OrganizationFilterForm, OrganizationForm
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import access_organization, organization_choices, organization_list
 from vetserve.orgs.services import organization_create, organization_update
 from vetserve.regions.models import Region
-from vetserve.regions.selectors import region_list
-
-# Levels offered in the region filter; deeper units are reached from the region's own page.
-FILTER_LEVELS = ("province", "city", "county", "township")
-
 
 # By region (the default: neighbours together), by name in pinyin order, or as the tree.
 ORG_SORTS = {
@@ -57,15 +52,13 @@ ORG_SORTS = {
 @login_required
 def org_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    filters = OrganizationFilterForm(request.GET)
-    data: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
-    region: Region | None = None
-    parent: Organization | None = None
+    filters = OrganizationFilterForm(request.GET, user=user)
+    valid = filters.is_valid()
     # A region or parent the user cannot see filters to nothing, like one that does not exist.
-    unknown = False
-    if data.get("region"):
-        region = region_list(user=user).filter(code=data["region"]).first()
-        unknown = region is None
+    unknown = list(filters.errors) == ["region"]
+    data: dict[str, Any] = filters.cleaned_data if valid or unknown else {}
+    region: Region | None = data.get("region")
+    parent: Organization | None = None
     if data.get("parent"):
         parent = organization_list(user=user).filter(pk=data["parent"]).first()
         unknown = unknown or parent is None
@@ -94,10 +87,6 @@ def org_list(request: AuthedRequest) -> HttpResponse:
     if is_htmx(request):
         response = render(request, "orgs/_results.html", context)
     else:
-        options = list(region_list(user=user).filter(level__in=FILTER_LEVELS).order_by("id"))
-        if region is not None and region not in options:
-            options.append(region)
-        context["region_options"] = [(r.code, region_option_label(r)) for r in options]
         response = render(request, "orgs/list.html", context)
     response["Vary"] = "HX-Request"
     return response

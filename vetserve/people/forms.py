@@ -75,7 +75,7 @@ class VolunteerFilterForm(forms.Form):
             }
         ),
     )
-    region = forms.CharField(label=_("Region"), required=False, max_length=12)
+    region = RegionSearchField(label=_("Region"), queryset=Region.objects.none(), required=False)
     # A search, not a select of all 671 (issue 13); the user's organizations decide.
     org = OrganizationSearchField(
         label=_("Organization"), queryset=Organization.objects.none(), required=False
@@ -91,6 +91,9 @@ class VolunteerFilterForm(forms.Form):
         orgs = organization_list(user=user).select_related("region")
         cast(forms.ModelChoiceField, self.fields["org"]).queryset = orgs
         self.fields["org"].widget.attrs["placeholder"] = _("All organizations")
+        regions = Region.objects.visible_to(user)
+        cast(forms.ModelChoiceField, self.fields["region"]).queryset = regions
+        self.fields["region"].widget.attrs["placeholder"] = _("All regions")
 
 
 class VolunteerForm(forms.Form):

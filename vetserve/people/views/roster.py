@@ -27,7 +27,6 @@ from vetserve.core.access import (
 )
 from vetserve.core.paging import Sort, sort_rows
 from vetserve.core.views import AuthedRequest, is_htmx, paginate
-from vetserve.orgs.forms import region_option_label
 from vetserve.orgs.models import Organization
 from vetserve.people.forms import (
     VolunteerFilterForm,
@@ -44,7 +43,6 @@ from vetserve.people.selectors import (
     volunteer_roster,
 )
 from vetserve.regions.models import Region
-from vetserve.regions.selectors import region_list
 
 # The roster's sorts. Names in code-point order on PostgreSQL as on SQLite, served by the
 # name index (migration 0002); ids rise with registration, so "registered" needs no column.
@@ -57,8 +55,6 @@ ROSTER_SORTS = {
     "registered": Sort(gettext_lazy("registration"), ()),
 }
 
-# Levels offered in the region filter, as on the organization list.
-FILTER_LEVELS = ("city", "county", "township")
 LIST_COLUMNS = (
     "id",
     "name",
@@ -141,13 +137,10 @@ def _roster(
     filters = VolunteerFilterForm(params, user=user)
     valid = filters.is_valid()
     # A region or organization the user cannot see filters to nothing, like a missing one.
-    unknown = list(filters.errors) == ["org"]
+    unknown = bool(filters.errors) and set(filters.errors) <= {"org", "region"}
     data: dict[str, Any] = filters.cleaned_data if valid or unknown else {}
-    region: Region | None = None
+    region: Region | None = data.get("region")
     org: Organization | None = data.get("org")
-    if data.get("region"):
-        region = region_list(user=user).filter(code=data["region"]).first()
-        unknown = unknown or region is None
     volunteers = volunteer_roster(
         user=user,
         search=data.get("q", ""),
@@ -190,11 +183,7 @@ def _roster(
     if is_htmx(request):
         response = render(request, "people/_results.html", context, status=status)
     else:
-        regions = list(region_list(user=user).filter(level__in=FILTER_LEVELS).order_by("id"))
-        if region is not None and region not in regions:
-            regions.append(region)
         context.update(
-            region_options=[(r.code, region_option_label(r)) for r in regions],
             **{f"{key}_options": extra.options() for key, extra in ROSTER_FILTERS.items()},
             may_register=can(user, CHANGE),
             may_export=can(user, CHANGE) or can(user, AUDIT),
