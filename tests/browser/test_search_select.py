@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.conftest import PHONE, axe_violations, log_in, new_context
+from tests.browser.conftest import DESKTOP, PHONE, axe_violations, log_in, new_context
 
 
 def test_an_organization_is_found_by_typing_and_picked_with_the_keyboard(
@@ -31,4 +31,24 @@ def test_an_organization_is_found_by_typing_and_picked_with_the_keyboard(
     page.locator("form:has(input[name='membership-organization']) button[type=submit]").click()
     page.wait_for_load_state()
     assert world.wang.memberships.get().organization == world.cast.xiwanzi_team
+    context.close()
+
+
+def test_the_roster_filters_by_an_organization_picked_from_the_search(
+    browser: Any, world: Any, live_server: Any
+) -> None:
+    context = new_context(browser, DESKTOP)
+    page = context.new_page()
+    log_in(page, live_server.url, "bob")
+    page.goto(f"{live_server.url}/people/")
+    page.get_by_text(world.wang.name).first.wait_for()
+    box = page.get_by_role("combobox", name="组织")
+    box.fill("西湾子")
+    page.get_by_role("option", name="西湾子镇退役军人志愿服务队（西湾子镇）").click()
+    # The results follow the pick (htmx), without a press of 搜索.
+    page.wait_for_function(
+        "name => !document.querySelector('#results').textContent.includes(name)",
+        arg=world.wang.name,
+    )
+    assert "org=" in page.url
     context.close()
