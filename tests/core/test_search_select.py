@@ -242,3 +242,20 @@ def test_a_region_filter_shows_the_chosen_region_alone_and_by_code_or_id(client,
     for value in ("130709100", str(cast.xiwanzi.pk)):
         page = client.get("/orgs/", {"region": value}).content.decode()
         assert 'value="西湾子镇（130709100）"' in page
+
+
+def test_a_name_two_organizations_share_is_asked_again_unless_the_label_tells_them_apart(
+    client, cast
+):
+    make_org("红旗服务队", "130709", Kind.GRASSROOTS, cast.chongli_fed)
+    theirs = make_org("红旗服务队", "130709100", Kind.GRASSROOTS, cast.chongli_fed)
+    wang = register_volunteer(cast.bob, cast.xiwanzi_team)
+    login(client, cast.bob)
+    url = f"/people/{wang.pk}/memberships/"
+    data = {"membership-role": "member", "membership-started_on": "2021-10-01"}
+    response = client.post(url, {**data, "membership-organization": "红旗服务队"})
+    assert response.status_code == 400
+    assert "有多个同名项" in response.content.decode()
+    response = client.post(url, {**data, "membership-organization": "红旗服务队（西湾子镇）"})
+    assert response.status_code == 302
+    assert wang.memberships.get().organization == theirs
