@@ -259,3 +259,9 @@ def test_a_name_two_organizations_share_is_asked_again_unless_the_label_tells_th
     response = client.post(url, {**data, "membership-organization": "红旗服务队（西湾子镇）"})
     assert response.status_code == 302
     assert wang.memberships.get().organization == theirs
+
+
+def test_the_roster_links_name_a_picked_region_by_its_code(client, cast):
+    register_volunteer(cast.bob, cast.xiwanzi_team)
+    response = login(client, cast.bob).get("/people/", {"region": str(cast.xiwanzi.pk)})
+    assert response.context["query"] == "region=130709100"

@@ -160,6 +160,11 @@ def _roster(
         .only(*LIST_COLUMNS)
         .prefetch_related(Prefetch("home_org", Organization.objects.only("id", "name")))
     )
+    if region is not None and clean.get("region"):
+        # Links (pages, sorts, the export) name the region by its official code, as the region
+        # page's links do, whether the filter was typed, picked (an id) or linked.
+        clean = clean.copy()
+        clean["region"] = region.code
     query = clean.urlencode()
     volunteers, sorting = sort_rows(volunteers, params, ROSTER_SORTS, "name", query)
     page = paginate(request, volunteer_badges_prefetched(volunteers))
