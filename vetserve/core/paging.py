@@ -40,7 +40,10 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         rows = self.object_list
-        if isinstance(rows, QuerySet) and rows.query.combinator:
+        if hasattr(rows, "count_upto"):
+            # A list made of several queries (the scan records) counts itself, capped.
+            seen = int(rows.count_upto(self.cap + 1))
+        elif isinstance(rows, QuerySet) and rows.query.combinator:
             # A union (the scan records) takes no new columns or order: count it as it is.
             seen = int(rows[: self.cap + 1].count())
         elif isinstance(rows, QuerySet):
