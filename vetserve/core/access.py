@@ -151,7 +151,11 @@ class Scope:
             joined.append(extra(self))
         self_field: str | None = getattr(model, "scope_self_field", None)
         if self_field is not None and self.self_user_id is not None:
-            joined.append(Q(**{self_field: self.self_user_id}))
+            # The row's own user column is a plain comparison too (the volunteer's user_id):
+            # beside a region range, PostgreSQL then estimates the scope from both indexes
+            # instead of guessing half the table for an OR with a subquery.
+            target = direct if "__" not in self_field else joined
+            target.append(Q(**{self_field: self.self_user_id}))
         parts = direct + joined
         if not parts:
             return Q(pk__in=[])
