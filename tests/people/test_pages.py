@@ -690,3 +690,35 @@ def test_the_download_holds_every_field_of_the_record_in_clear(client, cast):
         ("", "active", "登记"),
     ]
     assert [(c["purpose"], c["granted"]) for c in data["consents"]] == [("registration", True)]
+
+
+def test_the_duplicates_page_costs_the_same_queries_for_six_groups_as_for_two(client, cast, wang):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def twin(name: str, serial: int, phone: str) -> None:
+        register(
+            cast.bob,
+            cast.rescue,
+            id_number=fictitious_id_number(
+                address_code="130709", birth_date=date(1975, 3, 15), male=True, serial=serial
+            ),
+            name=name,
+            phone=phone,
+        )
+
+    twin("王建国", 7, "13500000000")
+    # Two people of different names sharing a phone: a group by phone.
+    twin("赵一", 40, "13600000000")
+    twin("钱二", 41, "13600000000")
+    login(client, cast.bob)
+    with CaptureQueriesContext(connection) as two:
+        page = client.get("/people/duplicates/")
+    assert len(page.context["groups"]) == 2
+    for n in range(4):
+        for serial in (20 + 2 * n, 21 + 2 * n):
+            twin(f"李{n}", serial, f"1350000{serial:04d}")
+    with CaptureQueriesContext(connection) as six:
+        page = client.get("/people/duplicates/")
+    assert len(page.context["groups"]) == 6
+    assert len(six) == len(two)

@@ -6,9 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from vetserve.audit.display import object_type_label
+from vetserve.audit.display import action_codes, object_type_choices
 from vetserve.audit.forms import AuditFilterForm
-from vetserve.audit.models import AuditEntry
 from vetserve.audit.selectors import audit_entry_list
 from vetserve.core.access import AUDIT, can
 from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
@@ -19,14 +18,8 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not can(user, AUDIT):
         raise Http404
-    visible = AuditEntry.objects.visible_to(user, AUDIT)
-    actions = list(visible.order_by("action").values_list("action", flat=True).distinct())
-    types = visible.exclude(object_type="").order_by("object_type")
-    object_types = sorted(
-        ((t, object_type_label(t)) for t in types.values_list("object_type", flat=True).distinct()),
-        key=lambda c: c[1],
-    )
-    form = AuditFilterForm(request.GET, actions=actions, object_types=object_types)
+    # The menus come from the code (what can be recorded), not from the rows.
+    form = AuditFilterForm(request.GET, actions=action_codes(), object_types=object_type_choices())
     data = form.cleaned_data if form.is_valid() else {}
     entries = audit_entry_list(
         user=user,

@@ -118,7 +118,8 @@ class Scope:
         scans every row of the list's order (3 s for a leader's 48 volunteers among 51,730,
         bench/pages.py). So when a scope has such parts and more than one part, each part
         becomes its own ``SELECT pk`` and the filter is ``pk IN (… UNION ALL …)``: each
-        branch uses its index, and the list sorts only what the scope reaches (1 ms).
+        branch uses its index, and the list sorts only what the scope reaches (1 ms). Region
+        ranges on the row's own column are OR-ed beside it, not inside it (issue 14).
         """
         direct: list[Q] = []  # region ranges: index-friendly as they are
         joined: list[Q] = []
@@ -150,7 +151,11 @@ class Scope:
             joined.append(extra(self))
         self_field: str | None = getattr(model, "scope_self_field", None)
         if self_field is not None and self.self_user_id is not None:
-            joined.append(Q(**{self_field: self.self_user_id}))
+            # The row's own user column is a plain comparison too (the volunteer's user_id):
+            # beside a region range, PostgreSQL then estimates the scope from both indexes
+            # instead of guessing half the table for an OR with a subquery.
+            target = direct if "__" not in self_field else joined
+            target.append(Q(**{self_field: self.self_user_id}))
         parts = direct + joined
         if not parts:
             return Q(pk__in=[])
@@ -160,8 +165,17 @@ class Scope:
                 q |= part
             return q
         rows = model._base_manager.order_by()
-        branches = [rows.filter(part).values("pk") for part in parts]
-        return Q(pk__in=branches[0].union(*branches[1:], all=True))
+        branches = [rows.filter(part).values("pk") for part in joined]
+        reached = Q(
+            pk__in=branches[0].union(*branches[1:], all=True) if joined[1:] else branches[0]
+        )
+        # Region ranges stay plain comparisons beside the subquery: inside the UNION the
+        # planner guessed 200 rows for a city's 788,332 stays, hashed them all and sorted
+        # every stay (7 s for a page of /api/v1/attendance); OR-ed outside, it walks the
+        # list's order index and stops after a page.
+        for part in direct:
+            reached |= part
+        return reached
 
 
 NOTHING = Scope()
