@@ -90,4 +90,3 @@ class ExportForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=_("Recorded in the audit log with the export."),
     )
-

@@ -39,7 +39,7 @@ from vetserve.people.exporting import (
 from vetserve.people.idnumbers import looks_like_personal_number
 from vetserve.people.importing import ImportReport, roster_import
 from vetserve.people.search_handles import params_with_query
-from vetserve.people.sheet_forms import FULL, CommitForm, ExportForm, ImportForm
+from vetserve.people.sheet_forms import FULL, MASKED, CommitForm, ExportForm, ImportForm
 from vetserve.regions.selectors import access_region
 from vetserve.spreadsheets.previews import preview_context
 from vetserve.spreadsheets.uploads import upload_discard, upload_load, upload_store
@@ -165,13 +165,14 @@ def export(request: HttpRequest) -> HttpResponseBase:
     )
     may_full = may_export_full_numbers(user)
     if request.method == "GET":
+        chosen = {**data, "format": data["format"] or "xlsx", "values": MASKED}
         if request.GET.get("reveal") == "1":
             if not may_full:
                 raise PermissionDenied(_("You may not see full numbers."))
-            form = ExportForm(initial={**data, "values": FULL})
+            form = ExportForm(initial={**chosen, "values": FULL})
             return _export_page(request, form, may_full)
         if request.GET.get("choose") == "1":
-            return _export_page(request, ExportForm(initial=data), may_full)
+            return _export_page(request, ExportForm(initial=chosen), may_full)
     wants_full = request.method == "POST" and data["values"] == FULL
     if wants_full and not may_full:
         raise PermissionDenied(_("You may not see full numbers."))
