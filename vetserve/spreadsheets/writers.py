@@ -50,13 +50,19 @@ def csv_stream(titles: list[str], lines: Iterable[list[str]], batch: int = 500) 
 
 
 def xlsx_bytes(sheet_name: str, titles: list[str], lines: Iterable[list[str]]) -> bytes:
+    return xlsx_sheets_bytes([(sheet_name, titles, lines)])
+
+
+def xlsx_sheets_bytes(sheets: list[tuple[str, list[str], Iterable[list[str]]]]) -> bytes:
+    """A workbook of several sheets, each a title row and its lines."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name)
-    for index, title in enumerate(titles, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(title) + 4)
-    sheet.append(titles)
-    for line in lines:
-        sheet.append(line)
+    for sheet_name, titles, lines in sheets:
+        sheet = workbook.create_sheet(sheet_name[:31])  # Excel's limit on sheet names
+        for index, title in enumerate(titles, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(title) + 4)
+        sheet.append(titles)
+        for line in lines:
+            sheet.append(line)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
