@@ -327,6 +327,18 @@ def may_export_full_numbers(actor: Actor | None) -> bool:
     return administers_regions(actor) or actor.has_perm(REVEAL_PERMISSION)
 
 
+def may_fetch_export(actor: Actor | None, job: Any) -> bool:
+    """Follow and download a background export: only the person who asked for it, active and
+    logged in; nobody else, a superuser neither (the file was written with the requester's
+    scope and reveal choice, and its audit entry names them)."""
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and actor.is_active
+        and job.requested_by_id == actor.pk
+    )
+
+
 def may_change_activity(actor: Actor | None, activity: Any) -> bool:
     """Administrators of the activity's region and leaders of its organizing organization
     (and of the organizations above it)."""

@@ -150,13 +150,7 @@ def roster_export(
             raise ValidationError(
                 {"reason": _("Say why you need the full numbers.")}, code="reason"
             )
-    queryset = volunteer_list(
-        user=actor,
-        search=filters.search,
-        region=filters.region,
-        organization=filters.organization,
-        status=filters.status,
-    ).order_by("home_org_id", "name", "pk")
+    queryset = _queryset(actor, filters)
     rows = queryset.count()
     # The rows shown in full: those whose home organization the actor may change, the
     # rule of ``may_reveal`` applied to each row below, counted in SQL.
@@ -165,9 +159,6 @@ def roster_export(
         if reveal
         else 0
     )
-    keys = _header_keys()
-    extras = sorted(EXPORT_COLUMNS, key=lambda c: c.order)
-    titles = [_title(k) for k in keys] + [t for c in extras for t in c.titles()]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     base = _("volunteer-roster")
     with transaction.atomic():
@@ -184,13 +175,31 @@ def roster_export(
                 "filters": [None, filters.as_dict()],
             },
         )
+    titles, lines = roster_rows(actor=actor, filters=filters, reveal=reveal)
     return RosterExport(
-        fmt=fmt,
-        titles=titles,
-        lines=_lines(actor, queryset, keys, extras, reveal),
-        rows=rows,
-        filename=f"{base}-{stamp}.{fmt}",
+        fmt=fmt, titles=titles, lines=lines, rows=rows, filename=f"{base}-{stamp}.{fmt}"
     )
+
+
+def roster_rows(
+    *, actor: Actor | None, filters: ExportFilters, reveal: bool
+) -> tuple[list[str], Iterator[list[str]]]:
+    """The export's titles and its rows, read as they are consumed. No checks and no audit
+    entry: ``roster_export`` makes both; a background job calls this with what it approved."""
+    keys = _header_keys()
+    extras = sorted(EXPORT_COLUMNS, key=lambda c: c.order)
+    titles = [_title(k) for k in keys] + [t for c in extras for t in c.titles()]
+    return titles, _lines(actor, _queryset(actor, filters), keys, extras, reveal)
+
+
+def _queryset(actor: Actor | None, filters: ExportFilters) -> QuerySet[Volunteer]:
+    return volunteer_list(
+        user=actor,
+        search=filters.search,
+        region=filters.region,
+        organization=filters.organization,
+        status=filters.status,
+    ).order_by("home_org_id", "name", "pk")
 
 
 def _lines(

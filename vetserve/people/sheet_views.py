@@ -20,7 +20,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vetserve.core.access import (
     CHANGE,
@@ -29,8 +29,15 @@ from vetserve.core.access import (
     may_export_full_numbers,
     may_see_rosters,
 )
+from vetserve.core.views import is_htmx
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import access_organization
+from vetserve.people.export_jobs import (
+    access_export_job,
+    export_job_file,
+    export_job_start,
+    needs_background,
+)
 from vetserve.people.exporting import (
     ExportFilters,
     roster_export,
@@ -188,6 +195,12 @@ def export(request: HttpRequest) -> HttpResponseBase:
         for message in exc.message_dict.get("reason", []):
             form.add_error("reason", message)
         return _export_page(request, form, may_full, status=400)
+    if needs_background(exported):
+        # A large workbook is written by a worker, not while this one waits (issue 14).
+        job = export_job_start(
+            actor=request.user, exported=exported, filters=filters, reveal=wants_full
+        )
+        return redirect("spreadsheets:export_job", job.pk)
     if exported.fmt == "csv":
         # Streamed as it is read (issue 14): no whole file in memory, the first bytes at once.
         response: HttpResponseBase = StreamingHttpResponse(
@@ -210,3 +223,30 @@ def _export_page(
 ) -> HttpResponse:
     context = {"form": form, "may_export_full": may_full}
     return render(request, "people/roster_export_reveal.html", context, status=status)
+
+
+@login_required
+@require_GET
+def export_job(request: HttpRequest, job_id: str) -> HttpResponse:
+    """A background export's progress (polled by htmx while it runs) and, when ready, its
+    download link: for the requester alone."""
+    job = access_export_job(request.user, job_id)
+    template = "people/_export_job.html" if is_htmx(request) else "people/export_job.html"
+    response = render(request, template, {"job": job})
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@login_required
+@require_GET
+def export_job_download(request: HttpRequest, job_id: str) -> HttpResponseBase:
+    job = access_export_job(request.user, job_id)
+    content = export_job_file(job)
+    if content is None:  # not written yet, failed or expired: the page says which
+        return redirect("spreadsheets:export_job", job.pk)
+    return FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=CONTENT_TYPES[job.fmt],
+    )
