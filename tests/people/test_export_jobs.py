@@ -121,3 +121,13 @@ def test_files_older_than_an_hour_are_removed_and_their_jobs_expire(
     page = client.get(f"/spreadsheets/roster/export/jobs/{job.pk}/").content.decode()
     assert "已过期" in page
     assert client.get(f"/spreadsheets/roster/export/jobs/{job.pk}/download/").status_code == 302
+
+
+def test_the_purge_command_is_listed_and_runs(background, capsys):
+    from django.core.management import call_command
+
+    from vetserve.cli import COMMANDS
+
+    assert "purge-exports" in dict(COMMANDS)
+    call_command("purge_exports")
+    assert "Removed 0 exports" in capsys.readouterr().out
