@@ -123,7 +123,7 @@ def test_files_older_than_an_hour_are_removed_and_their_jobs_expire(
     assert client.get(f"/spreadsheets/roster/export/jobs/{job.pk}/download/").status_code == 302
 
 
-def test_the_purge_command_is_listed_and_runs(background, capsys):
+def test_the_purge_command_is_listed_and_runs(db, background, capsys):
     from django.core.management import call_command
 
     from vetserve.cli import COMMANDS
