@@ -238,12 +238,12 @@ def _choice_labels() -> dict[str, dict[str, str]]:
     """The labels of the choice fields, translated once per export: ``get_FOO_display`` hashes
     every lazy label on each call, which was half the time of a large export
     (bench/exports.py)."""
-    return {
-        name: {
-            str(value): str(label) for value, label in Volunteer._meta.get_field(name).flatchoices
-        }
-        for name in _CHOICE_FIELDS
-    }
+    labels: dict[str, dict[str, str]] = {}
+    for name in _CHOICE_FIELDS:
+        field = Volunteer._meta.get_field(name)
+        choices = getattr(field, "flatchoices", None) or []
+        labels[name] = {str(value): str(label) for value, label in choices}
+    return labels
 
 
 def _row(
