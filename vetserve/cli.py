@@ -58,6 +58,10 @@ COMMANDS: list[tuple[str, str]] = [
         "purge-uploads",
         "Remove spreadsheet uploads left unconfirmed for an hour (cron; --enqueue)",
     ),
+    (
+        "purge-exports",
+        "Remove background roster exports older than an hour (cron; --enqueue)",
+    ),
     ("collectstatic", "Copy static files to VETSERVE_STATIC_ROOT for serving"),
     ("check", "Check the configuration and the database for problems"),
     ("shell", "Open a Python shell with the project loaded"),

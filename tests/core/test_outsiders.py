@@ -75,7 +75,7 @@ from vetserve.audit.models import AuditEntry
 from vetserve.badges.services import badge_issue, badge_token
 from vetserve.orgs.models import Kind
 from vetserve.people.fakes import fictitious_id_number
-from vetserve.people.models import Membership, Volunteer
+from vetserve.people.models import ExportJob, Membership, Volunteer
 from vetserve.people.services import correction_request_create, membership_add, volunteer_register
 from vetserve.skills.models import QualificationType, Skill
 from vetserve.skills.services import (
@@ -157,6 +157,7 @@ PARAMS: dict[str, Callable[[SimpleNamespace, str], Any]] = {
     "badge_id": lambda w, _r: w.badge.pk,
     "campaign_id": lambda w, _r: w.campaign.pk,
     "correction_id": lambda w, _r: w.correction.pk,
+    "job_id": lambda w, _r: w.export_job.pk,  # Bob's background roster export
     "course_id": lambda w, _r: w.course.pk,
     "mapping_id": lambda w, _r: w.mapping.pk,
     "membership_id": lambda w, _r: w.membership.pk,
@@ -430,8 +431,12 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         token,
         cast.chongli,
     ]
+    export_job = ExportJob.objects.create(
+        requested_by=users["bob"], params_sealed=b"", rows_total=1, filename="roster.xlsx"
+    )
     return SimpleNamespace(
         cast=cast,
+        export_job=export_job,
         org=org,
         volunteer=volunteer,
         membership=membership,

@@ -228,6 +228,32 @@ def service_hours(
     return ServiceHours(this_year=_hours(totals["this_year"]), total=_hours(totals["total"]))
 
 
+def service_hours_by_volunteer(
+    *, user: Actor | None, volunteer_ids: list[int], today: date | None = None
+) -> dict[int, ServiceHours]:
+    """``service_hours`` of each of ``volunteer_ids`` (those with no stay are absent): one
+    query for any number of them (the roster export asks once per chunk of rows)."""
+    today = today or timezone.localdate()
+    year_start = datetime.combine(date(today.year, 1, 1), time.min, timezone.get_current_timezone())
+    rows = (
+        Attendance.objects.visible_to(user, VIEW)
+        .filter(out_at__isnull=False, volunteer_id__in=volunteer_ids)
+        .annotate(effective=_effective_minutes())
+        .order_by()
+        .values("volunteer_id")
+        .annotate(
+            total=Sum("effective"),
+            this_year=Sum("effective", filter=Q(in_at__gte=year_start)),
+        )
+    )
+    return {
+        row["volunteer_id"]: ServiceHours(
+            this_year=_hours(row["this_year"]), total=_hours(row["total"])
+        )
+        for row in rows
+    }
+
+
 def _hours(minutes: int | None) -> Decimal:
     return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
 

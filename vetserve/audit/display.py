@@ -81,6 +81,8 @@ ACTION_LABELS = {
     "specialty_mapping.update": _("Military specialty changed"),
     "specialty_mapping.delete": _("Military specialty removed"),
     "roster.export": _("Roster exported"),
+    "audit.export": _("Audit log exported"),
+    "campaign.export": _("Campaign exported"),
     "roster.import": _("Roster imported"),
     "demo.build": _("Demo data built"),
 }

@@ -37,7 +37,8 @@ CHANGE = "change"
 AUDIT = "audit"
 ACTIONS = (VIEW, CHANGE, AUDIT)
 
-# The permission that, inside the change scope, lets a person see full ID and phone numbers.
+# The permission that, inside the change scope, lets a person who administers no region (a team
+# leader) see full ID and phone numbers; region administrators hold it by role.
 REVEAL_PERMISSION = "people.reveal_personal_data"
 
 M = TypeVar("M", bound=models.Model)
@@ -323,14 +324,33 @@ def may_change_volunteer(actor: Actor | None, volunteer: Any) -> bool:
 
 
 def may_reveal(actor: Actor | None, volunteer: Any) -> bool:
-    """See full numbers: the separate reveal permission, inside the actor's change scope."""
+    """See full numbers: the reveal right, inside the actor's change scope."""
     return may_export_full_numbers(actor) and may_change_volunteer(actor, volunteer)
 
 
 def may_export_full_numbers(actor: Actor | None) -> bool:
-    """Hold the reveal permission: ask for an export with full numbers (each row then still
-    needs ``may_reveal``)."""
-    return actor is not None and actor.is_authenticated and actor.has_perm(REVEAL_PERMISSION)
+    """Hold the reveal right: ask for an export with full numbers (each row then still needs
+    ``may_reveal``, and each export is logged with its reason, PIPL Art 51).
+
+    Region administrators hold it by their role, for the people they manage (issue 13: the
+    federation's staff report to the level above with full numbers); anyone else who changes
+    records (a team leader) only through the separate permission. Changing nothing, never:
+    an auditor reads the roster masked, whatever permission they were given."""
+    if actor is None or not actor.is_authenticated or not may_change_somewhere(actor):
+        return False
+    return administers_regions(actor) or actor.has_perm(REVEAL_PERMISSION)
+
+
+def may_fetch_export(actor: Actor | None, job: Any) -> bool:
+    """Follow and download a background export: only the person who asked for it, active and
+    logged in; nobody else, a superuser neither (the file was written with the requester's
+    scope and reveal choice, and its audit entry names them)."""
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and actor.is_active
+        and job.requested_by_id == actor.pk
+    )
 
 
 def may_change_activity(actor: Actor | None, activity: Any) -> bool:
