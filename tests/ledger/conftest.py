@@ -67,7 +67,7 @@ def stay(snow: Any, in_at: datetime, out_at: datetime | None, *, auto: bool = Fa
 
     minutes = None
     if out_at is not None:
-        minutes = int((min(out_at, END) - max(in_at, START)).total_seconds() // 60)
+        minutes = max(0, int((min(out_at, END) - max(in_at, START)).total_seconds() // 60))
     return Attendance.objects.create(
         signup=snow.signup,
         shift=snow.shift,

@@ -23,16 +23,22 @@ def entry(cast: Any, snow: Any) -> LedgerEntry:
 
 
 def test_a_raw_update_of_a_ledger_row_is_refused(entry: LedgerEntry) -> None:
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {triggers.TABLE} SET minutes = 600 WHERE id = %s", [entry.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE ledger_ledgerentry SET minutes = 600 WHERE id = %s", [entry.pk])
     assert LedgerEntry.objects.get(pk=entry.pk).minutes == 120
 
 
 def test_a_raw_delete_of_a_ledger_row_is_refused(entry: LedgerEntry) -> None:
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {triggers.TABLE} WHERE id = %s", [entry.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM ledger_ledgerentry WHERE id = %s", [entry.pk])
     assert LedgerEntry.objects.filter(pk=entry.pk).exists()
 
 
@@ -49,7 +55,6 @@ def test_the_orm_cannot_edit_or_delete_an_entry_either(entry: LedgerEntry) -> No
 
 def test_the_triggers_come_back_after_being_suspended(entry: LedgerEntry) -> None:
     with triggers.suspended(connection), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {triggers.TABLE} SET reason = 'x' WHERE id = %s", [entry.pk])
-    with pytest.raises(DatabaseError), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {triggers.TABLE} WHERE id = %s", [entry.pk])
+        cursor.execute("UPDATE ledger_ledgerentry SET reason = 'x' WHERE id = %s", [entry.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM ledger_ledgerentry WHERE id = %s", [entry.pk])
