@@ -199,5 +199,5 @@ def test_outsiders_cannot_write_through_the_api(client: Any, cast: Any, snow: An
     )
     assert carol.post(f"/api/v1/ledger/entries/{entry.pk}/confirmation").status_code == 404
     frank = login(client, cast.frank)
-    assert frank.post(f"/api/v1/ledger/entries/{entry.pk}/confirmation").status_code == 404
+    assert frank.post(f"/api/v1/ledger/entries/{entry.pk}/confirmation").status_code == 403
     assert LedgerEntry.objects.count() == 1

@@ -182,7 +182,8 @@ def entry_correct(
 )
 def entry_confirm(request: HttpRequest, entry_id: PathId) -> Status[dict[str, Any]]:
     user = user_of(request)
-    confirmation = ledger_entry_confirm(actor=user, entry=access_entry(user, entry_id, CHANGE))
+    # Seen but not theirs to confirm: 403 from the service; not seen: 404.
+    confirmation = ledger_entry_confirm(actor=user, entry=access_entry(user, entry_id))
     return Status(201, entry_out(access_entry(user, confirmation.pk)))
 
 

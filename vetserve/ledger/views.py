@@ -142,10 +142,12 @@ def entry_page(request: AuthedRequest, entry_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def entry_confirm(request: AuthedRequest, entry_id: int) -> HttpResponse:
-    entry = access_entry(request.user, entry_id, CHANGE)
+    # Seen but not theirs to confirm (an auditor, the recorder, the volunteer): 403, from the
+    # service; not seen at all: 404.
+    entry = access_entry(request.user, entry_id, VIEW)
     try:
         ledger_entry_confirm(actor=request.user, entry=entry)
-    except (ValidationError, PermissionDenied) as error:
+    except ValidationError as error:
         messages.error(request, _message(error))
     else:
         messages.success(request, _("Confirmed."))
