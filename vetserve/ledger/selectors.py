@@ -182,6 +182,7 @@ class ChainReport:
     organization_name: str
     entries: int
     broken: BrokenLink | None
+    head: str = ""  # the last entry's hash: kept elsewhere, it shows the newest were not cut off
 
     @property
     def ok(self) -> bool:
@@ -209,16 +210,17 @@ def chain_verify(organization_ids: list[int] | None = None) -> list[ChainReport]
     names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name"))
     reports = []
     for org_id in ids:
-        count = 0
+        count, head = 0, ""
 
         def counted(rows: Any) -> Any:
-            nonlocal count
+            nonlocal count, head
             for row in rows.iterator(chunk_size=2000):
                 count += 1
+                head = row["hash"]
                 yield row
 
         broken = first_broken(counted(chain_rows(org_id)))
-        reports.append(ChainReport(org_id, names.get(org_id, ""), count, broken))
+        reports.append(ChainReport(org_id, names.get(org_id, ""), count, broken, head))
     return reports
 
 

@@ -23,7 +23,7 @@ class Command(BaseCommand):
             if report.broken is None:
                 self.stdout.write(
                     f"ok      org {report.organization_id} {report.organization_name}: "
-                    f"{report.entries} entries"
+                    f"{report.entries} entries, head {report.head}"
                 )
             else:
                 broken += 1
