@@ -83,12 +83,17 @@ class LedgerEntry(models.Model):
     # The record of 办法 Art 7, copied when recorded: later edits of the activity change nothing.
     activity_name = models.CharField(_("activity"), max_length=120)
     service_date = models.DateField(_("date"), validators=[DATES.validator()])
+    # The service date's year, kept so balances per year group on a column (bench/ledger.py).
+    service_year = models.PositiveSmallIntegerField(editable=False)
     place = models.CharField(_("place"), max_length=200, blank=True)
     content = models.TextField(_("service content"), max_length=CONTENT_MAX, blank=True)
     organizing_unit = models.CharField(_("organizing unit"), max_length=100)
     person_in_charge = models.CharField(_("person in charge"), max_length=50, blank=True)
     category = models.CharField(_("category"), max_length=20, blank=True)
     minutes = models.IntegerField(_("service minutes"), validators=[ENTRY_MINUTES.validator()])
+    # On a confirmation: the minutes of the entry it confirms, copied (that entry never
+    # changes), so the confirmed balance is a plain sum with no join.
+    confirmed_minutes = models.IntegerField(default=0, validators=[ENTRY_MINUTES.validator()])
     reason = models.CharField(_("reason"), max_length=REASON_MAX, blank=True)
     # Who recorded it: kept as an id (no foreign-key constraint, so removing an account never
     # needs to touch the ledger) and as the name at the time.
@@ -118,6 +123,18 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("ledger entries")
         indexes = [
             models.Index(fields=["volunteer", "service_date"], name="ledger_volunteer_date"),
+            # A balance of one's own entries reads only this index (covering: no table row).
+            models.Index(
+                fields=[
+                    "volunteer",
+                    "service_year",
+                    "category",
+                    "organization",
+                    "minutes",
+                    "confirmed_minutes",
+                ],
+                name="ledger_balance",
+            ),
             models.Index(fields=["recorded_at", "id"], name="ledger_recorded"),
         ]
         constraints = [
@@ -140,6 +157,11 @@ class LedgerEntry(models.Model):
                 name="ledger_source_valid",
             ),
             ENTRY_MINUTES.constraint("ledgerentry", "minutes"),
+            ENTRY_MINUTES.constraint("ledgerentry", "confirmed_minutes"),
+            models.CheckConstraint(
+                condition=models.Q(source="confirmation") | models.Q(confirmed_minutes=0),
+                name="ledger_confirmed_minutes_on_confirmations",
+            ),
             # Records carry time served; confirmations none; corrections any difference.
             models.CheckConstraint(
                 condition=models.Q(source="correction")

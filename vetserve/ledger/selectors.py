@@ -8,8 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 
 from vetserve.activities.models import Category
 from vetserve.core.access import AUDIT, VIEW, Actor, access_object, visible_to
@@ -61,12 +60,16 @@ def _confirmed() -> Exists:
     return Exists(LedgerEntry.objects.filter(source=Source.CONFIRMATION, refers_to=OuterRef("pk")))
 
 
-def _same_person(volunteer_id: int) -> QuerySet[Volunteer, Any]:
+def _same_person(volunteer_id: int) -> list[int]:
     """The volunteer and the duplicate records merged into them: a merge moves no ledger row
-    (rows are never updated), so the history of a duplicate counts for the record kept."""
-    return Volunteer.objects.filter(Q(pk=volunteer_id) | Q(merged_into_id=volunteer_id)).values(
-        "pk"
+    (rows are never updated), so the history of a duplicate counts for the record kept. A list
+    of ids, read first, so the balance's query is a plain range of its covering index."""
+    merged = (
+        Volunteer.objects.filter(merged_into_id=volunteer_id)
+        .order_by()
+        .values_list("pk", flat=True)
     )
+    return [volunteer_id, *merged]
 
 
 def entry_effective_minutes(entry: LedgerEntry) -> int:
@@ -125,24 +128,23 @@ def balance_of(rows: QuerySet[LedgerEntry], *, with_names: bool = False) -> Bala
     """The balance of ``rows`` (already scoped): one query, grouped in the database (and one
     for the organizations' names ``with_names``).
 
-    A correction or confirmation counts in its own year and organization, and a correction is
-    confirmed when the correction itself is."""
+    A correction counts in the year and organization of the record it corrects, and is
+    confirmed when the correction itself is; a confirmation adds the minutes it confirms to
+    the confirmed balance (``confirmed_minutes``)."""
     grouped = (
         rows.order_by()
-        .annotate(year=ExtractYear("service_date"), is_confirmed=_confirmed())
-        .values_list("year", "category", "organization_id", "is_confirmed")
-        .annotate(n=Sum("minutes"), count=Sum(1))
+        .values_list("service_year", "category", "organization_id")
+        .annotate(n=Sum("minutes"), confirmed=Sum("confirmed_minutes"), count=Count("id"))
     )
     balance = Balance()
     by_year: dict[int, int] = defaultdict(int)
     by_category: dict[str, int] = defaultdict(int)
     by_org: dict[int, int] = defaultdict(int)
-    for year, category, org_id, confirmed, minutes, count in grouped:
+    for year, category, org_id, minutes, confirmed, count in grouped:
         minutes = int(minutes or 0)
         balance.total += minutes
+        balance.confirmed += int(confirmed or 0)
         balance.entries += int(count or 0)
-        if confirmed:
-            balance.confirmed += minutes
         by_year[int(year)] += minutes
         by_category[category] += minutes
         by_org[org_id] += minutes

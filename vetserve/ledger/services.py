@@ -100,6 +100,7 @@ def _row(
     refers_to_id: int | None = None,
     reason: str = "",
     recorded_by_name: str = "",
+    confirmed_minutes: int = 0,
 ) -> dict[str, Any]:
     user = _user(actor)
     return {
@@ -111,12 +112,14 @@ def _row(
         "refers_to_id": refers_to_id,
         "activity_name": activity_name[:120],
         "service_date": service_date,
+        "service_year": service_date.year,
         "place": place[:200],
         "content": content[:CONTENT_MAX],
         "organizing_unit": organizing_unit[:100],
         "person_in_charge": person_in_charge[:50],
         "category": category,
         "minutes": minutes,
+        "confirmed_minutes": confirmed_minutes,
         "reason": reason[:REASON_MAX],
         "recorded_by_id": user.pk if user is not None else None,
         "recorded_by_name": recorded_by_name or _name(actor),
@@ -296,6 +299,7 @@ def ledger_entry_confirm(
     row = _row(
         source=Source.CONFIRMATION,
         minutes=0,
+        confirmed_minutes=entry.minutes,
         actor=actor,
         recorded_at=now or timezone.now(),
         refers_to_id=entry.pk,
@@ -358,25 +362,33 @@ def _record_stays_of(org_id: int, now: datetime) -> int:
     stays = list(
         _due_stays()
         .filter(organization_id=org_id)
-        .select_related("shift__activity__organization")
         .order_by("in_at", "id")
+        .values_list(
+            "pk", "volunteer_id", "in_at", "effective", "shift__activity_id", "shift__post"
+        )
     )
+    # Plain values and each activity once: 5,173 stays of one activity are one activity read,
+    # not 5,173 model instances (bench/ledger.py).
+    activities = {
+        a.pk: a
+        for a in Activity.objects.filter(pk__in={s[4] for s in stays}).select_related(
+            "organization"
+        )
+    }
+    fields = {pk: _record_fields(activity) for pk, activity in activities.items()}
     rows = [
         _row(
             source=Source.ATTENDANCE,
-            volunteer_id=stay.volunteer_id,
-            attendance_id=stay.pk,
-            service_date=timezone.localdate(stay.in_at),
-            minutes=min(stay.effective, ENTRY_MINUTES.high),
+            volunteer_id=volunteer_id,
+            attendance_id=pk,
+            service_date=timezone.localdate(in_at),
+            minutes=min(effective, ENTRY_MINUTES.high),
             actor=None,
             recorded_at=now,
             recorded_by_name=SYSTEM_NAME,
-            **{
-                **_record_fields(stay.shift.activity),
-                "content": stay.shift.activity.description or stay.shift.post,
-            },
+            **{**fields[activity_id], "content": fields[activity_id]["content"] or post},
         )
-        for stay in stays
+        for pk, volunteer_id, in_at, effective, activity_id, post in stays
     ]
     if rows:
         _chained(org_id, rows)
