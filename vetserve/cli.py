@@ -55,6 +55,11 @@ COMMANDS: list[tuple[str, str]] = [
         "Close stays nobody checked out at their shift's end, flagged for leaders (cron)",
     ),
     (
+        "ledger-from-attendance",
+        "Turn closed attendance into ledger entries, once each (close-attendance runs it too)",
+    ),
+    ("verify-ledger", "Verify the ledger's hash chains and name the first broken link of each"),
+    (
         "purge-uploads",
         "Remove spreadsheet uploads left unconfirmed for an hour (cron; --enqueue)",
     ),

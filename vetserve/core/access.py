@@ -379,6 +379,26 @@ def may_lead_shift(actor: Actor | None, shift: Any) -> bool:
     return may_change_activity(actor, shift.activity)
 
 
+def may_record_hours(actor: Actor | None, obj: Any) -> bool:
+    """Record service hours by hand, correct them, or confirm them, for an activity or a
+    ledger entry (both have ``region_id`` and ``organization``): whoever may change the
+    activity — administrators of its region, leaders of its organizing unit."""
+    return may_change_activity(actor, obj)
+
+
+def may_confirm_hours(actor: Actor | None, entry: Any) -> bool:
+    """Confirm a ledger entry for the organizing unit: whoever may record hours there, but
+    never the person who recorded the entry (the approver is never the recorder)."""
+    if entry.recorded_by_id is not None and actor is not None and entry.recorded_by_id == actor.pk:
+        return False
+    return may_record_hours(actor, entry)
+
+
+def may_verify_ledger(actor: Actor | None) -> bool:
+    """Open the ledger's chain verification: administrators and auditors (the audit action)."""
+    return can(actor, AUDIT)
+
+
 def may_grant(actor: Actor | None, *, region: Any = None, organization: Any = None) -> bool:
     """Give someone a role in a region (administrators of it) or an organization (whoever may
     change that organization)."""
