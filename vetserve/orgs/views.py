@@ -12,10 +12,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from vetserve.audit.selectors import audit_entries_for_object
 from vetserve.core.access import (
     CHANGE,
+    VIEW,
     may_change_org,
     may_change_somewhere,
     may_see_region,
@@ -28,10 +30,14 @@ from vetserve.core.views import (
     page_sections,
     paginate,
     query_without_page,
+    search_param,
+    search_response,
+    search_text,
 )
+from vetserve.core.widgets import SEARCH_LIMIT, SearchRow
 from vetserve.orgs.forms import OrganizationFilterForm, OrganizationForm, region_option_label
 from vetserve.orgs.models import Organization
-from vetserve.orgs.selectors import access_organization, organization_list
+from vetserve.orgs.selectors import access_organization, organization_choices, organization_list
 from vetserve.orgs.services import organization_create, organization_update
 from vetserve.regions.models import Region
 from vetserve.regions.selectors import region_list
@@ -212,3 +218,24 @@ def org_edit(request: AuthedRequest, org_id: int) -> HttpResponse:
         {"form": form, "org": org},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_search(request: AuthedRequest) -> HttpResponse:
+    """Matches for a searchable select of organizations (core/widgets.py): only those the user
+    may see, or with ``action=change`` change; at most SEARCH_LIMIT of them."""
+    query = search_text(request)
+    action = CHANGE if search_param(request, "action") == CHANGE else VIEW
+    orgs = organization_choices(
+        user=request.user,
+        search=query,
+        action=action,
+        active_only=search_param(request, "active") == "1",
+        limit=SEARCH_LIMIT + 1,
+    )
+    rows = [
+        SearchRow(org.pk, f"{org.name}（{org.region.name}）", org.get_kind_display())
+        for org in orgs
+    ]
+    return search_response(request, rows, query=query)

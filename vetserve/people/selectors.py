@@ -217,6 +217,22 @@ def volunteer_roster(
     return qs.filter(q)
 
 
+def volunteer_choices(
+    *, user: Actor | None, search: str, action: str = VIEW, limit: int
+) -> list[Volunteer]:
+    """Up to ``limit`` volunteers the user may see (or change) matching ``search`` as the
+    roster's search does (name, pinyin initials, badge number, an exact ID or phone number
+    through the blind index), for a searchable select: one query."""
+    text = search.strip()
+    if not text:
+        return []
+    if action == VIEW:
+        qs = volunteer_roster(user=user, search=text)
+    else:
+        qs = volunteer_list(user=user, search=text, action=action)
+    return list(qs[:limit])
+
+
 def volunteer_own(*, user: Actor | None) -> Volunteer | None:
     """The logged-in person's own record, if they are a registered volunteer."""
     if not isinstance(user, User):  # the anonymous user has none

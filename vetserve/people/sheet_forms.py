@@ -6,15 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.core.access import CHANGE, Actor
+from vetserve.orgs.forms import OrganizationSearchField
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Status
 from vetserve.spreadsheets.uploads import MAX_UPLOAD_BYTES
 from vetserve.spreadsheets.writers import FORMATS
-
-
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Organization) -> str:
-        return f"{obj.name}（{obj.region.name}）"
 
 
 class ImportForm(forms.Form):
@@ -22,18 +18,22 @@ class ImportForm(forms.Form):
         label=_("Roster file"),
         help_text=_("Excel (.xlsx, .xls), WPS (.et) or CSV (UTF-8 or GBK), at most 20 MB."),
     )
-    organization = OrganizationChoiceField(
+    organization = OrganizationSearchField(
         label=_("Organization"),
         queryset=Organization.objects.none(),
         required=False,
-        empty_label=_("— as named in the file's “Organization” column —"),
-        help_text=_("The organization the volunteers belong to, unless a row names another."),
+        action=CHANGE,
+        active_only=True,
+        help_text=_(
+            "The organization the volunteers belong to, unless a row names another; empty: as "
+            "named in the file's “Organization” column."
+        ),
     )
 
     def __init__(self, *args: Any, user: Actor | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
-        assert isinstance(field, OrganizationChoiceField)
+        assert isinstance(field, OrganizationSearchField)
         field.queryset = (
             Organization.objects.visible_to(user, CHANGE)
             .filter(is_active=True)

@@ -27,9 +27,8 @@ from vetserve.core.access import (
 )
 from vetserve.core.paging import Sort, sort_rows
 from vetserve.core.views import AuthedRequest, is_htmx, paginate
-from vetserve.orgs.forms import INDENT, region_option_label
+from vetserve.orgs.forms import region_option_label
 from vetserve.orgs.models import Organization
-from vetserve.orgs.selectors import organization_list
 from vetserve.people.forms import (
     VolunteerFilterForm,
 )
@@ -139,18 +138,16 @@ def _roster(
     """The roster for ``params`` (the filters, the query in clear); ``clean`` is what links
     may carry (the query as a handle)."""
     user = request.user
-    filters = VolunteerFilterForm(params)
-    data: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
-    region: Region | None = None
-    org: Organization | None = None
+    filters = VolunteerFilterForm(params, user=user)
+    valid = filters.is_valid()
     # A region or organization the user cannot see filters to nothing, like a missing one.
-    unknown = False
+    unknown = list(filters.errors) == ["org"]
+    data: dict[str, Any] = filters.cleaned_data if valid or unknown else {}
+    region: Region | None = None
+    org: Organization | None = data.get("org")
     if data.get("region"):
         region = region_list(user=user).filter(code=data["region"]).first()
-        unknown = region is None
-    if data.get("org"):
-        org = organization_list(user=user).filter(pk=data["org"]).first()
-        unknown = unknown or org is None
+        unknown = unknown or region is None
     volunteers = volunteer_roster(
         user=user,
         search=data.get("q", ""),
@@ -196,11 +193,8 @@ def _roster(
         regions = list(region_list(user=user).filter(level__in=FILTER_LEVELS).order_by("id"))
         if region is not None and region not in regions:
             regions.append(region)
-        orgs = organization_list(user=user).select_related(None).order_by("path")
-        orgs = orgs.only("id", "name", "path")
         context.update(
             region_options=[(r.code, region_option_label(r)) for r in regions],
-            org_options=[(o.pk, INDENT * (o.path.count("/") - 2) + o.name) for o in orgs],
             **{f"{key}_options": extra.options() for key, extra in ROSTER_FILTERS.items()},
             may_register=can(user, CHANGE),
             may_export=can(user, CHANGE) or can(user, AUDIT),
