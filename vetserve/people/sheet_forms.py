@@ -55,8 +55,13 @@ class CommitForm(forms.Form):
     )
 
 
+MASKED, FULL = "masked", "full"
+
+
 class ExportForm(forms.Form):
-    """Filters as on the roster list, the format, and for a full export a reason."""
+    """Filters as on the roster list, the format, masked or full numbers, and for a full
+    export a reason. The page offers the choice only to those who may export in full
+    (``may_export_full_numbers``); the view refuses a full export to anyone else."""
 
     format = forms.ChoiceField(
         label=_("Format"),
@@ -68,6 +73,16 @@ class ExportForm(forms.Form):
     region = forms.CharField(required=False, max_length=12)
     org = forms.IntegerField(required=False)
     status = forms.ChoiceField(required=False, choices=[("", ""), *Status.choices])
+    values = forms.ChoiceField(
+        label=_("ID and phone numbers"),
+        choices=[
+            (MASKED, _("Masked (130722********123X)")),
+            (FULL, _("In full, for the volunteers I manage (give a reason)")),
+        ],
+        initial=MASKED,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     reason = forms.CharField(
         label=_("Why do you need the full numbers?"),
         required=False,

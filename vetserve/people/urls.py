@@ -43,4 +43,10 @@ spreadsheet_urlpatterns = [
     path("roster/import/commit/", sheet_views.import_commit, name="import_commit"),
     path("roster/template.xlsx", sheet_views.template_download, name="template"),
     path("roster/export/", sheet_views.export, name="export"),
+    path("roster/export/jobs/<uuid:job_id>/", sheet_views.export_job, name="export_job"),
+    path(
+        "roster/export/jobs/<uuid:job_id>/download/",
+        sheet_views.export_job_download,
+        name="export_job_download",
+    ),
 ]
