@@ -13,10 +13,7 @@ from vetserve.core.widgets import SearchChoiceField
 from vetserve.orgs.models import Kind, Organization
 from vetserve.orgs.selectors import organization_list
 from vetserve.regions.forms import RegionSearchField
-from vetserve.regions.models import LEVEL_ORDER, Region
-
-# Full-width spaces indent the region tree inside a <select>, where CSS cannot reach.
-INDENT = "\u3000"
+from vetserve.regions.models import Region
 
 
 def _model_field(name: str, **kwargs: Any) -> Any:
@@ -24,10 +21,6 @@ def _model_field(name: str, **kwargs: Any) -> Any:
     model_field = Organization._meta.get_field(name)
     assert isinstance(model_field, models.Field)
     return bounded_formfield(model_field, **kwargs)
-
-
-def region_option_label(region: Region) -> str:
-    return f"{INDENT * LEVEL_ORDER.index(region.level)}{region.name}（{region.code}）"
 
 
 class OrganizationSearchField(SearchChoiceField):

@@ -39,8 +39,6 @@ from vetserve.regions.selectors import region_residence_choices
 
 # The numbers checked inline while the form is filled in.
 CHECKED = ("id_number", "phone", "emergency_phone")
-# Full-width spaces indent townships under their county inside a <select>.
-INDENT = "\u3000"
 
 
 def field_label(name: str) -> Any:
