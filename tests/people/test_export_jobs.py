@@ -131,3 +131,16 @@ def test_the_purge_command_is_listed_and_runs(db, background, capsys):
     assert "purge-exports" in dict(COMMANDS)
     call_command("purge_exports")
     assert "Removed 0 exports" in capsys.readouterr().out
+
+
+def test_a_background_job_writes_csv_too(cast, client, background, three):
+    from vetserve.people.exporting import ExportFilters, roster_export
+
+    exported = roster_export(actor=cast.bob, fmt="csv")
+    job = export_jobs.export_job_start(
+        actor=cast.bob, exported=exported, filters=ExportFilters(), reveal=False
+    )
+    assert export_jobs.export_job_run(str(job.pk)) == ExportJobState.DONE
+    download = login(client, cast.bob).get(f"/spreadsheets/roster/export/jobs/{job.pk}/download/")
+    text = b"".join(download.streaming_content).decode("utf-8-sig")
+    assert "王建国" in text and "赵刚" in text

@@ -32,7 +32,7 @@ from vetserve.orgs.models import Organization
 from vetserve.people.exporting import CHUNK_ROWS, ExportFilters, RosterExport, roster_rows
 from vetserve.people.models import ExportJob, ExportJobState
 from vetserve.regions.models import Region
-from vetserve.spreadsheets.writers import xlsx_bytes
+from vetserve.spreadsheets.writers import csv_bytes, xlsx_bytes
 
 # More rows than this in an .xlsx: written in the background (about half a second of a
 # worker's time on the benchmark machine, bench/exports.py).
@@ -102,7 +102,11 @@ def export_job_run(job_id: str) -> str:
         titles, lines = roster_rows(
             actor=job.requested_by, filters=filters, reveal=bool(params["reveal"])
         )
-        content = xlsx_bytes(_("Volunteers"), titles, _counted(job, lines))
+        rows = _counted(job, lines)
+        if job.fmt == "csv":
+            content = csv_bytes(titles, rows)
+        else:
+            content = xlsx_bytes(_("Volunteers"), titles, rows)
         write_private(_path(job), seal(content, context=_context(job)))
     except Exception:
         ExportJob.objects.filter(pk=job.pk).update(
