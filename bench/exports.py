@@ -9,8 +9,9 @@ with a badge). Logged in as the city administrator, who sees all of them, it mea
 `django.test.Client` in the same process (server time, no network):
 
 - **CSV, streamed** (`GET /spreadsheets/roster/export/?format=csv`): the time until the view
-  returns (the worker is free to send from then on), until the first 500 rows are out, and
-  until the last byte; peak Python memory (tracemalloc) over the whole download.
+  returns (the first byte can go out), until the first 500 rows are out, and until the last
+  byte — one of gunicorn's worker threads is busy sending until then; peak Python memory
+  (tracemalloc) over the whole download.
 - **.xlsx, background**: the request's time (check, count, audit entry, job, enqueue: what
   holds the web worker), then the task worker's time to write the workbook
   (`export_job_run`), and its peak memory.
@@ -187,7 +188,7 @@ def main() -> int:
         for rows in (int(r) for r in args.rows.split(",")):
             results.append(run_child(rows, args.runs, Path(tmp)))
     print(f"\nSQLite {results[0]['sqlite']}, medians of {args.runs} runs, ms; peak MiB\n")
-    print("| rows | export | holds the web worker | first 500 rows | last byte | peak MiB |")
+    print("| rows | export | view returns | first 500 rows | last byte | peak MiB |")
     print("|---:|---|---:|---:|---:|---:|")
     for r in results:
         n = f"{r['rows']:,}"
