@@ -29,7 +29,6 @@ from vetserve.orgs.models import Organization
 from vetserve.people.importing import ImportReport, roster_import
 from vetserve.people.models import IMPORT_JOB_ERROR_MAX, IMPORT_JOB_ROWS, ImportJob
 from vetserve.spreadsheets.previews import preview_context
-from vetserve.spreadsheets.reports import NEW
 from vetserve.spreadsheets.uploads import upload_read, upload_remove
 
 logger = logging.getLogger(__name__)
@@ -108,12 +107,19 @@ class _Progress:
         ImportJob.objects.filter(pk=self.job.pk).update(**fields)
 
 
+def _outcome(summary: dict[str, Any], **more: Any) -> dict[str, Any]:
+    """What a finished job keeps: the counts, not the rows the preview listed (names and masked
+    numbers have no business outliving the import)."""
+    return {"report": summary.get("report", {}), **more}
+
+
 def _fail(job: ImportJob, message: str) -> None:
     if job.token:
         upload_remove(job.token)
     ImportJob.objects.filter(pk=job.pk).update(
         state=State.FAILED,
         error=message[:IMPORT_JOB_ERROR_MAX],
+        summary=_outcome(job.summary),
         token="",
         finished_at=timezone.now(),
         updated_at=timezone.now(),
@@ -141,7 +147,7 @@ def import_job_preview(job_id: int) -> str:
         if report is None:
             return State.FAILED
         if report.file_errors:
-            _fail(job, "；".join(report.file_errors))
+            _fail(job, "".join(report.file_errors))
             return State.FAILED
         ImportJob.objects.filter(pk=job.pk).update(
             state=State.READY,
@@ -164,13 +170,13 @@ def import_job_write(job_id: int) -> str:
         if report is None:
             return State.FAILED
         if report.file_errors or not report.committed:
-            _fail(job, "；".join(report.file_errors) or _("Nothing was written."))
+            _fail(job, "".join(report.file_errors) or _("Nothing was written."))
             return State.FAILED
         upload_remove(job.token)
         counts = {"new": report.new, "updated": report.updated, "refused": report.refused}
         ImportJob.objects.filter(pk=job.pk).update(
             state=State.DONE,
-            summary={**job.summary, "written": counts},
+            summary=_outcome(job.summary, written=counts),
             token="",
             finished_at=timezone.now(),
             updated_at=timezone.now(),
@@ -241,5 +247,4 @@ def _preview_summary(report: ImportReport) -> dict[str, Any]:
         "good": [row(r) for r in context["good"]],
         "good_hidden": context["good_hidden"],
         "can_commit": context["can_commit"],
-        "new_unknown": sum(1 for r in report.rows if r.action == NEW),
     }

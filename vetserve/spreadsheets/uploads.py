@@ -110,11 +110,11 @@ def upload_load(request: HttpRequest, token: str) -> StoredUpload | None:
     return stored
 
 
-def upload_read(token: str, *, user_id: int) -> StoredUpload | None:
+def upload_read(token: str, *, user_id: int | None) -> StoredUpload | None:
     """The stored upload if ``user_id`` made it less than an hour ago, without a session: for
     the background import, which holds the token in its job row (people.ImportJob) and runs
     for the job's owner. An expired or foreign upload is removed and reads as None."""
-    if not _TOKEN.match(token):
+    if not _TOKEN.match(token) or user_id is None:
         return None
     try:
         plain = unseal((upload_folder() / f"{token}{SUFFIX}").read_bytes(), context=_context(token))
