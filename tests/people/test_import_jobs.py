@@ -8,9 +8,11 @@ holds a file's rows before anyone checked them, so it is its owner's alone."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tests.conftest import login
@@ -129,6 +131,14 @@ def test_progress_is_written_every_so_many_rows_and_never_inside_the_write(
     assert seen[-1][1:4] == ("write", 0, 5)
     # Never called inside the import's transaction: other connections see each figure.
     assert {s[4] for s in seen} == {depth}
+
+
+def test_a_job_queued_for_over_a_minute_says_the_worker_may_not_run(cast, client):
+    login(client, cast.bob)
+    job = ImportJob.objects.create(owner=cast.bob, filename="花名册.xlsx")
+    assert "后台任务程序" not in client.get(job_url(job)).content.decode()
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    assert "后台任务程序可能没有运行" in client.get(job_url(job)).content.decode()
 
 
 def test_the_page_shows_how_far_a_running_job_got(cast, client):

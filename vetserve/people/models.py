@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.core import crypto
@@ -456,6 +457,14 @@ class ImportJob(models.Model):
             self.State.PREVIEWING,
             self.State.COMMITTING,
         }
+
+    @property
+    def waiting_long(self) -> bool:
+        """Queued for over a minute: no task worker is running (docs/operations.md)."""
+        return (
+            self.state == self.State.QUEUED
+            and (timezone.now() - self.created_at).total_seconds() > 60
+        )
 
     @property
     def percent(self) -> int:
