@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from tests.conftest import login
+from tests.conftest import login, register_volunteer
 from tests.spreadsheets.files import an_id, xlsx
+from vetserve.accounts.models import Grant
 from vetserve.audit.models import AuditEntry
 from vetserve.people import import_jobs, importing
 from vetserve.people.import_jobs import import_job_preview, import_job_write
@@ -98,6 +99,49 @@ def test_saving_twice_queues_one_write_and_imports_once(cast, client):
     assert import_job_write.call(job.pk) == "skipped"  # a task delivered twice
     assert Volunteer.objects.count() == 3
     assert AuditEntry.objects.filter(action="roster.import").count() == 1
+
+
+def test_someone_registered_between_preview_and_save_is_updated_not_added_twice(cast, client):
+    login(client, cast.bob)
+    upload(client, roster_file(), org=cast.xiwanzi_team)
+    job = ImportJob.objects.get()
+    import_job_preview.call(job.pk)  # the worker keeps the checked rows for the save
+    register_volunteer(cast.bob, cast.xiwanzi_team, an_id(serial=1), "王建0", serial=1)
+    client.post(commit_url(job), {"consent": "on"})
+    assert import_job_write.call(job.pk) == "done"
+    assert Volunteer.objects.count() == 3
+    job.refresh_from_db()
+    assert job.summary["written"] == {"new": 2, "updated": 1, "refused": 0}
+
+
+def test_rights_lost_between_preview_and_save_write_nothing(cast, client):
+    login(client, cast.bob)
+    upload(client, roster_file(), org=cast.xiwanzi_team)
+    job = ImportJob.objects.get()
+    import_job_preview.call(job.pk)
+    client.post(commit_url(job), {"consent": "on"})
+    Grant.objects.filter(user=cast.bob).delete()
+    assert import_job_write.call(job.pk) == "failed"
+    job.refresh_from_db()
+    assert job.error == "您无权导入志愿者。" and not Volunteer.objects.exists()
+
+
+def test_a_worker_without_the_preview_reads_and_checks_the_file_again(cast, client, monkeypatch):
+    login(client, cast.bob)
+    upload(client, roster_file(), org=cast.xiwanzi_team)
+    job = ImportJob.objects.get()
+    import_job_preview.call(job.pk)
+    import_jobs._last_checked.clear()  # another worker process, or a restart
+    steps: list[str] = []
+    write = import_jobs._Progress.__call__
+    monkeypatch.setattr(
+        import_jobs._Progress,
+        "__call__",
+        lambda self, step, done, total: (steps.append(step), write(self, step, done, total)),
+    )
+    client.post(commit_url(job), {"consent": "on"})
+    assert import_job_write.call(job.pk) == "done"
+    assert steps[0] == "check" and Volunteer.objects.count() == 3
 
 
 def test_progress_is_written_every_so_many_rows_and_never_inside_the_write(

@@ -95,8 +95,11 @@ class RowResult:
     index: str = field(default="", repr=False)
 
 
+@dataclass
 class ImportReport(Report[RowResult]):
-    """The roster import's report."""
+    """The roster import's report; ``header`` is where the file's columns were found."""
+
+    header: Header | None = field(default=None, repr=False)
 
 
 def roster_import(
@@ -129,6 +132,7 @@ def roster_import(
     if found is None:
         return report
     table, header = found
+    report.header = header
     if missing := header.missing(REQUIRED):
         report.file_errors.append(
             _("The file has no column for: %(columns)s.")
@@ -156,6 +160,39 @@ def roster_import(
         progress("check", len(body), len(body))
     if commit:
         _write(actor, report, default_org, progress)
+    return report
+
+
+def roster_write_checked(
+    *,
+    actor: Actor | None,
+    report: ImportReport,
+    default_org: Organization | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Write a report that `roster_import` checked a moment ago for the same actor and file
+    (the background preview, still held by the worker), without reading and checking the file
+    again: the rights are asked again, for every organization written to, and the ID numbers
+    are matched against the roster as it is now (someone registered meanwhile becomes an
+    update, never a duplicate). Raises as `roster_import` does."""
+    assert report.header is not None and not report.file_errors and not report.committed
+    if not may_change_somewhere(actor):
+        raise PermissionDenied(_("You may not import volunteers."))
+    orgs = {
+        r.values["home_org"].pk: r.values["home_org"]
+        for r in report.rows
+        if r.action != REFUSED and r.values
+    }
+    if default_org is not None:
+        orgs[default_org.pk] = default_org
+    if not all(may_change_org(actor, org) for org in orgs.values()):
+        raise PermissionDenied(_("You may not manage volunteers of this organization."))
+    for row in report.rows:
+        if row.action == UPDATE:
+            row.action, row.existing, row.changes = NEW, None, []
+            row.values.pop("update", None)
+    _match_existing(actor, report.rows, report.header)
+    _write(actor, report, default_org, progress)
     return report
 
 

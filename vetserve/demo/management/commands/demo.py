@@ -32,7 +32,7 @@ def start_task_worker() -> subprocess.Popen[bytes]:
         [
             sys.executable,
             "-m",
-            "django",
+            "vetserve.cli",
             "db_worker",
             "--no-reload",
             "--interval",
