@@ -84,11 +84,19 @@ class _Table:
         self.copy_sql = f"COPY {table} ({', '.join(names)}) FROM STDIN"
 
     def insert(self, rows: Sequence[dict[str, Any]], *, now: datetime) -> None:
+        # The timestamps are the same for every row: adapted once, not once per row and
+        # column (that was a third of the insert's time, inside the import's transaction).
+        stamps = {
+            c.attname: c.adapt(now) if c.adapt is not None else now for c in self.columns if c.stamp
+        }
         params = []
         for row in rows:
             values = []
             for column in self.columns:
-                value = now if column.stamp else row.get(column.attname, column.default)
+                if column.stamp:
+                    values.append(stamps[column.attname])
+                    continue
+                value = row.get(column.attname, column.default)
                 if column.adapt is not None and value is not None:
                     value = column.adapt(value)
                 values.append(value)
