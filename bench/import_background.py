@@ -393,7 +393,7 @@ def main() -> int:
         passed = r["commit"] <= TARGET_SECONDS and r["rows"] == args.rows
         ok &= passed
         print(
-            f"  save → done (check again + write)      {r['commit']:8.1f} s  "
+            f"  save → done (match, encrypt, write)     {r['commit']:8.1f} s  "
             f"≤{TARGET_SECONDS:.0f} s {'pass' if passed else 'MISS'}"
         )
         print(f"  upload → done, both waits together     {r['preview'] + r['commit']:8.1f} s")
