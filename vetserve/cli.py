@@ -59,8 +59,17 @@ COMMANDS: list[tuple[str, str]] = [
         "Close stays nobody checked out at their shift's end, flagged for leaders (cron)",
     ),
     (
+        "ledger-from-attendance",
+        "Turn closed attendance into ledger entries, once each (close-attendance runs it too)",
+    ),
+    ("verify-ledger", "Verify the ledger's hash chains and name the first broken link of each"),
+    (
         "purge-uploads",
         "Remove spreadsheet uploads left unconfirmed for an hour (cron; --enqueue)",
+    ),
+    (
+        "purge-exports",
+        "Remove background roster exports older than an hour (cron; --enqueue)",
     ),
     ("collectstatic", "Copy static files to VETSERVE_STATIC_ROOT for serving"),
     ("check", "Check the configuration and the database for problems"),

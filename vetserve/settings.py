@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "vetserve.skills",
     "vetserve.activities",
     "vetserve.attendance",
+    "vetserve.ledger",
     "vetserve.api",
     "vetserve.home",
     "vetserve.demo",

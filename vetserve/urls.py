@@ -36,6 +36,7 @@ urlpatterns = [
     path("activities/", include("vetserve.activities.urls")),
     path("notifications/", include("vetserve.notify.urls")),
     path("attendance/", include("vetserve.attendance.urls")),
+    path("ledger/", include("vetserve.ledger.urls")),
     # Public, no login: where a badge's QR code leads. Short, so the code stays small.
     path("v/<str:token>", badge_views.badge_verify_page, name="badge_verify"),
     path("i18n/", include("django.conf.urls.i18n")),

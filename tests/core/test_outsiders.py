@@ -73,9 +73,10 @@ from vetserve.attendance.services import ScanIn, attendance_scan
 from vetserve.attendance.tokens import post_token
 from vetserve.audit.models import AuditEntry
 from vetserve.badges.services import badge_issue, badge_token
+from vetserve.ledger.services import ledger_entry_record
 from vetserve.orgs.models import Kind
 from vetserve.people.fakes import fictitious_id_number
-from vetserve.people.models import ImportJob, Membership, Volunteer
+from vetserve.people.models import ExportJob, ImportJob, Membership, Volunteer
 from vetserve.people.services import correction_request_create, membership_add, volunteer_register
 from vetserve.skills.models import QualificationType, Skill
 from vetserve.skills.services import (
@@ -107,6 +108,7 @@ OPEN_ROUTES: dict[str, str] = {
     "notifications/": "one's own notifications",
     "notifications/read/": "marks one's own notifications read",
     "attendance/me/": "one's own shifts and hours",
+    "ledger/me/": "one's own hours in the ledger (404 without a volunteer record)",
     "attendance/offline/": "the offline page of the phone app, no data",
     "attendance/sw.js": "the service worker script, no data",
     "attendance/scan/<str:token>": "the post's QR code is the key: whoever stands at the post "
@@ -130,6 +132,7 @@ OPEN_ROUTES: dict[str, str] = {
     "GET /api/v1/skills/catalogue": "the city-wide catalogue, read-only",
     "GET /api/v1/activities/outcome-types": "the city-wide list of outcome figures",
     "GET /api/v1/activities/mine": "one's own shifts",
+    "GET /api/v1/ledger/me/balance": "one's own hours (404 without a volunteer record)",
 }
 
 # Outcomes that refuse: a logged-in outsider, and an anonymous visitor of the pages / the API.
@@ -158,8 +161,10 @@ PARAMS: dict[str, Callable[[SimpleNamespace, str], Any]] = {
     "badge_id": lambda w, _r: w.badge.pk,
     "campaign_id": lambda w, _r: w.campaign.pk,
     "correction_id": lambda w, _r: w.correction.pk,
-    "job_id": lambda w, _r: w.import_job.pk,  # Bob's roster import, ready to save
+    # Bob's roster import, ready to save; Bob's background roster export.
+    "job_id": lambda w, r: w.import_job.pk if "/import/" in r else w.export_job.pk,
     "course_id": lambda w, _r: w.course.pk,
+    "entry_id": lambda w, _r: w.entry.pk,
     "mapping_id": lambda w, _r: w.mapping.pk,
     "membership_id": lambda w, _r: w.membership.pk,
     "org_id": lambda w, _r: w.org.pk,
@@ -191,6 +196,7 @@ BODY_VALUES: dict[str, Callable[[SimpleNamespace], Any]] = {
     "reason": lambda _w: "外测理由",
     "field": lambda _w: "id_number",
     "volunteer_id": lambda w: w.volunteer.pk,
+    "activity_id": lambda w: w.activity.pk,
     # Not the volunteer's team, nor one they are a member of already.
     "organization_id": lambda w: w.cast.rescue.pk,
     "type_code": lambda w: w.qualification_type.code,
@@ -396,6 +402,10 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
     )
     assert result.status == "ok", result
     attendance = Attendance.objects.get(signup=signup)
+    # An hour in the ledger, recorded by root: Bob may confirm and correct it.
+    entry = ledger_entry_record(
+        actor=root, volunteer=volunteer, activity=activity, service_date=today, minutes=60
+    )
     # Vic volunteers in the world's team, not yet on its shift: the control for signing up.
     vic = make_user("vic", (Role.VOLUNTEER, org))
     vic_record = volunteer_register(
@@ -433,11 +443,16 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         shift,
         signup,
         attendance,
+        entry,
         token,
         cast.chongli,
     ]
+    export_job = ExportJob.objects.create(
+        requested_by=users["bob"], params_sealed=b"", rows_total=1, filename="roster.xlsx"
+    )
     return SimpleNamespace(
         cast=cast,
+        export_job=export_job,
         org=org,
         volunteer=volunteer,
         membership=membership,
@@ -456,6 +471,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         shift=shift,
         signup=signup,
         attendance=attendance,
+        entry=entry,
         token=token,
         users=users,
         clients=clients,
@@ -472,7 +488,16 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
 # --- what an outsider may not change --------------------------------------------------------
 
 # The tables whose rows are the protected data: an outsider adds none, removes none.
-PROTECTED_APPS = ("people", "orgs", "regions", "badges", "skills", "activities", "attendance")
+PROTECTED_APPS = (
+    "people",
+    "orgs",
+    "regions",
+    "badges",
+    "skills",
+    "activities",
+    "attendance",
+    "ledger",
+)
 
 
 def _tables(app_labels: tuple[str, ...] | None) -> list[str]:

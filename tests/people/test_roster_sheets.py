@@ -166,21 +166,35 @@ def test_outsiders_get_no_export(cast, client):
     assert not AuditEntry.objects.filter(action="roster.export").exists()
 
 
-def test_a_full_export_needs_the_permission_and_a_reason_and_is_audited(cast, client):
+def test_a_full_export_needs_the_reveal_right_and_a_reason_and_is_audited(cast, client):
     register(cast.bob, cast.xiwanzi_team, ID_A, "王建国")
+    full = {"format": "csv", "values": "full", "reason": "核对保险"}
+    # Dave leads a team: full numbers only with the separate permission. Frank audits 崇礼:
+    # masked only, whatever he was given.
+    for user in (cast.dave, grant_reveal(cast.frank)):
+        login(client, user)
+        assert client.get(EXPORT, {"reveal": "1"}).status_code == 403
+        assert client.post(EXPORT, full).status_code == 403
+        page = client.get(EXPORT, {"choose": "1"})
+        assert page.status_code == 200 and 'value="full"' not in page.content.decode()
+    assert not AuditEntry.objects.filter(action="roster.export").exists()
+    # Bob administers 崇礼: the right comes with the role.
     login(client, cast.bob)
-    assert client.get(EXPORT, {"reveal": "1"}).status_code == 403
-    assert client.post(EXPORT, {"format": "csv", "reason": "核对保险"}).status_code == 403
-    bob = grant_reveal(cast.bob)
-    login(client, bob)
     form = client.get(EXPORT, {"reveal": "1", "format": "csv"})
     assert form.status_code == 200 and "reason" in form.context["form"].fields
-    assert client.post(EXPORT, {"format": "csv", "reason": " "}).status_code == 400
-    response = client.post(EXPORT, {"format": "csv", "reason": "核对保险"})
+    assert 'value="full"' in form.content.decode()
+    refused = client.post(EXPORT, {**full, "reason": " "})
+    assert refused.status_code == 400 and "说明" in refused.content.decode()
+    assert not AuditEntry.objects.filter(action="roster.export").exists()
+    masked = client.post(EXPORT, {**full, "values": "masked"})
+    assert ID_A not in b"".join(masked.streaming_content).decode("utf-8-sig")
+    response = client.post(EXPORT, full)
     assert response.status_code == 200
     assert ID_A in b"".join(response.streaming_content).decode("utf-8-sig")
-    entry = AuditEntry.objects.get(action="roster.export")
+    entry = AuditEntry.objects.filter(action="roster.export").latest("pk")
     assert entry.reason == "核对保险" and entry.changes["revealed"] == [None, 1]
+    assert entry.changes["rows"] == [None, 1] and entry.actor == cast.bob
+    assert ID_A not in str(entry.changes) and ID_A[-4:] not in str(entry.changes)
 
 
 def test_a_full_export_shows_full_numbers_only_where_the_user_may_change(cast, client):
@@ -195,7 +209,7 @@ def test_a_full_export_shows_full_numbers_only_where_the_user_may_change(cast, c
     # Dave leads the rescue team: he sees its member, but manages only the team's own people.
     dave = grant_reveal(cast.dave)
     login(client, dave)
-    response = client.post(EXPORT, {"format": "csv", "reason": "出勤核对"})
+    response = client.post(EXPORT, {"format": "csv", "values": "full", "reason": "出勤核对"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "王建国" in text and ID_A not in text
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -29,6 +30,7 @@ from vetserve.audit.models import AuditEntry
 from vetserve.audit.services import audit_record
 from vetserve.core.text import pinyin_keys
 from vetserve.demo import activities, data, roster, skills
+from vetserve.ledger import triggers as ledger_triggers
 from vetserve.orgs.models import Kind, Organization
 from vetserve.regions.models import Level, Region, code_to_id
 from vetserve.regions.services import regions_load_csv
@@ -401,9 +403,17 @@ def _wipe() -> None:
             # TRUNCATE refuses tables with deferred foreign-key checks pending in the same
             # transaction (a second build inside one test); run those checks now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        connection.ops.execute_sql_flush(
-            connection.ops.sql_flush(no_style(), tables, reset_sequences=True)
+        # The ledger refuses DELETE (its triggers); emptying the whole demo lifts that for
+        # this one statement (PostgreSQL's TRUNCATE fires no row trigger).
+        guard = (
+            ledger_triggers.suspended(connection)
+            if connection.vendor == "sqlite" and ledger_triggers.TABLE in tables
+            else nullcontext()
         )
+        with guard:
+            connection.ops.execute_sql_flush(
+                connection.ops.sql_flush(no_style(), tables, reset_sequences=True)
+            )
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 

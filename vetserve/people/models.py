@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -469,3 +470,70 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 * self.rows_done // self.rows_total if self.rows_total else 0
+
+
+class ExportJobState(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+class ExportJob(models.Model):
+    """One roster export too large to write while the person waits (.xlsx of many rows,
+    issue 14): written in the background, its progress shown, the file kept encrypted for
+    the requester alone and removed after an hour (``people.export_jobs``).
+
+    The row holds no personal data: the search, which may hold a number, is sealed with the
+    data key like the file; who asked, why and how many rows are in the audit entry written
+    when it was asked for."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=ExportJobState.choices, default=ExportJobState.QUEUED
+    )
+    fmt = models.CharField(max_length=4, default="xlsx")
+    # The filters and the full-numbers choice, as JSON sealed with the data key.
+    params_sealed = models.BinaryField()
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    filename = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roster export")
+        verbose_name_plural = _("roster exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rows_done__lte=models.F("rows_total")),
+                name="exportjob_rows_done_le_total",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=[s.value for s in ExportJobState]),
+                name="exportjob_state_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fmt__in=["xlsx", "csv"]), name="exportjob_fmt_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rows_total__lte=10_000_000), name="exportjob_rows_total_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename or str(self.pk)
+
+    @property
+    def percent(self) -> int:
+        if self.state == ExportJobState.DONE:
+            return 100
+        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ExportJobState.DONE, ExportJobState.FAILED, ExportJobState.EXPIRED)

@@ -15,23 +15,29 @@ from django.http import (
     HttpResponse,
     HttpResponseBase,
     QueryDict,
+    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vetserve.core.access import (
-    AUDIT,
-    CHANGE,
     Actor,
-    can,
     may_change_somewhere,
     may_export_full_numbers,
+    may_see_rosters,
 )
 from vetserve.core.context import client_from_request
 from vetserve.core.views import AuthedRequest, is_htmx
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import access_organization
+from vetserve.people.export_jobs import (
+    access_export_job,
+    export_job_file,
+    export_job_start,
+    needs_background,
+)
 from vetserve.people.exporting import (
     ExportFilters,
     roster_export,
@@ -46,7 +52,7 @@ from vetserve.people.import_jobs import (
 )
 from vetserve.people.models import ImportJob
 from vetserve.people.search_handles import params_with_query
-from vetserve.people.sheet_forms import CommitForm, ExportForm, ImportForm
+from vetserve.people.sheet_forms import FULL, MASKED, CommitForm, ExportForm, ImportForm
 from vetserve.regions.selectors import access_region
 from vetserve.spreadsheets.uploads import upload_store
 from vetserve.spreadsheets.writers import CONTENT_TYPES
@@ -126,10 +132,11 @@ def template_download(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_http_methods(["GET", "POST"])
 def export(request: HttpRequest) -> HttpResponseBase:
-    """GET: the masked roster as a file (or, with reveal=1, the form asking why). POST: the
-    full numbers, for a user with the reveal permission who says why."""
+    """GET: the masked roster as a file (with choose=1 the page offering the format and,
+    to whoever may, full numbers; with reveal=1 the same page, full numbers chosen). POST:
+    the export chosen there; full numbers need the reveal right and a reason."""
     user: Actor | None = request.user
-    if not (can(user, CHANGE) or can(user, AUDIT)):
+    if not may_see_rosters(user):
         raise Http404
     if request.method == "GET" and looks_like_personal_number(request.GET.get("q", "")):
         # The roster links here with the search as a handle (?s=); a number in the address
@@ -161,26 +168,83 @@ def export(request: HttpRequest) -> HttpResponseBase:
         organization=access_organization(user, data["org"]) if data["org"] else None,
         status=data["status"],
     )
-    wants_reveal = request.method == "POST" or request.GET.get("reveal") == "1"
-    if wants_reveal and not may_export_full_numbers(user):
+    may_full = may_export_full_numbers(user)
+    if request.method == "GET":
+        chosen = {**data, "format": data["format"] or "xlsx", "values": MASKED}
+        if request.GET.get("reveal") == "1":
+            if not may_full:
+                raise PermissionDenied(_("You may not see full numbers."))
+            form = ExportForm(initial={**chosen, "values": FULL})
+            return _export_page(request, form, may_full)
+        if request.GET.get("choose") == "1":
+            return _export_page(request, ExportForm(initial=chosen), may_full)
+    wants_full = request.method == "POST" and data["values"] == FULL
+    if wants_full and not may_full:
         raise PermissionDenied(_("You may not see full numbers."))
-    if request.method == "GET" and wants_reveal:
-        return render(request, "people/roster_export_reveal.html", {"form": form})
     try:
         exported = roster_export(
             actor=user,
             fmt=data["format"] or "xlsx",
             filters=filters,
-            reveal=wants_reveal,
+            reveal=wants_full,
             reason=data["reason"],
         )
     except ValidationError as exc:
         for message in exc.message_dict.get("reason", []):
             form.add_error("reason", message)
-        return render(request, "people/roster_export_reveal.html", {"form": form}, status=400)
+        return _export_page(request, form, may_full, status=400)
+    if needs_background(exported):
+        # A large workbook is written by a worker, not while this one waits (issue 14).
+        job = export_job_start(
+            actor=request.user, exported=exported, filters=filters, reveal=wants_full
+        )
+        return redirect("spreadsheets:export_job", job.pk)
+    if exported.fmt == "csv":
+        # Streamed as it is read (issue 14): no whole file in memory, the first bytes at once.
+        response: HttpResponseBase = StreamingHttpResponse(
+            exported.chunks(), content_type=exported.content_type
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=exported.filename
+        )
+        return response
     return FileResponse(
-        io.BytesIO(exported.content),
+        io.BytesIO(exported.content()),
         as_attachment=True,
         filename=exported.filename,
         content_type=exported.content_type,
+    )
+
+
+def _export_page(
+    request: HttpRequest, form: ExportForm, may_full: bool, status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "may_export_full": may_full}
+    return render(request, "people/roster_export_reveal.html", context, status=status)
+
+
+@login_required
+@require_GET
+def export_job(request: HttpRequest, job_id: str) -> HttpResponse:
+    """A background export's progress (polled by htmx while it runs) and, when ready, its
+    download link: for the requester alone."""
+    job = access_export_job(request.user, job_id)
+    template = "people/_export_job.html" if is_htmx(request) else "people/export_job.html"
+    response = render(request, template, {"job": job})
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@login_required
+@require_GET
+def export_job_download(request: HttpRequest, job_id: str) -> HttpResponseBase:
+    job = access_export_job(request.user, job_id)
+    content = export_job_file(job)
+    if content is None:  # not written yet, failed or expired: the page says which
+        return redirect("spreadsheets:export_job", job.pk)
+    return FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=CONTENT_TYPES[job.fmt],
     )

@@ -1,13 +1,14 @@
 from django.urls import path
 
 from vetserve.people import sheet_views
-from vetserve.people.views import duplicates, me, register, roster, volunteer
+from vetserve.people.views import duplicates, me, register, roster, search, volunteer
 
 app_name = "people"
 urlpatterns = [
     path("", roster.volunteer_list_page, name="list"),
     path("new/", register.volunteer_create, name="create"),
     path("check/", register.volunteer_check, name="check"),
+    path("search/", search.volunteer_search, name="search"),
     path("duplicates/", duplicates.duplicates_page, name="duplicates"),
     path("merge/", duplicates.merge_page, name="merge"),
     path("corrections/", duplicates.corrections_page, name="corrections"),
@@ -45,4 +46,10 @@ spreadsheet_urlpatterns = [
     ),
     path("roster/template.xlsx", sheet_views.template_download, name="template"),
     path("roster/export/", sheet_views.export, name="export"),
+    path("roster/export/jobs/<uuid:job_id>/", sheet_views.export_job, name="export_job"),
+    path(
+        "roster/export/jobs/<uuid:job_id>/download/",
+        sheet_views.export_job_download,
+        name="export_job_download",
+    ),
 ]

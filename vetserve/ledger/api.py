@@ -1,0 +1,215 @@
+"""Ledger endpoints: the entries in scope, one entry, a leader's entry by hand, a correction, a
+confirmation, and one's own balance. Every list and object is scoped like the pages."""
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from vetserve.activities.selectors import access_activity
+from vetserve.core.access import CHANGE
+from vetserve.core.api import (
+    ERRORS,
+    Day,
+    Flag,
+    Id,
+    MappedRows,
+    Note,
+    Paged,
+    PathId,
+    Payload,
+    QueryId,
+    Text,
+    one_of,
+    user_of,
+)
+from vetserve.ledger.models import ENTRY_MINUTES, HAND_MINUTES, LedgerEntry, Source
+from vetserve.ledger.selectors import access_entry, ledger_list, volunteer_balance
+from vetserve.ledger.services import (
+    ledger_entry_confirm,
+    ledger_entry_correct,
+    ledger_entry_record,
+)
+from vetserve.people.selectors import access_volunteer, volunteer_own
+
+router = Router(tags=["ledger"])
+
+
+class EntryOut(Schema):
+    id: int
+    organization_id: int
+    seq: int
+    volunteer_id: int
+    volunteer_name: str
+    activity_id: int | None
+    attendance_id: int | None
+    refers_to_id: int | None
+    source: str
+    activity_name: str
+    service_date: date
+    place: str
+    content: str
+    organizing_unit: str
+    person_in_charge: str
+    category: str
+    minutes: int
+    reason: str
+    recorded_by: str
+    recorded_at: datetime
+    confirmed: bool
+    hash: str
+    prev_hash: str
+
+
+def entry_out(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "organization_id": entry.organization_id,
+        "seq": entry.seq,
+        "volunteer_id": entry.volunteer_id,
+        "volunteer_name": entry.volunteer.name,
+        "activity_id": entry.activity_id,
+        "attendance_id": entry.attendance_id,
+        "refers_to_id": entry.refers_to_id,
+        "source": entry.source,
+        "activity_name": entry.activity_name,
+        "service_date": entry.service_date,
+        "place": entry.place,
+        "content": entry.content,
+        "organizing_unit": entry.organizing_unit,
+        "person_in_charge": entry.person_in_charge,
+        "category": entry.category,
+        "minutes": entry.minutes,
+        "reason": entry.reason,
+        "recorded_by": entry.recorded_by_name,
+        "recorded_at": entry.recorded_at,
+        "confirmed": bool(getattr(entry, "confirmed", False)),
+        "hash": entry.hash,
+        "prev_hash": entry.prev_hash,
+    }
+
+
+class EntryFilter(Schema):
+    organization_id: QueryId | None = None
+    volunteer_id: QueryId | None = None
+    source: Annotated[Source, one_of(Source)] | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
+
+
+@router.get(
+    "/entries", response={200: list[EntryOut], **ERRORS}, summary="Ledger entries I may see"
+)
+@paginate(Paged)
+def entries_get(request: HttpRequest, filters: Query[EntryFilter]) -> list[dict[str, Any]]:
+    qs = ledger_list(
+        user=user_of(request),
+        organization_id=filters.organization_id,
+        volunteer_id=filters.volunteer_id,
+        source=filters.source or "",
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+    )
+    return MappedRows(qs, entry_out)  # type: ignore[return-value]
+
+
+@router.get("/entries/{entry_id}", response={200: EntryOut, **ERRORS}, summary="One entry")
+def entry_get(request: HttpRequest, entry_id: PathId) -> dict[str, Any]:
+    return entry_out(access_entry(user_of(request), entry_id))
+
+
+class EntryIn(Payload):
+    volunteer_id: Id
+    activity_id: Id
+    service_date: Day
+    minutes: int = Field(..., ge=HAND_MINUTES.low, le=HAND_MINUTES.high, strict=True)
+    content: Text = ""
+    back_entry: Flag = False
+    reason: Note = ""
+
+
+@router.post(
+    "/entries",
+    response={201: EntryOut, **ERRORS},
+    summary="Record hours by hand (a leader); waits for confirmation by someone else",
+)
+def entries_post(request: HttpRequest, payload: EntryIn) -> Status[dict[str, Any]]:
+    user = user_of(request)
+    entry = ledger_entry_record(
+        actor=user,
+        volunteer=access_volunteer(user, payload.volunteer_id),
+        activity=access_activity(user, payload.activity_id, CHANGE),
+        service_date=payload.service_date,
+        minutes=payload.minutes,
+        content=payload.content,
+        back_entry=payload.back_entry,
+        reason=payload.reason,
+    )
+    return Status(201, entry_out(access_entry(user, entry.pk)))
+
+
+class CorrectionIn(Payload):
+    minutes: int = Field(
+        ..., ge=0, le=ENTRY_MINUTES.high, strict=True, description="The record's minutes in all"
+    )
+    reason: Annotated[str, Field(min_length=1, max_length=300)]
+
+
+@router.post(
+    "/entries/{entry_id}/corrections",
+    response={201: EntryOut, **ERRORS},
+    summary="Correct a record: a new entry with the difference and a reason",
+)
+def entry_correct(
+    request: HttpRequest, entry_id: PathId, payload: CorrectionIn
+) -> Status[dict[str, Any]]:
+    user = user_of(request)
+    correction = ledger_entry_correct(
+        actor=user,
+        entry=access_entry(user, entry_id, CHANGE),
+        minutes=payload.minutes,
+        reason=payload.reason,
+    )
+    return Status(201, entry_out(access_entry(user, correction.pk)))
+
+
+@router.post(
+    "/entries/{entry_id}/confirmation",
+    response={201: EntryOut, **ERRORS},
+    summary="Confirm an entry for the organizing unit (never by its recorder)",
+)
+def entry_confirm(request: HttpRequest, entry_id: PathId) -> Status[dict[str, Any]]:
+    user = user_of(request)
+    # Seen but not theirs to confirm: 403 from the service; not seen: 404.
+    confirmation = ledger_entry_confirm(actor=user, entry=access_entry(user, entry_id))
+    return Status(201, entry_out(access_entry(user, confirmation.pk)))
+
+
+class BalanceOut(Schema):
+    volunteer_id: int
+    total_minutes: int
+    confirmed_minutes: int
+    entries: int
+    by_year: dict[int, int]
+    by_category: dict[str, int]
+    by_organization: dict[int, int]
+
+
+@router.get("/me/balance", response={200: BalanceOut, **ERRORS}, summary="My service hours")
+def my_balance(request: HttpRequest) -> dict[str, Any]:
+    user = user_of(request)
+    volunteer = volunteer_own(user=user)
+    if volunteer is None:
+        raise Http404
+    balance = volunteer_balance(user=user, volunteer=volunteer)
+    return {
+        "volunteer_id": volunteer.pk,
+        "total_minutes": balance.total,
+        "confirmed_minutes": balance.confirmed,
+        "entries": balance.entries,
+        "by_year": balance.by_year,
+        "by_category": balance.by_category,
+        "by_organization": balance.by_organization,
+    }

@@ -1,0 +1,61 @@
+"""Forms of the ledger: the leader's entry by hand, a correction, and the list's filters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vetserve.core.bounds import DATES
+from vetserve.ledger.models import CONTENT_MAX, ENTRY_MINUTES, HAND_MINUTES, REASON_MAX, Source
+
+
+class EntryForm(forms.Form):
+    activity = forms.TypedChoiceField(label=_("Activity"), coerce=int)
+    service_date = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[DATES.validator()],
+    )
+    minutes = forms.IntegerField(
+        label=_("Service minutes"), min_value=HAND_MINUTES.low, max_value=HAND_MINUTES.high
+    )
+    content = forms.CharField(
+        label=_("Service content"), required=False, max_length=CONTENT_MAX, widget=forms.Textarea
+    )
+    back_entry = forms.BooleanField(label=_("Back-entry (recorded late)"), required=False)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=REASON_MAX)
+
+    def __init__(self, *args: Any, activities: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [  # type: ignore[attr-defined]
+            (a.pk, f"{a.title} · {timezone.localtime(a.starts_at):%Y-%m-%d}") for a in activities
+        ]
+
+
+class CorrectionForm(forms.Form):
+    minutes = forms.IntegerField(
+        label=_("Service minutes in all, corrected"), min_value=0, max_value=ENTRY_MINUTES.high
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX,
+        help_text=_("Required. No ID or phone numbers."),
+    )
+
+
+class LedgerFilterForm(forms.Form):
+    source = forms.ChoiceField(
+        label=_("Source"), required=False, choices=[("", _("Any")), *Source.choices]
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[DATES.validator()],
+    )  # fmt: skip
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[DATES.validator()],
+    )  # fmt: skip

@@ -1,0 +1,191 @@
+"""The service-hours ledger: append-only entries, chained by hash within each organization.
+
+Who sees what (``vetserve.core.access``): an entry is placed in the organizing unit's region and
+organization, copied when it is recorded, like a stay. Administrators of the region and leaders
+of the organizing unit see the entries; a volunteer sees their own.
+
+Nothing here is ever edited or deleted: the database refuses UPDATE and DELETE on these rows
+(triggers, migration 0002; docs/decisions/0007-append-only-ledger.md). A correction or a
+confirmation is a new row.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vetserve.core.access import ScopedQuerySet
+from vetserve.core.bounds import DATES, MOMENTS, Bound, text_constraint
+
+# Service minutes of one entry. A record covers one activity day (办法 Art 7); a stay may run
+# to a year (attendance.STAY_MINUTES), so the same bound; a correction may take back as much.
+ENTRY_MINUTES = Bound(-366 * 24 * 60, 366 * 24 * 60)
+# By hand, a leader records at most one day per entry.
+HAND_MINUTES = Bound(1, 24 * 60)
+CONTENT_MAX = 2000
+REASON_MAX = 300
+
+
+class Source(models.TextChoices):
+    ATTENDANCE = "attendance", _("Attendance")
+    LEADER = "leader", _("Leader entry")
+    BACK_ENTRY = "back_entry", _("Back-entry")
+    CORRECTION = "correction", _("Correction")
+    TRANSFER_IN = "transfer_in", _("Transfer-in")
+    CONFIRMATION = "confirmation", _("Confirmation")
+
+
+# Sources that carry service time of their own (the others refer to an earlier entry).
+RECORD_SOURCES = (Source.ATTENDANCE, Source.LEADER, Source.BACK_ENTRY, Source.TRANSFER_IN)
+
+
+class LedgerEntry(models.Model):
+    """One line of a volunteer's service record, as the organizing unit recorded it.
+
+    A record (``source`` attendance, leader entry, back-entry, transfer-in) holds the fields of
+    办法 Art 7 copied at recording time — activity name, date, place, service content, organizing
+    unit, person in charge — and the service minutes (actual time served, travel excluded). A
+    correction refers to the record it adjusts (``refers_to``), carries the difference in minutes
+    (negative to take time back) and a reason. A confirmation by the organizing unit refers to
+    the record or correction it confirms and carries no minutes; an entry is "confirmed" when
+    such a row exists (one at most). So the balance is the sum of ``minutes``, and no row
+    ever changes.
+
+    ``seq``, ``prev_hash`` and ``hash`` chain the entries of one organization: ``hash`` is the
+    SHA-256 of the entry's canonical content and the previous entry's hash (``ledger.chain``).
+    """
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    seq = models.PositiveIntegerField(editable=False)
+    volunteer = models.ForeignKey(
+        "people.Volunteer", on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    activity = models.ForeignKey(
+        "activities.Activity", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    attendance = models.ForeignKey(
+        "attendance.Attendance",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    refers_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="followers"
+    )
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    # The record of 办法 Art 7, copied when recorded: later edits of the activity change nothing.
+    activity_name = models.CharField(_("activity"), max_length=120)
+    service_date = models.DateField(_("date"), validators=[DATES.validator()])
+    # The service date's year, kept so balances per year group on a column (bench/ledger.py).
+    service_year = models.PositiveSmallIntegerField(editable=False)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    content = models.TextField(_("service content"), max_length=CONTENT_MAX, blank=True)
+    organizing_unit = models.CharField(_("organizing unit"), max_length=100)
+    person_in_charge = models.CharField(_("person in charge"), max_length=50, blank=True)
+    category = models.CharField(_("category"), max_length=20, blank=True)
+    minutes = models.IntegerField(_("service minutes"), validators=[ENTRY_MINUTES.validator()])
+    # On a confirmation: the minutes of the entry it confirms, copied (that entry never
+    # changes), so the confirmed balance is a plain sum with no join.
+    confirmed_minutes = models.IntegerField(default=0, validators=[ENTRY_MINUTES.validator()])
+    reason = models.CharField(_("reason"), max_length=REASON_MAX, blank=True)
+    # Who recorded it: kept as an id (no foreign-key constraint, so removing an account never
+    # needs to touch the ledger) and as the name at the time.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    recorded_by_name = models.CharField(_("recorded by"), max_length=150, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), validators=[MOMENTS.validator()])
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_region_field = "region_id"
+    scope_org_field = "organization"
+    scope_member_orgs_visible = False
+    scope_self_field = "volunteer__user_id"
+
+    class Meta:
+        ordering = ["organization_id", "seq"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        indexes = [
+            models.Index(fields=["volunteer", "service_date"], name="ledger_volunteer_date"),
+            # A balance of one's own entries reads only this index (covering: no table row).
+            models.Index(
+                fields=[
+                    "volunteer",
+                    "service_year",
+                    "category",
+                    "organization",
+                    "minutes",
+                    "confirmed_minutes",
+                ],
+                name="ledger_balance",
+            ),
+            models.Index(fields=["recorded_at", "id"], name="ledger_recorded"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "seq"], name="ledger_chain_seq"),
+            # The same stay never becomes two entries, however often or concurrently the task
+            # runs.
+            models.UniqueConstraint(
+                fields=["attendance"],
+                condition=models.Q(source="attendance"),
+                name="ledger_one_entry_per_attendance",
+            ),
+            # One confirmation per entry.
+            models.UniqueConstraint(
+                fields=["refers_to"],
+                condition=models.Q(source="confirmation"),
+                name="ledger_one_confirmation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=[s.value for s in Source]),
+                name="ledger_source_valid",
+            ),
+            ENTRY_MINUTES.constraint("ledgerentry", "minutes"),
+            ENTRY_MINUTES.constraint("ledgerentry", "confirmed_minutes"),
+            models.CheckConstraint(
+                condition=models.Q(source="confirmation") | models.Q(confirmed_minutes=0),
+                name="ledger_confirmed_minutes_on_confirmations",
+            ),
+            # Records carry time served; confirmations none; corrections any difference.
+            models.CheckConstraint(
+                condition=models.Q(source="correction")
+                | models.Q(source="confirmation", minutes=0)
+                | (
+                    models.Q(source__in=[s.value for s in RECORD_SOURCES])
+                    & models.Q(minutes__gte=0)
+                ),
+                name="ledger_minutes_by_source",
+            ),
+            # Corrections and confirmations refer to an entry, with a reason for corrections.
+            models.CheckConstraint(
+                condition=models.Q(source__in=[s.value for s in RECORD_SOURCES])
+                | models.Q(refers_to__isnull=False),
+                name="ledger_refers",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source="correction") | ~models.Q(reason=""),
+                name="ledger_correction_reason",
+            ),
+            DATES.constraint("ledgerentry", "service_date"),
+            MOMENTS.constraint("ledgerentry", "recorded_at"),
+            text_constraint("ledgerentry", "content", CONTENT_MAX),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}#{self.seq} {self.source} {self.minutes}"

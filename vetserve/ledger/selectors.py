@@ -1,0 +1,240 @@
+"""Reads of the ledger: scoped lists, one entry, balances, and the chain's verification."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+
+from vetserve.activities.models import Category
+from vetserve.core.access import AUDIT, VIEW, Actor, access_object, visible_to
+from vetserve.ledger.chain import HASHED_FIELDS, BrokenLink, first_broken
+from vetserve.ledger.models import LedgerEntry, Source
+from vetserve.orgs.models import Organization
+from vetserve.people.models import Volunteer
+
+
+def ledger_list(
+    *,
+    user: Actor | None,
+    organization_id: int | None = None,
+    volunteer_id: int | None = None,
+    source: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[LedgerEntry]:
+    """The entries the user may see, newest first, each with ``confirmed``."""
+    qs = visible_to(user, LedgerEntry, VIEW)
+    if organization_id is not None:
+        qs = qs.filter(organization_id=organization_id)
+    if volunteer_id is not None:
+        qs = qs.filter(volunteer_id__in=_same_person(volunteer_id))
+    if source:
+        qs = qs.filter(source=source)
+    if date_from is not None:
+        qs = qs.filter(service_date__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(service_date__lte=date_to)
+    return (
+        qs.annotate(confirmed=_confirmed())
+        .select_related("volunteer")
+        .order_by("-recorded_at", "-id")
+    )
+
+
+def access_entry(user: Actor | None, entry_id: Any, action: str = VIEW) -> LedgerEntry:
+    """One entry the user may reach for ``action``, or Http404 like a missing one."""
+    return access_object(
+        LedgerEntry.objects.annotate(confirmed=_confirmed()).select_related("volunteer"),
+        user,
+        action,
+        pk=entry_id,
+    )
+
+
+def _confirmed() -> Exists:
+    return Exists(LedgerEntry.objects.filter(source=Source.CONFIRMATION, refers_to=OuterRef("pk")))
+
+
+def _same_person(volunteer_id: int) -> list[int]:
+    """The volunteer and the duplicate records merged into them: a merge moves no ledger row
+    (rows are never updated), so the history of a duplicate counts for the record kept. A list
+    of ids, read first, so the balance's query is a plain range of its covering index."""
+    merged = (
+        Volunteer.objects.filter(merged_into_id=volunteer_id)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    return [volunteer_id, *merged]
+
+
+def entry_effective_minutes(entry: LedgerEntry) -> int:
+    """A record's minutes with every correction of it applied."""
+    corrections = LedgerEntry.objects.filter(refers_to=entry, source=Source.CORRECTION).aggregate(
+        n=Sum("minutes")
+    )["n"]
+    return entry.minutes + int(corrections or 0)
+
+
+# --- balances --------------------------------------------------------------------------------
+
+
+def hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(Decimal("0.1"))
+
+
+@dataclass
+class Balance:
+    """Service minutes as the ledger sums them: all entries (recorded) and those the
+    organizing unit confirmed, in all, per year, per category and per organization. Always the
+    sum of the entries' minutes (corrections included)."""
+
+    total: int = 0
+    confirmed: int = 0
+    by_year: dict[int, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_organization: dict[int, int] = field(default_factory=dict)
+    entries: int = 0
+
+    organization_names: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def categories(self) -> list[tuple[str, int]]:
+        """(label, minutes) per activity category, for pages."""
+        labels = dict(Category.choices)
+        return [(str(labels.get(code, code or "—")), n) for code, n in self.by_category.items()]
+
+    @property
+    def organizations(self) -> list[tuple[str, int]]:
+        return [
+            (self.organization_names.get(org_id, str(org_id)), n)
+            for org_id, n in self.by_organization.items()
+        ]
+
+    @property
+    def total_hours(self) -> Decimal:
+        return hours(self.total)
+
+    @property
+    def confirmed_hours(self) -> Decimal:
+        return hours(self.confirmed)
+
+
+def balance_of(rows: QuerySet[LedgerEntry], *, with_names: bool = False) -> Balance:
+    """The balance of ``rows`` (already scoped): one query, grouped in the database (and one
+    for the organizations' names ``with_names``).
+
+    A correction counts in the year and organization of the record it corrects, and is
+    confirmed when the correction itself is; a confirmation adds the minutes it confirms to
+    the confirmed balance (``confirmed_minutes``)."""
+    grouped = (
+        rows.order_by()
+        .values_list("service_year", "category", "organization_id")
+        .annotate(n=Sum("minutes"), confirmed=Sum("confirmed_minutes"), count=Count("id"))
+    )
+    balance = Balance()
+    by_year: dict[int, int] = defaultdict(int)
+    by_category: dict[str, int] = defaultdict(int)
+    by_org: dict[int, int] = defaultdict(int)
+    for year, category, org_id, minutes, confirmed, count in grouped:
+        minutes = int(minutes or 0)
+        balance.total += minutes
+        balance.confirmed += int(confirmed or 0)
+        balance.entries += int(count or 0)
+        by_year[int(year)] += minutes
+        by_category[category] += minutes
+        by_org[org_id] += minutes
+    balance.by_year = dict(sorted(by_year.items(), reverse=True))
+    balance.by_category = dict(sorted(by_category.items()))
+    balance.by_organization = dict(by_org)
+    if with_names and by_org:
+        balance.organization_names = dict(
+            Organization.objects.filter(pk__in=list(by_org)).values_list("pk", "name")
+        )
+    return balance
+
+
+def volunteer_balance(
+    *, user: Actor | None, volunteer: Volunteer, with_names: bool = False
+) -> Balance:
+    """A volunteer's balance over the entries the viewer may see (their own: all of them)."""
+    return balance_of(
+        visible_to(user, LedgerEntry, VIEW).filter(volunteer_id__in=_same_person(volunteer.pk)),
+        with_names=with_names,
+    )
+
+
+def volunteers_balance(*, user: Actor | None, volunteers: QuerySet[Volunteer]) -> Balance:
+    """The balance of a set of volunteers (a team's members) on the entries the viewer may see."""
+    return balance_of(
+        visible_to(user, LedgerEntry, VIEW).filter(volunteer_id__in=volunteers.values("pk"))
+    )
+
+
+# --- the chain -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    organization_id: int
+    organization_name: str
+    entries: int
+    broken: BrokenLink | None
+    head: str = ""  # the last entry's hash: kept elsewhere, it shows the newest were not cut off
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def chain_rows(organization_id: int) -> QuerySet[LedgerEntry, dict[str, Any]]:
+    return (
+        LedgerEntry.objects.filter(organization_id=organization_id)
+        .order_by("seq")
+        .values("id", "prev_hash", "hash", *HASHED_FIELDS)
+    )
+
+
+def chain_verify(organization_ids: list[int] | None = None) -> list[ChainReport]:
+    """Verify the chain of each organization that has entries (or of those given); not scoped:
+    the command's, and the page's after it chose the organizations in scope."""
+    ids = organization_ids
+    if ids is None:
+        ids = list(
+            LedgerEntry.objects.order_by("organization_id")
+            .values_list("organization_id", flat=True)
+            .distinct()
+        )
+    names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name"))
+    reports = []
+    for org_id in ids:
+        count, head = 0, ""
+
+        def counted(rows: Any) -> Any:
+            nonlocal count, head
+            for row in rows.iterator(chunk_size=2000):
+                count += 1
+                head = row["hash"]
+                yield row
+
+        broken = first_broken(counted(chain_rows(org_id)))
+        reports.append(ChainReport(org_id, names.get(org_id, ""), count, broken, head))
+    return reports
+
+
+def chain_verify_for(*, user: Actor | None) -> list[ChainReport]:
+    """The chains of the organizations whose entries the user may audit, in full: a chain is
+    verified whole or not at all, so only an auditor of every entry of a chain sees its report."""
+    audited = visible_to(user, LedgerEntry, AUDIT).order_by()
+    seen = dict(audited.values_list("organization_id").annotate(n=Count("id")))
+    totals = dict(
+        LedgerEntry.objects.filter(organization_id__in=list(seen))
+        .order_by()
+        .values_list("organization_id")
+        .annotate(n=Count("id"))
+    )
+    return chain_verify(sorted(org for org, n in seen.items() if totals.get(org) == n))

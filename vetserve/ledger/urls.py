@@ -1,0 +1,16 @@
+from django.urls import path
+
+from vetserve.ledger import views
+
+app_name = "ledger"
+
+urlpatterns = [
+    path("", views.ledger_page, name="list"),
+    path("me/", views.my_hours, name="me"),
+    path("verify/", views.verify_page, name="verify"),
+    path("volunteer/<int:volunteer_id>/", views.volunteer_ledger, name="volunteer"),
+    path("volunteer/<int:volunteer_id>/record/", views.entry_create, name="record"),
+    path("entry/<int:entry_id>/", views.entry_page, name="entry"),
+    path("entry/<int:entry_id>/confirm/", views.entry_confirm, name="confirm"),
+    path("entry/<int:entry_id>/correct/", views.entry_correct, name="correct"),
+]

@@ -1,0 +1,248 @@
+"""Ledger pages: my hours (a volunteer, on a phone), a volunteer's ledger and the ledger in
+scope with filters (leaders, administrators, auditors), an entry with its corrections and
+confirmation, the leader's entry by hand, and the chain's verification. Writes go through
+``services``; every list starts from ``visible_to`` in the selectors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vetserve.activities.models import Activity
+from vetserve.core.access import (
+    CHANGE,
+    VIEW,
+    may_confirm_hours,
+    may_record_hours,
+    may_verify_ledger,
+    visible_to,
+)
+from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
+from vetserve.ledger.forms import CorrectionForm, EntryForm, LedgerFilterForm
+from vetserve.ledger.models import RECORD_SOURCES, Source
+from vetserve.ledger.selectors import (
+    access_entry,
+    chain_verify_for,
+    ledger_list,
+    volunteer_balance,
+)
+from vetserve.ledger.services import (
+    ledger_entry_confirm,
+    ledger_entry_correct,
+    ledger_entry_record,
+)
+from vetserve.orgs.selectors import access_organization
+from vetserve.people.selectors import access_volunteer, volunteer_own
+
+PER_PAGE = 20
+# The activities offered in the entry form: the latest the leader may record hours for.
+ACTIVITY_CHOICES = 100
+
+
+@login_required
+def my_hours(request: AuthedRequest) -> HttpResponse:
+    """The volunteer's own hours: balance, by year and category, and every entry, paged."""
+    volunteer = volunteer_own(user=request.user)
+    if volunteer is None:
+        raise Http404
+    page = paginate(request, ledger_list(user=request.user, volunteer_id=volunteer.pk), PER_PAGE)
+    return render(
+        request,
+        "ledger/me.html",
+        {
+            "volunteer": volunteer,
+            "balance": volunteer_balance(user=request.user, volunteer=volunteer, with_names=True),
+            "page_obj": page,
+            "entries": page.object_list,
+            "query": query_without_page(request),
+        },
+    )
+
+
+@login_required
+def volunteer_ledger(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
+    volunteer = access_volunteer(request.user, volunteer_id, VIEW)
+    page = paginate(request, ledger_list(user=request.user, volunteer_id=volunteer.pk), PER_PAGE)
+    return render(
+        request,
+        "ledger/volunteer.html",
+        {
+            "volunteer": volunteer,
+            "balance": volunteer_balance(user=request.user, volunteer=volunteer, with_names=True),
+            "page_obj": page,
+            "entries": page.object_list,
+            "query": query_without_page(request),
+            "may_record": _recordable(request).exists(),
+        },
+    )
+
+
+@login_required
+def ledger_page(request: AuthedRequest) -> HttpResponse:
+    """The entries in scope, of one organization (?organization=) or all, filtered, paged."""
+    org = None
+    if request.GET.get("organization"):
+        org = access_organization(request.user, request.GET["organization"], VIEW)
+    form = LedgerFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = ledger_list(
+        user=request.user,
+        organization_id=org.pk if org else None,
+        source=filters.get("source") or "",
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    page = paginate(request, rows, PER_PAGE)
+    context = {
+        "org": org,
+        "form": form,
+        "page_obj": page,
+        "entries": page.object_list,
+        "query": query_without_page(request),
+        "may_verify": may_verify_ledger(request.user),
+    }
+    template = "ledger/_rows.html" if is_htmx(request) else "ledger/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def entry_page(request: AuthedRequest, entry_id: int) -> HttpResponse:
+    entry = access_entry(request.user, entry_id)
+    followers = list(entry.followers.order_by("seq")) if entry.source != Source.CONFIRMATION else []
+    confirmed = any(f.source == Source.CONFIRMATION for f in followers)
+    correctable = entry.source in RECORD_SOURCES and may_record_hours(request.user, entry)
+    return render(
+        request,
+        "ledger/entry.html",
+        {
+            "entry": entry,
+            "followers": followers,
+            "confirmed": confirmed,
+            "may_confirm": (
+                not confirmed
+                and entry.source != Source.CONFIRMATION
+                and may_confirm_hours(request.user, entry)
+            ),
+            "recorder_only": (
+                not confirmed
+                and entry.source != Source.CONFIRMATION
+                and may_record_hours(request.user, entry)
+                and not may_confirm_hours(request.user, entry)
+            ),
+            "correction_form": CorrectionForm() if correctable else None,
+        },
+    )
+
+
+@require_POST
+@login_required
+def entry_confirm(request: AuthedRequest, entry_id: int) -> HttpResponse:
+    # Seen but not theirs to confirm (an auditor, the recorder, the volunteer): 403, from the
+    # service; not seen at all: 404.
+    entry = access_entry(request.user, entry_id, VIEW)
+    try:
+        ledger_entry_confirm(actor=request.user, entry=entry)
+    except ValidationError as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, _("Confirmed."))
+    return redirect("ledger:entry", entry_id=entry.pk)
+
+
+@login_required
+def entry_correct(request: AuthedRequest, entry_id: int) -> HttpResponse:
+    entry = access_entry(request.user, entry_id, CHANGE)
+    if entry.source not in RECORD_SOURCES:
+        raise Http404
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = ledger_entry_correct(
+                actor=request.user,
+                entry=entry,
+                minutes=form.cleaned_data["minutes"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _to_form(form, error)
+        except PermissionDenied as error:
+            messages.error(request, _message(error))
+            return redirect("ledger:entry", entry_id=entry.pk)
+        else:
+            messages.success(request, _("The correction is recorded; it waits for confirmation."))
+            return redirect("ledger:entry", entry_id=correction.pk)
+    return render(request, "ledger/correct.html", {"entry": entry, "form": form})
+
+
+def _recordable(request: AuthedRequest) -> object:
+    return (
+        visible_to(request.user, Activity, CHANGE)
+        .only("pk", "title", "starts_at")
+        .order_by("-starts_at", "-id")
+    )
+
+
+@login_required
+def entry_create(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
+    """A leader records a volunteer's hours by hand for an activity they may change."""
+    volunteer = access_volunteer(request.user, volunteer_id, VIEW)
+    activities = list(_recordable(request)[:ACTIVITY_CHOICES])  # type: ignore[index]
+    if not activities:
+        raise Http404
+    form = EntryForm(request.POST or None, activities=activities)
+    if request.method == "POST" and form.is_valid():
+        chosen = {a.pk: a for a in activities}.get(form.cleaned_data["activity"])
+        if chosen is None:
+            form.add_error("activity", _("Choose one of the activities listed."))
+        else:
+            try:
+                entry = ledger_entry_record(
+                    actor=request.user,
+                    volunteer=volunteer,
+                    activity=Activity.objects.select_related("organization").get(pk=chosen.pk),
+                    service_date=form.cleaned_data["service_date"],
+                    minutes=form.cleaned_data["minutes"],
+                    content=form.cleaned_data["content"],
+                    back_entry=form.cleaned_data["back_entry"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                _to_form(form, error)
+            except PermissionDenied as error:
+                form.add_error("activity", _message(error))
+            else:
+                messages.success(request, _("Recorded; it waits for confirmation."))
+                return redirect("ledger:entry", entry_id=entry.pk)
+    return render(
+        request,
+        "ledger/record.html",
+        {"volunteer": volunteer, "form": form, "activities": activities},
+    )
+
+
+@login_required
+def verify_page(request: AuthedRequest) -> HttpResponse:
+    """Verify the hash chains of the organizations whose whole ledger the user may audit."""
+    if not may_verify_ledger(request.user):
+        raise Http404
+    reports = chain_verify_for(user=request.user) if request.method == "POST" else None
+    return render(request, "ledger/verify.html", {"reports": reports})
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("You may not do this.")
+
+
+def _to_form(form: EntryForm | CorrectionForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
