@@ -18,6 +18,10 @@ COMMANDS: list[tuple[str, str]] = [
         "Build the Zhangjiakou demo on SQLite under var/ and serve it (--build-only, --port N)",
     ),
     ("serve", "Run the production server (gunicorn, several workers) on the configured database"),
+    (
+        "db-worker",
+        "Run background tasks (roster imports, --enqueue'd commands) beside serve (--no-reload)",
+    ),
     ("migrate", "Create or update the database tables"),
     ("load-regions", "Load or refresh the administrative divisions (safe to rerun)"),
     ("createsuperuser", "Create a login with every permission (for the first administrator)"),

@@ -279,6 +279,29 @@ def access_object(
         raise Http404 from None
 
 
+def own_rows(
+    actor: Actor | None, rows: models.QuerySet[M], owner_field: str = "owner"
+) -> models.QuerySet[M]:
+    """Rows that belong to the person who made them, not to a place (a background import
+    job): its owner's alone, every row for a superuser, none for anyone else. Grants open
+    nothing here: a job holds a file's rows before anyone has checked them."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return rows.none()
+    if actor.is_superuser:
+        return rows.all()
+    return rows.filter(**{f"{owner_field}_id": actor.pk})
+
+
+def access_own(
+    rows: models.QuerySet[M], actor: Actor | None, owner_field: str = "owner", **lookup: Any
+) -> M:
+    """One row of `own_rows`, or Http404 for "not yours" and "does not exist" alike."""
+    try:
+        return own_rows(actor, rows, owner_field).get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 # --- single decisions -----------------------------------------------------------------------
 # Objects are read by duck typing: an organization has ``pk``, ``path`` and ``region_id``; an
 # activity its ``region_id`` and ``organization``; a shift its ``activity``; a volunteer its

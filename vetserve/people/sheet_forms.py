@@ -48,7 +48,6 @@ class ImportForm(forms.Form):
 
 
 class CommitForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     consent = forms.BooleanField(
         label=_("Each new volunteer in this file agreed to be registered."),
         help_text=_("Registration by an organization needs the volunteer's consent (办法 Art 6)."),

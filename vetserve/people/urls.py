@@ -40,7 +40,10 @@ urlpatterns = [
 # `{% url 'spreadsheets:…' %}` keep working.
 spreadsheet_urlpatterns = [
     path("roster/import/", sheet_views.import_upload, name="import"),
-    path("roster/import/commit/", sheet_views.import_commit, name="import_commit"),
+    path("roster/import/jobs/<int:job_id>/", sheet_views.import_job, name="import_job"),
+    path(
+        "roster/import/jobs/<int:job_id>/commit/", sheet_views.import_commit, name="import_commit"
+    ),
     path("roster/template.xlsx", sheet_views.template_download, name="template"),
     path("roster/export/", sheet_views.export, name="export"),
     path("roster/export/jobs/<uuid:job_id>/", sheet_views.export_job, name="export_job"),
