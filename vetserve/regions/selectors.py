@@ -152,6 +152,10 @@ class Locator:
         }
 
 
+def _on_earth(lon: Decimal | float | None, lat: Decimal | float | None) -> bool:
+    return lon is not None and lat is not None and -180 <= lon <= 180 and -90 <= lat <= 90
+
+
 def region_locator(
     region: Region, *, lon: Decimal | float | None = None, lat: Decimal | float | None = None
 ) -> Locator | None:
@@ -161,26 +165,29 @@ def region_locator(
     Division names and centres are public reference data (the statistical divisions), shown to
     whoever may see the place; nothing of any organization or person is drawn."""
     city_code = region.code[:4] + "00"
-    units = list(
-        Region.objects.filter(
+    units = [
+        u
+        for u in Region.objects.filter(
             id__gte=code_to_id(city_code), id__lte=subtree_range(city_code, "city")[1]
         )
         .filter(level__in=(Level.CITY, Level.COUNTY), lon__isnull=False, lat__isnull=False)
         .only("code", "name", "level", "lon", "lat")
         .order_by("id")
-    )
+        if _on_earth(u.lon, u.lat)  # a legacy value past its bounds loads as None or absurd
+    ]
     counties = [u for u in units if u.level == Level.COUNTY]
     city = next((u for u in units if u.level == Level.CITY), None)
-    approximate = lon is None or lat is None
+    approximate = not _on_earth(lon, lat)
     area = ""
     if approximate:
         own = [u for u in units if u.code == region.code[:6]]
-        centre = region if region.lon is not None and region.lat is not None else None
+        centre = region if _on_earth(region.lon, region.lat) else None
         centre = centre or (own[0] if own else city)
         if centre is None:
             return None
         lon, lat, area = centre.lon, centre.lat, centre.name
-    assert lon is not None and lat is not None
+    if lon is None or lat is None:
+        return None
     layout = locator_layout(
         (float(lon), float(lat)),
         [(c.name, float(c.lon), float(c.lat)) for c in counties],  # type: ignore[arg-type]
