@@ -1,7 +1,7 @@
 """Benchmark: the check-in burst — the whole city (5,173 people) checked in at once over HTTP.
 
     uv run python bench/checkin_burst.py [--scans 5173] [--clients 64] [--workers 2]
-        [--threads 4] [--socket /var/run/postgresql]
+        [--threads 4] [--socket /var/run/postgresql] [--port N]
 
 Creates a PostgreSQL database `vetserve_bench_checkin` (dropped at the end) at
 $BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres), migrates it, loads
@@ -11,14 +11,14 @@ token. A second shift with one sign-up is the probe: one scan through `django.te
 there counts the queries of one check-in (it is not counted with the burst's rows).
 
 Then it starts `vetserve serve` (gunicorn, ``--workers`` × ``--threads``: its defaults on 2
-cores; 127.0.0.1 on a free port, fresh keys from `vetserve keys`), waits for /healthz, and
-sends each check-in as its own request — one scan per POST /api/v1/attendance/scans, each with
-its own idempotency key, the leader checking people in by hand — from ``--clients`` threads,
-each keeping its connection alive where the server allows, the requests encoded before the
-clock starts. It reports how busy the machine was and the CPU time per check-in of the
-server, PostgreSQL and the client (from /proc). Afterwards it counts the attendance rows
-(must equal the scans, one per sign-up), re-sends
-200 of the scans with the same keys (must answer `duplicate` and add no row), and stops the
+cores; 127.0.0.1 on ``--port`` or $BENCH_PORT, else a free port; fresh keys from
+`vetserve keys`), waits for /healthz, and sends each check-in as its own request — one
+scan per POST /api/v1/attendance/scans, each with its own idempotency key, the leader
+checking people in by hand — from ``--clients`` threads, each keeping its connection alive
+where the server allows, the requests encoded before the clock starts. It reports how busy
+the machine was and the CPU time per check-in of the server, PostgreSQL and the client (from
+/proc). Afterwards it counts the attendance rows (must equal the scans, one per sign-up),
+re-sends 200 of the scans with the same keys (must answer `duplicate` and add no row), and stops the
 server.
 
 The floor: the same number of plain INSERTs into a one-table database (a uuid key, a number,
@@ -503,6 +503,12 @@ def main() -> int:
         help="PostgreSQL's Unix socket directory for the server and the floor "
         "(e.g. /var/run/postgresql; default: TCP as in $BENCH_POSTGRES_URL)",
     )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("BENCH_PORT", "0")),
+        help="the server's port on 127.0.0.1 (default: $BENCH_PORT, else a free one)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -544,7 +550,7 @@ def main() -> int:
         for sql in built["queries"]:
             print(f"    {sql[:150]}")
 
-        port = _free_port()
+        port = args.port or _free_port()
         vetserve = Path(sys.executable).parent / "vetserve"
         server = subprocess.Popen(
             [
