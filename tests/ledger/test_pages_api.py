@@ -89,6 +89,11 @@ def test_bad_input_by_hand_is_refused_in_chinese_and_records_nothing(
         {"activity": snow.activity.pk, "service_date": "2022-02-20", "minutes": "100000"},
     )
     assert response.status_code == 200 and "field__error" in response.text
+    response = client.post(
+        f"/ledger/volunteer/{snow.wang.pk}/record/",
+        {"activity": snow.activity.pk, "service_date": "2022-02-20", "minutes": "60"},
+    )
+    assert "日期不在活动期间内（2022-02-11至2022-02-11）。" in response.text
     assert not LedgerEntry.objects.exists()
 
 

@@ -432,12 +432,13 @@ def _correct_stays_of(org_id: int, stay_ids: list[int], now: datetime) -> int:
     for record in LedgerEntry.objects.filter(
         source=Source.ATTENDANCE, attendance_id__in=stay_ids
     ).select_related("activity"):
+        stay_id = int(record.attendance_id or 0)
         in_ledger = (
-            LedgerEntry.objects.filter(attendance_id=record.attendance_id)
+            LedgerEntry.objects.filter(attendance_id=stay_id)
             .exclude(source=Source.CONFIRMATION)
             .aggregate(n=Sum("minutes"))["n"]
         )
-        latest = AttendanceCorrection.objects.filter(attendance_id=record.attendance_id).first()
+        latest = AttendanceCorrection.objects.filter(attendance_id=stay_id).first()
         if latest is None or latest.minutes == in_ledger:
             continue
         rows.append(
