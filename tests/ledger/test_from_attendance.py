@@ -3,10 +3,13 @@ automatically wait for the leader; a leader's later correction follows as a corr
 
 from __future__ import annotations
 
+import threading
 from io import StringIO
 from typing import Any
 
+import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, connection, connections
 
 from tests.ledger.conftest import at, stay
 from vetserve.attendance.services import attendance_correct
@@ -65,3 +68,32 @@ def test_the_command_reports_what_it_appended(cast: Any, snow: Any) -> None:
     out = StringIO()
     call_command("ledger_from_attendance", stdout=out)
     assert "Appended 1" in out.getvalue()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers")
+def test_the_task_run_eight_times_at_once_records_each_stay_once(
+    restore_reference_data: Any, transactional_db: Any, cast: Any, snow: Any
+) -> None:
+    for hour in (8, 9, 10, 11):
+        stay(snow, at(hour), at(hour, 30))
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            ledger_from_attendance()
+        except BaseException as error:  # a unique key refusing a second entry counts too
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(isinstance(e, IntegrityError) for e in errors), errors
+    assert LedgerEntry.objects.filter(source=Source.ATTENDANCE).count() == 4
+    assert chain_verify()[0].ok
+    # The flush after a transactional test deletes rows: PostgreSQL truncates (no row trigger).
