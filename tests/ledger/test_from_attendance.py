@@ -15,7 +15,7 @@ from tests.ledger.conftest import at, stay
 from vetserve.attendance.services import attendance_correct
 from vetserve.ledger.models import LedgerEntry, Source
 from vetserve.ledger.selectors import chain_verify, volunteer_balance
-from vetserve.ledger.services import ledger_from_attendance
+from vetserve.ledger.services import ledger_entry_correct, ledger_from_attendance
 
 
 def test_a_closed_stay_becomes_one_entry_even_when_the_task_runs_twice(
@@ -97,3 +97,15 @@ def test_the_task_run_eight_times_at_once_records_each_stay_once(
     assert LedgerEntry.objects.filter(source=Source.ATTENDANCE).count() == 4
     assert chain_verify()[0].ok
     # The flush after a transactional test deletes rows: PostgreSQL truncates (no row trigger).
+
+
+def test_a_correction_made_in_the_ledger_is_not_undone_by_an_older_stay_correction(
+    cast: Any, snow: Any
+) -> None:
+    one = stay(snow, at(8), at(12))
+    attendance_correct(actor=cast.dave, attendance=one, reason="确认", out_at=at(12))
+    ledger_from_attendance()
+    record = LedgerEntry.objects.get(source=Source.ATTENDANCE)
+    ledger_entry_correct(actor=cast.bob, entry=record, minutes=180, reason="核对签到表")
+    assert ledger_from_attendance() == 0
+    assert volunteer_balance(user=cast.bob, volunteer=snow.wang).total == 180
