@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StringConstraints
 
 from vetserve.activities.selectors import access_activity
 from vetserve.core.access import CHANGE
@@ -16,16 +17,21 @@ from vetserve.core.api import (
     Flag,
     Id,
     MappedRows,
-    Note,
     Paged,
     PathId,
     Payload,
     QueryId,
-    Text,
     one_of,
     user_of,
 )
-from vetserve.ledger.models import ENTRY_MINUTES, HAND_MINUTES, LedgerEntry, Source
+from vetserve.ledger.models import (
+    CONTENT_MAX,
+    ENTRY_MINUTES,
+    HAND_MINUTES,
+    REASON_MAX,
+    LedgerEntry,
+    Source,
+)
 from vetserve.ledger.selectors import access_entry, ledger_list, volunteer_balance
 from vetserve.ledger.services import (
     ledger_entry_confirm,
@@ -125,9 +131,9 @@ class EntryIn(Payload):
     activity_id: Id
     service_date: Day
     minutes: int = Field(..., ge=HAND_MINUTES.low, le=HAND_MINUTES.high, strict=True)
-    content: Text = ""
+    content: Annotated[str, StringConstraints(max_length=CONTENT_MAX)] = ""
     back_entry: Flag = False
-    reason: Note = ""
+    reason: Annotated[str, StringConstraints(max_length=REASON_MAX)] = ""
 
 
 @router.post(
@@ -154,7 +160,7 @@ class CorrectionIn(Payload):
     minutes: int = Field(
         ..., ge=0, le=ENTRY_MINUTES.high, strict=True, description="The record's minutes in all"
     )
-    reason: Annotated[str, Field(min_length=1, max_length=300)]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=REASON_MAX)]
 
 
 @router.post(
