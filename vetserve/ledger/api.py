@@ -43,7 +43,7 @@ from vetserve.people.selectors import access_volunteer, volunteer_own
 router = Router(tags=["ledger"])
 
 
-class EntryOut(Schema):
+class LedgerEntryOut(Schema):
     id: int
     organization_id: int
     seq: int
@@ -97,7 +97,7 @@ def entry_out(entry: LedgerEntry) -> dict[str, Any]:
     }
 
 
-class EntryFilter(Schema):
+class LedgerEntryFilter(Schema):
     organization_id: QueryId | None = None
     volunteer_id: QueryId | None = None
     source: Annotated[Source, one_of(Source)] | None = None
@@ -106,10 +106,10 @@ class EntryFilter(Schema):
 
 
 @router.get(
-    "/entries", response={200: list[EntryOut], **ERRORS}, summary="Ledger entries I may see"
+    "/entries", response={200: list[LedgerEntryOut], **ERRORS}, summary="Ledger entries I may see"
 )
 @paginate(Paged)
-def entries_get(request: HttpRequest, filters: Query[EntryFilter]) -> list[dict[str, Any]]:
+def entries_get(request: HttpRequest, filters: Query[LedgerEntryFilter]) -> list[dict[str, Any]]:
     qs = ledger_list(
         user=user_of(request),
         organization_id=filters.organization_id,
@@ -121,12 +121,12 @@ def entries_get(request: HttpRequest, filters: Query[EntryFilter]) -> list[dict[
     return MappedRows(qs, entry_out)  # type: ignore[return-value]
 
 
-@router.get("/entries/{entry_id}", response={200: EntryOut, **ERRORS}, summary="One entry")
+@router.get("/entries/{entry_id}", response={200: LedgerEntryOut, **ERRORS}, summary="One entry")
 def entry_get(request: HttpRequest, entry_id: PathId) -> dict[str, Any]:
     return entry_out(access_entry(user_of(request), entry_id))
 
 
-class EntryIn(Payload):
+class LedgerEntryIn(Payload):
     volunteer_id: Id
     activity_id: Id
     service_date: Day
@@ -138,10 +138,10 @@ class EntryIn(Payload):
 
 @router.post(
     "/entries",
-    response={201: EntryOut, **ERRORS},
+    response={201: LedgerEntryOut, **ERRORS},
     summary="Record hours by hand (a leader); waits for confirmation by someone else",
 )
-def entries_post(request: HttpRequest, payload: EntryIn) -> Status[dict[str, Any]]:
+def entries_post(request: HttpRequest, payload: LedgerEntryIn) -> Status[dict[str, Any]]:
     user = user_of(request)
     entry = ledger_entry_record(
         actor=user,
@@ -156,7 +156,7 @@ def entries_post(request: HttpRequest, payload: EntryIn) -> Status[dict[str, Any
     return Status(201, entry_out(access_entry(user, entry.pk)))
 
 
-class CorrectionIn(Payload):
+class LedgerCorrectionIn(Payload):
     minutes: int = Field(
         ..., ge=0, le=ENTRY_MINUTES.high, strict=True, description="The record's minutes in all"
     )
@@ -165,11 +165,11 @@ class CorrectionIn(Payload):
 
 @router.post(
     "/entries/{entry_id}/corrections",
-    response={201: EntryOut, **ERRORS},
+    response={201: LedgerEntryOut, **ERRORS},
     summary="Correct a record: a new entry with the difference and a reason",
 )
 def entry_correct(
-    request: HttpRequest, entry_id: PathId, payload: CorrectionIn
+    request: HttpRequest, entry_id: PathId, payload: LedgerCorrectionIn
 ) -> Status[dict[str, Any]]:
     user = user_of(request)
     correction = ledger_entry_correct(
@@ -183,7 +183,7 @@ def entry_correct(
 
 @router.post(
     "/entries/{entry_id}/confirmation",
-    response={201: EntryOut, **ERRORS},
+    response={201: LedgerEntryOut, **ERRORS},
     summary="Confirm an entry for the organizing unit (never by its recorder)",
 )
 def entry_confirm(request: HttpRequest, entry_id: PathId) -> Status[dict[str, Any]]:
@@ -193,7 +193,7 @@ def entry_confirm(request: HttpRequest, entry_id: PathId) -> Status[dict[str, An
     return Status(201, entry_out(access_entry(user, confirmation.pk)))
 
 
-class BalanceOut(Schema):
+class LedgerBalanceOut(Schema):
     volunteer_id: int
     total_minutes: int
     confirmed_minutes: int
@@ -203,7 +203,7 @@ class BalanceOut(Schema):
     by_organization: dict[int, int]
 
 
-@router.get("/me/balance", response={200: BalanceOut, **ERRORS}, summary="My service hours")
+@router.get("/me/balance", response={200: LedgerBalanceOut, **ERRORS}, summary="My service hours")
 def my_balance(request: HttpRequest) -> dict[str, Any]:
     user = user_of(request)
     volunteer = volunteer_own(user=user)
