@@ -24,7 +24,7 @@ ENTRY_MINUTES = Bound(-366 * 24 * 60, 366 * 24 * 60)
 # By hand, a leader records at most one day per entry.
 HAND_MINUTES = Bound(1, 24 * 60)
 # A chain's sequence numbers; the years of service dates (core.bounds.DATES).
-SEQUENCE = Bound(1, 2**31 - 1)
+SEQUENCE = Bound(1, 1_000_000_000)
 YEARS = Bound(DATES.low.year, DATES.high.year)
 CONTENT_MAX = 2000
 REASON_MAX = 300
