@@ -199,6 +199,20 @@ BREAKS = [
         "late check-outs accepted without limit",
     ),
     Break(
+        "auditor-exports-full-numbers",
+        ACCESS,
+        "if actor is None or not actor.is_authenticated or not may_change_somewhere(actor):",
+        "if actor is None or not actor.is_authenticated:",
+        "an auditor given the reveal permission exports full numbers",
+    ),
+    Break(
+        "anyone-fetches-an-export",
+        ACCESS,
+        "and job.requested_by_id == actor.pk",
+        "and job.requested_by_id is not None",
+        "anyone logged in follows and downloads another person's background export",
+    ),
+    Break(
         "reveal-always-allowed",
         ACCESS,
         "return may_export_full_numbers(actor) and may_change_volunteer(actor, volunteer)",

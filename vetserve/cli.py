@@ -18,6 +18,10 @@ COMMANDS: list[tuple[str, str]] = [
         "Build the Zhangjiakou demo on SQLite under var/ and serve it (--build-only, --port N)",
     ),
     ("serve", "Run the production server (gunicorn, several workers) on the configured database"),
+    (
+        "db-worker",
+        "Run background tasks (roster imports, --enqueue'd commands) beside serve (--no-reload)",
+    ),
     ("migrate", "Create or update the database tables"),
     ("load-regions", "Load or refresh the administrative divisions (safe to rerun)"),
     ("createsuperuser", "Create a login with every permission (for the first administrator)"),
@@ -62,6 +66,10 @@ COMMANDS: list[tuple[str, str]] = [
     (
         "purge-uploads",
         "Remove spreadsheet uploads left unconfirmed for an hour (cron; --enqueue)",
+    ),
+    (
+        "purge-exports",
+        "Remove background roster exports older than an hour (cron; --enqueue)",
     ),
     ("collectstatic", "Copy static files to VETSERVE_STATIC_ROOT for serving"),
     ("check", "Check the configuration and the database for problems"),

@@ -13,7 +13,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from vetserve.core.env import database_url, env_bool, env_int, env_list, env_str
+from vetserve.core.env import database_url, env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VETSERVE_VAR_DIR", str(BASE_DIR / "var")))
@@ -257,10 +257,18 @@ BADGE_VERIFY_BASE_URL = env_str("VETSERVE_BADGE_VERIFY_BASE_URL", "").rstrip("/"
 # public, so without a limit anyone could try code after code.
 BADGE_VERIFY_PER_MINUTE = env_int("VETSERVE_BADGE_VERIFY_PER_MINUTE", 30, minimum=1)
 
-# Background work (vetserve.skills expiry reminders): Django's tasks API through the
+# Background work (the roster import, expiry reminders): Django's tasks API through the
 # django-tasks backport, queued in the database (no broker on an offline intranet); a worker
-# runs `vetserve db_worker`, or cron runs the daily commands in-process.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# runs `vetserve db_worker`, or cron runs the daily commands in-process. VETSERVE_TASKS=immediate
+# runs each task inside the request that queues it (no worker; for trying things out).
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[env_choice("VETSERVE_TASKS", "database", ("database", "immediate"))]
+    }
+}
 
 # Notifications (vetserve.notify): e-mail through EMAIL_BACKEND; SMS through this class, a
 # dotted path to a class with send(phone, text). The default only logs: a deployment names

@@ -173,3 +173,40 @@ def test_the_date_filter_keeps_the_scans_of_those_days(
     assert shown(client.get("/audit/attendance/?date_to=2022-02-10")) == []
     fragment = client.get("/audit/attendance/?date_from=2022-02-11", HTTP_HX_REQUEST="true")
     assert "<html" not in fragment.content.decode() and "王建国" in fragment.content.decode()
+
+
+def test_the_page_costs_the_same_queries_for_fifty_scans_as_for_one_and_pages_them_exactly(
+    client: Client, cast: Any, checked_in: Any, post: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, cast.bob)
+    with CaptureQueriesContext(connection) as one:
+        assert len(shown(client.get("/audit/attendance/"))) == 1
+    # Check-ins and check-outs interleaved in time: the merge of both sides must keep order.
+    Attendance.objects.bulk_create(
+        Attendance(
+            signup=post.signup, shift=post.shift, volunteer=post.wang, region=cast.chongli,
+            organization=cast.rescue, in_at=at(9) + timedelta(minutes=i),
+            in_method=Method.BADGE, in_key=uuid.uuid4(), in_by=cast.dave,
+            out_at=at(9) + timedelta(minutes=i + 30), out_method=Method.SELF,
+            out_key=uuid.uuid4(), minutes=30,
+        )
+        for i in range(60)
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as fifty:
+        first = client.get("/audit/attendance/")
+    assert len(shown(first)) == PER_PAGE
+    assert len(fifty) == len(one)
+    every = [
+        (stay.out_at if kind == "out" else stay.in_at, stay.pk, kind)
+        for stay in Attendance.objects.all()
+        for kind in ("in", "out")
+        if kind == "in" or stay.out_at is not None
+    ]
+    every.sort(reverse=True)
+    later = [client.get(f"/audit/attendance/?page={n}") for n in (2, 3)]
+    records = [r for page in (first, *later) for r in page.context["records"]]
+    assert [(r.at, r.attendance_id, r.kind) for r in records] == every
+    assert later[1].context["page_obj"].paginator.count == len(every) == 121

@@ -51,7 +51,7 @@ from vetserve.ledger.services import ledger_entry_correct, ledger_entry_record
 from vetserve.notify.models import Notification
 from vetserve.orgs.forms import OrganizationForm
 from vetserve.people.forms import VolunteerForm
-from vetserve.people.models import CorrectionRequest, Membership, Volunteer
+from vetserve.people.models import CorrectionRequest, ImportJob, Membership, Volunteer
 from vetserve.people.services import volunteer_update
 from vetserve.regions.forms import RegionEditForm
 from vetserve.regions.models import Region
@@ -105,6 +105,7 @@ UNBOUNDED = {
     "activities.SignUp.confirmed_at",
     "activities.SignUp.ended_at",
     "attendance.Attendance.out_received_at",
+    "people.ImportJob.finished_at",
     # Written by the server from its clock and its own counters, never from input; on the
     # auth branch of issue 12 (reset links, the rate counter), listed ahead of the merge.
     "accounts.PasswordResetLink.expires_at",
@@ -253,6 +254,10 @@ def world(cast: SimpleNamespace) -> SimpleNamespace:
             volunteer=wang, organization=cast.xiwanzi_team, started_on=date(2020, 1, 1)
         ),
         CorrectionRequest=CorrectionRequest.objects.create(volunteer=wang, message="姓名有误"),
+        # At its greatest total, so each bound of rows_done lies within it.
+        ImportJob=ImportJob.objects.create(
+            owner=cast.bob, filename="花名册.xlsx", rows_total=200_000
+        ),
         Badge=Badge.objects.create(
             number="ZJK-130709-99999",
             volunteer=wang,

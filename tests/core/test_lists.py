@@ -260,12 +260,13 @@ def test_the_roster_of_a_number_search_keeps_its_sort_without_the_number_in_any_
 
 def test_a_session_pages_its_enrolees_and_records_results_for_the_page_shown(client, cast):
     from vetserve.skills.models import Enrolment, TrainingSession
+    from vetserve.skills.views.training import ENROLEES_PER_PAGE
 
-    _enrolees(cast, 0, 60)
+    _enrolees(cast, 0, 30)
     session = TrainingSession.objects.get()
     login(client, cast.bob)
     first = client.get(f"/skills/sessions/{session.pk}/")
-    assert len(first.context["enrolments"]) == 50
+    assert len(first.context["enrolments"]) == ENROLEES_PER_PAGE == 20
     second = client.get(f"/skills/sessions/{session.pk}/?page=2")
     rows = second.context["enrolments"]
     assert len(rows) == 10

@@ -76,7 +76,7 @@ from vetserve.badges.services import badge_issue, badge_token
 from vetserve.ledger.services import ledger_entry_record
 from vetserve.orgs.models import Kind
 from vetserve.people.fakes import fictitious_id_number
-from vetserve.people.models import Membership, Volunteer
+from vetserve.people.models import ExportJob, ImportJob, Membership, Volunteer
 from vetserve.people.services import correction_request_create, membership_add, volunteer_register
 from vetserve.skills.models import QualificationType, Skill
 from vetserve.skills.services import (
@@ -151,6 +151,7 @@ MARKERS = {
     "session": "崇礼外测训练场",
     "qualification": "QX-OUTSIDER-7731",
     "correction": "外测更正请求",
+    "import_job": "外测花名册.xlsx",
 }
 
 # Each route parameter name → the value that addresses the world's object of that name.
@@ -160,6 +161,8 @@ PARAMS: dict[str, Callable[[SimpleNamespace, str], Any]] = {
     "badge_id": lambda w, _r: w.badge.pk,
     "campaign_id": lambda w, _r: w.campaign.pk,
     "correction_id": lambda w, _r: w.correction.pk,
+    # Bob's roster import, ready to save; Bob's background roster export.
+    "job_id": lambda w, r: w.import_job.pk if "/import/" in r else w.export_job.pk,
     "course_id": lambda w, _r: w.course.pk,
     "entry_id": lambda w, _r: w.entry.pk,
     "mapping_id": lambda w, _r: w.mapping.pk,
@@ -328,6 +331,9 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         started_on=today,
     )
     correction = correction_request_create(volunteer=volunteer, message=MARKERS["correction"])
+    import_job = ImportJob.objects.create(
+        owner=cast.bob, filename=MARKERS["import_job"], state=ImportJob.State.READY
+    )
     badge = badge_issue(actor=root, volunteer=volunteer)
     skill = Skill.objects.order_by("pk").first()
     qualification_type = QualificationType.objects.order_by("pk").first()
@@ -423,6 +429,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         volunteer,
         membership,
         correction,
+        import_job,
         badge,
         volunteer_skill,
         qualification,
@@ -440,12 +447,17 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         token,
         cast.chongli,
     ]
+    export_job = ExportJob.objects.create(
+        requested_by=users["bob"], params_sealed=b"", rows_total=1, filename="roster.xlsx"
+    )
     return SimpleNamespace(
         cast=cast,
+        export_job=export_job,
         org=org,
         volunteer=volunteer,
         membership=membership,
         correction=correction,
+        import_job=import_job,
         badge=badge,
         skill=skill,
         qualification_type=qualification_type,

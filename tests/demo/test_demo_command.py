@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -173,11 +174,18 @@ def test_demo_builds_the_city_of_the_report_serves_it_and_rebuilds_it_identicall
     served: dict[str, object] = {}
     monkeypatch.setattr(demo_command, "run_gunicorn", lambda **options: served.update(options))
     monkeypatch.setattr(demo_command, "ensure_port_free", lambda host, port: None)
+    worker = SimpleNamespace(calls=[])
+    worker.terminate = lambda: worker.calls.append("terminate")
+    worker.wait = lambda timeout: worker.calls.append("wait")
+    monkeypatch.setattr(demo_command, "start_task_worker", lambda: worker)
     out = run("--port", "8123")
     assert "Demo data present" in out
     assert "http://127.0.0.1:8123/" in out
     assert served["bind"] == ["127.0.0.1:8123"]
     assert served["workers"] == 2
+    # The roster import runs in the background: a task worker serves beside the server, and
+    # stops with it.
+    assert worker.calls == ["terminate", "wait"]
 
     before = snapshot()
     assert "Built the demo" in run("--build-only", "--rebuild")

@@ -242,16 +242,21 @@ def test_the_auditor_reads_but_cannot_change(client, cast, wang):
 
 def test_the_volunteers_page_shows_every_number_masked(client, cast, wang):
     services.volunteer_update(actor=cast.bob, volunteer=wang, discharge_doc="退字第123456号")
-    page = login(client, cast.alice).get(f"/people/{wang.pk}/").content.decode()
+    page = login(client, cast.frank).get(f"/people/{wang.pk}/").content.decode()
     assert wang.id_number_masked in page and "139****1111" in page and "138****2222" in page
     for secret in (ID_1, PHONE_1, "13811112222", "退字第123456号"):
         assert secret not in page
-    # Alice lacks the reveal permission: no reveal button.
+    # Frank audits, changes nothing: no reveal button, whatever permission he holds.
     assert "/reveal/" not in page
+    page = login(client, with_reveal(cast.frank)).get(f"/people/{wang.pk}/").content.decode()
+    assert "/reveal/" not in page and wang.id_number_masked in page
+    # Alice administers the city: the reveal right comes with the role (issue 13).
+    page = login(client, cast.alice).get(f"/people/{wang.pk}/").content.decode()
+    assert f"/people/{wang.pk}/reveal/id_number/" in page and ID_1 not in page
 
 
-def test_reveal_without_the_permission_is_refused_and_logs_nothing(client, cast, wang):
-    response = login(client, cast.bob).post(
+def test_reveal_without_the_right_is_refused_and_logs_nothing(client, cast, wang):
+    response = login(client, with_reveal(cast.frank)).post(
         f"/people/{wang.pk}/reveal/id_number/", {"reason": "核对保险"}, **HTMX
     )
     assert response.status_code == 403
@@ -690,3 +695,35 @@ def test_the_download_holds_every_field_of_the_record_in_clear(client, cast):
         ("", "active", "登记"),
     ]
     assert [(c["purpose"], c["granted"]) for c in data["consents"]] == [("registration", True)]
+
+
+def test_the_duplicates_page_costs_the_same_queries_for_six_groups_as_for_two(client, cast, wang):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def twin(name: str, serial: int, phone: str) -> None:
+        register(
+            cast.bob,
+            cast.rescue,
+            id_number=fictitious_id_number(
+                address_code="130709", birth_date=date(1975, 3, 15), male=True, serial=serial
+            ),
+            name=name,
+            phone=phone,
+        )
+
+    twin("王建国", 7, "13500000000")
+    # Two people of different names sharing a phone: a group by phone.
+    twin("赵一", 40, "13600000000")
+    twin("钱二", 41, "13600000000")
+    login(client, cast.bob)
+    with CaptureQueriesContext(connection) as two:
+        page = client.get("/people/duplicates/")
+    assert len(page.context["groups"]) == 2
+    for n in range(4):
+        for serial in (20 + 2 * n, 21 + 2 * n):
+            twin(f"李{n}", serial, f"1350000{serial:04d}")
+    with CaptureQueriesContext(connection) as six:
+        page = client.get("/people/duplicates/")
+    assert len(page.context["groups"]) == 6
+    assert len(six) == len(two)

@@ -98,7 +98,9 @@ def test_paging_and_the_export_link_keep_the_handle(client, cast, wang):
     assert "s=" in query and "status=active" in query and PHONE not in query
     export = re.search(r'href="(/spreadsheets/roster/export/\?[^"]*)"', response.content.decode())
     assert export is not None and "s=" in export.group(1)
-    download = client.get(export.group(1).replace("&amp;", "&") + "&format=csv")
+    choose = export.group(1).replace("&amp;", "&")
+    assert "choose=1" in choose and client.get(choose).status_code == 200  # masked or full
+    download = client.get(choose.replace("choose=1&", "") + "&format=csv")
     assert download.status_code == 200
     lines = b"".join(download.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 2 and "王建国" in lines[1]  # the header and the one person searched

@@ -29,7 +29,6 @@ def test_spreadsheets_imports_no_app_but_core():
     ("name", "path"),
     [
         ("import", "/spreadsheets/roster/import/"),
-        ("import_commit", "/spreadsheets/roster/import/commit/"),
         ("template", "/spreadsheets/roster/template.xlsx"),
         ("export", "/spreadsheets/roster/export/"),
         ("qualification_import", "/spreadsheets/qualifications/import/"),

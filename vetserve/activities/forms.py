@@ -6,8 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.activities.models import PEOPLE_PER_SHIFT, Activity, Campaign, Category, Status
+from vetserve.core.access import CHANGE
 from vetserve.core.bounds import DATES, MOMENTS
 from vetserve.core.forms import DateInput
+from vetserve.orgs.forms import OrganizationSearchField
 
 # The bounds of the model fields these plain form fields stand for (core.bounds).
 _PEOPLE = [PEOPLE_PER_SHIFT.validator()]
@@ -46,6 +48,18 @@ class ActivityFilterForm(forms.Form):
     )
 
 
+def _organization_field(model_field: forms.Field, organizations: Any) -> forms.Field:
+    """The model's organization field as a search (issue 13: not a select of all 671); the
+    queryset, the organizations the user may change, still decides what is accepted."""
+    return OrganizationSearchField(
+        organizations.select_related("region"),
+        action=CHANGE,
+        label=model_field.label,
+        required=model_field.required,
+        help_text=model_field.help_text,
+    )
+
+
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
@@ -63,7 +77,9 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        self.fields["organization"] = _organization_field(
+            self.fields["organization"], organizations
+        )
 
 
 class ActivityForm(forms.ModelForm):
@@ -88,7 +104,9 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args: Any, organizations: Any, campaigns: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        self.fields["organization"] = _organization_field(
+            self.fields["organization"], organizations
+        )
         self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
 
 

@@ -454,6 +454,58 @@ def campaign_report(*, user: Actor | None, campaign: Campaign) -> CampaignReport
     return CampaignReport(whole, progress, by_organization, by_county)
 
 
+@dataclass(frozen=True)
+class CampaignActivityLine:
+    """One activity of a campaign, what it did: the rows of the campaign export."""
+
+    activity: Activity
+    shifts: int
+    volunteers: int
+    hours: Decimal
+    figures: dict[int, Decimal]  # outcome type id -> the activity's sum
+
+
+def campaign_activity_lines(
+    *, user: Actor | None, campaign: Campaign
+) -> tuple[list[OutcomeType], list[CampaignActivityLine]]:
+    """The campaign's activities (the same part as ``campaign_report`` counts: the whole for
+    whoever sees all of the organizer's work, else the viewer's area; cancelled ones
+    included, marked by their status) with shifts, volunteers engaged, hours served and
+    outcome figures each, and the outcome types to show (the targets', then any recorded):
+    a fixed number of queries whatever the number of activities."""
+    activities: QuerySet[Activity] = campaign.activities.all()
+    if not may_see_whole_campaign(user, campaign):
+        activities = Activity.objects.visible_to(user, VIEW).filter(campaign=campaign)
+    rows = list(activities.select_related("organization", "region").order_by("starts_at", "pk"))
+    counted = _breakdown(activities.exclude(status=Status.CANCELLED), lambda p: F(f"{p}id"))
+    sums: dict[int, dict[int, Decimal]] = {}
+    recorded = (
+        Outcome.objects.filter(activity__in=activities)
+        .exclude(activity__status=Status.CANCELLED)
+        .order_by()
+        .values_list("activity_id", "outcome_type_id")
+        .annotate(total=Sum("quantity"))
+    )
+    for activity_id, type_id, total in recorded:
+        sums.setdefault(activity_id, {})[type_id] = total
+    wanted = [t.outcome_type_id for t in campaign.targets.all()]
+    wanted += sorted({t for figures in sums.values() for t in figures} - set(wanted))
+    types = {t.pk: t for t in OutcomeType.objects.filter(pk__in=wanted)}
+    lines = []
+    for activity in rows:
+        r = counted.get(activity.pk, {"shifts": 0, "volunteers": 0, "minutes": 0})
+        lines.append(
+            CampaignActivityLine(
+                activity=activity,
+                shifts=r["shifts"],
+                volunteers=r["volunteers"],
+                hours=(Decimal(r["minutes"]) / 60).quantize(Decimal("0.1")),
+                figures=sums.get(activity.pk, {}),
+            )
+        )
+    return [types[t] for t in wanted if t in types], lines
+
+
 # --- requirements as people read them ---------------------------------------------------------
 
 

@@ -24,4 +24,9 @@ urlpatterns = [
     path("campaigns/new/", campaigns.campaign_create_page, name="campaign_create"),
     path("campaigns/<int:campaign_id>/", campaigns.campaign_detail, name="campaign"),
     path("campaigns/<int:campaign_id>/edit/", campaigns.campaign_edit, name="campaign_edit"),
+    path(
+        "campaigns/<int:campaign_id>/export/",
+        campaigns.campaign_export_file,
+        name="campaign_export",
+    ),
 ]

@@ -21,8 +21,14 @@ class AttendanceConfig(AppConfig):
         register_served_minutes_by(served_minutes_by_activity_group)
 
         # Service hours on the team and volunteer pages, and the attendance history.
-        from vetserve.attendance.sections import team_hours, volunteer_attendance, volunteer_hours
+        from vetserve.attendance.sections import (
+            export_hours,
+            team_hours,
+            volunteer_attendance,
+            volunteer_hours,
+        )
         from vetserve.orgs.views import DETAIL_SECTIONS
+        from vetserve.people.exporting import EXPORT_COLUMNS
         from vetserve.people.views.volunteer import VOLUNTEER_SECTIONS
 
         if team_hours not in DETAIL_SECTIONS:
@@ -30,3 +36,6 @@ class AttendanceConfig(AppConfig):
         for section in (volunteer_hours, volunteer_attendance):
             if section not in VOLUNTEER_SECTIONS:
                 VOLUNTEER_SECTIONS.append(section)
+        # Hours this year and in all on the roster export (issue 13).
+        if export_hours not in EXPORT_COLUMNS:
+            EXPORT_COLUMNS.append(export_hours)

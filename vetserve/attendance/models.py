@@ -120,6 +120,9 @@ class Attendance(models.Model):
             # The lists' order (newest first): a page of the API list reads 50 index entries
             # instead of sorting every stay in scope (788,332 at 10×: 1 s, bench/pages.py).
             models.Index(fields=["in_at", "id"], name="attendance_in_at_id"),
+            # The scan records' check-out side, newest first (the audit log's check-ins and
+            # check-outs merge the newest of each side, attendance.selectors.ScanRecords).
+            models.Index(fields=["out_at", "id"], name="attendance_out_at_id"),
         ]
         constraints = [
             models.UniqueConstraint(

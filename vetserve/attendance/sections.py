@@ -9,10 +9,16 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from vetserve.attendance.selectors import attendance_history, service_hours
+from vetserve.attendance.selectors import (
+    attendance_history,
+    service_hours,
+    service_hours_by_volunteer,
+)
 from vetserve.core.access import Actor
 from vetserve.orgs.models import Organization
+from vetserve.people.exporting import ExportColumns
 from vetserve.people.models import Volunteer
 from vetserve.people.selectors import volunteer_list
 
@@ -54,3 +60,20 @@ def volunteer_attendance(
         "page_obj": page,
         "stays": page.object_list,
     }
+
+
+def _hours_titles() -> list[str]:
+    return [_("Service hours this year"), _("Service hours in all")]
+
+
+def _hours_values(actor: Actor | None, volunteer_ids: list[int]) -> dict[int, list[str]]:
+    hours = service_hours_by_volunteer(user=actor, volunteer_ids=volunteer_ids)
+    zero = ["0.0", "0.0"]
+    return {
+        pk: [str(hours[pk].this_year), str(hours[pk].total)] if pk in hours else zero
+        for pk in volunteer_ids
+    }
+
+
+# The roster export's hours columns (registered in ``people.exporting.EXPORT_COLUMNS``).
+export_hours = ExportColumns(order=10, titles=_hours_titles, values=_hours_values)

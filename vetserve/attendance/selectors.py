@@ -20,7 +20,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -229,6 +228,32 @@ def service_hours(
     return ServiceHours(this_year=_hours(totals["this_year"]), total=_hours(totals["total"]))
 
 
+def service_hours_by_volunteer(
+    *, user: Actor | None, volunteer_ids: list[int], today: date | None = None
+) -> dict[int, ServiceHours]:
+    """``service_hours`` of each of ``volunteer_ids`` (those with no stay are absent): one
+    query for any number of them (the roster export asks once per chunk of rows)."""
+    today = today or timezone.localdate()
+    year_start = datetime.combine(date(today.year, 1, 1), time.min, timezone.get_current_timezone())
+    rows = (
+        Attendance.objects.visible_to(user, VIEW)
+        .filter(out_at__isnull=False, volunteer_id__in=volunteer_ids)
+        .annotate(effective=_effective_minutes())
+        .order_by()
+        .values("volunteer_id")
+        .annotate(
+            total=Sum("effective"),
+            this_year=Sum("effective", filter=Q(in_at__gte=year_start)),
+        )
+    )
+    return {
+        row["volunteer_id"]: ServiceHours(
+            this_year=_hours(row["this_year"]), total=_hours(row["total"])
+        )
+        for row in rows
+    }
+
+
 def _hours(minutes: int | None) -> Decimal:
     return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
 
@@ -252,37 +277,74 @@ def attendance_history(*, user: Actor | None, volunteer: Volunteer) -> QuerySet[
 
 def attendance_scan_records(
     *, user: Actor | None, date_from: date | None = None, date_to: date | None = None
-) -> QuerySet[Attendance, Any]:
+) -> ScanRecords:
     """Every check-in and check-out the user may audit, one row each, newest scan first; the
-    dates are days in Asia/Shanghai, both included. Rows are dicts for ``ScanRecord.of``."""
+    dates are days in Asia/Shanghai, both included. Pages of it are lists of ``ScanRecord``."""
     stays = Attendance.objects.visible_to(user, AUDIT).order_by()
-    sides = []
+    sides = {}
     for kind in ("in", "out"):
         rows = stays if kind == "in" else stays.filter(out_at__isnull=False)
         if date_from:
             rows = rows.filter(**{f"{kind}_at__gte": _start_of(date_from)})
         if date_to:
             rows = rows.filter(**{f"{kind}_at__lt": _start_of(date_to + timedelta(days=1))})
-        # The same columns in the same order on both sides of the UNION.
-        sides.append(
-            rows.values(
+        sides[kind] = rows
+    return ScanRecords(sides["in"], sides["out"])
+
+
+class ScanRecords:
+    """The check-ins and check-outs as one list, for the pager (``count_upto`` and slices).
+
+    Not a UNION sorted as a whole (1.2–5 s for a city's 788,332 stays at 10×, whatever the
+    page): a slice ``[a:b]`` takes the newest ``b`` scans of each side, each an index walk in
+    its own order (``attendance_in_at_id``, ``attendance_out_at_id``), merges them here and
+    reads the details of the ``b - a`` rows shown in one more query. The pager's cap bounds
+    ``b`` (core/paging.py), so no request reads more than that of each side."""
+
+    def __init__(self, ins: QuerySet[Attendance], outs: QuerySet[Attendance]) -> None:
+        self.sides = {"in": ins, "out": outs}
+
+    def count_upto(self, most: int) -> int:
+        """How many scans there are, counting at most ``most`` of each side."""
+        seen = sum(int(rows.values("pk")[:most].count()) for rows in self.sides.values())
+        return min(seen, most)
+
+    def __len__(self) -> int:  # the pager uses count_upto; len is for anyone else
+        return sum(int(rows.count()) for rows in self.sides.values())
+
+    def __getitem__(self, item: slice) -> list[ScanRecord]:
+        start, stop = item.start or 0, item.stop
+        if stop is None or stop <= start:
+            return []
+        newest = []
+        for kind, rows in self.sides.items():
+            at = f"{kind}_at"
+            top = rows.order_by(f"-{at}", "-pk").values_list(at, "pk")[:stop]
+            newest.extend((when, pk, kind) for when, pk in top)
+        # Newest first; at the same moment the higher id, and a check-out before its check-in.
+        newest.sort(reverse=True)
+        shown = newest[start:stop]
+        if not shown:
+            return []
+        details = {
+            row["id"]: row
+            for row in Attendance.objects.filter(pk__in={pk for _at, pk, _kind in shown}).values(
                 "id",
-                kind=Value(kind, output_field=CharField()),
-                at=F(f"{kind}_at"),
-                received_at=F(f"{kind}_received_at"),
-                method=F(f"{kind}_method"),
-                by_username=F(f"{kind}_by__username"),
-                by_display_name=F(f"{kind}_by__display_name"),
+                *(f"{kind}_{column}" for kind in ("in", "out") for column in _SCAN_COLUMNS),
+                "in_by__username",
+                "in_by__display_name",
+                "out_by__username",
+                "out_by__display_name",
                 volunteer_name=F("volunteer__name"),
                 activity_title=F("shift__activity__title"),
                 post=F("shift__post"),
-                via=F(f"{kind}_via"),
-                ip=F(f"{kind}_ip"),
-                agent=F(f"{kind}_agent"),
-                reason=F(f"{kind}_reason"),
             )
-        )
-    return sides[0].union(sides[1], all=True).order_by("-at", "-id", "-kind")
+        }
+        return [ScanRecord.of(details[pk], kind) for _at, pk, kind in shown]
+
+
+# The columns each side of a stay keeps about its scan.
+_SCAN_COLUMNS = ("at", "received_at", "method", "via", "ip", "agent", "reason")
 
 
 @dataclass(frozen=True)
@@ -305,22 +367,24 @@ class ScanRecord:
     reason: str
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> ScanRecord:
+    def of(cls, row: dict[str, Any], kind: str) -> ScanRecord:
+        """The ``kind`` side ("in" or "out") of a stay's row of values."""
+        username = row[f"{kind}_by__username"]
         return cls(
             attendance_id=row["id"],
-            kind=row["kind"],
-            at=row["at"],
-            received_at=row["received_at"],
-            method=row["method"],
-            by=row["by_display_name"] or row["by_username"] or "",
-            by_login=row["by_username"] or "",
+            kind=kind,
+            at=row[f"{kind}_at"],
+            received_at=row[f"{kind}_received_at"],
+            method=row[f"{kind}_method"],
+            by=row[f"{kind}_by__display_name"] or username or "",
+            by_login=username or "",
             volunteer_name=row["volunteer_name"],
             activity_title=row["activity_title"],
             post=row["post"],
-            via=row["via"],
-            ip=row["ip"],
-            agent=row["agent"],
-            reason=row["reason"],
+            via=row[f"{kind}_via"],
+            ip=row[f"{kind}_ip"],
+            agent=row[f"{kind}_agent"],
+            reason=row[f"{kind}_reason"],
         )
 
     @property

@@ -26,7 +26,6 @@ from vetserve.attendance import conf
 from vetserve.attendance.forms import ScanAuditFilterForm
 from vetserve.attendance.models import Attendance
 from vetserve.attendance.selectors import (
-    ScanRecord,
     access_led_shift,
     attendance_exceptions,
     attendance_scan_records,
@@ -296,7 +295,7 @@ def scan_audit_page(request: AuthedRequest) -> HttpResponse:
     context = {
         "form": form,
         "page_obj": page,
-        "records": [ScanRecord.of(row) for row in page.object_list],
+        "records": page.object_list,
         "query": query_without_page(request),
         "filtered": form.is_valid() and any(form.cleaned_data.values()),
     }

@@ -81,6 +81,8 @@ ACTION_LABELS = {
     "specialty_mapping.update": _("Military specialty changed"),
     "specialty_mapping.delete": _("Military specialty removed"),
     "roster.export": _("Roster exported"),
+    "audit.export": _("Audit log exported"),
+    "campaign.export": _("Campaign exported"),
     "roster.import": _("Roster imported"),
     "demo.build": _("Demo data built"),
 }
@@ -127,6 +129,25 @@ def via_label(via: str) -> str:
 
 def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
+
+
+def action_codes() -> list[str]:
+    """The actions the log's filter offers: every code the code base records (a test keeps
+    ACTION_LABELS complete). From the code, not from the rows: a DISTINCT over a million
+    entries cost ~0.3 s on every view of the log (issue 14)."""
+    return list(ACTION_LABELS)
+
+
+def object_type_choices() -> list[tuple[str, str]]:
+    """(label, name) of every model of the project's own apps, by name: what an entry can be
+    about (``audit_record`` keeps the object's ``_meta.label_lower``)."""
+    choices = {
+        model._meta.label_lower: object_type_label(model._meta.label_lower)
+        for config in apps.get_app_configs()
+        if config.name.startswith("vetserve.")
+        for model in config.get_models()
+    }
+    return sorted(choices.items(), key=lambda c: c[1])
 
 
 def _model_for(label: str) -> Any:

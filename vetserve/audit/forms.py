@@ -34,7 +34,7 @@ class AuditFilterForm(forms.Form):
         object_types: list[tuple[str, str]],
         **kwargs: Any,
     ) -> None:
-        """``actions`` and ``object_types``: what the user's visible entries contain."""
+        """``actions`` and ``object_types``: what the log can contain (audit.display)."""
         super().__init__(*args, **kwargs)
         labelled = sorted(((a, action_label(a)) for a in actions), key=lambda c: c[1])
         action = cast(forms.ChoiceField, self.fields["action"])

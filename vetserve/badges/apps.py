@@ -27,3 +27,10 @@ class BadgesConfig(AppConfig):
             ERASE_HOOKS.append(badges_revoke_on_erasure)
         if badge_search_q not in SEARCH_HOOKS:
             SEARCH_HOOKS.append(badge_search_q)
+
+        # The badge number on the roster export (issue 13).
+        from vetserve.badges.sections import export_badge_number
+        from vetserve.people.exporting import EXPORT_COLUMNS
+
+        if export_badge_number not in EXPORT_COLUMNS:
+            EXPORT_COLUMNS.append(export_badge_number)

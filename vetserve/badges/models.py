@@ -87,7 +87,12 @@ class Badge(models.Model):
             ),
             DATES.constraint("badge", "issued_on"),
         ]
-        indexes = [models.Index(fields=["status", "region"])]
+        indexes = [
+            models.Index(fields=["status", "region"]),
+            # The lists' order (newest first): a page reads its 50 entries instead of sorting
+            # every badge in scope (51,530 at 10×: ~0.25 s, bench/pages.py).
+            models.Index(fields=["issued_on", "id"], name="badge_issued_on_id"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -37,7 +37,8 @@ CHANGE = "change"
 AUDIT = "audit"
 ACTIONS = (VIEW, CHANGE, AUDIT)
 
-# The permission that, inside the change scope, lets a person see full ID and phone numbers.
+# The permission that, inside the change scope, lets a person who administers no region (a team
+# leader) see full ID and phone numbers; region administrators hold it by role.
 REVEAL_PERMISSION = "people.reveal_personal_data"
 
 M = TypeVar("M", bound=models.Model)
@@ -118,7 +119,8 @@ class Scope:
         scans every row of the list's order (3 s for a leader's 48 volunteers among 51,730,
         bench/pages.py). So when a scope has such parts and more than one part, each part
         becomes its own ``SELECT pk`` and the filter is ``pk IN (… UNION ALL …)``: each
-        branch uses its index, and the list sorts only what the scope reaches (1 ms).
+        branch uses its index, and the list sorts only what the scope reaches (1 ms). Region
+        ranges on the row's own column are OR-ed beside it, not inside it (issue 14).
         """
         direct: list[Q] = []  # region ranges: index-friendly as they are
         joined: list[Q] = []
@@ -150,7 +152,11 @@ class Scope:
             joined.append(extra(self))
         self_field: str | None = getattr(model, "scope_self_field", None)
         if self_field is not None and self.self_user_id is not None:
-            joined.append(Q(**{self_field: self.self_user_id}))
+            # The row's own user column is a plain comparison too (the volunteer's user_id):
+            # beside a region range, PostgreSQL then estimates the scope from both indexes
+            # instead of guessing half the table for an OR with a subquery.
+            target = direct if "__" not in self_field else joined
+            target.append(Q(**{self_field: self.self_user_id}))
         parts = direct + joined
         if not parts:
             return Q(pk__in=[])
@@ -160,8 +166,17 @@ class Scope:
                 q |= part
             return q
         rows = model._base_manager.order_by()
-        branches = [rows.filter(part).values("pk") for part in parts]
-        return Q(pk__in=branches[0].union(*branches[1:], all=True))
+        branches = [rows.filter(part).values("pk") for part in joined]
+        reached = Q(
+            pk__in=branches[0].union(*branches[1:], all=True) if joined[1:] else branches[0]
+        )
+        # Region ranges stay plain comparisons beside the subquery: inside the UNION the
+        # planner guessed 200 rows for a city's 788,332 stays, hashed them all and sorted
+        # every stay (7 s for a page of /api/v1/attendance); OR-ed outside, it walks the
+        # list's order index and stops after a page.
+        for part in direct:
+            reached |= part
+        return reached
 
 
 NOTHING = Scope()
@@ -264,6 +279,29 @@ def access_object(
         raise Http404 from None
 
 
+def own_rows(
+    actor: Actor | None, rows: models.QuerySet[M], owner_field: str = "owner"
+) -> models.QuerySet[M]:
+    """Rows that belong to the person who made them, not to a place (a background import
+    job): its owner's alone, every row for a superuser, none for anyone else. Grants open
+    nothing here: a job holds a file's rows before anyone has checked them."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return rows.none()
+    if actor.is_superuser:
+        return rows.all()
+    return rows.filter(**{f"{owner_field}_id": actor.pk})
+
+
+def access_own(
+    rows: models.QuerySet[M], actor: Actor | None, owner_field: str = "owner", **lookup: Any
+) -> M:
+    """One row of `own_rows`, or Http404 for "not yours" and "does not exist" alike."""
+    try:
+        return own_rows(actor, rows, owner_field).get(**lookup)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 # --- single decisions -----------------------------------------------------------------------
 # Objects are read by duck typing: an organization has ``pk``, ``path`` and ``region_id``; an
 # activity its ``region_id`` and ``organization``; a shift its ``activity``; a volunteer its
@@ -309,14 +347,33 @@ def may_change_volunteer(actor: Actor | None, volunteer: Any) -> bool:
 
 
 def may_reveal(actor: Actor | None, volunteer: Any) -> bool:
-    """See full numbers: the separate reveal permission, inside the actor's change scope."""
+    """See full numbers: the reveal right, inside the actor's change scope."""
     return may_export_full_numbers(actor) and may_change_volunteer(actor, volunteer)
 
 
 def may_export_full_numbers(actor: Actor | None) -> bool:
-    """Hold the reveal permission: ask for an export with full numbers (each row then still
-    needs ``may_reveal``)."""
-    return actor is not None and actor.is_authenticated and actor.has_perm(REVEAL_PERMISSION)
+    """Hold the reveal right: ask for an export with full numbers (each row then still needs
+    ``may_reveal``, and each export is logged with its reason, PIPL Art 51).
+
+    Region administrators hold it by their role, for the people they manage (issue 13: the
+    federation's staff report to the level above with full numbers); anyone else who changes
+    records (a team leader) only through the separate permission. Changing nothing, never:
+    an auditor reads the roster masked, whatever permission they were given."""
+    if actor is None or not actor.is_authenticated or not may_change_somewhere(actor):
+        return False
+    return administers_regions(actor) or actor.has_perm(REVEAL_PERMISSION)
+
+
+def may_fetch_export(actor: Actor | None, job: Any) -> bool:
+    """Follow and download a background export: only the person who asked for it, active and
+    logged in; nobody else, a superuser neither (the file was written with the requester's
+    scope and reveal choice, and its audit entry names them)."""
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and actor.is_active
+        and job.requested_by_id == actor.pk
+    )
 
 
 def may_change_activity(actor: Actor | None, activity: Any) -> bool:

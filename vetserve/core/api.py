@@ -24,6 +24,7 @@ from ninja.schema import DjangoGetter
 from pydantic import BeforeValidator, StringConstraints, WithJsonSchema, model_validator
 
 from vetserve.core.bounds import LATITUDES, LONGITUDES
+from vetserve.core.paging import COUNT_CAP, count_upto
 
 if TYPE_CHECKING:
     from vetserve.accounts.models import User
@@ -174,13 +175,35 @@ class Payload(Schema):
 
 
 class Paged(LimitOffsetPagination):
-    """ninja's limit/offset pages with the offset bounded (2**63 answered 500)."""
+    """ninja's limit/offset pages with the offset bounded (2**63 answered 500) and the count
+    capped as the pages' is (core/paging.py): an exact count of a city's 788,332 stays cost
+    more than the page itself (issue 14)."""
 
     class Input(Schema):
         limit: int = Field(
             settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
         )
         offset: int = Field(0, ge=0, le=OFFSET_MAX)
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(
+            description=f"How many rows there are, counted up to {COUNT_CAP:,}: "
+            "when count_capped is true there are more (page on until items is empty)."
+        )
+        count_capped: bool = Field(description=f"true when there are more than {COUNT_CAP:,}")
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        offset = pagination.offset
+        limit: int = min(pagination.limit, self.max_limit)
+        seen = count_upto(queryset, COUNT_CAP + 1)
+        return {
+            "items": queryset[offset : offset + limit],
+            "count": min(seen, COUNT_CAP),
+            "count_capped": seen > COUNT_CAP,
+        }
 
 
 def user_of(request: HttpRequest) -> User:
@@ -192,16 +215,17 @@ def user_of(request: HttpRequest) -> User:
 
 class MappedRows:
     """A countable, sliceable view of a queryset whose rows are mapped to output dicts only
-    after ninja's pagination has sliced it: one COUNT and one page of rows per request."""
+    after ninja's pagination has sliced it: one capped COUNT and one page of rows per
+    request."""
 
     def __init__(self, qs: QuerySet[Any], fn: Callable[[Any], Any]) -> None:
         self.qs, self.fn = qs, fn
 
-    def count(self) -> int:
-        return int(self.qs.count())
+    def count_upto(self, most: int) -> int:
+        return count_upto(self.qs, most)
 
     def __len__(self) -> int:
-        return self.count()
+        return int(self.qs.count())
 
     def __getitem__(self, item: slice) -> list[Any]:
         return [self.fn(row) for row in self.qs[item]]

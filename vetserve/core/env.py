@@ -130,3 +130,11 @@ def parse_database_url(url: str) -> dict[str, object]:
 
 def database_url(name: str, default: str) -> dict[str, object]:
     return parse_database_url(env_str(name, default))
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices``; anything else stops the start with the choices named."""
+    value = env_str(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value

@@ -39,19 +39,26 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        rows = self.object_list
-        if isinstance(rows, QuerySet) and rows.query.combinator:
-            # A union (the scan records) takes no new columns or order: count it as it is.
-            seen = int(rows[: self.cap + 1].count())
-        elif isinstance(rows, QuerySet):
-            # Only the ids and in no order: how many of the first cap + 1 there are does not
-            # depend on the order, and without it the database stops after cap + 1 index
-            # entries instead of sorting the whole scope first.
-            seen = int(rows.order_by().values("pk")[: self.cap + 1].count())
-        else:
-            seen = len(rows)
+        seen = count_upto(self.object_list, self.cap + 1)
         self.capped = seen > self.cap
         return min(seen, self.cap)
+
+
+def count_upto(rows: Any, most: int) -> int:
+    """How many ``rows`` there are, counting at most ``most``: a page list's and an API list's
+    count alike."""
+    if hasattr(rows, "count_upto"):
+        # A list made of several queries (the scan records) or mapped rows counts itself.
+        return int(rows.count_upto(most))
+    if isinstance(rows, QuerySet) and rows.query.combinator:
+        # A union takes no new columns or order: count it as it is.
+        return int(rows[:most].count())
+    if isinstance(rows, QuerySet):
+        # Only the ids and in no order: how many of the first ``most`` there are does not
+        # depend on the order, and without it the database stops after ``most`` index
+        # entries instead of sorting the whole scope first.
+        return int(rows.order_by().values("pk")[:most].count())
+    return len(rows)
 
 
 @dataclass(frozen=True)

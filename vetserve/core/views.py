@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 from django.core.paginator import Page
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from vetserve.core.paging import PER_PAGE, page_of
+from vetserve.core.widgets import SEARCH_LIMIT, SearchRow
 
 if TYPE_CHECKING:
     from vetserve.accounts.models import User
@@ -76,4 +78,36 @@ def favicon(request: HttpRequest) -> HttpResponse:
     own emblem (the SVG in core static, drawn as an ICO), cached for a day."""
     response = HttpResponse(_FAVICON.read_bytes(), content_type="image/x-icon")
     response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+# --- the search endpoints behind SearchSelect (core/widgets.py) --------------------------------
+
+# A search box's text: long enough for any name or badge number, short enough to bound the work.
+SEARCH_QUERY_MAX = 50
+
+
+def search_text(request: HttpRequest) -> str:
+    """The search box's text, from a POST (the script's way: nothing typed lands in a URL) or
+    a GET; cut to ``SEARCH_QUERY_MAX`` characters."""
+    data = request.POST if request.method == "POST" else request.GET
+    return data.get("q", "").strip()[:SEARCH_QUERY_MAX]
+
+
+def search_param(request: HttpRequest, name: str) -> str:
+    data = request.POST if request.method == "POST" else request.GET
+    return data.get(name, "")
+
+
+def search_response(request: HttpRequest, rows: list[SearchRow], *, query: str) -> HttpResponse:
+    """The matches as the options of SearchSelect's list; ``rows`` holds at most one more than
+    ``SEARCH_LIMIT``, which only says that there are more."""
+    context = {
+        "rows": rows[:SEARCH_LIMIT],
+        "more": len(rows) > SEARCH_LIMIT,
+        "limit": SEARCH_LIMIT,
+        "query": query,
+    }
+    response = render(request, "core/search_results.html", context)
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -9,12 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from vetserve.core.access import CHANGE, VIEW, Actor, places_orgs_under_teams
 from vetserve.core.bounds import bounded_formfield
 from vetserve.core.forms import DateInput
+from vetserve.core.widgets import SearchChoiceField
 from vetserve.orgs.models import Kind, Organization
 from vetserve.orgs.selectors import organization_list
-from vetserve.regions.models import LEVEL_ORDER, Region
-
-# Full-width spaces indent the region tree inside a <select>, where CSS cannot reach.
-INDENT = "\u3000"
+from vetserve.regions.forms import RegionSearchField
+from vetserve.regions.models import Region
 
 
 def _model_field(name: str, **kwargs: Any) -> Any:
@@ -24,16 +23,17 @@ def _model_field(name: str, **kwargs: Any) -> Any:
     return bounded_formfield(model_field, **kwargs)
 
 
-def region_option_label(region: Region) -> str:
-    return f"{INDENT * LEVEL_ORDER.index(region.level)}{region.name}（{region.code}）"
+class OrganizationSearchField(SearchChoiceField):
+    """An organization picked by searching (``orgs:search``) rather than from a list of all
+    671: the page holds only the chosen one (issue 13). The queryset (what the user may pick)
+    still decides; ``action``/``active_only`` make the search offer the same."""
 
+    def __init__(
+        self, queryset: Any, *, action: str = VIEW, active_only: bool = False, **kwargs: Any
+    ) -> None:
+        params = {"action": action, **({"active": "1"} if active_only else {})}
+        super().__init__(queryset, url_name="orgs:search", params=params, **kwargs)
 
-class RegionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return region_option_label(obj)
-
-
-class ParentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}（{obj.region.name}）"
 
@@ -48,15 +48,13 @@ class OrganizationForm(forms.Form):
     name = _model_field("name")
     kind = _model_field("kind")
     specialty = _model_field("specialty")
-    region = RegionChoiceField(
-        label=_("Region"), queryset=Region.objects.none(), empty_label=_("— choose —")
-    )
-    parent = ParentChoiceField(
+    region = RegionSearchField(label=_("Region"), queryset=Region.objects.none(), action=CHANGE)
+    parent = OrganizationSearchField(
         label=_("Parent organization"),
         queryset=Organization.objects.none(),
         required=False,
-        empty_label=_("— none (a top-level organization) —"),
-        help_text=_("The body this organization belongs to, if any."),
+        action=CHANGE,
+        help_text=_("The body this organization belongs to, if any; empty for a top-level one."),
     )
     founded_on = _model_field("founded_on", widget=DateInput())
     leader_name = _model_field("leader_name")
@@ -74,7 +72,10 @@ class OrganizationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.region_choices = _region_choices(user, instance)
         self.parent_choices = _parent_choices(user, instance)
-        cast(forms.ModelChoiceField, self.fields["region"]).queryset = self.region_choices
+        region = cast(RegionSearchField, self.fields["region"])
+        region.queryset = self.region_choices
+        if places_orgs_under_teams(user):
+            region.widget.params = {"action": VIEW}  # see _region_choices
         cast(forms.ModelChoiceField, self.fields["parent"]).queryset = self.parent_choices
         cast(forms.ChoiceField, self.fields["kind"]).choices = [
             ("", _("— choose —")),
@@ -122,5 +123,12 @@ class OrganizationFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
     )
-    region = forms.CharField(label=_("Region"), required=False, max_length=12)
+    # A search, not a select of every region (issue 13); an official code in the URL works.
+    region = RegionSearchField(label=_("Region"), queryset=Region.objects.none(), required=False)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Actor | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region = cast(RegionSearchField, self.fields["region"])
+        region.queryset = Region.objects.visible_to(user)
+        region.widget.attrs["placeholder"] = _("All regions")

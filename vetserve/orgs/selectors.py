@@ -49,3 +49,16 @@ def region_page_organizations(*, user: Actor | None, region: Region) -> dict[str
         "org_count": organization_list(user=user, region=region).count(),
         "orgs_here": list(organization_list(user=user).filter(region=region)[:50]),
     }
+
+
+def organization_choices(
+    *, user: Actor | None, search: str, action: str = VIEW, active_only: bool = False, limit: int
+) -> list[Organization]:
+    """Up to ``limit`` organizations the user may see (or change) matching ``search``, for a
+    searchable select: one query, in tree order (a federation before its teams)."""
+    if not search.strip():
+        return []
+    qs = organization_list(user=user, search=search, action=action)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return list(qs.order_by("path")[:limit])

@@ -12,10 +12,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from vetserve.audit.selectors import audit_entries_for_object
 from vetserve.core.access import (
     CHANGE,
+    VIEW,
     may_change_org,
     may_change_somewhere,
     may_see_region,
@@ -28,17 +30,16 @@ from vetserve.core.views import (
     page_sections,
     paginate,
     query_without_page,
+    search_param,
+    search_response,
+    search_text,
 )
-from vetserve.orgs.forms import OrganizationFilterForm, OrganizationForm, region_option_label
+from vetserve.core.widgets import SEARCH_LIMIT, SearchRow
+from vetserve.orgs.forms import OrganizationFilterForm, OrganizationForm
 from vetserve.orgs.models import Organization
-from vetserve.orgs.selectors import access_organization, organization_list
+from vetserve.orgs.selectors import access_organization, organization_choices, organization_list
 from vetserve.orgs.services import organization_create, organization_update
 from vetserve.regions.models import Region
-from vetserve.regions.selectors import region_list
-
-# Levels offered in the region filter; deeper units are reached from the region's own page.
-FILTER_LEVELS = ("province", "city", "county", "township")
-
 
 # By region (the default: neighbours together), by name in pinyin order, or as the tree.
 ORG_SORTS = {
@@ -51,15 +52,13 @@ ORG_SORTS = {
 @login_required
 def org_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    filters = OrganizationFilterForm(request.GET)
-    data: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
-    region: Region | None = None
-    parent: Organization | None = None
+    filters = OrganizationFilterForm(request.GET, user=user)
+    valid = filters.is_valid()
     # A region or parent the user cannot see filters to nothing, like one that does not exist.
-    unknown = False
-    if data.get("region"):
-        region = region_list(user=user).filter(code=data["region"]).first()
-        unknown = region is None
+    unknown = list(filters.errors) == ["region"]
+    data: dict[str, Any] = filters.cleaned_data if valid or unknown else {}
+    region: Region | None = data.get("region")
+    parent: Organization | None = None
     if data.get("parent"):
         parent = organization_list(user=user).filter(pk=data["parent"]).first()
         unknown = unknown or parent is None
@@ -88,10 +87,6 @@ def org_list(request: AuthedRequest) -> HttpResponse:
     if is_htmx(request):
         response = render(request, "orgs/_results.html", context)
     else:
-        options = list(region_list(user=user).filter(level__in=FILTER_LEVELS).order_by("id"))
-        if region is not None and region not in options:
-            options.append(region)
-        context["region_options"] = [(r.code, region_option_label(r)) for r in options]
         response = render(request, "orgs/list.html", context)
     response["Vary"] = "HX-Request"
     return response
@@ -212,3 +207,24 @@ def org_edit(request: AuthedRequest, org_id: int) -> HttpResponse:
         {"form": form, "org": org},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_search(request: AuthedRequest) -> HttpResponse:
+    """Matches for a searchable select of organizations (core/widgets.py): only those the user
+    may see, or with ``action=change`` change; at most SEARCH_LIMIT of them."""
+    query = search_text(request)
+    action = CHANGE if search_param(request, "action") == CHANGE else VIEW
+    orgs = organization_choices(
+        user=request.user,
+        search=query,
+        action=action,
+        active_only=search_param(request, "active") == "1",
+        limit=SEARCH_LIMIT + 1,
+    )
+    rows = [
+        SearchRow(org.pk, f"{org.name}（{org.region.name}）", org.get_kind_display())
+        for org in orgs
+    ]
+    return search_response(request, rows, query=query)

@@ -84,11 +84,19 @@ class _Table:
         self.copy_sql = f"COPY {table} ({', '.join(names)}) FROM STDIN"
 
     def insert(self, rows: Sequence[dict[str, Any]], *, now: datetime) -> None:
+        # The timestamps are the same for every row: adapted once, not once per row and
+        # column (that was a third of the insert's time, inside the import's transaction).
+        stamps = {
+            c.attname: c.adapt(now) if c.adapt is not None else now for c in self.columns if c.stamp
+        }
         params = []
         for row in rows:
             values = []
             for column in self.columns:
-                value = now if column.stamp else row.get(column.attname, column.default)
+                if column.stamp:
+                    values.append(stamps[column.attname])
+                    continue
+                value = row.get(column.attname, column.default)
                 if column.adapt is not None and value is not None:
                     value = column.adapt(value)
                 values.append(value)
@@ -107,6 +115,22 @@ class _Table:
 ANALYZE_AFTER = 1000
 
 
+Progress = Callable[[int, int], None]  # (rows done, rows in all)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Volunteer rows ready to insert, in batches, with their ID numbers' blind indexes: the
+    costly part of a registration (encryption, masks, pinyin) done before any transaction."""
+
+    batches: list[list[dict[str, Any]]]
+    indexes: list[list[str]]
+    status: str
+
+    def __len__(self) -> int:
+        return sum(len(b) for b in self.batches)
+
+
 def register_many(
     *,
     actor: Actor | None,
@@ -118,15 +142,28 @@ def register_many(
 ) -> int:
     """Insert checked rows (``values`` of `importing.RowResult`); ``indexes`` are their ID
     numbers' blind indexes, already computed to find existing records. Returns the count."""
-    user_id = actor.pk if actor is not None and actor.is_authenticated else None
-    registered = _("Registered")
-    volunteers, changes, consents = _Table(Volunteer), _Table(StatusChange), _Table(Consent)
+    prepared = prepare_many(rows=rows, indexes=indexes, status=status, batch=batch)
+    return insert_prepared(actor=actor, prepared=prepared, consent_version=consent_version)
+
+
+def prepare_many(
+    *,
+    rows: Sequence[dict[str, Any]],
+    indexes: Sequence[str],
+    status: str = Status.ACTIVE,
+    batch: int = BATCH,
+    progress: Progress | None = None,
+) -> Prepared:
+    """The column values of each new volunteer, computed outside any transaction. The
+    background import prepares first and only then opens its transaction, so the database's
+    write lock (all of SQLite) is held for the inserts alone, and progress can be written
+    between batches (docs/decisions/0008-background-imports.md)."""
     pinyin: dict[str, tuple[str, str]] = {}
+    batches: list[list[dict[str, Any]]] = []
+    batch_indexes: list[list[str]] = []
     for start in range(0, len(rows), batch):
-        now = timezone.now()
         chunk = []
-        batch_indexes = indexes[start : start + batch]
-        for values, index in zip(rows[start : start + batch], batch_indexes, strict=True):
+        for values in rows[start : start + batch]:
             name = values["name"]
             if name not in pinyin:
                 pinyin[name] = pinyin_keys(name)
@@ -142,7 +179,6 @@ def register_many(
                     "gender": values["gender"],
                     **birth_date_columns(values["birth_date"]),
                     "id_number_enc": crypto.encrypt(number, context=ID_CONTEXT),
-                    "id_number_index": index,
                     "id_number_masked": mask_id_number(number),
                     "phone_enc": crypto.encrypt(phone, context=PHONE_CONTEXT),
                     "phone_index": phone_index(phone),
@@ -158,6 +194,29 @@ def register_many(
                     **values["details"],
                 }
             )
+        for values, index in zip(chunk, indexes[start : start + batch], strict=True):
+            values["id_number_index"] = index
+        batches.append(chunk)
+        batch_indexes.append(list(indexes[start : start + batch]))
+        if progress is not None:
+            progress(start + len(chunk), len(rows))
+    return Prepared(batches=batches, indexes=batch_indexes, status=status)
+
+
+def insert_prepared(
+    *,
+    actor: Actor | None,
+    prepared: Prepared,
+    consent_version: str = CONSENT_TEXT_VERSION,
+) -> int:
+    """Insert prepared volunteers with their status change "Registered" and the registration
+    consent recorded by the actor. The caller holds the transaction."""
+    user_id = actor.pk if actor is not None and actor.is_authenticated else None
+    registered = _("Registered")
+    status = prepared.status
+    volunteers, changes, consents = _Table(Volunteer), _Table(StatusChange), _Table(Consent)
+    for chunk, batch_indexes in zip(prepared.batches, prepared.indexes, strict=True):
+        now = timezone.now()
         volunteers.insert(chunk, now=now)
         ids = _ids_by_index(batch_indexes)
         changes.insert(
@@ -186,9 +245,10 @@ def register_many(
             ],
             now=now,
         )
-    if len(rows) >= ANALYZE_AFTER:
+    count = len(prepared)
+    if count >= ANALYZE_AFTER:
         refresh_planner_statistics(Volunteer._meta.db_table)
-    return len(rows)
+    return count
 
 
 def _ids_by_index(indexes: Sequence[str]) -> dict[str, int]:

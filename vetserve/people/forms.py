@@ -10,7 +10,6 @@ from typing import Any, cast
 
 from django import forms
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -20,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 from vetserve.core.access import CHANGE, Actor
 from vetserve.core.bounds import DATES, bounded_formfield
 from vetserve.core.forms import DateInput
+from vetserve.orgs.forms import OrganizationSearchField
 from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import organization_list
 from vetserve.people.idnumbers import InvalidNumber, parse_id_number, parse_phone
@@ -33,12 +33,12 @@ from vetserve.people.models import (
     Volunteer,
 )
 from vetserve.people.services import CONSENT_TEXT_VERSION
-from vetserve.regions.models import LEVEL_ORDER, Level, Region
+from vetserve.regions.forms import RegionSearchField
+from vetserve.regions.models import Region
+from vetserve.regions.selectors import region_residence_choices
 
 # The numbers checked inline while the form is filled in.
 CHECKED = ("id_number", "phone", "emergency_phone")
-# Full-width spaces indent townships under their county inside a <select>.
-INDENT = "\u3000"
 
 
 def field_label(name: str) -> Any:
@@ -53,43 +53,9 @@ def _model_field(name: str, **kwargs: Any) -> Any:
     return bounded_formfield(model_field, **kwargs)
 
 
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.region.name}）"
-
-
 def organizations_to_change(user: Actor | None) -> Any:
     """Organizations whose volunteers the user may register and manage."""
     return organization_list(user=user, action=CHANGE).order_by("path")
-
-
-def residence_regions(user: Actor | None) -> list[Region]:
-    """Counties the user sees and every township and village under them, county first.
-
-    Division names are public; a volunteer serving here may live anywhere in these counties."""
-    counties = list(Region.objects.visible_to(user).filter(level=Level.COUNTY).order_by("id"))
-    if not counties:
-        return []
-    ranges = Q(pk__in=[])
-    for county in counties:
-        low, high = county.id_range
-        ranges |= Q(id__gte=low, id__lte=high)
-    return list(Region.objects.filter(ranges).order_by("id"))
-
-
-def residence_choices(regions: list[Region]) -> list[Any]:
-    """One <optgroup> per county: the county itself (township not known), then its townships
-    and villages, indented. A unit whose county is not in the list goes under its own name."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    names = {r.code: r.name for r in regions if r.level == Level.COUNTY}
-    for region in sorted(regions, key=lambda r: r.pk):
-        group = groups.setdefault(names.get(region.code[:6], region.name), [])
-        if region.level == Level.COUNTY:
-            label = str(_("%(county)s (township not known)") % {"county": region.name})
-        else:
-            label = f"{INDENT * (LEVEL_ORDER.index(region.level) - 3)}{region.name}"
-        group.append((str(region.pk), label))
-    return list(groups.items())
 
 
 class VolunteerFilterForm(forms.Form):
@@ -107,13 +73,25 @@ class VolunteerFilterForm(forms.Form):
             }
         ),
     )
-    region = forms.CharField(label=_("Region"), required=False, max_length=12)
-    org = forms.IntegerField(label=_("Organization"), required=False, min_value=1)
+    region = RegionSearchField(label=_("Region"), queryset=Region.objects.none(), required=False)
+    # A search, not a select of all 671 (issue 13); the user's organizations decide.
+    org = OrganizationSearchField(
+        label=_("Organization"), queryset=Organization.objects.none(), required=False
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices]
     )
     skill = forms.IntegerField(label=_("Skill"), required=False, min_value=1)
     qualification = forms.IntegerField(label=_("Valid qualification"), required=False, min_value=1)
+
+    def __init__(self, *args: Any, user: Actor | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        orgs = organization_list(user=user).select_related("region")
+        cast(forms.ModelChoiceField, self.fields["org"]).queryset = orgs
+        self.fields["org"].widget.attrs["placeholder"] = _("All organizations")
+        regions = Region.objects.visible_to(user)
+        cast(forms.ModelChoiceField, self.fields["region"]).queryset = regions
+        self.fields["region"].widget.attrs["placeholder"] = _("All regions")
 
 
 class VolunteerForm(forms.Form):
@@ -135,12 +113,13 @@ class VolunteerForm(forms.Form):
         max_length=30,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
-    residence_region = forms.ChoiceField(label=field_label("residence_region"))
+    # A search over the counties the user sees and their townships, not ~270 options.
+    residence_region = RegionSearchField(
+        label=field_label("residence_region"), queryset=Region.objects.none(), within="residence"
+    )
     address = _model_field("address")
-    home_org = OrganizationChoiceField(
-        label=field_label("home_org"),
-        queryset=Organization.objects.none(),
-        empty_label=_("— choose —"),
+    home_org = OrganizationSearchField(
+        label=field_label("home_org"), queryset=Organization.objects.none(), action=CHANGE
     )
     status = forms.ChoiceField(
         label=field_label("status"),
@@ -188,10 +167,11 @@ class VolunteerForm(forms.Form):
                 pk=volunteer.home_org_id
             ).select_related("region")
         cast(forms.ModelChoiceField, self.fields["home_org"]).queryset = self.org_choices
-        regions = residence_regions(user)
-        if volunteer is not None and volunteer.residence_region not in regions:
-            regions.append(volunteer.residence_region)  # kept from before, still shown
-        self.regions = {str(r.pk): r for r in regions}
+        regions = region_residence_choices(user=user)
+        if volunteer is not None:
+            # Kept from before, still accepted.
+            regions = regions | Region.objects.filter(pk=volunteer.residence_region_id)
+        cast(forms.ModelChoiceField, self.fields["residence_region"]).queryset = regions
         for name in CHECKED:
             # Checked as soon as the field is left (htmx); the answer shows under it. POST:
             # the number must not travel in a URL (access logs, proxies).
@@ -204,10 +184,6 @@ class VolunteerForm(forms.Form):
                     "hx-sync": "this:replace",
                 }
             )
-        cast(forms.ChoiceField, self.fields["residence_region"]).choices = [
-            ("", _("— choose —")),
-            *residence_choices(regions),
-        ]
         if volunteer is not None:
             # Correcting a record: no new consent, status changes have their own form, and
             # the protected numbers stay as they are unless a new value is typed.
@@ -248,13 +224,6 @@ class VolunteerForm(forms.Form):
 
     def clean_emergency_phone(self) -> str:
         return self._number("emergency_phone", parse_phone)
-
-    def clean_residence_region(self) -> Region:
-        value = self.cleaned_data["residence_region"]
-        region = self.regions.get(value)
-        if region is None:
-            raise forms.ValidationError(_("Choose a residence area from the list."))
-        return region
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -309,8 +278,8 @@ class RevealForm(forms.Form):
 
 class MembershipForm(forms.Form):
     prefix = "membership"
-    organization = OrganizationChoiceField(
-        label=_("Organization"), queryset=Organization.objects.none(), empty_label=_("— choose —")
+    organization = OrganizationSearchField(
+        label=_("Organization"), queryset=Organization.objects.none(), action=CHANGE
     )
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
     started_on = forms.DateField(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -59,6 +59,13 @@ from vetserve.spreadsheets.values import (
 )
 
 LOOKUP_CHUNK = 500
+# How often a long import reports how far it got: one small UPDATE per 2,000 rows is 50 for a
+# 100,000-row file, nothing beside the import itself (a write per row made a background import
+# of 10,000 rows take minutes; docs/decisions/0008-background-imports.md).
+PROGRESS_EVERY = 2000
+
+# Told how far an import got: (step, rows done, rows in all); steps "check", "prepare", "write".
+Progress = Callable[[str, int, int], None]
 
 # Plain text fields: column key -> model max length.
 _TEXT_FIELDS = {
@@ -88,8 +95,11 @@ class RowResult:
     index: str = field(default="", repr=False)
 
 
+@dataclass
 class ImportReport(Report[RowResult]):
-    """The roster import's report."""
+    """The roster import's report; ``header`` is where the file's columns were found."""
+
+    header: Header | None = field(default=None, repr=False)
 
 
 def roster_import(
@@ -99,10 +109,13 @@ def roster_import(
     filename: str,
     default_org: Organization | None = None,
     commit: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Check (and with ``commit``, write) a roster file. Raises PermissionDenied when the actor
     may change no organization, or not ``default_org``; a database error while writing
-    propagates after the transaction has rolled everything back."""
+    propagates after the transaction has rolled everything back. ``progress``, if given, is
+    told every `PROGRESS_EVERY` rows how far the check and the write got (the background
+    import's progress bar); it is never called inside the write's transaction."""
     if not may_change_somewhere(actor):
         raise PermissionDenied(_("You may not import volunteers."))
     if default_org is not None and not may_change_org(actor, default_org):
@@ -119,6 +132,7 @@ def roster_import(
     if found is None:
         return report
     table, header = found
+    report.header = header
     if missing := header.missing(REQUIRED):
         report.file_errors.append(
             _("The file has no column for: %(columns)s.")
@@ -134,13 +148,51 @@ def roster_import(
         )
         return report
     checker = _RowChecker(actor, header, default_org)
-    for offset, cells in enumerate(table.rows[header.row_index + 1 :]):
+    body = table.rows[header.row_index + 1 :]
+    for offset, cells in enumerate(body):
+        if progress is not None and offset % PROGRESS_EVERY == 0:
+            progress("check", offset, len(body))
         result = checker.check(header.row_index + 2 + offset, cells)
         if result is not None:
             report.rows.append(result)
     _match_existing(actor, report.rows, header)
+    if progress is not None:
+        progress("check", len(body), len(body))
     if commit:
-        _write(actor, report, default_org)
+        _write(actor, report, default_org, progress)
+    return report
+
+
+def roster_write_checked(
+    *,
+    actor: Actor | None,
+    report: ImportReport,
+    default_org: Organization | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Write a report that `roster_import` checked a moment ago for the same actor and file
+    (the background preview, still held by the worker), without reading and checking the file
+    again: the rights are asked again, for every organization written to, and the ID numbers
+    are matched against the roster as it is now (someone registered meanwhile becomes an
+    update, never a duplicate). Raises as `roster_import` does."""
+    assert report.header is not None and not report.file_errors and not report.committed
+    if not may_change_somewhere(actor):
+        raise PermissionDenied(_("You may not import volunteers."))
+    orgs = {
+        r.values["home_org"].pk: r.values["home_org"]
+        for r in report.rows
+        if r.action != REFUSED and r.values
+    }
+    if default_org is not None:
+        orgs[default_org.pk] = default_org
+    if not all(may_change_org(actor, org) for org in orgs.values()):
+        raise PermissionDenied(_("You may not manage volunteers of this organization."))
+    for row in report.rows:
+        if row.action == UPDATE:
+            row.action, row.existing, row.changes = NEW, None, []
+            row.values.pop("update", None)
+    _match_existing(actor, report.rows, report.header)
+    _write(actor, report, default_org, progress)
     return report
 
 
@@ -370,17 +422,26 @@ def _differences(row: RowResult, volunteer: Volunteer, header: Header) -> dict[s
     return changed
 
 
-def _write(actor: Actor | None, report: ImportReport, default_org: Organization | None) -> None:
+def _write(
+    actor: Actor | None,
+    report: ImportReport,
+    default_org: Organization | None,
+    progress: Progress | None = None,
+) -> None:
     if report.file_errors:
         return
     new_rows = [r for r in report.rows if r.action == NEW]
     updates = [r for r in report.rows if r.action == UPDATE and r.values["update"]]
+    # Encrypt before the transaction: it then holds the write lock for the inserts alone.
+    prepared = bulk.prepare_many(
+        rows=[r.values for r in new_rows],
+        indexes=[r.index for r in new_rows],
+        progress=(lambda done, total: progress("prepare", done, total)) if progress else None,
+    )
+    if progress is not None:
+        progress("write", 0, len(new_rows) + len(updates))
     with transaction.atomic():
-        bulk.register_many(
-            actor=actor,
-            rows=[r.values for r in new_rows],
-            indexes=[r.index for r in new_rows],
-        )
+        bulk.insert_prepared(actor=actor, prepared=prepared)
         for row in updates:
             assert row.existing is not None
             volunteer_update(actor=actor, volunteer=row.existing, **row.values["update"])

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.core import crypto
@@ -363,3 +365,175 @@ class CorrectionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer}: {self.state}"
+
+
+# A sheet's rows (`spreadsheets.limits.MAX_ROWS`): the most an import job counts through.
+IMPORT_JOB_ROWS = Bound(0, 200_000)
+IMPORT_JOB_ERROR_MAX = 500
+
+
+class ImportJob(models.Model):
+    """One roster file on its way in, run in the background (issue 14): uploaded, read and
+    checked row by row (the preview), then, once its owner confirms, written in one
+    transaction. The file itself waits sealed in the upload store (``token``); the row holds
+    where the work stands, the preview to show, and the outcome. Only its owner sees it
+    (`selectors.import_job_access`), superusers too."""
+
+    class Kind(models.TextChoices):
+        ROSTER = "roster", _("Roster")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        INSPECTING = "inspecting", _("Reading the file")
+        PREVIEWING = "previewing", _("Checking the rows")
+        READY = "ready", _("Ready to save")
+        COMMITTING = "committing", _("Saving")
+        DONE = "done", _("Saved")
+        FAILED = "failed", _("Failed")
+
+    class Step(models.TextChoices):
+        NONE = "", ""
+        CHECK = "check", _("checking the rows again")
+        PREPARE = "prepare", _("encrypting the new records")
+        WRITE = "write", _("writing to the database")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ROSTER)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
+    step = models.CharField(max_length=20, choices=Step.choices, default="", blank=True)
+    filename = models.CharField(max_length=200)
+    # The sealed upload's token (`spreadsheets.uploads`); emptied once the file is discarded.
+    token = models.CharField(max_length=64, blank=True)
+    organization = models.ForeignKey(
+        "orgs.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rows_done = models.PositiveIntegerField(default=0, validators=[IMPORT_JOB_ROWS.validator()])
+    rows_total = models.PositiveIntegerField(default=0, validators=[IMPORT_JOB_ROWS.validator()])
+    # What the preview page shows (`spreadsheets.previews.preview_context`, as plain data),
+    # then the counts written.
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=IMPORT_JOB_ERROR_MAX, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="import_job_owner_idx")]
+        constraints = [
+            IMPORT_JOB_ROWS.constraint("importjob", "rows_done"),
+            IMPORT_JOB_ROWS.constraint("importjob", "rows_total"),
+            models.CheckConstraint(
+                condition=models.Q(rows_done__lte=models.F("rows_total")),
+                name="importjob_rows_done_within_total",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    state__in=[
+                        "queued",
+                        "inspecting",
+                        "previewing",
+                        "ready",
+                        "committing",
+                        "done",
+                        "failed",
+                    ]
+                ),
+                name="importjob_state_known",
+            ),
+            text_constraint("importjob", "filename", 200),
+            text_constraint("importjob", "error", IMPORT_JOB_ERROR_MAX),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.state}"
+
+    @property
+    def running(self) -> bool:
+        return self.state in {
+            self.State.QUEUED,
+            self.State.INSPECTING,
+            self.State.PREVIEWING,
+            self.State.COMMITTING,
+        }
+
+    @property
+    def waiting_long(self) -> bool:
+        """Queued for over a minute: no task worker is running (docs/operations.md)."""
+        return (
+            self.state == self.State.QUEUED
+            and (timezone.now() - self.created_at).total_seconds() > 60
+        )
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.rows_done // self.rows_total if self.rows_total else 0
+
+
+class ExportJobState(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+class ExportJob(models.Model):
+    """One roster export too large to write while the person waits (.xlsx of many rows,
+    issue 14): written in the background, its progress shown, the file kept encrypted for
+    the requester alone and removed after an hour (``people.export_jobs``).
+
+    The row holds no personal data: the search, which may hold a number, is sealed with the
+    data key like the file; who asked, why and how many rows are in the audit entry written
+    when it was asked for."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=ExportJobState.choices, default=ExportJobState.QUEUED
+    )
+    fmt = models.CharField(max_length=4, default="xlsx")
+    # The filters and the full-numbers choice, as JSON sealed with the data key.
+    params_sealed = models.BinaryField()
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    filename = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roster export")
+        verbose_name_plural = _("roster exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rows_done__lte=models.F("rows_total")),
+                name="exportjob_rows_done_le_total",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=[s.value for s in ExportJobState]),
+                name="exportjob_state_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fmt__in=["xlsx", "csv"]), name="exportjob_fmt_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rows_total__lte=10_000_000), name="exportjob_rows_total_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename or str(self.pk)
+
+    @property
+    def percent(self) -> int:
+        if self.state == ExportJobState.DONE:
+            return 100
+        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ExportJobState.DONE, ExportJobState.FAILED, ExportJobState.EXPIRED)

@@ -103,33 +103,44 @@ def volunteer_duplicates(*, user: Actor | None, limit: int = 200) -> list[list[V
     The database holds the year in clear and the date encrypted: candidates share name and
     year, and only those are decrypted to compare the dates."""
     visible = Volunteer.objects.visible_to(user).filter(erased_at__isnull=True)
-    pairs = (
-        visible.values("name", "birth_year")
+    pairs = list(
+        visible.values_list("name", "birth_year")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
         .order_by("name")[:limit]
     )
+    # The members of every candidate pair in one query (not one per pair: 206 queries at 10×),
+    # a few more rows than needed (a name of the list born another year) dropped here.
+    wanted = {(name, year) for name, year, _n in pairs}
+    by_pair: dict[tuple[str, int | None], list[Volunteer]] = {key: [] for key in wanted}
+    members = visible.filter(
+        name__in={name for name, _year in wanted}, birth_year__in={year for _n, year in wanted}
+    ).select_related("home_org")
+    for member in members:
+        key = (member.name, member.birth_year)
+        if key in by_pair:
+            by_pair[key].append(member)
     groups: list[list[Volunteer]] = []
-    for row in pairs:
+    for name, year, _n in pairs:
         same_date: dict[date | None, list[Volunteer]] = {}
-        for member in visible.filter(name=row["name"], birth_year=row["birth_year"]).select_related(
-            "home_org"
-        ):
+        for member in by_pair[(name, year)]:
             same_date.setdefault(member.birth_date, []).append(member)
         groups.extend(group for group in same_date.values() if len(group) > 1)
-    phones = (
-        visible.exclude(phone_index="")
-        .values("phone_index")
+    phones = [
+        phone
+        for phone, _n in visible.exclude(phone_index="")
+        .values_list("phone_index")
         .annotate(n=Count("id"))
-        .filter(n__gt=1)[:limit]
-    )
+        .filter(n__gt=1)
+        .order_by("phone_index")[:limit]
+    ]
+    by_phone: dict[str, list[Volunteer]] = {phone: [] for phone in phones}
+    for member in visible.filter(phone_index__in=phones).select_related("home_org"):
+        by_phone[member.phone_index].append(member)
     seen = {v.pk for group in groups for v in group}
-    for phone_row in phones:
-        members = list(
-            visible.filter(phone_index=phone_row["phone_index"]).select_related("home_org")
-        )
-        if not {v.pk for v in members} <= seen:
-            groups.append(members)
+    for phone in phones:
+        if not {v.pk for v in by_phone[phone]} <= seen:
+            groups.append(by_phone[phone])
     return groups
 
 
@@ -204,6 +215,22 @@ def volunteer_roster(
     if len(text) > 1 and not qs.filter(q).exists():
         q |= Q(name__contains=text)
     return qs.filter(q)
+
+
+def volunteer_choices(
+    *, user: Actor | None, search: str, action: str = VIEW, limit: int
+) -> list[Volunteer]:
+    """Up to ``limit`` volunteers the user may see (or change) matching ``search`` as the
+    roster's search does (name, pinyin initials, badge number, an exact ID or phone number
+    through the blind index), for a searchable select: one query."""
+    text = search.strip()
+    if not text:
+        return []
+    if action == VIEW:
+        qs = volunteer_roster(user=user, search=text)
+    else:
+        qs = volunteer_list(user=user, search=text, action=action)
+    return list(qs[:limit])
 
 
 def volunteer_own(*, user: Actor | None) -> Volunteer | None:

@@ -6,15 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.core.access import CHANGE, Actor
+from vetserve.orgs.forms import OrganizationSearchField
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Status
 from vetserve.spreadsheets.uploads import MAX_UPLOAD_BYTES
 from vetserve.spreadsheets.writers import FORMATS
-
-
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Organization) -> str:
-        return f"{obj.name}（{obj.region.name}）"
 
 
 class ImportForm(forms.Form):
@@ -22,18 +18,22 @@ class ImportForm(forms.Form):
         label=_("Roster file"),
         help_text=_("Excel (.xlsx, .xls), WPS (.et) or CSV (UTF-8 or GBK), at most 20 MB."),
     )
-    organization = OrganizationChoiceField(
+    organization = OrganizationSearchField(
         label=_("Organization"),
         queryset=Organization.objects.none(),
         required=False,
-        empty_label=_("— as named in the file's “Organization” column —"),
-        help_text=_("The organization the volunteers belong to, unless a row names another."),
+        action=CHANGE,
+        active_only=True,
+        help_text=_(
+            "The organization the volunteers belong to, unless a row names another; empty: as "
+            "named in the file's “Organization” column."
+        ),
     )
 
     def __init__(self, *args: Any, user: Actor | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
-        assert isinstance(field, OrganizationChoiceField)
+        assert isinstance(field, OrganizationSearchField)
         field.queryset = (
             Organization.objects.visible_to(user, CHANGE)
             .filter(is_active=True)
@@ -48,15 +48,19 @@ class ImportForm(forms.Form):
 
 
 class CommitForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     consent = forms.BooleanField(
         label=_("Each new volunteer in this file agreed to be registered."),
         help_text=_("Registration by an organization needs the volunteer's consent (办法 Art 6)."),
     )
 
 
+MASKED, FULL = "masked", "full"
+
+
 class ExportForm(forms.Form):
-    """Filters as on the roster list, the format, and for a full export a reason."""
+    """Filters as on the roster list, the format, masked or full numbers, and for a full
+    export a reason. The page offers the choice only to those who may export in full
+    (``may_export_full_numbers``); the view refuses a full export to anyone else."""
 
     format = forms.ChoiceField(
         label=_("Format"),
@@ -68,6 +72,16 @@ class ExportForm(forms.Form):
     region = forms.CharField(required=False, max_length=12)
     org = forms.IntegerField(required=False)
     status = forms.ChoiceField(required=False, choices=[("", ""), *Status.choices])
+    values = forms.ChoiceField(
+        label=_("ID and phone numbers"),
+        choices=[
+            (MASKED, _("Masked (130722********123X)")),
+            (FULL, _("In full, for the volunteers I manage (give a reason)")),
+        ],
+        initial=MASKED,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     reason = forms.CharField(
         label=_("Why do you need the full numbers?"),
         required=False,

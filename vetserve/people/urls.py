@@ -1,13 +1,14 @@
 from django.urls import path
 
 from vetserve.people import sheet_views
-from vetserve.people.views import duplicates, me, register, roster, volunteer
+from vetserve.people.views import duplicates, me, register, roster, search, volunteer
 
 app_name = "people"
 urlpatterns = [
     path("", roster.volunteer_list_page, name="list"),
     path("new/", register.volunteer_create, name="create"),
     path("check/", register.volunteer_check, name="check"),
+    path("search/", search.volunteer_search, name="search"),
     path("duplicates/", duplicates.duplicates_page, name="duplicates"),
     path("merge/", duplicates.merge_page, name="merge"),
     path("corrections/", duplicates.corrections_page, name="corrections"),
@@ -39,7 +40,16 @@ urlpatterns = [
 # `{% url 'spreadsheets:…' %}` keep working.
 spreadsheet_urlpatterns = [
     path("roster/import/", sheet_views.import_upload, name="import"),
-    path("roster/import/commit/", sheet_views.import_commit, name="import_commit"),
+    path("roster/import/jobs/<int:job_id>/", sheet_views.import_job, name="import_job"),
+    path(
+        "roster/import/jobs/<int:job_id>/commit/", sheet_views.import_commit, name="import_commit"
+    ),
     path("roster/template.xlsx", sheet_views.template_download, name="template"),
     path("roster/export/", sheet_views.export, name="export"),
+    path("roster/export/jobs/<uuid:job_id>/", sheet_views.export_job, name="export_job"),
+    path(
+        "roster/export/jobs/<uuid:job_id>/download/",
+        sheet_views.export_job_download,
+        name="export_job_download",
+    ),
 ]

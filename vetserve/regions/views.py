@@ -11,14 +11,29 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from vetserve.audit.selectors import audit_entries_for_object
-from vetserve.core.access import CHANGE, Actor, may_change_region
+from vetserve.core.access import CHANGE, VIEW, Actor, may_change_region
 from vetserve.core.forms import form_add_service_errors
-from vetserve.core.views import AuthedRequest, is_htmx
+from vetserve.core.views import (
+    AuthedRequest,
+    is_htmx,
+    search_param,
+    search_response,
+    search_text,
+)
+from vetserve.core.widgets import SEARCH_LIMIT as CHOICES_LIMIT
+from vetserve.core.widgets import SearchRow
 from vetserve.regions.forms import RegionCreateForm, RegionEditForm
 from vetserve.regions.models import CODE_LENGTH, LEVEL_ORDER, PREFIX_DIGITS, Level, Region
-from vetserve.regions.selectors import access_region, region_home_list, region_list
+from vetserve.regions.selectors import (
+    access_region,
+    region_choices,
+    region_home_list,
+    region_list,
+    region_locator,
+)
 from vetserve.regions.services import region_create, region_update
 
 SEARCH_LIMIT = 100
@@ -63,8 +78,11 @@ def region_detail(request: AuthedRequest, code: str) -> HttpResponse:
     user = request.user
     region = access_region(user, code)
     can_change = may_change_region(user, region.pk)
+    locator = region_locator(region, lon=region.lon, lat=region.lat)
     context = {
         "region": region,
+        "locator": locator,
+        "locator_text": locator.describe(region.name) if locator else "",
         "ancestors": _ancestors(user, region),
         "children": list(region_list(user=user, parent=region)),
         "org_count": 0,
@@ -146,3 +164,24 @@ def region_edit(request: AuthedRequest, code: str) -> HttpResponse:
         "ancestors": [*_ancestors(request.user, region), region],
     }
     return render(request, "regions/edit.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def region_search(request: AuthedRequest) -> HttpResponse:
+    """Matches for a searchable select of regions (core/widgets.py): only those the user may
+    see, or with ``action=change`` change, or with ``within=residence`` where a volunteer they
+    register may live; at most CHOICES_LIMIT of them."""
+    query = search_text(request)
+    action = CHANGE if search_param(request, "action") == CHANGE else VIEW
+    regions = region_choices(
+        user=request.user,
+        search=query,
+        action=action,
+        residence=search_param(request, "within") == "residence",
+        limit=CHOICES_LIMIT + 1,
+    )
+    rows = [
+        SearchRow(r.pk, f"{r.name}（{r.code}）", r.parent.name if r.parent else "") for r in regions
+    ]
+    return search_response(request, rows, query=query)

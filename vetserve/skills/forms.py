@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from vetserve.core.access import CHANGE, Actor
 from vetserve.core.bounds import bounded_formfield
 from vetserve.core.forms import DateInput
+from vetserve.orgs.forms import OrganizationSearchField
+from vetserve.orgs.models import Organization
 from vetserve.orgs.selectors import organization_list
 from vetserve.skills.models import (
     SCAN_EXTENSIONS,
@@ -32,11 +34,6 @@ def _field(model: type[models.Model], name: str, **kwargs: Any) -> Any:
     model_field = model._meta.get_field(name)
     assert isinstance(model_field, models.Field)
     return bounded_formfield(model_field, **kwargs)
-
-
-class OrgChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.region.name}）"
 
 
 # --- catalogue --------------------------------------------------------------------------------
@@ -135,7 +132,9 @@ class ConfirmSkillForm(forms.Form):
 
 class CourseForm(forms.Form):
     name = _field(Course, "name")
-    organizer = OrgChoiceField(label=_("organizer"), queryset=Course.objects.none())
+    organizer = OrganizationSearchField(
+        label=_("organizer"), queryset=Organization.objects.none(), action=CHANGE
+    )
     study_hours = _field(Course, "study_hours")
     content = _field(Course, "content", widget=forms.Textarea(attrs={"rows": 4}))
     grants_type = forms.ModelChoiceField(
@@ -228,7 +227,9 @@ class ExpiringFilterForm(forms.Form):
 class EligibilityForm(forms.Form):
     """A requirement as a task would state it, and the organization whose people to check."""
 
-    organization = OrgChoiceField(label=_("Organization"), queryset=Course.objects.none())
+    organization = OrganizationSearchField(
+        label=_("Organization"), queryset=Organization.objects.none()
+    )
     skills = forms.ModelMultipleChoiceField(
         label=_("Skills (all of)"),
         queryset=Skill.objects.filter(is_active=True),

@@ -104,6 +104,18 @@ def upload_load(request: HttpRequest, token: str) -> StoredUpload | None:
     """The stored upload, if this session made it, for this user, less than an hour ago."""
     if not _TOKEN.match(token) or token not in request.session.get(SESSION_KEY, []):
         return None
+    stored = upload_read(token, user_id=request.user.pk)
+    if stored is None:
+        upload_discard(request, token)
+    return stored
+
+
+def upload_read(token: str, *, user_id: int | None) -> StoredUpload | None:
+    """The stored upload if ``user_id`` made it less than an hour ago, without a session: for
+    the background import, which holds the token in its job row (people.ImportJob) and runs
+    for the job's owner. An expired or foreign upload is removed and reads as None."""
+    if not _TOKEN.match(token) or user_id is None:
+        return None
     try:
         plain = unseal((upload_folder() / f"{token}{SUFFIX}").read_bytes(), context=_context(token))
         size = int.from_bytes(plain[:4], "big")
@@ -111,15 +123,20 @@ def upload_load(request: HttpRequest, token: str) -> StoredUpload | None:
         data = plain[4 + size :]
     except (OSError, ValueError, DecryptionError):
         return None
-    if meta.get("user") != request.user.pk or time.time() - meta["at"] > MAX_AGE_SECONDS:
-        upload_discard(request, token)
+    if meta.get("user") != user_id or time.time() - meta["at"] > MAX_AGE_SECONDS:
+        upload_remove(token)
         return None
     return StoredUpload(token=token, data=data, filename=meta["filename"], org_id=meta["org"])
 
 
-def upload_discard(request: HttpRequest, token: str) -> None:
+def upload_remove(token: str) -> None:
+    """Remove a stored upload's file (the background import, done with it)."""
     if _TOKEN.match(token):
         (upload_folder() / f"{token}{SUFFIX}").unlink(missing_ok=True)
+
+
+def upload_discard(request: HttpRequest, token: str) -> None:
+    upload_remove(token)
     tokens = request.session.get(SESSION_KEY, [])
     if token in tokens:
         request.session[SESSION_KEY] = [t for t in tokens if t != token]

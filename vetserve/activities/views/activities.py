@@ -26,7 +26,7 @@ from vetserve.core.forms import form_add_service_errors
 from vetserve.core.paging import Sort, sort_rows
 from vetserve.core.views import AuthedRequest, paginate, query_without_page
 from vetserve.orgs.selectors import organization_list
-from vetserve.regions.selectors import region_list
+from vetserve.regions.selectors import region_list, region_locator
 
 
 def _month(value: str) -> date:
@@ -143,11 +143,14 @@ def activity_calendar(request: AuthedRequest) -> HttpResponse:
 def activity_detail(request: AuthedRequest, activity_id: int) -> HttpResponse:
     activity = selectors.access_activity(request.user, activity_id)
     can_change = may_change_activity(request.user, activity)
+    locator = region_locator(activity.region, lon=activity.lon, lat=activity.lat)
     return render(
         request,
         "activities/detail.html",
         {
             "activity": activity,
+            "locator": locator,
+            "locator_text": locator.describe(activity.place) if locator else "",
             "shifts": selectors.shift_list(user=request.user, activity=activity)[:300],
             "requirement_names": selectors.requirement_names(),
             "totals": selectors.outcome_totals_for(user=request.user, activity=activity),

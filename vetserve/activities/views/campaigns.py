@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from vetserve.activities import selectors, services
+from vetserve.activities.exporting import campaign_export
 from vetserve.activities.forms import CampaignForm
 from vetserve.core.access import CHANGE, can, may_change_org
 from vetserve.core.forms import form_add_service_errors
 from vetserve.core.views import AuthedRequest, paginate
 from vetserve.orgs.selectors import organization_list
+from vetserve.spreadsheets.writers import FORMATS
 
 # The campaign page lists the latest activities; the rest are on the activity list, filtered.
 CAMPAIGN_ACTIVITIES_SHOWN = 20
@@ -54,6 +58,23 @@ def _campaign_form(request: AuthedRequest, instance: Any = None) -> CampaignForm
         request.POST or None,
         instance=instance,
         organizations=organization_list(user=request.user, action=CHANGE),
+    )
+
+
+@login_required
+@require_GET
+def campaign_export_file(request: AuthedRequest, campaign_id: int) -> FileResponse:
+    """The campaign page as a spreadsheet: .xlsx (default) or CSV."""
+    campaign = selectors.access_campaign(request.user, campaign_id)
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in FORMATS:
+        raise Http404
+    exported = campaign_export(actor=request.user, campaign=campaign, fmt=fmt)
+    return FileResponse(
+        io.BytesIO(exported.content),
+        as_attachment=True,
+        filename=exported.filename,
+        content_type=exported.content_type,
     )
 
 

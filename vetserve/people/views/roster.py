@@ -27,9 +27,7 @@ from vetserve.core.access import (
 )
 from vetserve.core.paging import Sort, sort_rows
 from vetserve.core.views import AuthedRequest, is_htmx, paginate
-from vetserve.orgs.forms import INDENT, region_option_label
 from vetserve.orgs.models import Organization
-from vetserve.orgs.selectors import organization_list
 from vetserve.people.forms import (
     VolunteerFilterForm,
 )
@@ -45,7 +43,6 @@ from vetserve.people.selectors import (
     volunteer_roster,
 )
 from vetserve.regions.models import Region
-from vetserve.regions.selectors import region_list
 
 # The roster's sorts. Names in code-point order on PostgreSQL as on SQLite, served by the
 # name index (migration 0002); ids rise with registration, so "registered" needs no column.
@@ -58,8 +55,6 @@ ROSTER_SORTS = {
     "registered": Sort(gettext_lazy("registration"), ()),
 }
 
-# Levels offered in the region filter, as on the organization list.
-FILTER_LEVELS = ("city", "county", "township")
 LIST_COLUMNS = (
     "id",
     "name",
@@ -139,18 +134,13 @@ def _roster(
     """The roster for ``params`` (the filters, the query in clear); ``clean`` is what links
     may carry (the query as a handle)."""
     user = request.user
-    filters = VolunteerFilterForm(params)
-    data: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
-    region: Region | None = None
-    org: Organization | None = None
+    filters = VolunteerFilterForm(params, user=user)
+    valid = filters.is_valid()
     # A region or organization the user cannot see filters to nothing, like a missing one.
-    unknown = False
-    if data.get("region"):
-        region = region_list(user=user).filter(code=data["region"]).first()
-        unknown = region is None
-    if data.get("org"):
-        org = organization_list(user=user).filter(pk=data["org"]).first()
-        unknown = unknown or org is None
+    unknown = bool(filters.errors) and set(filters.errors) <= {"org", "region"}
+    data: dict[str, Any] = filters.cleaned_data if valid or unknown else {}
+    region: Region | None = data.get("region")
+    org: Organization | None = data.get("org")
     volunteers = volunteer_roster(
         user=user,
         search=data.get("q", ""),
@@ -170,6 +160,11 @@ def _roster(
         .only(*LIST_COLUMNS)
         .prefetch_related(Prefetch("home_org", Organization.objects.only("id", "name")))
     )
+    if region is not None and clean.get("region"):
+        # Links (pages, sorts, the export) name the region by its official code, as the region
+        # page's links do, whether the filter was typed, picked (an id) or linked.
+        clean = clean.copy()
+        clean["region"] = region.code
     query = clean.urlencode()
     volunteers, sorting = sort_rows(volunteers, params, ROSTER_SORTS, "name", query)
     page = paginate(request, volunteer_badges_prefetched(volunteers))
@@ -193,14 +188,7 @@ def _roster(
     if is_htmx(request):
         response = render(request, "people/_results.html", context, status=status)
     else:
-        regions = list(region_list(user=user).filter(level__in=FILTER_LEVELS).order_by("id"))
-        if region is not None and region not in regions:
-            regions.append(region)
-        orgs = organization_list(user=user).select_related(None).order_by("path")
-        orgs = orgs.only("id", "name", "path")
         context.update(
-            region_options=[(r.code, region_option_label(r)) for r in regions],
-            org_options=[(o.pk, INDENT * (o.path.count("/") - 2) + o.name) for o in orgs],
             **{f"{key}_options": extra.options() for key, extra in ROSTER_FILTERS.items()},
             may_register=can(user, CHANGE),
             may_export=can(user, CHANGE) or can(user, AUDIT),

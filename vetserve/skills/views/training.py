@@ -127,8 +127,9 @@ ENROLMENT_SORTS = {
     "name": Sort(gettext_lazy("name"), ("volunteer__name",)),
 }
 # A session's enrolees: a page at a time, the results form covering the page shown (issue 13:
-# 119 enrolees on one page). The results POST carries the same ?page= and ?sort=.
-ENROLEES_PER_PAGE = 50
+# 119 enrolees on one page). Twenty a page: each row holds its results form, ~200 px tall on a
+# phone. The results POST carries the same ?page= and ?sort=.
+ENROLEES_PER_PAGE = 20
 
 
 def _enrolment_page(request: AuthedRequest, session: TrainingSession) -> tuple[Any, Any, str]:

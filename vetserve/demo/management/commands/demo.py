@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -19,6 +22,26 @@ from vetserve.demo.builder import (
 from vetserve.demo.environment import lan_addresses
 
 DEMO_WORKERS = 2
+
+
+def start_task_worker() -> subprocess.Popen[bytes]:
+    """The background-task worker beside the demo's server (the roster import runs in it): a
+    child process with the demo's environment, without the autoreloader, which would poll
+    every source file each second on the demo's two cores."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "vetserve.cli",
+            "db_worker",
+            "--no-reload",
+            "--interval",
+            "1",
+            "--verbosity",
+            "0",
+        ],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "vetserve.settings"},
+    )
 
 
 def ensure_port_free(host: str, port: int) -> None:
@@ -63,12 +86,17 @@ class Command(BaseCommand):
         bind = f"[{options['host']}]" if ":" in options["host"] else options["host"]
         self.print_urls(options["host"], options["port"])
         self.stdout.flush()
-        run_gunicorn(
-            bind=[f"{bind}:{options['port']}"],
-            workers=DEMO_WORKERS,
-            timeout=60,
-            access_log=True,
-        )
+        worker = start_task_worker()
+        try:
+            run_gunicorn(
+                bind=[f"{bind}:{options['port']}"],
+                workers=DEMO_WORKERS,
+                timeout=60,
+                access_log=True,
+            )
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
 
     def build(self, *, rebuild: bool) -> None:
         state = demo_state()

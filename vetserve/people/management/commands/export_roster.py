@@ -37,5 +37,5 @@ class Command(BaseCommand):
         exported = roster_export(
             actor=actor, fmt=options["format"], filters=ExportFilters(organization=org)
         )
-        write_private(Path(options["out"]), exported.content)  # personal data: 0600
+        write_private(Path(options["out"]), exported.content())  # personal data: 0600
         self.stdout.write(f"rows={exported.rows} file={options['out']}")
