@@ -75,7 +75,7 @@ def test_the_verification_page_names_the_broken_link_to_auditors(
     response = login(client, cast.frank).post("/ledger/verify/")
     assert response.status_code == 200
     assert "崇礼蓝天应急救援队" in response.text
-    assert f"(#{second.pk})" in response.text
+    assert f"在第2条记录处断开（#{second.pk}）" in response.text
 
 
 def test_the_verification_page_shows_nothing_to_those_without_audit_rights(

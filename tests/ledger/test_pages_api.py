@@ -89,6 +89,11 @@ def test_bad_input_by_hand_is_refused_in_chinese_and_records_nothing(
         {"activity": snow.activity.pk, "service_date": "2022-02-20", "minutes": "100000"},
     )
     assert response.status_code == 200 and "field__error" in response.text
+    response = client.post(
+        f"/ledger/volunteer/{snow.wang.pk}/record/",
+        {"activity": snow.activity.pk, "service_date": "2022-02-20", "minutes": "60"},
+    )
+    assert "日期不在活动期间内（2022-02-11至2022-02-11）。" in response.text
     assert not LedgerEntry.objects.exists()
 
 
@@ -200,4 +205,23 @@ def test_outsiders_cannot_write_through_the_api(client: Any, cast: Any, snow: An
     assert carol.post(f"/api/v1/ledger/entries/{entry.pk}/confirmation").status_code == 404
     frank = login(client, cast.frank)
     assert frank.post(f"/api/v1/ledger/entries/{entry.pk}/confirmation").status_code == 403
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_the_api_refuses_over_long_text_instead_of_cutting_it(
+    client: Any, cast: Any, snow: Any
+) -> None:
+    body = {"volunteer_id": snow.wang.pk, "activity_id": snow.activity.pk,
+            "service_date": "2022-02-11", "minutes": 60, "content": "雪" * 2001}  # fmt: skip
+    dave = login(client, cast.dave)
+    assert (
+        dave.post("/api/v1/ledger/entries", body, content_type="application/json").status_code
+        == 422
+    )
+    entry = record(cast, snow)
+    too_long = {"minutes": 10, "reason": "因" * 301}
+    response = login(client, cast.bob).post(
+        f"/api/v1/ledger/entries/{entry.pk}/corrections", too_long, content_type="application/json"
+    )
+    assert response.status_code == 422
     assert LedgerEntry.objects.count() == 1

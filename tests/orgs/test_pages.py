@@ -267,7 +267,8 @@ def test_the_detail_page_costs_a_fixed_number_of_queries(
         make_org(f"蓝天救援队第{n:02d}分队", "130709101", Kind.SPECIALIST, cast.rescue)
     login(client, cast.bob)
     # 8 for the page itself, 10 for the sections of issue 13 (members: count and page;
-    # qualifications; activities: two lists, two counts, staffed shifts ahead and past; hours).
-    with django_assert_max_num_queries(18):
+    # qualifications; activities: two lists, two counts, staffed shifts ahead and past; hours),
+    # 1 for the members' hours in the ledger (issue 15).
+    with django_assert_max_num_queries(19):
         response = client.get(f"/orgs/{cast.rescue.pk}/")
     assert len(response.context["children"]) == 21

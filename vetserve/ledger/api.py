@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StringConstraints
 
 from vetserve.activities.selectors import access_activity
 from vetserve.core.access import CHANGE
@@ -16,16 +17,21 @@ from vetserve.core.api import (
     Flag,
     Id,
     MappedRows,
-    Note,
     Paged,
     PathId,
     Payload,
     QueryId,
-    Text,
     one_of,
     user_of,
 )
-from vetserve.ledger.models import ENTRY_MINUTES, HAND_MINUTES, LedgerEntry, Source
+from vetserve.ledger.models import (
+    CONTENT_MAX,
+    ENTRY_MINUTES,
+    HAND_MINUTES,
+    REASON_MAX,
+    LedgerEntry,
+    Source,
+)
 from vetserve.ledger.selectors import access_entry, ledger_list, volunteer_balance
 from vetserve.ledger.services import (
     ledger_entry_confirm,
@@ -37,7 +43,7 @@ from vetserve.people.selectors import access_volunteer, volunteer_own
 router = Router(tags=["ledger"])
 
 
-class EntryOut(Schema):
+class LedgerEntryOut(Schema):
     id: int
     organization_id: int
     seq: int
@@ -91,7 +97,7 @@ def entry_out(entry: LedgerEntry) -> dict[str, Any]:
     }
 
 
-class EntryFilter(Schema):
+class LedgerEntryFilter(Schema):
     organization_id: QueryId | None = None
     volunteer_id: QueryId | None = None
     source: Annotated[Source, one_of(Source)] | None = None
@@ -100,10 +106,10 @@ class EntryFilter(Schema):
 
 
 @router.get(
-    "/entries", response={200: list[EntryOut], **ERRORS}, summary="Ledger entries I may see"
+    "/entries", response={200: list[LedgerEntryOut], **ERRORS}, summary="Ledger entries I may see"
 )
 @paginate(Paged)
-def entries_get(request: HttpRequest, filters: Query[EntryFilter]) -> list[dict[str, Any]]:
+def entries_get(request: HttpRequest, filters: Query[LedgerEntryFilter]) -> list[dict[str, Any]]:
     qs = ledger_list(
         user=user_of(request),
         organization_id=filters.organization_id,
@@ -115,27 +121,27 @@ def entries_get(request: HttpRequest, filters: Query[EntryFilter]) -> list[dict[
     return MappedRows(qs, entry_out)  # type: ignore[return-value]
 
 
-@router.get("/entries/{entry_id}", response={200: EntryOut, **ERRORS}, summary="One entry")
+@router.get("/entries/{entry_id}", response={200: LedgerEntryOut, **ERRORS}, summary="One entry")
 def entry_get(request: HttpRequest, entry_id: PathId) -> dict[str, Any]:
     return entry_out(access_entry(user_of(request), entry_id))
 
 
-class EntryIn(Payload):
+class LedgerEntryIn(Payload):
     volunteer_id: Id
     activity_id: Id
     service_date: Day
     minutes: int = Field(..., ge=HAND_MINUTES.low, le=HAND_MINUTES.high, strict=True)
-    content: Text = ""
+    content: Annotated[str, StringConstraints(max_length=CONTENT_MAX)] = ""
     back_entry: Flag = False
-    reason: Note = ""
+    reason: Annotated[str, StringConstraints(max_length=REASON_MAX)] = ""
 
 
 @router.post(
     "/entries",
-    response={201: EntryOut, **ERRORS},
+    response={201: LedgerEntryOut, **ERRORS},
     summary="Record hours by hand (a leader); waits for confirmation by someone else",
 )
-def entries_post(request: HttpRequest, payload: EntryIn) -> Status[dict[str, Any]]:
+def entries_post(request: HttpRequest, payload: LedgerEntryIn) -> Status[dict[str, Any]]:
     user = user_of(request)
     entry = ledger_entry_record(
         actor=user,
@@ -150,20 +156,20 @@ def entries_post(request: HttpRequest, payload: EntryIn) -> Status[dict[str, Any
     return Status(201, entry_out(access_entry(user, entry.pk)))
 
 
-class CorrectionIn(Payload):
+class LedgerCorrectionIn(Payload):
     minutes: int = Field(
         ..., ge=0, le=ENTRY_MINUTES.high, strict=True, description="The record's minutes in all"
     )
-    reason: Annotated[str, Field(min_length=1, max_length=300)]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=REASON_MAX)]
 
 
 @router.post(
     "/entries/{entry_id}/corrections",
-    response={201: EntryOut, **ERRORS},
+    response={201: LedgerEntryOut, **ERRORS},
     summary="Correct a record: a new entry with the difference and a reason",
 )
 def entry_correct(
-    request: HttpRequest, entry_id: PathId, payload: CorrectionIn
+    request: HttpRequest, entry_id: PathId, payload: LedgerCorrectionIn
 ) -> Status[dict[str, Any]]:
     user = user_of(request)
     correction = ledger_entry_correct(
@@ -177,7 +183,7 @@ def entry_correct(
 
 @router.post(
     "/entries/{entry_id}/confirmation",
-    response={201: EntryOut, **ERRORS},
+    response={201: LedgerEntryOut, **ERRORS},
     summary="Confirm an entry for the organizing unit (never by its recorder)",
 )
 def entry_confirm(request: HttpRequest, entry_id: PathId) -> Status[dict[str, Any]]:
@@ -187,7 +193,7 @@ def entry_confirm(request: HttpRequest, entry_id: PathId) -> Status[dict[str, An
     return Status(201, entry_out(access_entry(user, confirmation.pk)))
 
 
-class BalanceOut(Schema):
+class LedgerBalanceOut(Schema):
     volunteer_id: int
     total_minutes: int
     confirmed_minutes: int
@@ -197,7 +203,7 @@ class BalanceOut(Schema):
     by_organization: dict[int, int]
 
 
-@router.get("/me/balance", response={200: BalanceOut, **ERRORS}, summary="My service hours")
+@router.get("/me/balance", response={200: LedgerBalanceOut, **ERRORS}, summary="My service hours")
 def my_balance(request: HttpRequest) -> dict[str, Any]:
     user = user_of(request)
     volunteer = volunteer_own(user=user)

@@ -23,6 +23,9 @@ from vetserve.core.bounds import DATES, MOMENTS, Bound, text_constraint
 ENTRY_MINUTES = Bound(-366 * 24 * 60, 366 * 24 * 60)
 # By hand, a leader records at most one day per entry.
 HAND_MINUTES = Bound(1, 24 * 60)
+# A chain's sequence numbers; the years of service dates (core.bounds.DATES).
+SEQUENCE = Bound(1, 1_000_000_000)
+YEARS = Bound(DATES.low.year, DATES.high.year)
 CONTENT_MAX = 2000
 REASON_MAX = 300
 
@@ -62,7 +65,7 @@ class LedgerEntry(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", editable=False
     )
-    seq = models.PositiveIntegerField(editable=False)
+    seq = models.PositiveIntegerField(editable=False, validators=[SEQUENCE.validator()])
     volunteer = models.ForeignKey(
         "people.Volunteer", on_delete=models.PROTECT, related_name="ledger_entries"
     )
@@ -84,7 +87,7 @@ class LedgerEntry(models.Model):
     activity_name = models.CharField(_("activity"), max_length=120)
     service_date = models.DateField(_("date"), validators=[DATES.validator()])
     # The service date's year, kept so balances per year group on a column (bench/ledger.py).
-    service_year = models.PositiveSmallIntegerField(editable=False)
+    service_year = models.PositiveSmallIntegerField(editable=False, validators=[YEARS.validator()])
     place = models.CharField(_("place"), max_length=200, blank=True)
     content = models.TextField(_("service content"), max_length=CONTENT_MAX, blank=True)
     organizing_unit = models.CharField(_("organizing unit"), max_length=100)
@@ -183,6 +186,8 @@ class LedgerEntry(models.Model):
                 name="ledger_correction_reason",
             ),
             DATES.constraint("ledgerentry", "service_date"),
+            SEQUENCE.constraint("ledgerentry", "seq"),
+            YEARS.constraint("ledgerentry", "service_year"),
             MOMENTS.constraint("ledgerentry", "recorded_at"),
             text_constraint("ledgerentry", "content", CONTENT_MAX),
         ]

@@ -192,11 +192,12 @@ class ChainReport:
 
 
 def chain_rows(organization_id: int) -> QuerySet[LedgerEntry, dict[str, Any]]:
-    return (
+    rows: QuerySet[LedgerEntry, dict[str, Any]] = (
         LedgerEntry.objects.filter(organization_id=organization_id)
         .order_by("seq")
         .values("id", "prev_hash", "hash", *HASHED_FIELDS)
     )
+    return rows
 
 
 def chain_verify(organization_ids: list[int] | None = None) -> list[ChainReport]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import IntegerField, OuterRef, Subquery, Sum
+from django.db.models import IntegerField, Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -432,13 +432,17 @@ def _correct_stays_of(org_id: int, stay_ids: list[int], now: datetime) -> int:
     for record in LedgerEntry.objects.filter(
         source=Source.ATTENDANCE, attendance_id__in=stay_ids
     ).select_related("activity"):
-        in_ledger = (
-            LedgerEntry.objects.filter(attendance_id=record.attendance_id)
+        stay_id = int(record.attendance_id or 0)
+        ledger = (
+            LedgerEntry.objects.filter(attendance_id=stay_id)
             .exclude(source=Source.CONFIRMATION)
-            .aggregate(n=Sum("minutes"))["n"]
+            .aggregate(n=Sum("minutes"), last=Max("recorded_at"))
         )
-        latest = AttendanceCorrection.objects.filter(attendance_id=record.attendance_id).first()
-        if latest is None or latest.minutes == in_ledger:
+        in_ledger = ledger["n"]
+        latest = AttendanceCorrection.objects.filter(attendance_id=stay_id).first()
+        # Only a leader's correction of the stay made after the ledger last spoke of it: a
+        # correction made in the ledger itself since then is the later word.
+        if latest is None or latest.minutes == in_ledger or latest.at <= ledger["last"]:
             continue
         rows.append(
             _row(

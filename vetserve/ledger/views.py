@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -179,7 +180,7 @@ def entry_correct(request: AuthedRequest, entry_id: int) -> HttpResponse:
     return render(request, "ledger/correct.html", {"entry": entry, "form": form})
 
 
-def _recordable(request: AuthedRequest) -> object:
+def _recordable(request: AuthedRequest) -> QuerySet[Activity]:
     return (
         visible_to(request.user, Activity, CHANGE)
         .only("pk", "title", "starts_at")
@@ -191,7 +192,7 @@ def _recordable(request: AuthedRequest) -> object:
 def entry_create(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
     """A leader records a volunteer's hours by hand for an activity they may change."""
     volunteer = access_volunteer(request.user, volunteer_id, VIEW)
-    activities = list(_recordable(request)[:ACTIVITY_CHOICES])  # type: ignore[index]
+    activities = list(_recordable(request)[:ACTIVITY_CHOICES])
     if not activities:
         raise Http404
     form = EntryForm(request.POST or None, activities=activities)
