@@ -85,6 +85,14 @@ ACTION_LABELS = {
     "campaign.export": _("Campaign exported"),
     "roster.import": _("Roster imported"),
     "demo.build": _("Demo data built"),
+    # The ledger: ledger.<source> for hours recorded (ledger/services.py), then its own steps.
+    "ledger.leader": _("Hours entered by a leader"),
+    "ledger.back_entry": _("Hours back-entered"),
+    "ledger.attendance": _("Hours recorded from attendance"),
+    "ledger.transfer_in": _("Hours transferred in"),
+    "ledger.correct": _("Hours corrected"),
+    "ledger.confirm": _("Hours confirmed"),
+    "ledger.from_attendance": _("Attendance turned into hours"),
 }
 
 # Changed values recorded under a key that is no field of the object (a count, a list of
