@@ -341,7 +341,9 @@ def measure(runs: int, roles: list[str], http_port: int | None) -> list[dict[str
                 body = response.json()
                 if isinstance(body, dict):
                     row["shown"] = len(body.get("items") or [])
-                    row["scope"] = body.get("count")
+                    # The API counts up to 10,000 (core/paging.py): "> 10,000" past that.
+                    count = body.get("count")
+                    row["scope"] = f"> {count:,}" if body.get("count_capped") else count
             if http_port is not None:
                 name = settings.SESSION_COOKIE_NAME
                 cookie = f"{name}={client.cookies[name].value}"
@@ -444,7 +446,7 @@ def _verdict(row: dict[str, Any]) -> str:
 
 
 def _fmt(value: Any) -> str:
-    return "" if value is None else f"{value:,}"
+    return "" if value is None else value if isinstance(value, str) else f"{value:,}"
 
 
 def print_table(db: str, scale: int, result: dict[str, Any], use_http: bool) -> list[str]:

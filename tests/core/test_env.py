@@ -23,7 +23,7 @@ def test_database_url_for_postgresql_keeps_every_part():
     )
     assert config["NAME"] == "vetserve"
     # Django's default client-side binding unless the URL asks for more.
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"] == {"sslmode": "require", "options": "-c jit=off"}
     assert config["CONN_HEALTH_CHECKS"] is True
 
 
@@ -36,13 +36,33 @@ def test_database_url_options_django_reads_as_flags_become_booleans():
         "host": "/var/run/postgresql",
         "server_side_binding": True,
         "prepare_threshold": 5,
+        "options": "-c jit=off",
     }
     # Behind a pooler that cannot keep prepared statements: both can be turned off.
     off = parse_database_url(
         "postgres://vs@db/vetserve?server_side_binding=0&prepare_threshold=&health_checks=off"
     )
-    assert off["OPTIONS"] == {"server_side_binding": False, "prepare_threshold": None}
+    assert off["OPTIONS"] == {
+        "server_side_binding": False,
+        "prepare_threshold": None,
+        "options": "-c jit=off",
+    }
     assert off["CONN_HEALTH_CHECKS"] is False
+
+
+def test_postgresql_sessions_run_without_jit_unless_the_url_gives_its_own_options():
+    mine = parse_database_url("postgres://vs@db/vetserve?options=-c%20work_mem%3D64MB")
+    assert mine["OPTIONS"] == {"options": "-c work_mem=64MB"}
+
+
+def test_a_real_connection_has_jit_off(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
 
 
 def test_database_url_refuses_a_prepare_threshold_that_is_not_a_number():

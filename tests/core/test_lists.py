@@ -141,6 +141,7 @@ LISTS: dict[str, tuple[str, str, Callable[[Any, int, int], None]]] = {
     "courses API": ("bob", "/api/v1/skills/courses?limit=50", _courses),
     "notifications": ("bob", "/notifications/", _notifications),
     "my shifts": ("erin", "/activities/mine/", _my_shifts),
+    "shifts to lead, with their sign-up counts": ("bob", "/shifts/", _my_shifts),
 }
 
 

@@ -9,7 +9,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from vetserve.accounts.models import User
@@ -131,10 +143,25 @@ def access_activity(user: Actor | None, activity_id: Any, action: str = VIEW) ->
 
 
 def with_counts(qs: QuerySet[Shift]) -> QuerySet[Shift]:
+    """Each shift's confirmed and waitlisted people, as a subquery per shift (index
+    shift, state): a page of shifts counts the sign-ups of its 50 rows. A join with GROUP BY
+    counted the sign-ups of every shift in scope before the page was cut (1,027,736 at 10×:
+    0.2–0.6 s for the upcoming shifts, bench/pages.py)."""
     return qs.annotate(
-        confirmed_count=Count("signups", filter=Q(signups__state=SignUpState.CONFIRMED)),
-        waitlist_count=Count("signups", filter=Q(signups__state=SignUpState.WAITLISTED)),
+        confirmed_count=_signups_in(SignUpState.CONFIRMED),
+        waitlist_count=_signups_in(SignUpState.WAITLISTED),
     )
+
+
+def _signups_in(state: str) -> Coalesce:
+    counted = (
+        SignUp.objects.filter(shift=OuterRef("pk"), state=state)
+        .order_by()
+        .values("shift")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def shift_list(

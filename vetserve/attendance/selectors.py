@@ -316,7 +316,7 @@ class ScanRecords:
         start, stop = item.start or 0, item.stop
         if stop is None or stop <= start:
             return []
-        newest = []
+        newest: list[tuple[datetime, int, str]] = []
         for kind, rows in self.sides.items():
             at = f"{kind}_at"
             top = rows.order_by(f"-{at}", "-pk").values_list(at, "pk")[:stop]

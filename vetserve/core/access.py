@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from vetserve.core.places import ids_above_range
@@ -127,11 +127,14 @@ class Scope:
         region_field: str | None = getattr(model, "scope_region_field", None)
         org_field: str | None = getattr(model, "scope_org_field", None)
         if region_field is not None:
-            target = direct if "__" not in region_field else joined
+            # Through a foreign key (a shift's activity__region_id) the range is still a
+            # condition on the row's own column: ``activity_id IN (SELECT id FROM activity
+            # WHERE region …)``, not a branch of the union (which hashed every shift in scope).
+            target = direct
             for low, high in self.region_ranges:
-                target.append(Q(**{f"{region_field}__gte": low, f"{region_field}__lte": high}))
+                target.append(_own_column(model, region_field, gte=low, lte=high))
             if self.region_ids and getattr(model, "scope_ancestors_visible", False):
-                target.append(Q(**{f"{region_field}__in": sorted(self.region_ids)}))
+                target.append(_own_column(model, region_field, **{"in": sorted(self.region_ids)}))
             elif self.region_ids and getattr(model, "scope_above_region_grants_visible", False):
                 # Rows placed in a unit above a region grant (a city-wide campaign seen by a
                 # county or township administrator): only above *region* grants, and only for
@@ -139,7 +142,7 @@ class Scope:
                 # volunteer's grant opens nothing more, and nobody changes what is above them.
                 above = self.region_ids & self.regions_above_ranges()
                 if above:
-                    target.append(Q(**{f"{region_field}__in": sorted(above)}))
+                    target.append(_own_column(model, region_field, **{"in": sorted(above)}))
         if org_field is not None:
             path = f"{org_field}__path" if org_field else "path"
             ident = f"{org_field}_id" if org_field else "pk"
@@ -177,6 +180,24 @@ class Scope:
         for part in direct:
             reached |= part
         return reached
+
+
+def _own_column(model: type[models.Model], path: str, **lookups: Any) -> Q:
+    """``path``'s ``lookups`` as a condition on ``model``'s own row: a field of the row, or
+    through a foreign key ``EXISTS (SELECT … FROM related WHERE related.pk = row.fk AND …)``.
+    Beside other parts of a scope (an OR), PostgreSQL chooses per query between probing the
+    related row for each row (a volunteer's 15 sign-ups: 0.1 ms) and hashing the related
+    rows once (a count over every sign-up); an ``IN`` under an OR always hashed them all
+    (99,160 shifts, ~100 ms, for the 15)."""
+    head, _, rest = path.partition("__")
+    if not rest:
+        return Q(**{f"{path}__{lookup}": value for lookup, value in lookups.items()})
+    related = model._meta.get_field(head).related_model
+    assert isinstance(related, type)  # a foreign key's target model
+    inner = related._base_manager.order_by().filter(
+        pk=OuterRef(head), **{f"{rest}__{lookup}": value for lookup, value in lookups.items()}
+    )
+    return Q(Exists(inner))
 
 
 NOTHING = Scope()

@@ -112,6 +112,10 @@ def parse_database_url(url: str) -> dict[str, object]:
         # (docs/operations.md): they halve PostgreSQL's work per check-in, but Django's
         # support has known rough edges (some expressions need client-side binding) and
         # poolers must keep prepared statements, so they are an operator's choice.
+        # No JIT compilation: a page's query with a high cost estimate (a subquery per row)
+        # spent 340 ms compiling and 55 ms running (the home page at 10×, issue 14); JIT pays
+        # off only for long analytic queries. ``?options=…`` replaces this.
+        options.setdefault("options", "-c jit=off")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
