@@ -31,12 +31,13 @@ from vetserve.audit.services import audit_record
 from vetserve.core.text import pinyin_keys
 from vetserve.demo import activities, data, roster, skills
 from vetserve.ledger import triggers as ledger_triggers
+from vetserve.ledger.services import ledger_from_attendance
 from vetserve.orgs.models import Kind, Organization
 from vetserve.regions.models import Level, Region, code_to_id
 from vetserve.regions.services import regions_load_csv
 
 # Bump when the builder makes something different: `vetserve demo` rebuilds an older demo.
-BUILDER_VERSION = 5
+BUILDER_VERSION = 6
 DEMO_SEED = 2022
 MARKER_ACTION = "demo.build"
 MARKER_ACTOR = "vetserve demo"
@@ -337,6 +338,13 @@ def step_logins(ctx: BuildContext) -> None:
     ctx.counts["logins"] = len(users)
 
 
+def step_ledger(ctx: BuildContext) -> None:
+    """The past shifts' closed stays become hours in the ledger, as the scheduled
+    ``ledger-from-attendance`` would have made them (stays closed automatically wait for a
+    leader, as they do in use)."""
+    ctx.counts["ledger entries"] = ledger_from_attendance()
+
+
 # Later issues append steps here (volunteers, badges, activities, hours …).
 STEPS: list[Step] = [
     step_regions,
@@ -357,6 +365,7 @@ STEPS: list[Step] = [
     activities.step_campaign,
     activities.step_activities,
     activities.step_today,
+    step_ledger,
 ]
 
 
