@@ -244,3 +244,36 @@ def test_the_list_costs_the_same_queries_for_one_badge_or_many(client, cast, bad
     with CaptureQueriesContext(connection) as four:
         client.get("/badges/")
     assert len(four) == len(one)
+
+
+def test_a_small_scope_and_a_large_one_page_the_badges_in_the_same_order(client, cast, badge):
+    """Past the count cap the list walks its order index; below it, it sorts the scope's rows
+    (core/paging.py, SortedWhenFew): both give the same pages, newest first, ties by id."""
+    from vetserve.badges.selectors import badge_list, badge_rows
+    from vetserve.badges.services import badge_issue
+    from vetserve.core.paging import CappedPaginator
+
+    days = [date(2023, 5, 1), date(2021, 1, 9), date(2023, 5, 1), date(2024, 7, 2)]
+    for n, issued_on in enumerate(days):
+        other = register(
+            cast.bob, cast.rescue, name=f"张{n}兵", serial=10 + n, phone=f"1390000{n:04d}"
+        )
+        badge_issue(actor=cast.bob, volunteer=other, issued_on=issued_on)
+    expected = list(Badge.objects.order_by("-issued_on", "-id").values_list("pk", flat=True))
+
+    def pages(cap: int) -> tuple[list[int], bool]:
+        rows = badge_rows(badge_list(user=cast.bob))
+        paginator = CappedPaginator(rows, per_page=2, cap=cap)
+        shown = [b.pk for n in paginator.page_range for b in paginator.page(n).object_list]
+        return shown, rows.few
+
+    assert pages(cap=100) == (expected, True)  # sorted: the whole scope was counted
+    capped, few = pages(cap=4)  # walked along the index: more than the cap
+    assert (capped, few) == (expected[:4], False)
+    # The neighbouring county sees nothing, sorted or walked.
+    assert list(badge_rows(badge_list(user=cast.carol))[0:10]) == []
+    # The rescue team's leader sees its four members' badges only (a scope with no region
+    # range: its own-user part is one more branch of the union, core/access.py).
+    leader = badge_rows(badge_list(user=cast.dave))
+    assert leader.count_upto(11) == 4
+    assert [b.pk for b in leader[0:10]] == [pk for pk in expected if pk != badge.pk]

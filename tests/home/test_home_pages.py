@@ -149,3 +149,25 @@ def test_the_home_page_asks_the_same_number_of_queries_whatever_the_number_of_sh
         with CaptureQueriesContext(connection) as queries:
             client.get(reverse("home:home"))
         assert len(queries) == few[user.username], user.username
+
+
+def test_the_audit_count_is_exact_up_to_the_cap_and_says_so_past_it(
+    client: Client, cast: Any, homes: Any
+) -> None:
+    from tests.conftest import register_volunteer
+    from vetserve.audit.models import AuditEntry
+    from vetserve.home.selectors import capped_count
+
+    for n in range(3):  # each registration is audited, in 崇礼
+        register_volunteer(
+            cast.bob, cast.rescue, name=f"张{n}兵", serial=10 + n, phone=f"1390000{n:04d}"
+        )
+    frank = AuditEntry.objects.visible_to(cast.frank, "audit")
+    carol = AuditEntry.objects.visible_to(cast.carol, "audit")
+    seen = frank.count()
+    assert seen > 2 and carol.count() < seen
+    assert capped_count(frank, cap=seen) == str(seen)
+    assert capped_count(frank, cap=2) == "2+"
+    assert capped_count(carol, cap=2) == str(carol.count())
+    page = home(client, cast.frank)
+    assert f'<span class="stat__number">{seen}</span>' in page

@@ -36,6 +36,8 @@ class ActivityFilterForm(forms.Form):
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
     region = forms.CharField(required=False, widget=forms.HiddenInput)
     month = forms.RegexField(regex=r"^\d{4}-\d{2}$", required=False, widget=forms.HiddenInput)
+    # One day's activities (the calendar's "more" link for a busy day): any time, by start.
+    day = forms.DateField(required=False, widget=forms.HiddenInput, validators=[DATES.validator()])
     # The list opens on what is still ahead (issue 13); the calendar ignores it.
     when = forms.ChoiceField(
         label=_("when"),

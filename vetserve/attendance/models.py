@@ -123,6 +123,14 @@ class Attendance(models.Model):
             # The scan records' check-out side, newest first (the audit log's check-ins and
             # check-outs merge the newest of each side, attendance.selectors.ScanRecords).
             models.Index(fields=["out_at", "id"], name="attendance_out_at_id"),
+            # The exceptions (stays closed automatically): a handful among every stay, counted
+            # on each administrator's home page. Without it both the count and the list read
+            # all 788,332 stays at 10× (~100 ms); the partial index holds only those rows.
+            models.Index(
+                fields=["region_id"],
+                condition=models.Q(auto_closed=True),
+                name="attendance_auto_closed",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -12,7 +12,7 @@ from pydantic import StringConstraints
 
 from vetserve.badges.models import Badge
 from vetserve.badges.models import Status as BadgeStatus
-from vetserve.badges.selectors import access_badge, badge_list, badge_verify
+from vetserve.badges.selectors import access_badge, badge_list, badge_rows, badge_verify
 from vetserve.badges.services import (
     badge_issue,
     badge_reissue,
@@ -148,7 +148,7 @@ def badges_list(request: HttpRequest, filters: Query[BadgeFilter]) -> list[dict[
     qs = badge_list(
         user=user, status=filters.status or "", volunteer=volunteer, search=filters.q or ""
     )
-    return MappedRows(qs, lambda badge: badge_out(request, badge))  # type: ignore[return-value]
+    return MappedRows(badge_rows(qs), lambda badge: badge_out(request, badge))  # type: ignore[return-value]
 
 
 @router.get("/badges/{badge_id}", response={200: BadgeDetailOut, **ERRORS}, summary="One badge")

@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.crypto import constant_time_compare
 
 from vetserve.badges.models import Badge, Status
 from vetserve.badges.services import badge_token_read
 from vetserve.core.access import VIEW, Actor, access_object
+from vetserve.core.paging import SortedWhenFew
 from vetserve.people.models import Volunteer
 
 # PREFIX-COUNTY-SEQUENCE, as badge_number() writes it.
@@ -34,6 +36,14 @@ def badge_list(
     if text:
         qs = qs.filter(Q(number__contains=text.upper()) | Q(volunteer__name__startswith=text))
     return qs.select_related("volunteer", "volunteer__home_org", "replaces")
+
+
+def badge_rows(badges: QuerySet[Badge]) -> SortedWhenFew:
+    """``badge_list`` for a page or an API list: a large scope pages along the
+    ``(issued_on, id)`` index, a scope of at most 10,000 badges is sorted (core/paging.py,
+    ``SortedWhenFew``). ``Coalesce(issued_on, issued_on)`` is ``issued_on`` (never null) in a
+    form no index gives."""
+    return SortedWhenFew(badges, [Coalesce(F("issued_on"), F("issued_on")).desc(), "-id"])
 
 
 def access_badge(user: Actor | None, badge_id: Any, action: str = VIEW) -> Badge:

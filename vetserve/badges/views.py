@@ -30,7 +30,7 @@ from vetserve.badges.forms import (
 )
 from vetserve.badges.models import Badge, Status
 from vetserve.badges.pdf import badge_pdf, badges_sheet_pdf
-from vetserve.badges.selectors import access_badge, badge_list, badge_verify
+from vetserve.badges.selectors import access_badge, badge_list, badge_rows, badge_verify
 from vetserve.badges.services import (
     badge_issue,
     badge_print_record,
@@ -75,7 +75,7 @@ def badge_index(request: HttpRequest) -> HttpResponse:
     if request.GET.get("volunteer"):
         volunteer = access_volunteer(user, request.GET["volunteer"])
     badges = badge_list(user=user, status=status, volunteer=volunteer, search=search)
-    page_obj = page_of(request, badges)
+    page_obj = page_of(request, badge_rows(badges))
     query = urlencode(
         {k: v for k, v in {"status": status, "q": search}.items() if v}
         | ({"volunteer": volunteer.pk} if volunteer else {})

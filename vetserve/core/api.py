@@ -24,7 +24,7 @@ from ninja.schema import DjangoGetter
 from pydantic import BeforeValidator, StringConstraints, WithJsonSchema, model_validator
 
 from vetserve.core.bounds import LATITUDES, LONGITUDES
-from vetserve.core.paging import COUNT_CAP, count_upto
+from vetserve.core.paging import COUNT_CAP, SortedWhenFew, count_upto
 
 if TYPE_CHECKING:
     from vetserve.accounts.models import User
@@ -218,14 +218,14 @@ class MappedRows:
     after ninja's pagination has sliced it: one capped COUNT and one page of rows per
     request."""
 
-    def __init__(self, qs: QuerySet[Any], fn: Callable[[Any], Any]) -> None:
+    def __init__(self, qs: QuerySet[Any] | SortedWhenFew, fn: Callable[[Any], Any]) -> None:
         self.qs, self.fn = qs, fn
 
     def count_upto(self, most: int) -> int:
         return count_upto(self.qs, most)
 
     def __len__(self) -> int:
-        return int(self.qs.count())
+        return len(self.qs) if isinstance(self.qs, SortedWhenFew) else int(self.qs.count())
 
     def __getitem__(self, item: slice) -> list[Any]:
         return [self.fn(row) for row in self.qs[item]]

@@ -27,6 +27,7 @@ from vetserve.core.access import (
     leads_teams,
     may_change_somewhere,
 )
+from vetserve.core.paging import count_upto
 from vetserve.people.models import Volunteer
 from vetserve.people.selectors import correction_requests_open, volunteer_own
 from vetserve.skills.selectors import qualifications_expiring
@@ -41,6 +42,8 @@ UPCOMING_DAYS = 14
 EXPIRING_DAYS = 30
 # Audit entries of the last week: what an auditor has not read yet, roughly.
 AUDIT_DAYS = 7
+# A home page count past this shows as "999+": its list pages and counts the rest.
+HOME_COUNT_CAP = 999
 
 
 @dataclass
@@ -188,9 +191,16 @@ def home_sections(*, user: User, now: datetime | None = None) -> dict[str, Any]:
         sections["queue"] = _work_queue(user, now)
         sections["administers"] = administers_regions(user)
     if can(user, AUDIT):
-        sections["audit_recent"] = (
-            AuditEntry.objects.visible_to(user, AUDIT)
-            .filter(at__gte=now - timedelta(days=AUDIT_DAYS))
-            .count()
+        recent = AuditEntry.objects.visible_to(user, AUDIT).filter(
+            at__gte=now - timedelta(days=AUDIT_DAYS)
         )
+        sections["audit_recent"] = capped_count(recent)
     return sections
+
+
+def capped_count(rows: QuerySet[Any], cap: int = HOME_COUNT_CAP) -> str:
+    """How many ``rows`` there are as a home page shows it: exact up to ``cap``, "999+" past
+    it. A city's audit entries of one week are ~94,000 at 10× (58 ms to count exactly on
+    every view of the home page); counting at most ``cap + 1`` index entries stays ~1 ms."""
+    seen = count_upto(rows, cap + 1)
+    return f"{cap}+" if seen > cap else str(seen)

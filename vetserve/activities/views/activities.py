@@ -70,8 +70,16 @@ def activity_list(request: AuthedRequest) -> HttpResponse:
     qs, form, data = _filtered(request)
     when = data.get("when") or UPCOMING
     now = timezone.now()
+    day = data.get("day")
     # Upcoming: what has not ended, soonest first; ended: the latest first.
-    if when == UPCOMING:
+    if day:
+        # The activities on one day (the calendar's link for a day with more than it shows).
+        begin = datetime.combine(day, datetime.min.time(), timezone.get_current_timezone())
+        qs, default = (
+            qs.filter(starts_at__lt=begin + timedelta(days=1), ends_at__gt=begin),
+            "starts",
+        )
+    elif when == UPCOMING:
         qs, default = qs.filter(ends_at__gt=now), "starts"
     elif when == PAST:
         qs, default = qs.filter(ends_at__lte=now), "-starts"
@@ -95,6 +103,15 @@ def activity_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
+CALENDAR_DAY_ROWS = 4
+
+
+def _calendar_day(first: date, day: int, items: list[Any]) -> tuple[Any, list[Any], int, str]:
+    """(day, the activities shown, how many more, that day's date for the list's link)."""
+    shown = items[:CALENDAR_DAY_ROWS]
+    return day, shown, len(items) - len(shown), first.replace(day=day).isoformat()
+
+
 @login_required
 def activity_calendar(request: AuthedRequest) -> HttpResponse:
     """A month grid of the activities the user sees, filterable by organization and region."""
@@ -112,12 +129,14 @@ def activity_calendar(request: AuthedRequest) -> HttpResponse:
         while day <= stop:
             by_day.setdefault(day.day, []).append(activity)
             day += timedelta(days=1)
+    # A day shows its first CALENDAR_DAY_ROWS activities and a link to the rest: a city's
+    # month held 500 of them, rendered twice (grid and list), ~100 ms (issue 14).
     weeks = [
-        [(d, by_day.get(d, [])) if d else (0, []) for d in week]
+        [_calendar_day(first, d, by_day.get(d, [])) if d else (0, [], 0, "") for d in week]
         for week in calendar.Calendar().monthdayscalendar(first.year, first.month)
     ]
     # On a phone the month is a list of the days that have activities (no grid to pinch).
-    days = [(first.replace(day=d), by_day[d]) for d in sorted(by_day)]
+    days = [(first.replace(day=d), *_calendar_day(first, d, by_day[d])[1:]) for d in sorted(by_day)]
     today = timezone.localdate()
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = first + timedelta(days=last_day)
