@@ -124,7 +124,8 @@ def test_bad_scopes_are_refused_in_chinese_and_nothing_is_issued(
     url = f"/proofs/volunteer/{snow.wang.pk}/"
     base = {"organization": cast.rescue.pk}
     cases = [
-        ({"scope": "range", "date_from": "2022-03-01", "date_to": "2022-02-01"}, "结束日期不能早于开始日期"),
+        ({"scope": "range", "date_from": "2022-03-01", "date_to": "2022-02-01"},
+         "结束日期不能早于开始日期"),
         ({"scope": "year", "year": 2021}, "没有记录该志愿者的服务时长"),
         ({"scope": "year", "year": 3000}, "2099"),
         ({"scope": "activities"}, "请至少选择一项活动"),
