@@ -25,8 +25,9 @@ NUMBER_LENGTH = 16
 PROOF_MINUTES = Bound(0, 100 * 366 * 24 * 60)
 PROOF_ENTRIES = Bound(0, 1_000_000)
 PROOF_YEARS = Bound(DATES.low.year, DATES.high.year)
-# Lines per activity printed on the proof; the rest are summed into one line.
-LINES_MAX = 30
+# Lines per activity printed on the proof (what fits one A4 page beside the rest); the other
+# activities are summed into one more line.
+LINES_MAX = 10
 REASON_MAX = 300
 CONTENT_MAX = 300
 

@@ -9,12 +9,13 @@ shows it intact, or that the document was changed after signing.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 import segno
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -36,6 +37,7 @@ RED = HexColor("#b3261e")
 GREY = HexColor("#5f6368")
 INK = HexColor("#1f1f1f")
 LINE_H = 6.2 * mm
+NUMBER_FONT = "Courier-Bold"
 
 
 @dataclass(frozen=True)
@@ -101,13 +103,25 @@ def _qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None:
                 )
 
 
-def _wrap(text: str, size: float, width: float) -> list[str]:
-    lines: list[str] = [""]
-    for char in text:
-        if pdfmetrics.stringWidth(lines[-1] + char, CJK, size) > width:
-            lines.append(char)
+# Latin runs (numbers, the badge number, the masked ID) are not split; closing punctuation
+# never starts a line (the rule of Chinese typesetting).
+_TOKENS = re.compile(r"[A-Za-z0-9*\-.:/]+|.", re.S)
+_NO_LINE_START = set("，。、；：？！）》」』】,.;:)!?")
+
+
+def _wrap(text: str, size: float, width: float, font: str = CJK) -> list[str]:
+    tokens: list[str] = []
+    for token in _TOKENS.findall(text):
+        if tokens and token in _NO_LINE_START:
+            tokens[-1] += token
         else:
-            lines[-1] += char
+            tokens.append(token)
+    lines: list[str] = [""]
+    for token in tokens:
+        if lines[-1] and pdfmetrics.stringWidth(lines[-1] + token, font, size) > width:
+            lines.append(token)
+        else:
+            lines[-1] += token
     return lines
 
 
@@ -123,11 +137,13 @@ def _draw(canvas: Canvas, proof: Proof, holder: Holder, verify_url: str, period:
     canvas.drawCentredString(PAGE_W / 2, top - 9 * mm, corps[0])
     canvas.setFont(CJK, 24)
     canvas.drawCentredString(PAGE_W / 2, top - 22 * mm, _("Proof of volunteer service"))
-    canvas.setFont(CJK, 10)
     canvas.setFillColor(GREY)
-    canvas.drawRightString(
-        PAGE_W - MARGIN, top - 30 * mm, _("Proof number: %(number)s") % {"number": proof.number}
-    )
+    canvas.setFont(NUMBER_FONT, 11)
+    canvas.drawRightString(PAGE_W - MARGIN, top - 30 * mm, proof.number)
+    canvas.setFont(CJK, 10)
+    label = _("Proof number: %(number)s") % {"number": ""}
+    number_w = pdfmetrics.stringWidth(proof.number, NUMBER_FONT, 11)
+    canvas.drawRightString(PAGE_W - MARGIN - number_w - 1 * mm, top - 30 * mm, label.strip())
 
     # The statement, as the rule asks it worded: who, what period, how many hours, whose record.
     y = top - 42 * mm
@@ -171,7 +187,8 @@ def _draw(canvas: Canvas, proof: Proof, holder: Holder, verify_url: str, period:
     canvas.line(MARGIN, y, MARGIN + width, y)
     y -= LINE_H - 1 * mm
     canvas.setFillColor(INK)
-    bottom_of_table = MARGIN + QR_SIZE + 48 * mm
+    # Room below the table for the content, the unit block and the QR code.
+    bottom_of_table = MARGIN + 14 * mm + QR_SIZE + 50 * mm
     for label, minutes, count in proof.lines:
         if y < bottom_of_table:
             break
@@ -198,22 +215,16 @@ def _draw(canvas: Canvas, proof: Proof, holder: Holder, verify_url: str, period:
             y -= 6.5 * mm
 
     # The recording unit and its person in charge (谁记录谁证明), the date of issue.
-    block = MARGIN + QR_SIZE + 22 * mm
+    y -= 6 * mm
     canvas.setFont(CJK, 12)
-    canvas.drawString(
-        MARGIN, block + 14 * mm, _("Recording unit: %(unit)s") % {"unit": proof.unit_name}
-    )
-    canvas.drawString(
-        MARGIN,
-        block + 6 * mm,
-        _("Person in charge: %(person)s") % {"person": proof.person_in_charge or "—"},
-    )
+    canvas.drawString(MARGIN, y, _("Recording unit: %(unit)s") % {"unit": proof.unit_name})
+    y -= 8 * mm
+    person = proof.person_in_charge or "—"
+    canvas.drawString(MARGIN, y, _("Person in charge: %(person)s") % {"person": person})
+    y -= 8 * mm
     issued: datetime = proof.issued_at
-    canvas.drawString(
-        MARGIN,
-        block - 2 * mm,
-        _("Issued on: %(date)s") % {"date": date_format(issued, "DATE_FORMAT")},
-    )
+    issued_on = date_format(timezone.localtime(issued), "DATE_FORMAT")
+    canvas.drawString(MARGIN, y, _("Issued on: %(date)s") % {"date": issued_on})
 
     # The QR code to the public check, bottom right, and what the signature means.
     qr_x = PAGE_W - MARGIN - QR_SIZE

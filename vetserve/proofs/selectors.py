@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -80,7 +81,7 @@ def proof_entries(
     qs = LedgerEntry.objects.filter(
         volunteer_id__in=_same_person(volunteer.pk), organization=organization
     )
-    if scope == Scope.YEAR:
+    if scope == Scope.YEAR and year is not None:
         qs = qs.filter(service_year=year)
     elif scope == Scope.RANGE:
         qs = qs.filter(service_date__gte=date_from, service_date__lte=date_to)
@@ -113,13 +114,13 @@ def proof_selection(entries: QuerySet[LedgerEntry]) -> Selection:
         if category:
             categories[category] += minutes
     ordered = sorted(per_activity.items(), key=lambda item: (-item[1][0], item[0]))
-    lines = [[name, minutes, records] for name, (minutes, records) in ordered]
+    lines: list[list[Any]] = [[name, m, r] for name, (m, r) in ordered]
     if len(lines) > LINES_MAX:
-        rest = lines[LINES_MAX - 1 :]
-        other = [
+        rest = ordered[LINES_MAX - 1 :]
+        other: list[Any] = [
             _("Other activities (%(count)d)") % {"count": len(rest)},
-            sum(line[1] for line in rest),
-            sum(line[2] for line in rest),
+            sum(m for _name, (m, _r) in rest),
+            sum(r for _name, (_m, r) in rest),
         ]
         lines = [*lines[: LINES_MAX - 1], other]
     selection.lines = lines
@@ -233,5 +234,5 @@ def proof_verify(*, code: str) -> ProofCheck:
         masked_name="" if erased else mask_name(volunteer.name),
         hours=proof.hours,
         issuer=proof.unit_name,
-        issued_on=proof.issued_at.date(),
+        issued_on=timezone.localtime(proof.issued_at).date(),
     )
