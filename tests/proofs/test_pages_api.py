@@ -250,3 +250,40 @@ def test_a_leader_of_another_team_may_not_issue_for_a_unit_he_does_not_lead(
     assert Proof.objects.count() == 0
     login(client, grace)
     assert client.get(f"/proofs/volunteer/{snow.wang.pk}/").status_code == 404
+
+
+def test_an_erased_persons_proof_checks_as_revoked_without_a_name(
+    client: Any, cast: Any, snow: Any, served: Any
+) -> None:
+    from vetserve.people.services import volunteer_erase
+
+    proof = issue(cast, snow)
+    volunteer_erase(actor=cast.bob, volunteer=snow.wang, reason="本人申请删除")
+    answer = Client(REMOTE_ADDR=HERE).get(
+        "/api/v1/public/proofs/verify", {"code": proof_token(proof.number)}
+    )
+    assert answer.json()["state"] == "revoked" and answer.json()["name"] == ""
+    response = login(client, cast.dave).get(f"/proofs/{proof.pk}/pdf/")
+    assert response.status_code == 302
+
+
+def test_more_activities_than_fit_are_summed_into_one_line(
+    cast: Any, snow: Any, served: Any
+) -> None:
+    from vetserve.activities.models import Activity
+    from vetserve.proofs.models import LINES_MAX
+
+    for i in range(LINES_MAX + 2):
+        activity = Activity.objects.get(pk=snow.activity.pk)
+        activity.pk = None
+        activity.title = f"巡山{i:02d}"
+        activity.save()
+        ledger_entry_record(
+            actor=cast.dave, volunteer=snow.wang, activity=activity,
+            service_date=at(8).date(), minutes=10 + i,
+        )  # fmt: skip
+    proof = issue(cast, snow)
+    assert len(proof.lines) == LINES_MAX
+    assert proof.lines[-1][0] == "其他活动（4 项）"
+    assert sum(line[1] for line in proof.lines) == proof.minutes
+    assert sum(line[2] for line in proof.lines) == proof.entries == LINES_MAX + 3
