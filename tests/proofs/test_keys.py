@@ -43,3 +43,14 @@ def test_without_a_key_the_download_says_what_to_do(
     keys.signer.cache_clear()
     page = login(client, cast.dave).get(f"/proofs/{proof.pk}/pdf/", follow=True)
     assert "vetserve proof-keys" in page.text
+
+
+def test_the_demo_makes_its_signing_key_once(settings: Any, tmp_path: Path) -> None:
+    from vetserve.demo.management.commands.demo import Command
+
+    settings.PROOF_KEY_DIR = tmp_path / "keys"
+    command = Command(stdout=StringIO())
+    command.proof_keys()
+    key = keys.key_paths()[0].read_bytes()
+    command.proof_keys()
+    assert keys.key_paths()[0].read_bytes() == key
