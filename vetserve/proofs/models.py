@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vetserve.core.access import ScopedQuerySet
 from vetserve.core.bounds import DATES, MOMENTS, Bound
+from vetserve.core.templatetags.figures import hours_from_minutes
 
 # 16 characters of base32 (80 random bits): nobody finds a proof by counting.
 NUMBER_LENGTH = 16
@@ -150,8 +151,9 @@ class Proof(models.Model):
 
     @property
     def hours(self) -> str:
-        return f"{self.minutes / 60:.1f}"
+        """To a tenth, rounded half up, as every page shows hours (``figures``)."""
+        return hours_from_minutes(self.minutes)
 
     @property
     def confirmed_hours(self) -> str:
-        return f"{self.confirmed_minutes / 60:.1f}"
+        return hours_from_minutes(self.confirmed_minutes)

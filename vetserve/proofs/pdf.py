@@ -27,6 +27,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from vetserve.badges.pdf import CJK, _fit, _fonts
+from vetserve.core.templatetags.figures import hours_from_minutes
 from vetserve.proofs.keys import signer
 from vetserve.proofs.models import Proof
 
@@ -196,7 +197,7 @@ def _draw(canvas: Canvas, proof: Proof, holder: Holder, verify_url: str, period:
         canvas.setFont(CJK, size)
         canvas.drawString(MARGIN, y, name[0])
         canvas.setFont(CJK, 10.5)
-        canvas.drawRightString(col_hours, y, f"{int(minutes) / 60:.1f}")
+        canvas.drawRightString(col_hours, y, hours_from_minutes(minutes))
         canvas.drawRightString(col_count, y, str(count))
         y -= LINE_H
     canvas.line(MARGIN, y + LINE_H - 2 * mm, MARGIN + width, y + LINE_H - 2 * mm)
