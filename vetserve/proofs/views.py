@@ -236,7 +236,7 @@ def proof_verify_page(request: HttpRequest, token: str) -> HttpResponse:
     if wait:
         response = render(
             request,
-            "badges/verify_throttled.html",
+            "proofs/verify_throttled.html",
             {"message": proof_verify_throttled_message(wait)},
             status=429,
         )
