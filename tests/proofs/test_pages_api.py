@@ -287,3 +287,17 @@ def test_more_activities_than_fit_are_summed_into_one_line(
     assert proof.lines[-1][0] == "其他活动（4 项）"
     assert sum(line[1] for line in proof.lines) == proof.minutes
     assert sum(line[2] for line in proof.lines) == proof.entries == LINES_MAX + 3
+
+
+def test_my_proofs_is_for_volunteers_only(client: Any, cast: Any) -> None:
+    assert login(client, cast.mallory).get("/proofs/me/").status_code == 404
+    client.logout()
+    assert client.get("/proofs/me/").status_code == 302  # to the login page
+
+
+def test_a_volunteer_cannot_ask_a_unit_that_recorded_nothing_of_theirs(
+    client: Any, cast: Any, snow: Any, served: Any
+) -> None:
+    login(client, snow.wang.user)
+    page = client.post("/proofs/me/", {"organization": cast.zhangbei_team.pk, "scope": "all"})
+    assert page.status_code == 200 and Proof.objects.count() == 0
