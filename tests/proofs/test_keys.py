@@ -43,6 +43,8 @@ def test_without_a_key_the_download_says_what_to_do(
     keys.signer.cache_clear()
     page = login(client, cast.dave).get(f"/proofs/{proof.pk}/pdf/", follow=True)
     assert "vetserve proof-keys" in page.text
+    api = client.get(f"/api/v1/proofs/{proof.pk}/pdf")
+    assert api.status_code == 503 and api.json()["code"] == "signing_key_missing"
 
 
 def test_the_demo_makes_its_signing_key_once(settings: Any, tmp_path: Path) -> None:

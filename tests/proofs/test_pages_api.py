@@ -301,3 +301,25 @@ def test_a_volunteer_cannot_ask_a_unit_that_recorded_nothing_of_theirs(
     login(client, snow.wang.user)
     page = client.post("/proofs/me/", {"organization": cast.zhangbei_team.pk, "scope": "all"})
     assert page.status_code == 200 and Proof.objects.count() == 0
+
+
+def test_a_volunteer_issues_and_downloads_their_own_through_the_api(
+    client: Any, cast: Any, snow: Any, served: Any
+) -> None:
+    login(client, snow.wang.user)
+    made = client.post(
+        "/api/v1/proofs",
+        {"volunteer_id": snow.wang.pk, "organization_id": cast.rescue.pk, "scope": "year",
+         "year": 2022},
+        content_type="application/json",
+    )  # fmt: skip
+    assert made.status_code == 201, made.text
+    pdf = client.get(f"/api/v1/proofs/{made.json()['id']}/pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert AuditEntry.objects.filter(action="proof.download").count() == 1
+    revoke = client.post(
+        f"/api/v1/proofs/{made.json()['id']}/revoke", {"reason": "x"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert revoke.status_code == 403

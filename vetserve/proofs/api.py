@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -27,10 +27,12 @@ from vetserve.core.api import (
     user_of,
 )
 from vetserve.people.selectors import access_volunteer
+from vetserve.proofs.keys import ProofKeysMissing
 from vetserve.proofs.models import LINES_MAX, REASON_MAX, Proof, Scope
 from vetserve.proofs.selectors import access_proof, proof_list, proof_recording_units, proof_verify
-from vetserve.proofs.services import proof_issue, proof_revoke
+from vetserve.proofs.services import proof_download_record, proof_issue, proof_revoke
 from vetserve.proofs.views import (
+    proof_document,
     proof_verify_throttled_message,
     proof_verify_url,
     proof_verify_wait,
@@ -142,6 +144,35 @@ def proofs_list(request: HttpRequest, filters: Query[ProofFilter]) -> list[dict[
 @router.get("/proofs/{proof_id}", response={200: ProofOut, **ERRORS}, summary="One proof")
 def proofs_get(request: HttpRequest, proof_id: PathId) -> dict[str, Any]:
     return proof_out(request, access_proof(user_of(request), proof_id))
+
+
+@router.get(
+    "/proofs/{proof_id}/pdf",
+    response={200: None, **ERRORS, 503: ErrorOut},
+    summary="The proof's signed PDF",
+    description="application/pdf, signed (PAdES) with the deployment's key; each download is "
+    "audited. A revoked proof (or one of an erased person) answers 409 `revoked`; 503 "
+    "`signing_key_missing` until the operator ran `vetserve proof-keys`.",
+)
+def proofs_pdf(request: HttpRequest, proof_id: PathId) -> Any:
+    user = user_of(request)
+    proof = access_proof(user, proof_id)
+    if not proof.is_valid or proof.volunteer.is_erased:
+        return Status(
+            409, {"code": "revoked", "message": _("Only a valid proof can be downloaded.")}
+        )
+    try:
+        data = proof_document(request, proof)
+    except ProofKeysMissing:
+        message = _(
+            "The signing key is not set up yet; ask the operator to run “vetserve proof-keys”."
+        )
+        return Status(503, {"code": "signing_key_missing", "message": message})
+    proof_download_record(actor=user, proof=proof)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="proof-{proof.number}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @router.post("/proofs", response={201: ProofOut, **ERRORS}, summary="Issue a proof of service")
