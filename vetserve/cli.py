@@ -36,6 +36,10 @@ COMMANDS: list[tuple[str, str]] = [
         "rotate-keys",
         "Re-encrypt personal data under the current key (--reindex for a new index key)",
     ),
+    (
+        "proof-keys",
+        "Make the key and self-signed certificate that sign proofs of service (once, at set-up)",
+    ),
     ("issue-badges", "Issue numbered badges to active volunteers that have none (--org ID)"),
     (
         "import-roster",

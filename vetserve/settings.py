@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "vetserve.activities",
     "vetserve.attendance",
     "vetserve.ledger",
+    "vetserve.proofs",
     "vetserve.api",
     "vetserve.home",
     "vetserve.demo",
@@ -256,6 +257,12 @@ BADGE_VERIFY_BASE_URL = env_str("VETSERVE_BADGE_VERIFY_BASE_URL", "").rstrip("/"
 # Badge checks one address may make a minute, on the page and the API together: the check is
 # public, so without a limit anyone could try code after code.
 BADGE_VERIFY_PER_MINUTE = env_int("VETSERVE_BADGE_VERIFY_PER_MINUTE", 30, minimum=1)
+# Proofs of service are signed (PAdES) with the deployment's own key and self-signed
+# certificate, made once by `vetserve proof-keys` (the demo makes them) and kept private to the
+# service user like the database: proof-signing.key (0600) and proof-signing.crt.
+PROOF_KEY_DIR = Path(env_str("VETSERVE_PROOF_KEY_DIR", str(VAR_DIR / "keys")))
+# The public proof check, per address and minute (the page's and the API's together).
+PROOF_VERIFY_PER_MINUTE = env_int("VETSERVE_PROOF_VERIFY_PER_MINUTE", 30, minimum=1)
 
 # Background work (the roster import, expiry reminders): Django's tasks API through the
 # django-tasks backport, queued in the database (no broker on an offline intranet); a worker

@@ -55,6 +55,7 @@ from vetserve.orgs.models import Kind
 from vetserve.people.fakes import fictitious_id_number
 from vetserve.people.models import Status, Volunteer
 from vetserve.people.services import volunteer_register, volunteer_update
+from vetserve.proofs.services import proof_issue
 from vetserve.regions.models import Region
 from vetserve.regions.services import region_create
 
@@ -173,10 +174,15 @@ LEDGER = {
     "waiting for confirmation (the recorder never confirms)",
     "grace-entry": "an hour 李卫东 served on grace-shift's activity, recorded by hand by Grace",
 }
+PROOFS = {
+    "dave-proof": "a proof of service of dave-entry's hour, issued by Dave for his team (the "
+    "unit that recorded it)",
+}
 OBJECTS = {
     **VOLUNTEERS,
     **CAMPAIGNS,
     **LEDGER,
+    **PROOFS,
     **{f"{v}@{s}": f"{v} on {s}" for v in VOLUNTEERS for s in SHIFTS},
     "dave-shift-code": "the rotating code shown at dave-shift's post",
     "forged-code": "dave-shift's code with a character changed",
@@ -702,6 +708,58 @@ TABLE: list[Row] = [
     R("wang", CHANGE, "dave-entry", API, 403),
     R("carol", CHANGE, "dave-entry", API, 404),
     R("anon", CHANGE, "dave-entry", API, 401),
+    # Proofs of service: GET /proofs/ and /api/v1/proofs (list), the proof's page and
+    # GET /api/v1/proofs/<id> (read), and revoking it (change: POST /proofs/<id>/revoke/,
+    # POST /api/v1/proofs/<id>/revoke). Placed in the issuing unit, like its entries: whoever
+    # sees it without the right to change the unit (an auditor, the volunteer) gets 403.
+    R("root", LIST, "dave-proof", PAGE, LISTED),
+    R("alice", LIST, "dave-proof", PAGE, LISTED),
+    R("bob", LIST, "dave-proof", PAGE, LISTED),
+    R("frank", LIST, "dave-proof", PAGE, LISTED),
+    R("dave", LIST, "dave-proof", PAGE, LISTED),
+    R("wang", LIST, "dave-proof", PAGE, LISTED),
+    R("carol", LIST, "dave-proof", PAGE, UNLISTED),
+    R("tina", LIST, "dave-proof", PAGE, UNLISTED),
+    R("grace", LIST, "dave-proof", PAGE, UNLISTED),
+    R("erin", LIST, "dave-proof", PAGE, UNLISTED),
+    R("mallory", LIST, "dave-proof", PAGE, UNLISTED),
+    R("anon", LIST, "dave-proof", PAGE, LOGIN),
+    R("bob", LIST, "dave-proof", API, LISTED),
+    R("wang", LIST, "dave-proof", API, LISTED),
+    R("carol", LIST, "dave-proof", API, UNLISTED),
+    R("erin", LIST, "dave-proof", API, UNLISTED),
+    R("anon", LIST, "dave-proof", API, 401),
+    R("bob", READ, "dave-proof", PAGE, 200),
+    R("frank", READ, "dave-proof", PAGE, 200),
+    R("dave", READ, "dave-proof", PAGE, 200),
+    R("wang", READ, "dave-proof", PAGE, 200),
+    R("carol", READ, "dave-proof", PAGE, 404),
+    R("tina", READ, "dave-proof", PAGE, 404),
+    R("grace", READ, "dave-proof", PAGE, 404),
+    R("erin", READ, "dave-proof", PAGE, 404),
+    R("mallory", READ, "dave-proof", PAGE, 404),
+    R("anon", READ, "dave-proof", PAGE, LOGIN),
+    R("bob", READ, "dave-proof", API, 200),
+    R("wang", READ, "dave-proof", API, 200),
+    R("carol", READ, "dave-proof", API, 404),
+    R("anon", READ, "dave-proof", API, 401),
+    R("root", CHANGE, "dave-proof", PAGE, 302),
+    R("alice", CHANGE, "dave-proof", PAGE, 302),
+    R("bob", CHANGE, "dave-proof", PAGE, 302),
+    R("dave", CHANGE, "dave-proof", PAGE, 302),
+    R("frank", CHANGE, "dave-proof", PAGE, 403),
+    R("wang", CHANGE, "dave-proof", PAGE, 403),
+    R("carol", CHANGE, "dave-proof", PAGE, 404),
+    R("tina", CHANGE, "dave-proof", PAGE, 404),
+    R("grace", CHANGE, "dave-proof", PAGE, 404),
+    R("mallory", CHANGE, "dave-proof", PAGE, 404),
+    R("anon", CHANGE, "dave-proof", PAGE, LOGIN),
+    R("bob", CHANGE, "dave-proof", API, 200),
+    R("dave", CHANGE, "dave-proof", API, 200),
+    R("frank", CHANGE, "dave-proof", API, 403),
+    R("wang", CHANGE, "dave-proof", API, 403),
+    R("carol", CHANGE, "dave-proof", API, 404),
+    R("anon", CHANGE, "dave-proof", API, 401),
 ]
 
 
@@ -889,10 +947,16 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
             ("grace-entry", users["grace"], "zhangbei", "grace-shift"),
         )
     }
+    proofs = {
+        "dave-proof": proof_issue(
+            actor=cast.dave, volunteer=vols["chongli-first"], organization=cast.rescue
+        )
+    }
     return SimpleNamespace(
         cast=cast,
         users=users,
         entries=entries,
+        proofs=proofs,
         vols=vols,
         ids=ids,
         names={key: v.name for key, v in vols.items()},
@@ -1039,7 +1103,44 @@ def _ledger(world: SimpleNamespace, row: Row) -> int | str:
     return answer
 
 
+def _proof(world: SimpleNamespace, row: Row) -> int | str:
+    """Proofs of service: the list and the proof (GET), or revoking it (POST)."""
+    proof = world.proofs[row.obj]
+    if row.via == PAGE:
+        client = _page_client(world, row.actor)
+        if row.action == LIST:
+            response = client.get("/proofs/")
+            if response.status_code != 200:
+                return _answer(response)
+            return LISTED if proof in response.context["proofs"] else UNLISTED
+        if row.action == READ:
+            response = client.get(f"/proofs/{proof.pk}/")
+            if response.status_code == 200:
+                assert proof.number in response.content.decode()
+            return _answer(response)
+        answer = _answer(client.post(f"/proofs/{proof.pk}/revoke/", {"reason": "矩阵测试"}))
+    else:
+        client = _api_client(world, row.actor)
+        if row.action == LIST:
+            response = client.get("/api/v1/proofs?limit=500")
+            if response.status_code != 200:
+                return response.status_code
+            return LISTED if proof.pk in {p["id"] for p in _json(response)["items"]} else UNLISTED
+        if row.action == READ:
+            return client.get(f"/api/v1/proofs/{proof.pk}").status_code
+        answer = client.post(
+            f"/api/v1/proofs/{proof.pk}/revoke",
+            {"reason": "矩阵测试"},
+            content_type="application/json",
+        ).status_code
+    revoked = type(proof).objects.get(pk=proof.pk).revoked_at is not None
+    assert revoked == row.allowed, f"revoked={revoked}"
+    return answer
+
+
 def _list(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in PROOFS:
+        return _proof(world, row)
     if row.obj in LEDGER:
         return _ledger(world, row)
     if row.obj in CAMPAIGNS:
@@ -1059,6 +1160,8 @@ def _list(world: SimpleNamespace, row: Row) -> int | str:
 
 
 def _read(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in PROOFS:
+        return _proof(world, row)
     if row.obj in LEDGER:
         return _ledger(world, row)
     if row.obj in CAMPAIGNS:
@@ -1080,6 +1183,8 @@ def _read(world: SimpleNamespace, row: Row) -> int | str:
 
 
 def _change(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in PROOFS:
+        return _proof(world, row)
     if row.obj in LEDGER:
         return _ledger(world, row)
     if row.obj in CAMPAIGNS:
@@ -1413,6 +1518,7 @@ GROUPS = [
     ("Volunteers: list, read, change", (LIST, READ, CHANGE)),
     ("Campaigns: list, read, change", (LIST, READ, CHANGE)),
     ("Hours ledger: list, read, confirm", (LIST, READ, CHANGE)),
+    ("Proofs of service: list, read, revoke", (LIST, READ, CHANGE)),
     ("Roster export and revealing full numbers", (EXPORT, REVEAL)),
     ("The audit log", (AUDIT_LOG,)),
     ("Check-in and check-out", (CHECK_IN, CHECK_OUT)),
@@ -1426,6 +1532,8 @@ def _cell(value: int | str) -> str:
 
 
 def _kind(obj: str) -> str:
+    if obj in PROOFS:
+        return "proof"
     return "campaign" if obj in CAMPAIGNS else "ledger" if obj in LEDGER else ""
 
 
@@ -1448,11 +1556,13 @@ def markdown() -> str:
         *[f"- **{name}**: {text}" for name, text in SHIFTS.items()],
         *[f"- **{name}**: {text}" for name, text in CAMPAIGNS.items()],
         *[f"- **{name}**: {text}" for name, text in LEDGER.items()],
+        *[f"- **{name}**: {text}" for name, text in PROOFS.items()],
         "",
     ]
     for title, actions in GROUPS:
         kind = "campaign" if title.startswith("Campaigns") else ""
         kind = "ledger" if title.startswith("Hours ledger") else kind
+        kind = "proof" if title.startswith("Proofs of service") else kind
         rows = [r for r in TABLE if r.action in actions and _kind(r.obj) == kind]
         lines += [
             f"### {title}",

@@ -78,6 +78,7 @@ from vetserve.orgs.models import Kind
 from vetserve.people.fakes import fictitious_id_number
 from vetserve.people.models import ExportJob, ImportJob, Membership, Volunteer
 from vetserve.people.services import correction_request_create, membership_add, volunteer_register
+from vetserve.proofs.services import proof_issue
 from vetserve.skills.models import QualificationType, Skill
 from vetserve.skills.services import (
     course_create,
@@ -133,6 +134,9 @@ OPEN_ROUTES: dict[str, str] = {
     "GET /api/v1/activities/outcome-types": "the city-wide list of outcome figures",
     "GET /api/v1/activities/mine": "one's own shifts",
     "GET /api/v1/ledger/me/balance": "one's own hours (404 without a volunteer record)",
+    "proofs/me/": "one's own proofs of service (404 without a volunteer record)",
+    "verify/proof/<str:token>": "the public proof check the QR code on a proof leads to",
+    "GET /api/v1/public/proofs/verify": "the public proof check, no token needed",
 }
 
 # Outcomes that refuse: a logged-in outsider, and an anonymous visitor of the pages / the API.
@@ -165,6 +169,7 @@ PARAMS: dict[str, Callable[[SimpleNamespace, str], Any]] = {
     "job_id": lambda w, r: w.import_job.pk if "/import/" in r else w.export_job.pk,
     "course_id": lambda w, _r: w.course.pk,
     "entry_id": lambda w, _r: w.entry.pk,
+    "proof_id": lambda w, _r: w.proof.pk,
     "mapping_id": lambda w, _r: w.mapping.pk,
     "membership_id": lambda w, _r: w.membership.pk,
     "org_id": lambda w, _r: w.org.pk,
@@ -217,6 +222,8 @@ BODY_VALUES: dict[str, Callable[[SimpleNamespace], Any]] = {
 
 # Whole bodies for operations whose fields depend on each other: merged over the generated one.
 BODY_OVERRIDES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
+    # A proof of the world's volunteer by the world's team, which recorded their hour.
+    "POST /api/v1/proofs": lambda w: {"organization_id": w.org.pk},
     "POST /api/v1/volunteers/{volunteer_id}/status": lambda _w: {"to_status": "suspended"},
     "POST /api/v1/activities/{activity_id}/status": lambda _w: {"to_status": "finished"},
     "POST /api/v1/activities/{activity_id}/shifts/series": lambda _w: {
@@ -406,6 +413,8 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
     entry = ledger_entry_record(
         actor=root, volunteer=volunteer, activity=activity, service_date=today, minutes=60
     )
+    # A proof of that hour, issued by the world's team (the unit that recorded it).
+    proof = proof_issue(actor=root, volunteer=volunteer, organization=activity.organization)
     # Vic volunteers in the world's team, not yet on its shift: the control for signing up.
     vic = make_user("vic", (Role.VOLUNTEER, org))
     vic_record = volunteer_register(
@@ -444,6 +453,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         signup,
         attendance,
         entry,
+        proof,
         token,
         cast.chongli,
     ]
@@ -472,6 +482,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         signup=signup,
         attendance=attendance,
         entry=entry,
+        proof=proof,
         token=token,
         users=users,
         clients=clients,
@@ -497,6 +508,7 @@ PROTECTED_APPS = (
     "activities",
     "attendance",
     "ledger",
+    "proofs",
 )
 
 

@@ -93,6 +93,9 @@ ACTION_LABELS = {
     "ledger.correct": _("Hours corrected"),
     "ledger.confirm": _("Hours confirmed"),
     "ledger.from_attendance": _("Attendance turned into hours"),
+    "proof.issue": _("Proof of service issued"),
+    "proof.revoke": _("Proof of service revoked"),
+    "proof.download": _("Proof of service downloaded"),
 }
 
 # Changed values recorded under a key that is no field of the object (a count, a list of

@@ -443,6 +443,22 @@ def may_confirm_hours(actor: Actor | None, entry: Any) -> bool:
     return may_record_hours(actor, entry)
 
 
+def may_issue_proof(actor: Actor | None, *, volunteer: Any, organization: Any) -> bool:
+    """Issue a proof of service of the hours ``organization`` recorded for ``volunteer``
+    (谁记录谁证明, 办法 Art 14–17): whoever may change that unit (its region's administrators,
+    its leaders), and the volunteer themself, for their own hours."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    if volunteer.user_id is not None and volunteer.user_id == actor.pk:
+        return True
+    return may_change_org(actor, organization)
+
+
+def may_revoke_proof(actor: Actor | None, proof: Any) -> bool:
+    """Revoke a proof: whoever may change the issuing unit; never the volunteer alone."""
+    return may_change_org(actor, proof.organization)
+
+
 def may_verify_ledger(actor: Actor | None) -> bool:
     """Open the ledger's chain verification: administrators and auditors (the audit action)."""
     return can(actor, AUDIT)

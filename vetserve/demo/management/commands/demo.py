@@ -7,6 +7,7 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -20,6 +21,7 @@ from vetserve.demo.builder import (
     demo_state,
 )
 from vetserve.demo.environment import lan_addresses
+from vetserve.proofs.keys import key_paths, proof_keys_create
 
 DEMO_WORKERS = 2
 
@@ -80,6 +82,7 @@ class Command(BaseCommand):
             ensure_port_free(options["host"], options["port"])
         call_command("migrate", interactive=False, verbosity=0)
         self.build(rebuild=options["rebuild"])
+        self.proof_keys()
         self.print_logins()
         if options["build_only"]:
             return
@@ -120,6 +123,13 @@ class Command(BaseCommand):
             ) from error
         counts = ", ".join(f"{n} {what}" for what, n in ctx.counts.items())
         self.stdout.write(f"Built the demo in {time.monotonic() - started:.1f} s: {counts}.")
+
+    def proof_keys(self) -> None:
+        """The demo's own key to sign proofs of service, made once (as `vetserve proof-keys`)."""
+        if key_paths()[0].exists():
+            return
+        key_path, _cert = proof_keys_create(common_name=str(settings.CORPS_NAME))
+        self.stdout.write(f"Made the key that signs proofs of service: {key_path}")
 
     def print_logins(self) -> None:
         logins = demo_logins()
