@@ -194,3 +194,40 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}#{self.seq} {self.source} {self.minutes}"
+
+
+# A working-day rule's note (the State Council notice it comes from).
+RULE_NOTE_MAX = 200
+
+
+class WorkdayRule(models.Model):
+    """One day of the State Council's yearly notice on holidays, entered by staff for a year
+    the ``chinese-calendar`` package does not know yet: a holiday on a weekday
+    (``is_workday`` false) or a make-up workday on a weekend (true). A year with at least one
+    rule counts as known; its other days follow the week. Where the package knows the year,
+    a rule still overrides it (a late change of the notice)."""
+
+    day = models.DateField(_("date"), unique=True, validators=[DATES.validator()])
+    is_workday = models.BooleanField(_("working day"))
+    note = models.CharField(_("source"), max_length=RULE_NOTE_MAX)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("working-day rule")
+        verbose_name_plural = _("working-day rules")
+        constraints = [
+            DATES.constraint("workdayrule", "day"),
+            text_constraint("workdayrule", "note", RULE_NOTE_MAX),
+            models.CheckConstraint(condition=~models.Q(note=""), name="workdayrule_note"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'workday' if self.is_workday else 'holiday'}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -169,6 +169,51 @@ def _check_volunteer(volunteer: Volunteer) -> None:
         )
 
 
+def _activity_minutes_on(activity: Activity, day: date) -> int:
+    """How many minutes of the activity's time fall on ``day`` (local time)."""
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
+    end = start + timedelta(days=1)
+    low, high = max(start, activity.starts_at), min(end, activity.ends_at)
+    return max(0, int((high - low).total_seconds() // 60))
+
+
+def _implausible(message: str, code: str) -> ValidationError:
+    return ValidationError({"minutes": ValidationError(message, code=code)})
+
+
+def _check_plausible(*, volunteer: Volunteer, activity: Activity, day: date, minutes: int) -> None:
+    """Refuse hours that cannot be true: more time than the activity itself had on that
+    day (hours outside its time), entries of the same person and activity on that day that
+    together exceed it (they overlap), or more than 24 hours on one day over all their
+    entries."""
+    available = _activity_minutes_on(activity, day)
+    if minutes > available:
+        raise _implausible(
+            _("The activity ran only %(n)s minutes on that day; hours outside its time are "
+              "not recorded.") % {"n": available},
+            "outside",
+        )  # fmt: skip
+    mine = LedgerEntry.objects.filter(volunteer=volunteer, service_date=day).exclude(
+        source=Source.CONFIRMATION
+    )
+    same = int(mine.filter(activity=activity).aggregate(n=Sum("minutes"))["n"] or 0)
+    if same + minutes > available:
+        raise _implausible(
+            _("This overlaps hours already recorded for this volunteer at this activity on "
+              "that day (%(have)s of %(n)s minutes); correct that entry instead.")
+            % {"have": same, "n": available},
+            "overlap",
+        )  # fmt: skip
+    day_total = int(mine.aggregate(n=Sum("minutes"))["n"] or 0)
+    if day_total + minutes > HAND_MINUTES.high:
+        raise _implausible(
+            _("With this entry the volunteer would have over 24 hours on %(day)s (%(have)s "
+              "minutes already recorded).") % {"day": day, "have": day_total},
+            "day_total",
+        )  # fmt: skip
+
+
 @transaction.atomic
 def ledger_entry_record(
     *,
@@ -199,6 +244,7 @@ def ledger_entry_record(
              % {"first": first, "last": last}},
             code="date",
         )  # fmt: skip
+    _check_plausible(volunteer=volunteer, activity=activity, day=service_date, minutes=minutes)
     reason = reason.strip()
     if back_entry and not reason:
         raise ValidationError({"reason": _("Give a reason for the back-entry.")}, code="reason")
