@@ -5,12 +5,15 @@ confirmation, the leader's entry by hand, and the chain's verification. Writes g
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +21,7 @@ from vetserve.activities.models import Activity
 from vetserve.core.access import (
     CHANGE,
     VIEW,
+    may_change_somewhere,
     may_confirm_hours,
     may_record_hours,
     may_verify_ledger,
@@ -28,7 +32,9 @@ from vetserve.ledger.forms import CorrectionForm, EntryForm, LedgerFilterForm
 from vetserve.ledger.models import RECORD_SOURCES, Source
 from vetserve.ledger.selectors import (
     access_entry,
+    activities_awaiting_hours,
     chain_verify_for,
+    due_window,
     ledger_list,
     volunteer_balance,
 )
@@ -37,6 +43,7 @@ from vetserve.ledger.services import (
     ledger_entry_correct,
     ledger_entry_record,
 )
+from vetserve.ledger.workdays import WorkCalendar, due_date
 from vetserve.orgs.selectors import access_organization
 from vetserve.people.selectors import access_volunteer, volunteer_own
 
@@ -233,6 +240,39 @@ def verify_page(request: AuthedRequest) -> HttpResponse:
         raise Http404
     reports = chain_verify_for(user=request.user) if request.method == "POST" else None
     return render(request, "ledger/verify.html", {"reports": reports})
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+@login_required
+def overdue_page(request: AuthedRequest) -> HttpResponse:
+    """Activities whose hours are not yet all recorded and confirmed, past their deadline
+    (10 working days after the end, 办法 Art 11) or, with ?due=week, falling due this week."""
+    if not may_change_somewhere(request.user):
+        raise Http404
+    this_week = request.GET.get("due") == "week"
+    today = _today()
+    calendar = WorkCalendar.for_years(range(today.year - 1, today.year + 2))
+    window = due_window(today=today, this_week=this_week, calendar=calendar)
+    page = paginate(request, activities_awaiting_hours(user=request.user, window=window), PER_PAGE)
+    rows = list(page.object_list)
+    years = {timezone.localdate(a.ends_at).year for a in rows}
+    row_calendar = WorkCalendar.for_years(range(min(years), max(years) + 2)) if rows else calendar
+    for activity in rows:
+        activity.due, activity.due_estimated = due_date(activity.ends_at, calendar=row_calendar)
+    return render(
+        request,
+        "ledger/overdue.html",
+        {
+            "page_obj": page,
+            "activities": rows,
+            "this_week": this_week,
+            "today": today,
+            "query": query_without_page(request),
+        },
+    )
 
 
 def _message(error: Exception) -> str:
