@@ -93,6 +93,7 @@ ACTION_LABELS = {
     "ledger.correct": _("Hours corrected"),
     "ledger.confirm": _("Hours confirmed"),
     "ledger.from_attendance": _("Attendance turned into hours"),
+    "ledger.workday_rule": _("Working-day rule entered"),
 }
 
 # Changed values recorded under a key that is no field of the object (a count, a list of

@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.core.bounds import DATES
-from vetserve.ledger.models import CONTENT_MAX, ENTRY_MINUTES, HAND_MINUTES, REASON_MAX, Source
+from vetserve.ledger.models import (
+    CONTENT_MAX,
+    ENTRY_MINUTES,
+    HAND_MINUTES,
+    REASON_MAX,
+    RULE_NOTE_MAX,
+    Source,
+)
 
 
 class EntryForm(forms.Form):
@@ -59,3 +66,20 @@ class LedgerFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         validators=[DATES.validator()],
     )  # fmt: skip
+
+
+class WorkdayRuleForm(forms.Form):
+    day = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[DATES.validator()],
+    )  # fmt: skip
+    is_workday = forms.TypedChoiceField(
+        label=_("This day is"),
+        coerce=lambda v: v == "1",
+        choices=[("0", _("a holiday (no work)")), ("1", _("a make-up workday"))],
+    )
+    note = forms.CharField(
+        label=_("Source"),
+        max_length=RULE_NOTE_MAX,
+        help_text=_("The State Council's notice, e.g. 国办发明电〔2026〕X号."),
+    )

@@ -16,7 +16,7 @@ from vetserve.activities.models import Status as ActivityStatus
 from vetserve.attendance.models import Attendance
 from vetserve.core.access import AUDIT, CHANGE, VIEW, Actor, access_object, visible_to
 from vetserve.ledger.chain import HASHED_FIELDS, BrokenLink, first_broken
-from vetserve.ledger.models import LedgerEntry, Source
+from vetserve.ledger.models import LedgerEntry, Source, WorkdayRule
 from vetserve.ledger.workdays import WorkCalendar, last_end_due_before
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
@@ -317,3 +317,9 @@ def hours_due_counts(*, user: Actor | None, today: date) -> tuple[int, int]:
         ).count()
         for week in (False, True)
     )
+
+
+def workday_rules() -> QuerySet[WorkdayRule]:
+    """The rules staff entered, newest day first (a deployment-wide table, not scoped: it
+    holds public holidays only)."""
+    return WorkdayRule.objects.order_by("-day")

@@ -24,15 +24,18 @@ from vetserve.accounts.models import User
 from vetserve.activities.models import Activity
 from vetserve.attendance.models import Attendance, AttendanceCorrection
 from vetserve.audit.services import audit_record
-from vetserve.core.access import Actor, may_confirm_hours, may_record_hours
+from vetserve.core.access import Actor, may_confirm_hours, may_manage_workdays, may_record_hours
+from vetserve.core.bounds import DATES
 from vetserve.ledger.chain import GENESIS, entry_hash
 from vetserve.ledger.models import (
     CONTENT_MAX,
     ENTRY_MINUTES,
     HAND_MINUTES,
     REASON_MAX,
+    RULE_NOTE_MAX,
     LedgerEntry,
     Source,
+    WorkdayRule,
 )
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Status as VolunteerStatus
@@ -506,3 +509,35 @@ def _correct_stays_of(org_id: int, stay_ids: list[int], now: datetime) -> int:
     if rows:
         _chained(org_id, rows)
     return len(rows)
+
+
+# --- working-day rules ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def workday_rule_add(*, actor: Actor | None, day: date, is_workday: bool, note: str) -> WorkdayRule:
+    """Enter one day of the State Council's notice: a holiday or a make-up workday. Once a
+    year has a rule, its deadlines are no longer estimates, so every rule is audited."""
+    if not may_manage_workdays(actor):
+        raise PermissionDenied(_("Only city administrators enter working-day rules."))
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Name the notice this day comes from.")}, code="note")
+    if len(note) > RULE_NOTE_MAX:
+        raise ValidationError({"note": _("At most 200 characters.")}, code="note")
+    if day not in DATES:
+        raise ValidationError({"day": DATES.message()}, code="day")
+    if WorkdayRule.objects.filter(day=day).exists():
+        raise ValidationError({"day": _("This day already has a rule.")}, code="duplicate")
+    rule = WorkdayRule.objects.create(
+        day=day, is_workday=is_workday, note=note, created_by=_user(actor)
+    )
+    audit_record(
+        actor=actor,
+        action="ledger.workday_rule",
+        obj=rule,
+        changes={"is_workday": [None, is_workday]},
+        reason=note,
+        object_repr=str(day),
+    )
+    return rule

@@ -9,6 +9,7 @@ urlpatterns = [
     path("me/", views.my_hours, name="me"),
     path("verify/", views.verify_page, name="verify"),
     path("overdue/", views.overdue_page, name="overdue"),
+    path("workdays/", views.workdays_page, name="workdays"),
     path("volunteer/<int:volunteer_id>/", views.volunteer_ledger, name="volunteer"),
     path("volunteer/<int:volunteer_id>/record/", views.entry_create, name="record"),
     path("entry/<int:entry_id>/", views.entry_page, name="entry"),

@@ -23,12 +23,13 @@ from vetserve.core.access import (
     VIEW,
     may_change_somewhere,
     may_confirm_hours,
+    may_manage_workdays,
     may_record_hours,
     may_verify_ledger,
     visible_to,
 )
 from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
-from vetserve.ledger.forms import CorrectionForm, EntryForm, LedgerFilterForm
+from vetserve.ledger.forms import CorrectionForm, EntryForm, LedgerFilterForm, WorkdayRuleForm
 from vetserve.ledger.models import RECORD_SOURCES, Source
 from vetserve.ledger.selectors import (
     access_entry,
@@ -37,13 +38,15 @@ from vetserve.ledger.selectors import (
     due_window,
     ledger_list,
     volunteer_balance,
+    workday_rules,
 )
 from vetserve.ledger.services import (
     ledger_entry_confirm,
     ledger_entry_correct,
     ledger_entry_record,
+    workday_rule_add,
 )
-from vetserve.ledger.workdays import WorkCalendar, due_date
+from vetserve.ledger.workdays import WorkCalendar, due_date, known_years
 from vetserve.orgs.selectors import access_organization
 from vetserve.people.selectors import access_volunteer, volunteer_own
 
@@ -271,6 +274,36 @@ def overdue_page(request: AuthedRequest) -> HttpResponse:
             "this_week": this_week,
             "today": today,
             "query": query_without_page(request),
+            "may_manage_workdays": may_manage_workdays(request.user),
+        },
+    )
+
+
+@login_required
+def workdays_page(request: AuthedRequest) -> HttpResponse:
+    """The working-day rules staff enter from the State Council's notice, and a form to add
+    one (city administrators and superusers)."""
+    if not may_manage_workdays(request.user):
+        raise Http404
+    form = WorkdayRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = workday_rule_add(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _to_form(form, error)
+        else:
+            messages.success(request, _("Rule entered for %(day)s.") % {"day": rule.day})
+            return redirect("ledger:workdays")
+    page = paginate(request, workday_rules(), PER_PAGE)
+    return render(
+        request,
+        "ledger/workdays.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "rules": page.object_list,
+            "known": known_years(_today().year),
+            "query": query_without_page(request),
         },
     )
 
@@ -281,7 +314,7 @@ def _message(error: Exception) -> str:
     return str(error) or _("You may not do this.")
 
 
-def _to_form(form: EntryForm | CorrectionForm, error: ValidationError) -> None:
+def _to_form(form: EntryForm | CorrectionForm | WorkdayRuleForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)

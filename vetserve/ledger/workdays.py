@@ -102,3 +102,19 @@ def last_end_due_before(day: date, *, calendar: WorkCalendar) -> date:
     while calendar.add_workdays(end + timedelta(days=1), DUE_WORKDAYS)[0] < day:
         end += timedelta(days=1)
     return end
+
+
+def known_years(this_year: int) -> list[tuple[int, str]]:
+    """This year and the next two, each with where its holidays come from: "package",
+    "rules" or "" (unknown: deadlines estimated from weekends)."""
+    years = range(this_year, this_year + 3)
+    calendar = WorkCalendar.for_years(years)
+    return [
+        (
+            year,
+            "rules"
+            if year in calendar.ruled_years
+            else ("package" if _package_knows(year) else ""),
+        )
+        for year in years
+    ]
