@@ -94,6 +94,9 @@ ACTION_LABELS = {
     "ledger.confirm": _("Hours confirmed"),
     "ledger.from_attendance": _("Attendance turned into hours"),
     "ledger.workday_rule": _("Working-day rule entered"),
+    "ledger.claim": _("Hours claimed"),
+    "ledger.claim_approve": _("Hours claim approved"),
+    "ledger.claim_reject": _("Hours claim rejected"),
 }
 
 # Changed values recorded under a key that is no field of the object (a count, a list of

@@ -13,6 +13,7 @@ from vetserve.core.bounds import DATES
 from vetserve.ledger.models import (
     CONTENT_MAX,
     ENTRY_MINUTES,
+    EVIDENCE_MAX,
     HAND_MINUTES,
     REASON_MAX,
     RULE_NOTE_MAX,
@@ -82,4 +83,37 @@ class WorkdayRuleForm(forms.Form):
         label=_("Source"),
         max_length=RULE_NOTE_MAX,
         help_text=_("The State Council's notice, e.g. 国办发明电〔2026〕X号."),
+    )
+
+
+class ClaimForm(forms.Form):
+    activity = forms.TypedChoiceField(label=_("Activity"), coerce=int)
+    service_date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[DATES.validator()],
+    )  # fmt: skip
+    minutes = forms.IntegerField(
+        label=_("Service minutes"), min_value=HAND_MINUTES.low, max_value=HAND_MINUTES.high
+    )
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        max_length=EVIDENCE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Who saw you serve, a sign-in sheet, a photo in the team's group. "
+                    "No ID or phone numbers."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, activities: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [  # type: ignore[attr-defined]
+            (a.pk, f"{a.title} · {timezone.localtime(a.starts_at):%Y-%m-%d}") for a in activities
+        ]
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=REASON_MAX,
+        help_text=_("Required when rejecting. No ID or phone numbers."),
     )

@@ -231,3 +231,84 @@ class WorkdayRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {'workday' if self.is_workday else 'holiday'}"
+
+
+EVIDENCE_MAX = 1000
+
+
+class ClaimState(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class HoursClaim(models.Model):
+    """A volunteer's claim of hours the unit missed (补录申请), with evidence, waiting for the
+    organizing unit. Approval appends a back-entry recorded by the claimant and its
+    confirmation by the approver (``ledger.services.hours_claim_decide``), so the approver is
+    never the claimant (``core.access.may_confirm_hours`` reads ``recorded_by_id``). A claim
+    is placed in the activity's region and organization, like the entries it becomes."""
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    volunteer = models.ForeignKey(
+        "people.Volunteer", on_delete=models.PROTECT, related_name="hours_claims"
+    )
+    activity = models.ForeignKey("activities.Activity", on_delete=models.PROTECT, related_name="+")
+    service_date = models.DateField(_("date"), validators=[DATES.validator()])
+    minutes = models.IntegerField(_("service minutes"), validators=[HAND_MINUTES.validator()])
+    evidence = models.TextField(_("evidence"), max_length=EVIDENCE_MAX)
+    # The claimant's account: the "recorder" of what the claim becomes.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("claimed at"), validators=[MOMENTS.validator()])
+    state = models.CharField(
+        _("state"), max_length=10, choices=ClaimState.choices, default=ClaimState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True, validators=[MOMENTS.validator()])
+    decision_note = models.CharField(_("note"), max_length=REASON_MAX, blank=True)
+    entry = models.OneToOneField(
+        LedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="claim"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_region_field = "region_id"
+    scope_org_field = "organization"
+    scope_member_orgs_visible = False
+    scope_self_field = "volunteer__user_id"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("hours claim")
+        verbose_name_plural = _("hours claims")
+        indexes = [models.Index(fields=["state", "created_at"], name="claim_state_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=[s.value for s in ClaimState]), name="claim_state"
+            ),
+            HAND_MINUTES.constraint("hoursclaim", "minutes"),
+            DATES.constraint("hoursclaim", "service_date"),
+            MOMENTS.constraint("hoursclaim", "created_at"),
+            MOMENTS.constraint("hoursclaim", "decided_at", null=True),
+            text_constraint("hoursclaim", "evidence", EVIDENCE_MAX),
+            models.CheckConstraint(condition=~models.Q(evidence=""), name="claim_evidence"),
+            # Approved exactly when it became an entry.
+            models.CheckConstraint(
+                condition=models.Q(state="approved", entry__isnull=False)
+                | (~models.Q(state="approved") & models.Q(entry__isnull=True)),
+                name="claim_entry_when_approved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.pk} {self.state}"

@@ -16,7 +16,7 @@ from vetserve.activities.models import Status as ActivityStatus
 from vetserve.attendance.models import Attendance
 from vetserve.core.access import AUDIT, CHANGE, VIEW, Actor, access_object, visible_to
 from vetserve.ledger.chain import HASHED_FIELDS, BrokenLink, first_broken
-from vetserve.ledger.models import LedgerEntry, Source, WorkdayRule
+from vetserve.ledger.models import ClaimState, HoursClaim, LedgerEntry, Source, WorkdayRule
 from vetserve.ledger.workdays import WorkCalendar, last_end_due_before
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
@@ -323,3 +323,48 @@ def workday_rules() -> QuerySet[WorkdayRule]:
     """The rules staff entered, newest day first (a deployment-wide table, not scoped: it
     holds public holidays only)."""
     return WorkdayRule.objects.order_by("-day")
+
+
+# --- claims ----------------------------------------------------------------------------------
+
+
+def claim_list(*, user: Actor | None, state: str = "") -> QuerySet[HoursClaim]:
+    """The claims the user may see (their own; those of the units they may approve for),
+    newest first."""
+    qs = visible_to(user, HoursClaim, VIEW)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.select_related("volunteer", "activity__organization").order_by("-created_at", "-id")
+
+
+def claims_to_decide(*, user: Actor | None) -> QuerySet[HoursClaim]:
+    """Pending claims the user may approve: in their change scope, not their own."""
+    qs = visible_to(user, HoursClaim, CHANGE).filter(state=ClaimState.PENDING)
+    if user is not None and user.pk is not None:
+        qs = qs.exclude(recorded_by_id=user.pk)
+    return qs
+
+
+def access_claim(user: Actor | None, claim_id: Any, action: str = VIEW) -> HoursClaim:
+    return access_object(
+        HoursClaim.objects.select_related(
+            "volunteer", "activity__organization", "decided_by", "entry"
+        ),
+        user,
+        action,
+        pk=claim_id,
+    )
+
+
+def claimable_activities(*, volunteer: Volunteer, limit: int) -> list[Activity]:
+    """Activities a volunteer may claim hours for: those they had a confirmed place on, which
+    have begun, newest first."""
+    ids = SignUp.objects.filter(volunteer=volunteer, state=SignUpState.CONFIRMED).values(
+        "shift__activity_id"
+    )
+    return list(
+        Activity.objects.filter(pk__in=ids, starts_at__lte=timezone.now())
+        .exclude(status=ActivityStatus.CANCELLED)
+        .select_related("organization")
+        .order_by("-starts_at", "-id")[:limit]
+    )

@@ -30,9 +30,12 @@ from vetserve.ledger.chain import GENESIS, entry_hash
 from vetserve.ledger.models import (
     CONTENT_MAX,
     ENTRY_MINUTES,
+    EVIDENCE_MAX,
     HAND_MINUTES,
     REASON_MAX,
     RULE_NOTE_MAX,
+    ClaimState,
+    HoursClaim,
     LedgerEntry,
     Source,
     WorkdayRule,
@@ -541,3 +544,149 @@ def workday_rule_add(*, actor: Actor | None, day: date, is_workday: bool, note: 
         object_repr=str(day),
     )
     return rule
+
+
+# --- claims of missed hours (补录申请) -------------------------------------------------------
+
+
+@transaction.atomic
+def hours_claim_submit(
+    *,
+    actor: Actor | None,
+    volunteer: Volunteer,
+    activity: Activity,
+    service_date: date,
+    minutes: int,
+    evidence: str,
+    now: datetime | None = None,
+) -> HoursClaim:
+    """A volunteer claims hours the unit missed, with evidence; it waits for the organizing
+    unit. The same checks as a leader's entry: an active volunteer, a day of the activity,
+    plausible minutes."""
+    user = _user(actor)
+    if user is None or volunteer.user_id != user.pk:
+        raise PermissionDenied(_("You may claim only your own hours."))
+    _check_volunteer(volunteer)
+    if minutes not in HAND_MINUTES:
+        raise ValidationError(
+            {"minutes": _("Enter from 1 to 1,440 minutes (one day at most).")}, code="minutes"
+        )
+    evidence = evidence.strip()
+    if not evidence:
+        raise ValidationError(
+            {"evidence": _("Describe the evidence: who saw you serve, a sign-in sheet, a photo.")},
+            code="evidence",
+        )
+    if len(evidence) > EVIDENCE_MAX:
+        raise ValidationError({"evidence": _("At most 1,000 characters.")}, code="evidence")
+    first = timezone.localdate(activity.starts_at)
+    last = timezone.localdate(activity.ends_at)
+    if not first <= service_date <= last:
+        raise ValidationError(
+            {"service_date": _("The date lies outside the activity (%(first)s to %(last)s).")
+             % {"first": first, "last": last}},
+            code="date",
+        )  # fmt: skip
+    _check_plausible(volunteer=volunteer, activity=activity, day=service_date, minutes=minutes)
+    if HoursClaim.objects.filter(
+        volunteer=volunteer, activity=activity, service_date=service_date,
+        state=ClaimState.PENDING,
+    ).exists():  # fmt: skip
+        raise ValidationError(
+            _("You already have a claim for this activity and day awaiting approval."),
+            code="duplicate",
+        )
+    claim = HoursClaim.objects.create(
+        organization_id=activity.organization_id,
+        region_id=activity.region_id,
+        volunteer=volunteer,
+        activity=activity,
+        service_date=service_date,
+        minutes=minutes,
+        evidence=evidence,
+        recorded_by=user,
+        created_at=now or timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="ledger.claim",
+        obj=claim,
+        changes={"minutes": [None, minutes]},
+        object_repr=f"{volunteer.name} · {activity.title}",
+    )
+    return claim
+
+
+@transaction.atomic
+def hours_claim_decide(
+    *,
+    actor: Actor | None,
+    claim: HoursClaim,
+    approve: bool,
+    note: str = "",
+    now: datetime | None = None,
+) -> HoursClaim:
+    """The organizing unit approves or rejects a claim, never the claimant. Approval appends a
+    back-entry recorded by the claimant (the evidence as its reason) and its confirmation by
+    the approver: recorded → confirmed, in one step, in the ledger's own terms."""
+    if not may_record_hours(actor, claim):
+        raise PermissionDenied(_("You may not decide claims of this organization."))
+    if not may_confirm_hours(actor, claim):
+        raise PermissionDenied(_("Whoever claimed hours does not approve them."))
+    # Lock the claim (and, approving, the chain) and read it again: decided once.
+    claim = (
+        HoursClaim.objects.select_for_update()
+        .select_related("volunteer", "activity__organization", "recorded_by")
+        .get(pk=claim.pk)
+    )
+    if claim.state != ClaimState.PENDING:
+        raise ValidationError(_("This claim has already been decided."), code="decided")
+    note = note.strip()
+    if len(note) > REASON_MAX:
+        raise ValidationError({"note": _("At most 300 characters.")}, code="note")
+    now = now or timezone.now()
+    if not approve and not note:
+        raise ValidationError({"note": _("Give a reason for the rejection.")}, code="note")
+    if approve:
+        _check_volunteer(claim.volunteer)
+        _check_plausible(
+            volunteer=claim.volunteer, activity=claim.activity, day=claim.service_date,
+            minutes=claim.minutes,
+        )  # fmt: skip
+        fields = _record_fields(claim.activity)
+        record = _row(
+            source=Source.BACK_ENTRY,
+            volunteer_id=claim.volunteer_id,
+            service_date=claim.service_date,
+            minutes=claim.minutes,
+            actor=claim.recorded_by,
+            recorded_at=now,
+            reason=(_("Claim: %(evidence)s") % {"evidence": claim.evidence})[:REASON_MAX],
+            **fields,
+        )
+        (entry,) = _chained(claim.organization_id, [record])
+        confirmation = _row(
+            source=Source.CONFIRMATION,
+            minutes=0,
+            confirmed_minutes=entry.minutes,
+            actor=actor,
+            recorded_at=now,
+            refers_to_id=entry.pk,
+            **_copied_fields(entry),
+        )
+        _chained(claim.organization_id, [confirmation])
+        claim.entry = entry
+    claim.state = ClaimState.APPROVED if approve else ClaimState.REJECTED
+    claim.decided_by = _user(actor)
+    claim.decided_at = now
+    claim.decision_note = note
+    claim.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "entry"])
+    audit_record(
+        actor=actor,
+        action="ledger.claim_approve" if approve else "ledger.claim_reject",
+        obj=claim,
+        changes={"state": [ClaimState.PENDING, claim.state]},
+        reason=note,
+        object_repr=f"{claim.volunteer.name} · {claim.activity.title}",
+    )
+    return claim

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,18 +30,30 @@ from vetserve.core.access import (
     visible_to,
 )
 from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
-from vetserve.ledger.forms import CorrectionForm, EntryForm, LedgerFilterForm, WorkdayRuleForm
-from vetserve.ledger.models import RECORD_SOURCES, Source
+from vetserve.ledger.forms import (
+    ClaimForm,
+    CorrectionForm,
+    DecisionForm,
+    EntryForm,
+    LedgerFilterForm,
+    WorkdayRuleForm,
+)
+from vetserve.ledger.models import RECORD_SOURCES, ClaimState, Source
 from vetserve.ledger.selectors import (
+    access_claim,
     access_entry,
     activities_awaiting_hours,
     chain_verify_for,
+    claim_list,
+    claimable_activities,
     due_window,
     ledger_list,
     volunteer_balance,
     workday_rules,
 )
 from vetserve.ledger.services import (
+    hours_claim_decide,
+    hours_claim_submit,
     ledger_entry_confirm,
     ledger_entry_correct,
     ledger_entry_record,
@@ -308,13 +321,97 @@ def workdays_page(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@login_required
+def claim_create(request: AuthedRequest) -> HttpResponse:
+    """A volunteer claims hours the unit missed, on a phone, from "my hours"."""
+    volunteer = volunteer_own(user=request.user)
+    if volunteer is None:
+        raise Http404
+    activities = claimable_activities(volunteer=volunteer, limit=ACTIVITY_CHOICES)
+    form = ClaimForm(request.POST or None, activities=activities)
+    if request.method == "POST" and form.is_valid():
+        chosen = {a.pk: a for a in activities}.get(form.cleaned_data["activity"])
+        if chosen is None:
+            form.add_error("activity", _("Choose one of the activities listed."))
+        else:
+            try:
+                claim = hours_claim_submit(
+                    actor=request.user,
+                    volunteer=volunteer,
+                    activity=chosen,
+                    service_date=form.cleaned_data["service_date"],
+                    minutes=form.cleaned_data["minutes"],
+                    evidence=form.cleaned_data["evidence"],
+                )
+            except ValidationError as error:
+                _to_form(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, _message(error))
+            else:
+                messages.success(request, _("Claimed; it waits for the organizing unit."))
+                return redirect("ledger:claim", claim_id=claim.pk)
+    return render(request, "ledger/claim_new.html", {"form": form, "activities": activities})
+
+
+@login_required
+def claims_page(request: AuthedRequest) -> HttpResponse:
+    """Claims in scope: a volunteer's own, the units' for leaders and administrators;
+    ?state= filters (pending by default for those who approve)."""
+    state = request.GET.get("state", "")
+    if state not in ClaimState.values:
+        state = ""
+    page = paginate(request, claim_list(user=request.user, state=state), PER_PAGE)
+    return render(
+        request,
+        "ledger/claims.html",
+        {
+            "page_obj": page,
+            "claims": page.object_list,
+            "state": state,
+            "states": ClaimState.choices,
+            "query": query_without_page(request),
+        },
+    )
+
+
+@login_required
+def claim_page(request: AuthedRequest, claim_id: int) -> HttpResponse:
+    claim = access_claim(request.user, claim_id)
+    form = DecisionForm(request.POST or None)
+    may_decide = claim.state == ClaimState.PENDING and may_confirm_hours(request.user, claim)
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                hours_claim_decide(
+                    actor=request.user,
+                    claim=claim,
+                    approve=request.POST.get("decision") == "approve",
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                _to_form(form, error)
+            except PermissionDenied as error:
+                messages.error(request, _message(error))
+                return redirect("ledger:claim", claim_id=claim.pk)
+            else:
+                messages.success(request, _("Decided."))
+                return redirect("ledger:claim", claim_id=claim.pk)
+    return render(
+        request,
+        "ledger/claim.html",
+        {"claim": claim, "form": form, "may_decide": may_decide},
+    )
+
+
 def _message(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error) or _("You may not do this.")
 
 
-def _to_form(form: EntryForm | CorrectionForm | WorkdayRuleForm, error: ValidationError) -> None:
+def _to_form(form: forms.Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)

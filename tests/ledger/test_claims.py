@@ -1,0 +1,142 @@
+"""Claims of missed hours: a volunteer claims on a phone from "my hours" with evidence, the
+organizing unit approves (never the claimant), approval appends a back-entry and its
+confirmation; outsiders neither see nor decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import login
+from tests.ledger.conftest import at
+from vetserve.audit.models import AuditEntry
+from vetserve.ledger.models import ClaimState, HoursClaim, LedgerEntry, Source
+from vetserve.ledger.selectors import volunteer_balance
+from vetserve.ledger.services import hours_claim_decide, hours_claim_submit
+
+DAY = at(8).date().isoformat()
+
+
+def claim(
+    client: Any, snow: Any, minutes: int = 120, evidence: str = "队长张某在场，签到表第3行"
+) -> Any:
+    login(client, snow.wang.user)
+    return client.post(
+        "/ledger/claims/new/",
+        {"activity": snow.activity.pk, "service_date": DAY, "minutes": minutes,
+         "evidence": evidence},
+    )  # fmt: skip
+
+
+def test_a_volunteer_claims_from_my_hours_and_a_leader_approves(
+    client: Any, cast: Any, snow: Any
+) -> None:
+    login(client, snow.wang.user)
+    assert "/ledger/claims/new/" in client.get("/ledger/me/").content.decode()
+    response = claim(client, snow)
+    assert response.status_code == 302
+    made = HoursClaim.objects.get()
+    assert made.state == ClaimState.PENDING and not LedgerEntry.objects.exists()
+    assert AuditEntry.objects.filter(action="ledger.claim").exists()
+    # The volunteer sees the claim but cannot decide it.
+    page = client.get(f"/ledger/claims/{made.pk}/")
+    assert page.status_code == 200 and not page.context["may_decide"]
+    assert client.post(f"/ledger/claims/{made.pk}/", {"decision": "approve"}).status_code == 403
+    # Dave's work queue counts it; he approves.
+    login(client, cast.dave)
+    assert "/ledger/claims/?state=pending" in client.get("/").content.decode()
+    assert client.post(f"/ledger/claims/{made.pk}/", {"decision": "approve"}).status_code == 302
+    made.refresh_from_db()
+    assert made.state == ClaimState.APPROVED and made.decided_by == cast.dave
+    entry = made.entry
+    assert entry is not None
+    assert (entry.source, entry.minutes, entry.recorded_by_id) == (
+        Source.BACK_ENTRY, 120, snow.wang.user.pk,
+    )  # fmt: skip
+    confirmation = LedgerEntry.objects.get(refers_to=entry, source=Source.CONFIRMATION)
+    assert confirmation.recorded_by_id == cast.dave.pk
+    assert volunteer_balance(user=cast.dave, volunteer=snow.wang).confirmed == 120
+    assert AuditEntry.objects.filter(action="ledger.claim_approve", actor=cast.dave).exists()
+    # Decided once.
+    client.post(f"/ledger/claims/{made.pk}/", {"decision": "approve"})
+    assert LedgerEntry.objects.count() == 2
+
+
+def test_a_rejection_needs_a_reason_and_appends_nothing(client: Any, cast: Any, snow: Any) -> None:
+    claim(client, snow)
+    made = HoursClaim.objects.get()
+    login(client, cast.bob)
+    response = client.post(f"/ledger/claims/{made.pk}/", {"decision": "reject", "note": ""})
+    assert response.status_code == 200 and "驳回" in response.content.decode()
+    client.post(f"/ledger/claims/{made.pk}/", {"decision": "reject", "note": "当天未签到"})
+    made.refresh_from_db()
+    assert made.state == ClaimState.REJECTED and not LedgerEntry.objects.exists()
+
+
+def test_the_claimant_never_approves_their_own_claim(cast: Any, snow: Any) -> None:
+    made = hours_claim_submit(
+        actor=snow.wang.user, volunteer=snow.wang, activity=snow.activity,
+        service_date=at(8).date(), minutes=60, evidence="签到表",
+    )  # fmt: skip
+    # A leader who claimed for themself (their account recorded the claim).
+    HoursClaim.objects.filter(pk=made.pk).update(recorded_by=cast.dave)
+    made.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        hours_claim_decide(actor=cast.dave, claim=made, approve=True)
+    assert hours_claim_decide(actor=cast.bob, claim=made, approve=True).entry is not None
+
+
+def test_bad_claims_are_refused_in_chinese_and_save_nothing(
+    client: Any, cast: Any, snow: Any
+) -> None:
+    # Longer than the activity ran on that day (08:00-16:00).
+    response = claim(client, snow, minutes=600)
+    assert response.status_code == 200 and "活动时间以外" in response.content.decode()
+    response = claim(client, snow, evidence="  ")
+    assert response.status_code == 200
+    response = claim(client, snow, evidence="证" * 1001)
+    assert response.status_code == 200
+    assert not HoursClaim.objects.exists()
+    # Someone else's volunteer record cannot be claimed for: only one's own.
+    login(client, cast.mallory)
+    assert client.get("/ledger/claims/new/").status_code == 404
+
+
+def test_outsiders_neither_see_nor_decide(client: Any, cast: Any, snow: Any) -> None:
+    claim(client, snow)
+    made = HoursClaim.objects.get()
+    for user in (cast.carol, cast.mallory):
+        login(client, user)
+        assert client.get(f"/ledger/claims/{made.pk}/").status_code == 404
+        assert client.post(f"/ledger/claims/{made.pk}/", {"decision": "approve"}).status_code == 404
+        assert list(client.get("/ledger/claims/").context["claims"]) == []
+    made.refresh_from_db()
+    assert made.state == ClaimState.PENDING
+
+
+def test_the_claims_list_takes_the_same_queries_for_one_row_or_many(
+    client: Any, cast: Any, snow: Any
+) -> None:
+    def submit(n: int) -> None:
+        hours_claim_submit(
+            actor=snow.wang.user, volunteer=snow.wang, activity=snow.activity,
+            service_date=at(8).date(), minutes=n, evidence=f"签到表{n}",
+        )  # fmt: skip
+        HoursClaim.objects.filter(minutes=n).update(state=ClaimState.REJECTED)
+
+    submit(1)
+    login(client, cast.dave)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/ledger/claims/").status_code == 200
+        return len(captured)
+
+    one = queries()
+    for n in range(2, 10):
+        submit(n)
+    assert queries() == one
