@@ -140,3 +140,38 @@ def test_the_claims_list_takes_the_same_queries_for_one_row_or_many(
     for n in range(2, 10):
         submit(n)
     assert queries() == one
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+def test_the_api_claims_approves_and_keeps_outsiders_out(client: Any, cast: Any, snow: Any) -> None:
+    wang = login(client, snow.wang.user)
+    body = {"activity_id": snow.activity.pk, "service_date": DAY, "minutes": 90,
+            "evidence": "签到表第3行"}  # fmt: skip
+    made = wang.post("/api/v1/ledger/me/claims", body, content_type="application/json")
+    assert made.status_code == 201, made.content
+    claim_id = made.json()["id"]
+    bad = wang.post(
+        "/api/v1/ledger/me/claims", {**body, "minutes": 5000}, content_type="application/json"
+    )
+    assert bad.status_code in (400, 422)
+    assert wang.post(
+        f"/api/v1/ledger/claims/{claim_id}/decision", {"approve": True},
+        content_type="application/json",
+    ).status_code == 403  # fmt: skip
+    carol = login(client, cast.carol)
+    assert carol.get("/api/v1/ledger/claims").json()["count"] == 0
+    assert carol.get(f"/api/v1/ledger/claims/{claim_id}").status_code == 404
+    assert carol.post(
+        f"/api/v1/ledger/claims/{claim_id}/decision", {"approve": True},
+        content_type="application/json",
+    ).status_code == 404  # fmt: skip
+    dave = login(client, cast.dave)
+    assert dave.get("/api/v1/ledger/claims?state=pending").json()["count"] == 1
+    decided = dave.post(
+        f"/api/v1/ledger/claims/{claim_id}/decision", {"approve": True},
+        content_type="application/json",
+    )  # fmt: skip
+    assert decided.status_code == 200 and decided.json()["state"] == "approved"
+    assert decided.json()["entry_id"] is not None

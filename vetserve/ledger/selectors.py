@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 
 from vetserve.activities.models import Activity, Category, SignUp, SignUpState
@@ -356,15 +357,26 @@ def access_claim(user: Actor | None, claim_id: Any, action: str = VIEW) -> Hours
     )
 
 
-def claimable_activities(*, volunteer: Volunteer, limit: int) -> list[Activity]:
-    """Activities a volunteer may claim hours for: those they had a confirmed place on, which
-    have begun, newest first."""
+def _claimable(volunteer: Volunteer) -> QuerySet[Activity]:
     ids = SignUp.objects.filter(volunteer=volunteer, state=SignUpState.CONFIRMED).values(
         "shift__activity_id"
     )
-    return list(
+    return (
         Activity.objects.filter(pk__in=ids, starts_at__lte=timezone.now())
         .exclude(status=ActivityStatus.CANCELLED)
         .select_related("organization")
-        .order_by("-starts_at", "-id")[:limit]
     )
+
+
+def claimable_activities(*, volunteer: Volunteer, limit: int) -> list[Activity]:
+    """Activities a volunteer may claim hours for: those they had a confirmed place on, which
+    have begun, newest first."""
+    return list(_claimable(volunteer).order_by("-starts_at", "-id")[:limit])
+
+
+def claimable_activity(*, volunteer: Volunteer, activity_id: int) -> Activity:
+    """One activity the volunteer may claim hours for, or Http404."""
+    activity = _claimable(volunteer).filter(pk=activity_id).first()
+    if activity is None:
+        raise Http404
+    return activity
