@@ -362,15 +362,19 @@ def _claimable(volunteer: Volunteer) -> QuerySet[Activity]:
         "shift__activity_id"
     )
     return (
-        Activity.objects.filter(pk__in=ids, starts_at__lte=timezone.now())
+        Activity.objects.filter(
+            Q(pk__in=ids) | Q(organization_id=volunteer.home_org_id),
+            starts_at__lte=timezone.now(),
+        )
         .exclude(status=ActivityStatus.CANCELLED)
         .select_related("organization")
     )
 
 
 def claimable_activities(*, volunteer: Volunteer, limit: int) -> list[Activity]:
-    """Activities a volunteer may claim hours for: those they had a confirmed place on, which
-    have begun, newest first."""
+    """Activities a volunteer may claim hours for: those they had a confirmed place on and
+    those of their own team (people serve without signing up), which have begun, newest
+    first."""
     return list(_claimable(volunteer).order_by("-starts_at", "-id")[:limit])
 
 
