@@ -10,6 +10,7 @@ estimated ("估算（仅按周末）"): never silently wrong.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -23,6 +24,7 @@ from vetserve.ledger.models import WorkdayRule
 DUE_WORKDAYS = 10
 
 
+@functools.cache
 def _package_knows(year: int) -> bool:
     try:
         chinese_calendar.is_workday(date(year, 6, 1))
@@ -38,6 +40,8 @@ class WorkCalendar:
 
     rules: dict[date, bool] = field(default_factory=dict)
     ruled_years: set[int] = field(default_factory=set)
+    # Days already decided: a page asks about the same few weeks again and again.
+    _seen: dict[date, bool] = field(default_factory=dict, repr=False)
 
     @classmethod
     def for_years(cls, years: Iterable[int]) -> WorkCalendar:
@@ -58,6 +62,12 @@ class WorkCalendar:
         return year in self.ruled_years or _package_knows(year)
 
     def is_workday(self, day: date) -> bool:
+        known = self._seen.get(day)
+        if known is None:
+            known = self._seen[day] = self._decide(day)
+        return known
+
+    def _decide(self, day: date) -> bool:
         if day in self.rules:
             return self.rules[day]
         if day.year not in self.ruled_years and _package_knows(day.year):
