@@ -45,6 +45,17 @@ def test_overlapping_entries_for_one_person_are_refused(cast: Any, snow: Any) ->
     assert record(cast, snow, 180).minutes == 180  # a second part of the day still fits
 
 
+def test_hours_at_two_activities_at_the_same_time_cannot_overlap(cast: Any, snow: Any) -> None:
+    meeting = Activity.objects.create(
+        title="安全培训", category="snow_ice", organization=cast.rescue, region=cast.chongli,
+        starts_at=datetime(2022, 2, 11, 10, 0, tzinfo=SH),
+        ends_at=datetime(2022, 2, 11, 12, 0, tzinfo=SH), status=Status.FINISHED,
+    )  # fmt: skip
+    record(cast, snow, 420)  # 7 of the 8 hours at the snow clearing, 08:00-16:00
+    refused(cast, snow, 120, "overlap", activity=meeting)  # 2 h more in the same 8 h: no
+    assert record(cast, snow, 60, activity=meeting).minutes == 60  # 1 h fits
+
+
 def test_over_24_hours_in_a_day_is_refused(cast: Any, snow: Any) -> None:
     night = Activity.objects.create(
         title="夜间巡查", category="snow_ice", organization=cast.rescue, region=cast.chongli,

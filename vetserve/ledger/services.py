@@ -188,6 +188,40 @@ def _implausible(message: str, code: str) -> ValidationError:
     return ValidationError({"minutes": ValidationError(message, code=code)})
 
 
+def _on_day(day: date, starts: datetime, ends: datetime) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
+    return max(start, starts), min(start + timedelta(days=1), ends)
+
+
+def _check_overlap_with_others(mine: Any, activity: Activity, day: date, minutes_here: int) -> None:
+    """Hours at activities whose time overlaps this one's on that day cannot add up to more
+    than the span they cover together: one person serves at one place at a time."""
+    low, high = _on_day(day, activity.starts_at, activity.ends_at)
+    others = list(
+        mine.exclude(activity=activity)
+        .filter(activity__starts_at__lt=high, activity__ends_at__gt=low)
+        .values("activity__starts_at", "activity__ends_at")
+        .annotate(n=Sum("minutes"))
+        .order_by()
+    )
+    if not others:
+        return
+    spans = [(low, high)] + [
+        _on_day(day, o["activity__starts_at"], o["activity__ends_at"]) for o in others
+    ]
+    covered = min(s for s, _ in spans), max(e for _, e in spans)
+    span_minutes = int((covered[1] - covered[0]).total_seconds() // 60)
+    recorded = minutes_here + sum(int(o["n"] or 0) for o in others)
+    if recorded > span_minutes:
+        raise _implausible(
+            _("This overlaps hours recorded for this volunteer at another activity at the same "
+              "time (%(have)s minutes in %(n)s minutes of time).")
+            % {"have": recorded, "n": span_minutes},
+            "overlap",
+        )  # fmt: skip
+
+
 def _check_plausible(*, volunteer: Volunteer, activity: Activity, day: date, minutes: int) -> None:
     """Refuse hours that cannot be true: more time than the activity itself had on that
     day (hours outside its time), entries of the same person and activity on that day that
@@ -211,6 +245,7 @@ def _check_plausible(*, volunteer: Volunteer, activity: Activity, day: date, min
             % {"have": same, "n": available},
             "overlap",
         )  # fmt: skip
+    _check_overlap_with_others(mine, activity, day, same + minutes)
     day_total = int(mine.aggregate(n=Sum("minutes"))["n"] or 0)
     if day_total + minutes > HAND_MINUTES.high:
         raise _implausible(
