@@ -433,6 +433,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
     claim = hours_claim_submit(
         actor=vic, volunteer=Volunteer.objects.get(pk=vic_record.pk), activity=activity,
         service_date=today, minutes=30, evidence=MARKERS["claim"],
+        photo=SimpleUploadedFile("claim.png", b"\x89PNG\r\n\x1a\n outsider"),
     )  # fmt: skip
     users = {name: getattr(cast, name) for name in ("bob", "carol", "mallory", "root")}
     users["vic"] = vic

@@ -175,3 +175,40 @@ def test_the_api_claims_approves_and_keeps_outsiders_out(client: Any, cast: Any,
     )  # fmt: skip
     assert decided.status_code == 200 and decided.json()["state"] == "approved"
     assert decided.json()["entry_id"] is not None
+
+
+# --- the photo -------------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def test_a_claim_may_carry_a_photo_seen_only_by_those_who_see_the_claim(
+    client: Any, cast: Any, snow: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    login(client, snow.wang.user)
+    bad = client.post(
+        "/ledger/claims/new/",
+        {"activity": snow.activity.pk, "service_date": DAY, "minutes": 60, "evidence": "照片",
+         "photo": SimpleUploadedFile("a.png", b"MZ not an image", content_type="image/png")},
+    )  # fmt: skip
+    assert bad.status_code == 200 and "JPG" in bad.content.decode()
+    assert not HoursClaim.objects.exists()
+    good = client.post(
+        "/ledger/claims/new/",
+        {"activity": snow.activity.pk, "service_date": DAY, "minutes": 60, "evidence": "照片",
+         "photo": SimpleUploadedFile("a.png", PNG, content_type="image/png")},
+    )  # fmt: skip
+    assert good.status_code == 302
+    made = HoursClaim.objects.get()
+    url = f"/ledger/claims/{made.pk}/photo/"
+    assert url in client.get(f"/ledger/claims/{made.pk}/").content.decode()
+    assert b"".join(client.get(url).streaming_content) == PNG
+    login(client, cast.dave)
+    assert client.get(url).status_code == 200
+    for user in (cast.carol, cast.mallory):
+        login(client, user)
+        assert client.get(url).status_code == 404
+    assert not made.photo.url.startswith("/ledger/")  # stored as media, served only via the page

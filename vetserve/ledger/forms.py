@@ -103,6 +103,13 @@ class ClaimForm(forms.Form):
                     "No ID or phone numbers."),
     )  # fmt: skip
 
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("Optional: a JPG or PNG image, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
     def __init__(self, *args: Any, activities: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["activity"].choices = [  # type: ignore[attr-defined]

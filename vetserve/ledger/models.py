@@ -11,7 +11,11 @@ confirmation is a new row.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -234,6 +238,22 @@ class WorkdayRule(models.Model):
 
 
 EVIDENCE_MAX = 1000
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_EXTENSIONS = ("jpg", "jpeg", "png")
+# The first bytes of a JPEG and a PNG: the extension alone proves nothing.
+PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+
+
+def validate_claim_photo(file: Any) -> None:
+    """A claim's photo: a JPEG or PNG by content, at most 5 MB."""
+    if file.size > PHOTO_MAX_BYTES:
+        raise ValidationError(_("The photo may be at most 5 MB."), code="too_large")
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(8)
+    file.seek(position)
+    if not any(head.startswith(sig) for sig in PHOTO_SIGNATURES):
+        raise ValidationError(_("The photo must be a JPG or PNG image."), code="bad_type")
 
 
 class ClaimState(models.TextChoices):
@@ -262,6 +282,13 @@ class HoursClaim(models.Model):
     service_date = models.DateField(_("date"), validators=[DATES.validator()])
     minutes = models.IntegerField(_("service minutes"), validators=[HAND_MINUTES.validator()])
     evidence = models.TextField(_("evidence"), max_length=EVIDENCE_MAX)
+    # Served only through the claim's own page to those who may see the claim (private media).
+    photo = models.FileField(
+        _("photo"),
+        upload_to="claims/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(list(PHOTO_EXTENSIONS)), validate_claim_photo],
+    )
     # The claimant's account: the "recorder" of what the claim becomes.
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

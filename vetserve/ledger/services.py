@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import transaction
 from django.db.models import IntegerField, Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -32,6 +33,7 @@ from vetserve.ledger.models import (
     ENTRY_MINUTES,
     EVIDENCE_MAX,
     HAND_MINUTES,
+    PHOTO_EXTENSIONS,
     REASON_MAX,
     RULE_NOTE_MAX,
     ClaimState,
@@ -39,6 +41,7 @@ from vetserve.ledger.models import (
     LedgerEntry,
     Source,
     WorkdayRule,
+    validate_claim_photo,
 )
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Status as VolunteerStatus
@@ -593,6 +596,7 @@ def hours_claim_submit(
     service_date: date,
     minutes: int,
     evidence: str,
+    photo: Any = None,
     now: datetime | None = None,
 ) -> HoursClaim:
     """A volunteer claims hours the unit missed, with evidence; it waits for the organizing
@@ -631,7 +635,14 @@ def hours_claim_submit(
             _("You already have a claim for this activity and day awaiting approval."),
             code="duplicate",
         )
+    if photo is not None:
+        try:
+            FileExtensionValidator(list(PHOTO_EXTENSIONS))(photo)
+            validate_claim_photo(photo)
+        except ValidationError as error:
+            raise ValidationError({"photo": error.messages}, code="photo") from None
     claim = HoursClaim.objects.create(
+        photo=photo or "",
         organization_id=activity.organization_id,
         region_id=activity.region_id,
         volunteer=volunteer,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("claims/", views.claims_page, name="claims"),
     path("claims/new/", views.claim_create, name="claim_new"),
     path("claims/<int:claim_id>/", views.claim_page, name="claim"),
+    path("claims/<int:claim_id>/photo/", views.claim_photo, name="claim_photo"),
     path("volunteer/<int:volunteer_id>/", views.volunteer_ledger, name="volunteer"),
     path("volunteer/<int:volunteer_id>/record/", views.entry_create, name="record"),
     path("entry/<int:entry_id>/", views.entry_page, name="entry"),

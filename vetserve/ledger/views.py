@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -328,7 +328,7 @@ def claim_create(request: AuthedRequest) -> HttpResponse:
     if volunteer is None:
         raise Http404
     activities = claimable_activities(volunteer=volunteer, limit=ACTIVITY_CHOICES)
-    form = ClaimForm(request.POST or None, activities=activities)
+    form = ClaimForm(request.POST or None, request.FILES or None, activities=activities)
     if request.method == "POST" and form.is_valid():
         chosen = {a.pk: a for a in activities}.get(form.cleaned_data["activity"])
         if chosen is None:
@@ -342,6 +342,7 @@ def claim_create(request: AuthedRequest) -> HttpResponse:
                     service_date=form.cleaned_data["service_date"],
                     minutes=form.cleaned_data["minutes"],
                     evidence=form.cleaned_data["evidence"],
+                    photo=form.cleaned_data.get("photo"),
                 )
             except ValidationError as error:
                 _to_form(form, error)
@@ -403,6 +404,16 @@ def claim_page(request: AuthedRequest, claim_id: int) -> HttpResponse:
         "ledger/claim.html",
         {"claim": claim, "form": form, "may_decide": may_decide},
     )
+
+
+@login_required
+def claim_photo(request: AuthedRequest, claim_id: int) -> FileResponse:
+    """The claim's photo, to the people who may see the claim (never a public media URL)."""
+    claim = access_claim(request.user, claim_id)
+    if not claim.photo:
+        raise Http404
+    name = (claim.photo.name or "photo").rsplit("/", 1)[-1]
+    return FileResponse(claim.photo.open("rb"), filename=name)
 
 
 def _message(error: Exception) -> str:
