@@ -49,8 +49,8 @@ from vetserve.attendance.services import ScanIn, attendance_scan
 from vetserve.attendance.tokens import post_token
 from vetserve.audit.models import AuditEntry
 from vetserve.badges.services import badge_issue, badge_token
-from vetserve.ledger.models import LedgerEntry
-from vetserve.ledger.services import ledger_entry_record
+from vetserve.ledger.models import ClaimState, HoursClaim, LedgerEntry
+from vetserve.ledger.services import hours_claim_submit, ledger_entry_record
 from vetserve.orgs.models import Kind
 from vetserve.people.fakes import fictitious_id_number
 from vetserve.people.models import Status, Volunteer
@@ -173,6 +173,8 @@ LEDGER = {
     "dave-entry": "an hour 王建国 served on dave-shift's activity, recorded by hand by Dave and "
     "waiting for confirmation (the recorder never confirms)",
     "grace-entry": "an hour 李卫东 served on grace-shift's activity, recorded by hand by Grace",
+    "wang-claim": "half an hour 王建国 (login wang) claims he missed on dave-shift's activity, "
+    "with evidence, waiting for approval (change: approving it; the claimant never approves)",
 }
 PROOFS = {
     "dave-proof": "a proof of service of dave-entry's hour, issued by Dave for his team (the "
@@ -760,6 +762,53 @@ TABLE: list[Row] = [
     R("wang", CHANGE, "dave-proof", API, 403),
     R("carol", CHANGE, "dave-proof", API, 404),
     R("anon", CHANGE, "dave-proof", API, 401),
+    # Claims of missed hours: GET /ledger/claims/ and /api/v1/ledger/claims (list), the claim's
+    # page and GET /api/v1/ledger/claims/<id> (read), approving it (change: POST
+    # /ledger/claims/<id>/ with decision=approve, POST /api/v1/ledger/claims/<id>/decision).
+    # Whoever sees a claim without the right to approve it (the claimant, an auditor) gets 403.
+    R("root", LIST, "wang-claim", PAGE, LISTED),
+    R("alice", LIST, "wang-claim", PAGE, LISTED),
+    R("bob", LIST, "wang-claim", PAGE, LISTED),
+    R("frank", LIST, "wang-claim", PAGE, LISTED),
+    R("dave", LIST, "wang-claim", PAGE, LISTED),
+    R("wang", LIST, "wang-claim", PAGE, LISTED),
+    R("carol", LIST, "wang-claim", PAGE, UNLISTED),
+    R("tina", LIST, "wang-claim", PAGE, UNLISTED),
+    R("grace", LIST, "wang-claim", PAGE, UNLISTED),
+    R("erin", LIST, "wang-claim", PAGE, UNLISTED),
+    R("mallory", LIST, "wang-claim", PAGE, UNLISTED),
+    R("anon", LIST, "wang-claim", PAGE, LOGIN),
+    R("bob", LIST, "wang-claim", API, LISTED),
+    R("wang", LIST, "wang-claim", API, LISTED),
+    R("carol", LIST, "wang-claim", API, UNLISTED),
+    R("erin", LIST, "wang-claim", API, UNLISTED),
+    R("anon", LIST, "wang-claim", API, 401),
+    R("bob", READ, "wang-claim", PAGE, 200),
+    R("dave", READ, "wang-claim", PAGE, 200),
+    R("wang", READ, "wang-claim", PAGE, 200),
+    R("carol", READ, "wang-claim", PAGE, 404),
+    R("grace", READ, "wang-claim", PAGE, 404),
+    R("erin", READ, "wang-claim", PAGE, 404),
+    R("mallory", READ, "wang-claim", PAGE, 404),
+    R("anon", READ, "wang-claim", PAGE, LOGIN),
+    R("bob", READ, "wang-claim", API, 200),
+    R("wang", READ, "wang-claim", API, 200),
+    R("carol", READ, "wang-claim", API, 404),
+    R("anon", READ, "wang-claim", API, 401),
+    R("root", CHANGE, "wang-claim", PAGE, 302),
+    R("alice", CHANGE, "wang-claim", PAGE, 302),
+    R("bob", CHANGE, "wang-claim", PAGE, 302),
+    R("dave", CHANGE, "wang-claim", PAGE, 302),
+    R("wang", CHANGE, "wang-claim", PAGE, 403),
+    R("frank", CHANGE, "wang-claim", PAGE, 403),
+    R("carol", CHANGE, "wang-claim", PAGE, 404),
+    R("tina", CHANGE, "wang-claim", PAGE, 404),
+    R("grace", CHANGE, "wang-claim", PAGE, 404),
+    R("mallory", CHANGE, "wang-claim", PAGE, 404),
+    R("anon", CHANGE, "wang-claim", PAGE, LOGIN),
+    R("dave", CHANGE, "wang-claim", API, 200),
+    R("wang", CHANGE, "wang-claim", API, 403),
+    R("carol", CHANGE, "wang-claim", API, 404),
 ]
 
 
@@ -952,11 +1001,22 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
             actor=cast.dave, volunteer=vols["chongli-first"], organization=cast.rescue
         )
     }
+    claims = {
+        "wang-claim": hours_claim_submit(
+            actor=users["wang"],
+            volunteer=Volunteer.objects.get(pk=vols["chongli-first"].pk),
+            activity=shifts["dave-shift"].activity,
+            service_date=timezone.localdate(shifts["dave-shift"].starts_at),
+            minutes=30,
+            evidence="队长在场，纸质签到表第3行",
+        )
+    }
     return SimpleNamespace(
         cast=cast,
         users=users,
         entries=entries,
         proofs=proofs,
+        claims=claims,
         vols=vols,
         ids=ids,
         names={key: v.name for key, v in vols.items()},
@@ -1072,8 +1132,45 @@ def _campaign(world: SimpleNamespace, row: Row) -> int | str:
     return _answer(response)
 
 
+def _claim(world: SimpleNamespace, row: Row) -> int | str:
+    """Claims: the list and the claim (GET), or approving it (POST)."""
+    claim = world.claims[row.obj]
+    if row.via == PAGE:
+        client = _page_client(world, row.actor)
+        if row.action == LIST:
+            response = client.get("/ledger/claims/")
+            if response.status_code != 200:
+                return _answer(response)
+            return LISTED if claim in response.context["claims"] else UNLISTED
+        if row.action == READ:
+            response = client.get(f"/ledger/claims/{claim.pk}/")
+            if response.status_code == 200:
+                assert claim.evidence in response.content.decode()
+            return _answer(response)
+        answer = _answer(client.post(f"/ledger/claims/{claim.pk}/", {"decision": "approve"}))
+    else:
+        client = _api_client(world, row.actor)
+        if row.action == LIST:
+            response = client.get("/api/v1/ledger/claims?limit=500")
+            if response.status_code != 200:
+                return response.status_code
+            return LISTED if claim.pk in {c["id"] for c in _json(response)["items"]} else UNLISTED
+        if row.action == READ:
+            return client.get(f"/api/v1/ledger/claims/{claim.pk}").status_code
+        answer = client.post(
+            f"/api/v1/ledger/claims/{claim.pk}/decision",
+            {"approve": True},
+            content_type="application/json",
+        ).status_code
+    approved = HoursClaim.objects.get(pk=claim.pk).state == ClaimState.APPROVED
+    assert approved == row.allowed, f"approved={approved}"
+    return answer
+
+
 def _ledger(world: SimpleNamespace, row: Row) -> int | str:
     """Ledger entries: the list and the entry (GET), or confirming it (POST)."""
+    if row.obj in world.claims:
+        return _claim(world, row)
     entry = world.entries[row.obj]
     if row.via == PAGE:
         client = _page_client(world, row.actor)
@@ -1519,6 +1616,7 @@ GROUPS = [
     ("Campaigns: list, read, change", (LIST, READ, CHANGE)),
     ("Hours ledger: list, read, confirm", (LIST, READ, CHANGE)),
     ("Proofs of service: list, read, revoke", (LIST, READ, CHANGE)),
+    ("Hours ledger: list, read, confirm (claims: approve)", (LIST, READ, CHANGE)),
     ("Roster export and revealing full numbers", (EXPORT, REVEAL)),
     ("The audit log", (AUDIT_LOG,)),
     ("Check-in and check-out", (CHECK_IN, CHECK_OUT)),

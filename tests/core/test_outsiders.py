@@ -73,7 +73,7 @@ from vetserve.attendance.services import ScanIn, attendance_scan
 from vetserve.attendance.tokens import post_token
 from vetserve.audit.models import AuditEntry
 from vetserve.badges.services import badge_issue, badge_token
-from vetserve.ledger.services import ledger_entry_record
+from vetserve.ledger.services import hours_claim_submit, ledger_entry_record
 from vetserve.orgs.models import Kind
 from vetserve.people.fakes import fictitious_id_number
 from vetserve.people.models import ExportJob, ImportJob, Membership, Volunteer
@@ -137,6 +137,8 @@ OPEN_ROUTES: dict[str, str] = {
     "proofs/me/": "one's own proofs of service (404 without a volunteer record)",
     "verify/proof/<str:token>": "the public proof check the QR code on a proof leads to",
     "GET /api/v1/public/proofs/verify": "the public proof check, no token needed",
+    "POST /api/v1/ledger/me/claims": "claims one's own missed hours, for an activity of one's "
+    "team or one had a place on (404 without a volunteer record)",
 }
 
 # Outcomes that refuse: a logged-in outsider, and an anonymous visitor of the pages / the API.
@@ -156,6 +158,7 @@ MARKERS = {
     "qualification": "QX-OUTSIDER-7731",
     "correction": "外测更正请求",
     "import_job": "外测花名册.xlsx",
+    "claim": "外测补录证据",
 }
 
 # Each route parameter name → the value that addresses the world's object of that name.
@@ -170,6 +173,7 @@ PARAMS: dict[str, Callable[[SimpleNamespace, str], Any]] = {
     "course_id": lambda w, _r: w.course.pk,
     "entry_id": lambda w, _r: w.entry.pk,
     "proof_id": lambda w, _r: w.proof.pk,
+    "claim_id": lambda w, _r: w.claim.pk,
     "mapping_id": lambda w, _r: w.mapping.pk,
     "membership_id": lambda w, _r: w.membership.pk,
     "org_id": lambda w, _r: w.org.pk,
@@ -226,6 +230,12 @@ BODY_OVERRIDES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "POST /api/v1/proofs": lambda w: {"organization_id": w.org.pk},
     "POST /api/v1/volunteers/{volunteer_id}/status": lambda _w: {"to_status": "suspended"},
     "POST /api/v1/activities/{activity_id}/status": lambda _w: {"to_status": "finished"},
+    "POST /api/v1/ledger/me/claims": lambda w: {
+        "activity_id": w.activity.pk,
+        "service_date": timezone.localdate(w.activity.starts_at).isoformat(),
+        "minutes": 1,
+        "evidence": "外测",
+    },
     "POST /api/v1/activities/{activity_id}/shifts/series": lambda _w: {
         "kind": "weekly",
         "first_day": (timezone.localdate() + timedelta(days=1)).isoformat(),
@@ -428,6 +438,12 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         home_org=org,
     )
     Volunteer.objects.filter(pk=vic_record.pk).update(user=vic)
+    # Vic claims half an hour on the world's activity: Bob may approve it.
+    claim = hours_claim_submit(
+        actor=vic, volunteer=Volunteer.objects.get(pk=vic_record.pk), activity=activity,
+        service_date=today, minutes=30, evidence=MARKERS["claim"],
+        photo=SimpleUploadedFile("claim.png", b"\x89PNG\r\n\x1a\n outsider"),
+    )  # fmt: skip
     users = {name: getattr(cast, name) for name in ("bob", "carol", "mallory", "root")}
     users["vic"] = vic
     token, _raw = api_token_create(user=cast.bob, name="外测备用")
@@ -483,6 +499,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         attendance=attendance,
         entry=entry,
         proof=proof,
+        claim=claim,
         token=token,
         users=users,
         clients=clients,

@@ -96,6 +96,10 @@ ACTION_LABELS = {
     "proof.issue": _("Proof of service issued"),
     "proof.revoke": _("Proof of service revoked"),
     "proof.download": _("Proof of service downloaded"),
+    "ledger.workday_rule": _("Working-day rule entered"),
+    "ledger.claim": _("Hours claimed"),
+    "ledger.claim_approve": _("Hours claim approved"),
+    "ledger.claim_reject": _("Hours claim rejected"),
 }
 
 # Changed values recorded under a key that is no field of the object (a count, a list of

@@ -464,6 +464,21 @@ def may_verify_ledger(actor: Actor | None) -> bool:
     return can(actor, AUDIT)
 
 
+# A city's subtree spans 10**8 region ids (4 prefix digits of 12, core.places): a grant whose
+# range is at least that wide is of a city or a province.
+_CITY_SPAN = 10**8
+
+
+def may_manage_workdays(actor: Actor | None) -> bool:
+    """Enter the State Council's holidays and make-up workdays for years the calendar package
+    does not know (the record deadline counts working days): administrators of a city or
+    above, and superusers. The table serves the whole deployment, so no county or team."""
+    scope = scope_for(actor, CHANGE)
+    return scope.everything or any(
+        high - low + 1 >= _CITY_SPAN for low, high in scope.region_ranges
+    )
+
+
 def may_grant(actor: Actor | None, *, region: Any = None, organization: Any = None) -> bool:
     """Give someone a role in a region (administrators of it) or an organization (whoever may
     change that organization)."""

@@ -28,6 +28,7 @@ from vetserve.core.access import (
     may_change_somewhere,
 )
 from vetserve.core.paging import count_upto
+from vetserve.ledger.selectors import claims_to_decide, hours_due_counts
 from vetserve.people.models import Volunteer
 from vetserve.people.selectors import correction_requests_open, volunteer_own
 from vetserve.skills.selectors import qualifications_expiring
@@ -162,6 +163,31 @@ def _work_queue(user: User, now: datetime) -> WorkQueue:
             unstaffed,
             reverse("home:shifts") + "?need=short",
             urgent=unstaffed > 0,
+        )
+    )
+    claims = claims_to_decide(user=user).count()
+    queue.items.append(
+        QueueItem(
+            _("Hours claims awaiting approval"),
+            claims,
+            reverse("ledger:claims") + "?state=pending",
+            urgent=claims > 0,
+        )
+    )
+    overdue, due_this_week = hours_due_counts(user=user, today=timezone.localdate(now))
+    queue.items.append(
+        QueueItem(
+            _("Activities with hours overdue"),
+            overdue,
+            reverse("ledger:overdue"),
+            urgent=overdue > 0,
+        )
+    )
+    queue.items.append(
+        QueueItem(
+            _("Activities with hours due this week"),
+            due_this_week,
+            reverse("ledger:overdue") + "?due=week",
         )
     )
     expiring = qualifications_expiring(user=user, within_days=EXPIRING_DAYS).count()

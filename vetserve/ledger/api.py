@@ -27,13 +27,25 @@ from vetserve.core.api import (
 from vetserve.ledger.models import (
     CONTENT_MAX,
     ENTRY_MINUTES,
+    EVIDENCE_MAX,
     HAND_MINUTES,
     REASON_MAX,
+    ClaimState,
+    HoursClaim,
     LedgerEntry,
     Source,
 )
-from vetserve.ledger.selectors import access_entry, ledger_list, volunteer_balance
+from vetserve.ledger.selectors import (
+    access_claim,
+    access_entry,
+    claim_list,
+    claimable_activity,
+    ledger_list,
+    volunteer_balance,
+)
 from vetserve.ledger.services import (
+    hours_claim_decide,
+    hours_claim_submit,
     ledger_entry_confirm,
     ledger_entry_correct,
     ledger_entry_record,
@@ -219,3 +231,109 @@ def my_balance(request: HttpRequest) -> dict[str, Any]:
         "by_category": balance.by_category,
         "by_organization": balance.by_organization,
     }
+
+
+# --- claims of missed hours --------------------------------------------------------------------
+
+
+class HoursClaimOut(Schema):
+    id: int
+    volunteer_id: int
+    volunteer_name: str
+    activity_id: int
+    activity_title: str
+    organization_id: int
+    service_date: date
+    minutes: int
+    evidence: str
+    state: str
+    created_at: datetime
+    decided_at: datetime | None
+    decision_note: str
+    entry_id: int | None
+
+
+def claim_out(claim: HoursClaim) -> dict[str, Any]:
+    return {
+        "id": claim.pk,
+        "volunteer_id": claim.volunteer_id,
+        "volunteer_name": claim.volunteer.name,
+        "activity_id": claim.activity_id,
+        "activity_title": claim.activity.title,
+        "organization_id": claim.organization_id,
+        "service_date": claim.service_date,
+        "minutes": claim.minutes,
+        "evidence": claim.evidence,
+        "state": claim.state,
+        "created_at": claim.created_at,
+        "decided_at": claim.decided_at,
+        "decision_note": claim.decision_note,
+        "entry_id": claim.entry_id,
+    }
+
+
+class HoursClaimFilter(Schema):
+    state: Annotated[ClaimState, one_of(ClaimState)] | None = None
+
+
+@router.get(
+    "/claims", response={200: list[HoursClaimOut], **ERRORS}, summary="Hours claims I may see"
+)
+@paginate(Paged)
+def claims_get(request: HttpRequest, filters: Query[HoursClaimFilter]) -> list[dict[str, Any]]:
+    qs = claim_list(user=user_of(request), state=filters.state or "")
+    return MappedRows(qs, claim_out)  # type: ignore[return-value]
+
+
+@router.get("/claims/{claim_id}", response={200: HoursClaimOut, **ERRORS}, summary="One claim")
+def claim_get(request: HttpRequest, claim_id: PathId) -> dict[str, Any]:
+    return claim_out(access_claim(user_of(request), claim_id))
+
+
+class HoursClaimIn(Payload):
+    activity_id: Id
+    service_date: Day
+    minutes: int = Field(..., ge=HAND_MINUTES.low, le=HAND_MINUTES.high, strict=True)
+    evidence: Annotated[str, StringConstraints(min_length=1, max_length=EVIDENCE_MAX)]
+
+
+@router.post(
+    "/me/claims",
+    response={201: HoursClaimOut, **ERRORS},
+    summary="Claim missed hours (a volunteer); waits for the organizing unit",
+)
+def claims_post(request: HttpRequest, payload: HoursClaimIn) -> Status[dict[str, Any]]:
+    user = user_of(request)
+    volunteer = volunteer_own(user=user)
+    if volunteer is None:
+        raise Http404
+    claim = hours_claim_submit(
+        actor=user,
+        volunteer=volunteer,
+        activity=claimable_activity(volunteer=volunteer, activity_id=payload.activity_id),
+        service_date=payload.service_date,
+        minutes=payload.minutes,
+        evidence=payload.evidence,
+    )
+    return Status(201, claim_out(access_claim(user, claim.pk)))
+
+
+class ClaimDecisionIn(Payload):
+    approve: Flag
+    note: Annotated[str, StringConstraints(max_length=REASON_MAX)] = ""
+
+
+@router.post(
+    "/claims/{claim_id}/decision",
+    response={200: HoursClaimOut, **ERRORS},
+    summary="Approve or reject a claim for the organizing unit (never by the claimant)",
+)
+def claim_decide(
+    request: HttpRequest, claim_id: PathId, payload: ClaimDecisionIn
+) -> dict[str, Any]:
+    user = user_of(request)
+    # Seen but not theirs to decide: 403 from the service; not seen: 404.
+    claim = hours_claim_decide(
+        actor=user, claim=access_claim(user, claim_id), approve=payload.approve, note=payload.note
+    )
+    return claim_out(access_claim(user, claim.pk))

@@ -10,7 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vetserve.core.bounds import DATES
-from vetserve.ledger.models import CONTENT_MAX, ENTRY_MINUTES, HAND_MINUTES, REASON_MAX, Source
+from vetserve.ledger.models import (
+    CONTENT_MAX,
+    ENTRY_MINUTES,
+    EVIDENCE_MAX,
+    HAND_MINUTES,
+    REASON_MAX,
+    RULE_NOTE_MAX,
+    Source,
+)
 
 
 class EntryForm(forms.Form):
@@ -59,3 +67,60 @@ class LedgerFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         validators=[DATES.validator()],
     )  # fmt: skip
+
+
+class WorkdayRuleForm(forms.Form):
+    day = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[DATES.validator()],
+    )  # fmt: skip
+    is_workday = forms.TypedChoiceField(
+        label=_("This day is"),
+        coerce=lambda v: v == "1",
+        choices=[("0", _("a holiday (no work)")), ("1", _("a make-up workday"))],
+    )
+    note = forms.CharField(
+        label=_("Source"),
+        max_length=RULE_NOTE_MAX,
+        help_text=_("The State Council's notice, e.g. 国办发明电〔2026〕X号."),
+    )
+
+
+class ClaimForm(forms.Form):
+    activity = forms.TypedChoiceField(label=_("Activity"), coerce=int)
+    service_date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[DATES.validator()],
+    )  # fmt: skip
+    minutes = forms.IntegerField(
+        label=_("Service minutes"), min_value=HAND_MINUTES.low, max_value=HAND_MINUTES.high
+    )
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        max_length=EVIDENCE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Who saw you serve, a sign-in sheet, a photo in the team's group. "
+                    "No ID or phone numbers."),
+    )  # fmt: skip
+
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("Optional: a JPG or PNG image, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+    def __init__(self, *args: Any, activities: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [  # type: ignore[attr-defined]
+            (a.pk, f"{a.title} · {timezone.localtime(a.starts_at):%Y-%m-%d}") for a in activities
+        ]
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=REASON_MAX,
+        help_text=_("Required when rejecting. No ID or phone numbers."),
+    )

@@ -11,7 +11,11 @@ confirmation is a new row.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -194,3 +198,144 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}#{self.seq} {self.source} {self.minutes}"
+
+
+# A working-day rule's note (the State Council notice it comes from).
+RULE_NOTE_MAX = 200
+
+
+class WorkdayRule(models.Model):
+    """One day of the State Council's yearly notice on holidays, entered by staff for a year
+    the ``chinese-calendar`` package does not know yet: a holiday on a weekday
+    (``is_workday`` false) or a make-up workday on a weekend (true). A year with at least one
+    rule counts as known; its other days follow the week. Where the package knows the year,
+    a rule still overrides it (a late change of the notice)."""
+
+    day = models.DateField(_("date"), unique=True, validators=[DATES.validator()])
+    is_workday = models.BooleanField(_("working day"))
+    note = models.CharField(_("source"), max_length=RULE_NOTE_MAX)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("working-day rule")
+        verbose_name_plural = _("working-day rules")
+        constraints = [
+            DATES.constraint("workdayrule", "day"),
+            text_constraint("workdayrule", "note", RULE_NOTE_MAX),
+            models.CheckConstraint(condition=~models.Q(note=""), name="workdayrule_note"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'workday' if self.is_workday else 'holiday'}"
+
+
+EVIDENCE_MAX = 1000
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_EXTENSIONS = ("jpg", "jpeg", "png")
+# The first bytes of a JPEG and a PNG: the extension alone proves nothing.
+PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+
+
+def validate_claim_photo(file: Any) -> None:
+    """A claim's photo: a JPEG or PNG by content, at most 5 MB."""
+    if file.size > PHOTO_MAX_BYTES:
+        raise ValidationError(_("The photo may be at most 5 MB."), code="too_large")
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(8)
+    file.seek(position)
+    if not any(head.startswith(sig) for sig in PHOTO_SIGNATURES):
+        raise ValidationError(_("The photo must be a JPG or PNG image."), code="bad_type")
+
+
+class ClaimState(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class HoursClaim(models.Model):
+    """A volunteer's claim of hours the unit missed (补录申请), with evidence, waiting for the
+    organizing unit. Approval appends a back-entry recorded by the claimant and its
+    confirmation by the approver (``ledger.services.hours_claim_decide``), so the approver is
+    never the claimant (``core.access.may_confirm_hours`` reads ``recorded_by_id``). A claim
+    is placed in the activity's region and organization, like the entries it becomes."""
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    volunteer = models.ForeignKey(
+        "people.Volunteer", on_delete=models.PROTECT, related_name="hours_claims"
+    )
+    activity = models.ForeignKey("activities.Activity", on_delete=models.PROTECT, related_name="+")
+    service_date = models.DateField(_("date"), validators=[DATES.validator()])
+    minutes = models.IntegerField(_("service minutes"), validators=[HAND_MINUTES.validator()])
+    evidence = models.TextField(_("evidence"), max_length=EVIDENCE_MAX)
+    # Served only through the claim's own page to those who may see the claim (private media).
+    photo = models.FileField(
+        _("photo"),
+        upload_to="claims/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(list(PHOTO_EXTENSIONS)), validate_claim_photo],
+    )
+    # The claimant's account: the "recorder" of what the claim becomes.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("claimed at"), validators=[MOMENTS.validator()])
+    state = models.CharField(
+        _("state"), max_length=10, choices=ClaimState.choices, default=ClaimState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True, validators=[MOMENTS.validator()])
+    decision_note = models.CharField(_("note"), max_length=REASON_MAX, blank=True)
+    entry = models.OneToOneField(
+        LedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="claim"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_region_field = "region_id"
+    scope_org_field = "organization"
+    scope_member_orgs_visible = False
+    scope_self_field = "volunteer__user_id"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("hours claim")
+        verbose_name_plural = _("hours claims")
+        indexes = [models.Index(fields=["state", "created_at"], name="claim_state_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=[s.value for s in ClaimState]), name="claim_state"
+            ),
+            HAND_MINUTES.constraint("hoursclaim", "minutes"),
+            DATES.constraint("hoursclaim", "service_date"),
+            MOMENTS.constraint("hoursclaim", "created_at"),
+            MOMENTS.constraint("hoursclaim", "decided_at", null=True),
+            text_constraint("hoursclaim", "evidence", EVIDENCE_MAX),
+            models.CheckConstraint(condition=~models.Q(evidence=""), name="claim_evidence"),
+            # Approved exactly when it became an entry.
+            models.CheckConstraint(
+                condition=models.Q(state="approved", entry__isnull=False)
+                | (~models.Q(state="approved") & models.Q(entry__isnull=True)),
+                name="claim_entry_when_approved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.pk} {self.state}"

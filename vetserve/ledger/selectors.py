@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
 
-from vetserve.activities.models import Category
-from vetserve.core.access import AUDIT, VIEW, Actor, access_object, visible_to
+from vetserve.activities.models import Activity, Category, SignUp, SignUpState
+from vetserve.activities.models import Status as ActivityStatus
+from vetserve.attendance.models import Attendance
+from vetserve.core.access import AUDIT, CHANGE, VIEW, Actor, access_object, visible_to
 from vetserve.ledger.chain import HASHED_FIELDS, BrokenLink, first_broken
-from vetserve.ledger.models import LedgerEntry, Source
+from vetserve.ledger.models import ClaimState, HoursClaim, LedgerEntry, Source, WorkdayRule
+from vetserve.ledger.workdays import WorkCalendar, last_end_due_before
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Volunteer
 
@@ -239,3 +244,143 @@ def chain_verify_for(*, user: Actor | None) -> list[ChainReport]:
         .annotate(n=Count("id"))
     )
     return chain_verify(sorted(org for org, n in seen.items() if totals.get(org) == n))
+
+
+# --- deadlines (办法 Art 11) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueWindow:
+    """Which activity ends a deadline list covers: ended on or before ``last_end`` (local
+    dates) and, for "due this week", after ``first_end``."""
+
+    today: date
+    first_end: date | None
+    last_end: date
+
+
+def due_window(*, today: date, this_week: bool, calendar: WorkCalendar) -> DueWindow:
+    """Overdue: the record was due before today. Due this week: due from today to Sunday."""
+    overdue_end = last_end_due_before(today, calendar=calendar)
+    if not this_week:
+        return DueWindow(today=today, first_end=None, last_end=overdue_end)
+    monday_next = today + timedelta(days=7 - today.weekday())
+    return DueWindow(
+        today=today,
+        first_end=overdue_end,
+        last_end=last_end_due_before(monday_next, calendar=calendar),
+    )
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def activities_awaiting_hours(*, user: Actor | None, window: DueWindow) -> QuerySet[Activity]:
+    """Activities the user may record hours for whose end falls in ``window`` and whose hours
+    are not yet all recorded and confirmed: a closed stay not in the ledger, confirmed sign-ups
+    but nothing in the ledger, or a record or correction not yet confirmed. Oldest end
+    first; each with ``unconfirmed`` and ``unrecorded`` flags (no query per row)."""
+    in_ledger = LedgerEntry.objects.filter(activity=OuterRef("pk"))
+    stays_unrecorded = Attendance.objects.filter(
+        shift__activity=OuterRef("pk"), out_at__isnull=False
+    ).exclude(pk__in=LedgerEntry.objects.filter(source=Source.ATTENDANCE).values("attendance_id"))
+    people = SignUp.objects.filter(shift__activity=OuterRef("pk"), state=SignUpState.CONFIRMED)
+    unconfirmed = (
+        LedgerEntry.objects.filter(activity=OuterRef("pk"))
+        .exclude(source=Source.CONFIRMATION)
+        .exclude(followers__source=Source.CONFIRMATION)
+    )
+    qs = visible_to(user, Activity, CHANGE).filter(
+        ends_at__lt=_local_midnight(window.last_end + timedelta(days=1))
+    )
+    if window.first_end is not None:
+        qs = qs.filter(ends_at__gte=_local_midnight(window.first_end + timedelta(days=1)))
+    return (
+        qs.exclude(status__in=[ActivityStatus.CANCELLED, ActivityStatus.DRAFT])
+        .annotate(
+            unrecorded=Exists(stays_unrecorded) | (Exists(people) & ~Exists(in_ledger)),
+            unconfirmed=Exists(unconfirmed),
+        )
+        .filter(Q(unrecorded=True) | Q(unconfirmed=True))
+        .select_related("organization")
+        .order_by("ends_at", "id")
+    )
+
+
+def hours_due_counts(*, user: Actor | None, today: date) -> tuple[int, int]:
+    """How many activities have hours overdue, and how many fall due this week (home's work
+    queue)."""
+    calendar = WorkCalendar.for_years(range(today.year - 1, today.year + 2))
+    return tuple(  # type: ignore[return-value]
+        activities_awaiting_hours(
+            user=user, window=due_window(today=today, this_week=week, calendar=calendar)
+        ).count()
+        for week in (False, True)
+    )
+
+
+def workday_rules() -> QuerySet[WorkdayRule]:
+    """The rules staff entered, newest day first (a deployment-wide table, not scoped: it
+    holds public holidays only)."""
+    return WorkdayRule.objects.order_by("-day")
+
+
+# --- claims ----------------------------------------------------------------------------------
+
+
+def claim_list(*, user: Actor | None, state: str = "") -> QuerySet[HoursClaim]:
+    """The claims the user may see (their own; those of the units they may approve for),
+    newest first."""
+    qs = visible_to(user, HoursClaim, VIEW)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.select_related("volunteer", "activity__organization").order_by("-created_at", "-id")
+
+
+def claims_to_decide(*, user: Actor | None) -> QuerySet[HoursClaim]:
+    """Pending claims the user may approve: in their change scope, not their own."""
+    qs = visible_to(user, HoursClaim, CHANGE).filter(state=ClaimState.PENDING)
+    if user is not None and user.pk is not None:
+        qs = qs.exclude(recorded_by_id=user.pk)
+    return qs
+
+
+def access_claim(user: Actor | None, claim_id: Any, action: str = VIEW) -> HoursClaim:
+    return access_object(
+        HoursClaim.objects.select_related(
+            "volunteer", "activity__organization", "decided_by", "entry"
+        ),
+        user,
+        action,
+        pk=claim_id,
+    )
+
+
+def _claimable(volunteer: Volunteer) -> QuerySet[Activity]:
+    ids = SignUp.objects.filter(volunteer=volunteer, state=SignUpState.CONFIRMED).values(
+        "shift__activity_id"
+    )
+    return (
+        Activity.objects.filter(
+            Q(pk__in=ids) | Q(organization_id=volunteer.home_org_id),
+            starts_at__lte=timezone.now(),
+        )
+        .exclude(status=ActivityStatus.CANCELLED)
+        .select_related("organization")
+    )
+
+
+def claimable_activities(*, volunteer: Volunteer, limit: int) -> list[Activity]:
+    """Activities a volunteer may claim hours for: those they had a confirmed place on and
+    those of their own team (people serve without signing up), which have begun, newest
+    first."""
+    return list(_claimable(volunteer).order_by("-starts_at", "-id")[:limit])
+
+
+def claimable_activity(*, volunteer: Volunteer, activity_id: int) -> Activity:
+    """One activity the volunteer may claim hours for, or Http404."""
+    activity = _claimable(volunteer).filter(pk=activity_id).first()
+    if activity is None:
+        raise Http404
+    return activity

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import transaction
 from django.db.models import IntegerField, Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -24,15 +25,23 @@ from vetserve.accounts.models import User
 from vetserve.activities.models import Activity
 from vetserve.attendance.models import Attendance, AttendanceCorrection
 from vetserve.audit.services import audit_record
-from vetserve.core.access import Actor, may_confirm_hours, may_record_hours
+from vetserve.core.access import Actor, may_confirm_hours, may_manage_workdays, may_record_hours
+from vetserve.core.bounds import DATES
 from vetserve.ledger.chain import GENESIS, entry_hash
 from vetserve.ledger.models import (
     CONTENT_MAX,
     ENTRY_MINUTES,
+    EVIDENCE_MAX,
     HAND_MINUTES,
+    PHOTO_EXTENSIONS,
     REASON_MAX,
+    RULE_NOTE_MAX,
+    ClaimState,
+    HoursClaim,
     LedgerEntry,
     Source,
+    WorkdayRule,
+    validate_claim_photo,
 )
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Status as VolunteerStatus
@@ -169,6 +178,86 @@ def _check_volunteer(volunteer: Volunteer) -> None:
         )
 
 
+def _activity_minutes_on(activity: Activity, day: date) -> int:
+    """How many minutes of the activity's time fall on ``day`` (local time)."""
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
+    end = start + timedelta(days=1)
+    low, high = max(start, activity.starts_at), min(end, activity.ends_at)
+    return max(0, int((high - low).total_seconds() // 60))
+
+
+def _implausible(message: str, code: str) -> ValidationError:
+    return ValidationError({"minutes": ValidationError(message, code=code)})
+
+
+def _on_day(day: date, starts: datetime, ends: datetime) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
+    return max(start, starts), min(start + timedelta(days=1), ends)
+
+
+def _check_overlap_with_others(mine: Any, activity: Activity, day: date, minutes_here: int) -> None:
+    """Hours at activities whose time overlaps this one's on that day cannot add up to more
+    than the span they cover together: one person serves at one place at a time."""
+    low, high = _on_day(day, activity.starts_at, activity.ends_at)
+    others = list(
+        mine.exclude(activity=activity)
+        .filter(activity__starts_at__lt=high, activity__ends_at__gt=low)
+        .values("activity__starts_at", "activity__ends_at")
+        .annotate(n=Sum("minutes"))
+        .order_by()
+    )
+    if not others:
+        return
+    spans = [(low, high)] + [
+        _on_day(day, o["activity__starts_at"], o["activity__ends_at"]) for o in others
+    ]
+    covered = min(s for s, _ in spans), max(e for _, e in spans)
+    span_minutes = int((covered[1] - covered[0]).total_seconds() // 60)
+    recorded = minutes_here + sum(int(o["n"] or 0) for o in others)
+    if recorded > span_minutes:
+        raise _implausible(
+            _("This overlaps hours recorded for this volunteer at another activity at the same "
+              "time (%(have)s minutes in %(n)s minutes of time).")
+            % {"have": recorded, "n": span_minutes},
+            "overlap",
+        )  # fmt: skip
+
+
+def _check_plausible(*, volunteer: Volunteer, activity: Activity, day: date, minutes: int) -> None:
+    """Refuse hours that cannot be true: more time than the activity itself had on that
+    day (hours outside its time), entries of the same person and activity on that day that
+    together exceed it (they overlap), or more than 24 hours on one day over all their
+    entries."""
+    available = _activity_minutes_on(activity, day)
+    if minutes > available:
+        raise _implausible(
+            _("The activity ran only %(n)s minutes on that day; hours outside its time are "
+              "not recorded.") % {"n": available},
+            "outside",
+        )  # fmt: skip
+    mine = LedgerEntry.objects.filter(volunteer=volunteer, service_date=day).exclude(
+        source=Source.CONFIRMATION
+    )
+    same = int(mine.filter(activity=activity).aggregate(n=Sum("minutes"))["n"] or 0)
+    if same + minutes > available:
+        raise _implausible(
+            _("This overlaps hours already recorded for this volunteer at this activity on "
+              "that day (%(have)s of %(n)s minutes); correct that entry instead.")
+            % {"have": same, "n": available},
+            "overlap",
+        )  # fmt: skip
+    _check_overlap_with_others(mine, activity, day, same + minutes)
+    day_total = int(mine.aggregate(n=Sum("minutes"))["n"] or 0)
+    if day_total + minutes > HAND_MINUTES.high:
+        raise _implausible(
+            _("With this entry the volunteer would have over 24 hours on %(day)s (%(have)s "
+              "minutes already recorded).") % {"day": day, "have": day_total},
+            "day_total",
+        )  # fmt: skip
+
+
 @transaction.atomic
 def ledger_entry_record(
     *,
@@ -199,6 +288,7 @@ def ledger_entry_record(
              % {"first": first, "last": last}},
             code="date",
         )  # fmt: skip
+    _check_plausible(volunteer=volunteer, activity=activity, day=service_date, minutes=minutes)
     reason = reason.strip()
     if back_entry and not reason:
         raise ValidationError({"reason": _("Give a reason for the back-entry.")}, code="reason")
@@ -460,3 +550,189 @@ def _correct_stays_of(org_id: int, stay_ids: list[int], now: datetime) -> int:
     if rows:
         _chained(org_id, rows)
     return len(rows)
+
+
+# --- working-day rules ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def workday_rule_add(*, actor: Actor | None, day: date, is_workday: bool, note: str) -> WorkdayRule:
+    """Enter one day of the State Council's notice: a holiday or a make-up workday. Once a
+    year has a rule, its deadlines are no longer estimates, so every rule is audited."""
+    if not may_manage_workdays(actor):
+        raise PermissionDenied(_("Only city administrators enter working-day rules."))
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Name the notice this day comes from.")}, code="note")
+    if len(note) > RULE_NOTE_MAX:
+        raise ValidationError({"note": _("At most 200 characters.")}, code="note")
+    if day not in DATES:
+        raise ValidationError({"day": DATES.message()}, code="day")
+    if WorkdayRule.objects.filter(day=day).exists():
+        raise ValidationError({"day": _("This day already has a rule.")}, code="duplicate")
+    rule = WorkdayRule.objects.create(
+        day=day, is_workday=is_workday, note=note, created_by=_user(actor)
+    )
+    audit_record(
+        actor=actor,
+        action="ledger.workday_rule",
+        obj=rule,
+        changes={"is_workday": [None, is_workday]},
+        reason=note,
+        object_repr=str(day),
+    )
+    return rule
+
+
+# --- claims of missed hours (补录申请) -------------------------------------------------------
+
+
+@transaction.atomic
+def hours_claim_submit(
+    *,
+    actor: Actor | None,
+    volunteer: Volunteer,
+    activity: Activity,
+    service_date: date,
+    minutes: int,
+    evidence: str,
+    photo: Any = None,
+    now: datetime | None = None,
+) -> HoursClaim:
+    """A volunteer claims hours the unit missed, with evidence; it waits for the organizing
+    unit. The same checks as a leader's entry: an active volunteer, a day of the activity,
+    plausible minutes."""
+    user = _user(actor)
+    if user is None or volunteer.user_id != user.pk:
+        raise PermissionDenied(_("You may claim only your own hours."))
+    _check_volunteer(volunteer)
+    if minutes not in HAND_MINUTES:
+        raise ValidationError(
+            {"minutes": _("Enter from 1 to 1,440 minutes (one day at most).")}, code="minutes"
+        )
+    evidence = evidence.strip()
+    if not evidence:
+        raise ValidationError(
+            {"evidence": _("Describe the evidence: who saw you serve, a sign-in sheet, a photo.")},
+            code="evidence",
+        )
+    if len(evidence) > EVIDENCE_MAX:
+        raise ValidationError({"evidence": _("At most 1,000 characters.")}, code="evidence")
+    first = timezone.localdate(activity.starts_at)
+    last = timezone.localdate(activity.ends_at)
+    if not first <= service_date <= last:
+        raise ValidationError(
+            {"service_date": _("The date lies outside the activity (%(first)s to %(last)s).")
+             % {"first": first, "last": last}},
+            code="date",
+        )  # fmt: skip
+    _check_plausible(volunteer=volunteer, activity=activity, day=service_date, minutes=minutes)
+    if HoursClaim.objects.filter(
+        volunteer=volunteer, activity=activity, service_date=service_date,
+        state=ClaimState.PENDING,
+    ).exists():  # fmt: skip
+        raise ValidationError(
+            _("You already have a claim for this activity and day awaiting approval."),
+            code="duplicate",
+        )
+    if photo is not None:
+        try:
+            FileExtensionValidator(list(PHOTO_EXTENSIONS))(photo)
+            validate_claim_photo(photo)
+        except ValidationError as error:
+            raise ValidationError({"photo": error.messages}, code="photo") from None
+    claim = HoursClaim.objects.create(
+        photo=photo or "",
+        organization_id=activity.organization_id,
+        region_id=activity.region_id,
+        volunteer=volunteer,
+        activity=activity,
+        service_date=service_date,
+        minutes=minutes,
+        evidence=evidence,
+        recorded_by=user,
+        created_at=now or timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="ledger.claim",
+        obj=claim,
+        changes={"minutes": [None, minutes]},
+        object_repr=f"{volunteer.name} · {activity.title}",
+    )
+    return claim
+
+
+@transaction.atomic
+def hours_claim_decide(
+    *,
+    actor: Actor | None,
+    claim: HoursClaim,
+    approve: bool,
+    note: str = "",
+    now: datetime | None = None,
+) -> HoursClaim:
+    """The organizing unit approves or rejects a claim, never the claimant. Approval appends a
+    back-entry recorded by the claimant (the evidence as its reason) and its confirmation by
+    the approver: recorded → confirmed, in one step, in the ledger's own terms."""
+    if not may_record_hours(actor, claim):
+        raise PermissionDenied(_("You may not decide claims of this organization."))
+    if not may_confirm_hours(actor, claim):
+        raise PermissionDenied(_("Whoever claimed hours does not approve them."))
+    # Lock the claim (and, approving, the chain) and read it again: decided once.
+    claim = (
+        HoursClaim.objects.select_for_update()
+        .select_related("volunteer", "activity__organization", "recorded_by")
+        .get(pk=claim.pk)
+    )
+    if claim.state != ClaimState.PENDING:
+        raise ValidationError(_("This claim has already been decided."), code="decided")
+    note = note.strip()
+    if len(note) > REASON_MAX:
+        raise ValidationError({"note": _("At most 300 characters.")}, code="note")
+    now = now or timezone.now()
+    if not approve and not note:
+        raise ValidationError({"note": _("Give a reason for the rejection.")}, code="note")
+    if approve:
+        _check_volunteer(claim.volunteer)
+        _check_plausible(
+            volunteer=claim.volunteer, activity=claim.activity, day=claim.service_date,
+            minutes=claim.minutes,
+        )  # fmt: skip
+        fields = _record_fields(claim.activity)
+        record = _row(
+            source=Source.BACK_ENTRY,
+            volunteer_id=claim.volunteer_id,
+            service_date=claim.service_date,
+            minutes=claim.minutes,
+            actor=claim.recorded_by,
+            recorded_at=now,
+            reason=(_("Claim: %(evidence)s") % {"evidence": claim.evidence})[:REASON_MAX],
+            **fields,
+        )
+        (entry,) = _chained(claim.organization_id, [record])
+        confirmation = _row(
+            source=Source.CONFIRMATION,
+            minutes=0,
+            confirmed_minutes=entry.minutes,
+            actor=actor,
+            recorded_at=now,
+            refers_to_id=entry.pk,
+            **_copied_fields(entry),
+        )
+        _chained(claim.organization_id, [confirmation])
+        claim.entry = entry
+    claim.state = ClaimState.APPROVED if approve else ClaimState.REJECTED
+    claim.decided_by = _user(actor)
+    claim.decided_at = now
+    claim.decision_note = note
+    claim.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "entry"])
+    audit_record(
+        actor=actor,
+        action="ledger.claim_approve" if approve else "ledger.claim_reject",
+        obj=claim,
+        changes={"state": [ClaimState.PENDING, claim.state]},
+        reason=note,
+        object_repr=f"{claim.volunteer.name} · {claim.activity.title}",
+    )
+    return claim

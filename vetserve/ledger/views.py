@@ -5,12 +5,16 @@ confirmation, the leader's entry by hand, and the chain's verification. Writes g
 
 from __future__ import annotations
 
+from datetime import date
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,25 +22,44 @@ from vetserve.activities.models import Activity
 from vetserve.core.access import (
     CHANGE,
     VIEW,
+    may_change_somewhere,
     may_confirm_hours,
+    may_manage_workdays,
     may_record_hours,
     may_verify_ledger,
     visible_to,
 )
 from vetserve.core.views import AuthedRequest, is_htmx, paginate, query_without_page
-from vetserve.ledger.forms import CorrectionForm, EntryForm, LedgerFilterForm
-from vetserve.ledger.models import RECORD_SOURCES, Source
+from vetserve.ledger.forms import (
+    ClaimForm,
+    CorrectionForm,
+    DecisionForm,
+    EntryForm,
+    LedgerFilterForm,
+    WorkdayRuleForm,
+)
+from vetserve.ledger.models import RECORD_SOURCES, ClaimState, Source
 from vetserve.ledger.selectors import (
+    access_claim,
     access_entry,
+    activities_awaiting_hours,
     chain_verify_for,
+    claim_list,
+    claimable_activities,
+    due_window,
     ledger_list,
     volunteer_balance,
+    workday_rules,
 )
 from vetserve.ledger.services import (
+    hours_claim_decide,
+    hours_claim_submit,
     ledger_entry_confirm,
     ledger_entry_correct,
     ledger_entry_record,
+    workday_rule_add,
 )
+from vetserve.ledger.workdays import WorkCalendar, due_date, known_years
 from vetserve.orgs.selectors import access_organization
 from vetserve.people.selectors import access_volunteer, volunteer_own
 
@@ -235,13 +258,171 @@ def verify_page(request: AuthedRequest) -> HttpResponse:
     return render(request, "ledger/verify.html", {"reports": reports})
 
 
+def _today() -> date:
+    return timezone.localdate()
+
+
+@login_required
+def overdue_page(request: AuthedRequest) -> HttpResponse:
+    """Activities whose hours are not yet all recorded and confirmed, past their deadline
+    (10 working days after the end, 办法 Art 11) or, with ?due=week, falling due this week."""
+    if not may_change_somewhere(request.user):
+        raise Http404
+    this_week = request.GET.get("due") == "week"
+    today = _today()
+    calendar = WorkCalendar.for_years(range(today.year - 1, today.year + 2))
+    window = due_window(today=today, this_week=this_week, calendar=calendar)
+    page = paginate(request, activities_awaiting_hours(user=request.user, window=window), PER_PAGE)
+    rows = list(page.object_list)
+    years = {timezone.localdate(a.ends_at).year for a in rows}
+    row_calendar = WorkCalendar.for_years(range(min(years), max(years) + 2)) if rows else calendar
+    for activity in rows:
+        activity.due, activity.due_estimated = due_date(activity.ends_at, calendar=row_calendar)
+    return render(
+        request,
+        "ledger/overdue.html",
+        {
+            "page_obj": page,
+            "activities": rows,
+            "this_week": this_week,
+            "today": today,
+            "query": query_without_page(request),
+            "may_manage_workdays": may_manage_workdays(request.user),
+        },
+    )
+
+
+@login_required
+def workdays_page(request: AuthedRequest) -> HttpResponse:
+    """The working-day rules staff enter from the State Council's notice, and a form to add
+    one (city administrators and superusers)."""
+    if not may_manage_workdays(request.user):
+        raise Http404
+    form = WorkdayRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = workday_rule_add(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _to_form(form, error)
+        else:
+            messages.success(request, _("Rule entered for %(day)s.") % {"day": rule.day})
+            return redirect("ledger:workdays")
+    page = paginate(request, workday_rules(), PER_PAGE)
+    return render(
+        request,
+        "ledger/workdays.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "rules": page.object_list,
+            "known": known_years(_today().year),
+            "query": query_without_page(request),
+        },
+    )
+
+
+@login_required
+def claim_create(request: AuthedRequest) -> HttpResponse:
+    """A volunteer claims hours the unit missed, on a phone, from "my hours"."""
+    volunteer = volunteer_own(user=request.user)
+    if volunteer is None:
+        raise Http404
+    activities = claimable_activities(volunteer=volunteer, limit=ACTIVITY_CHOICES)
+    form = ClaimForm(request.POST or None, request.FILES or None, activities=activities)
+    if request.method == "POST" and form.is_valid():
+        chosen = {a.pk: a for a in activities}.get(form.cleaned_data["activity"])
+        if chosen is None:
+            form.add_error("activity", _("Choose one of the activities listed."))
+        else:
+            try:
+                claim = hours_claim_submit(
+                    actor=request.user,
+                    volunteer=volunteer,
+                    activity=chosen,
+                    service_date=form.cleaned_data["service_date"],
+                    minutes=form.cleaned_data["minutes"],
+                    evidence=form.cleaned_data["evidence"],
+                    photo=form.cleaned_data.get("photo"),
+                )
+            except ValidationError as error:
+                _to_form(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, _message(error))
+            else:
+                messages.success(request, _("Claimed; it waits for the organizing unit."))
+                return redirect("ledger:claim", claim_id=claim.pk)
+    return render(request, "ledger/claim_new.html", {"form": form, "activities": activities})
+
+
+@login_required
+def claims_page(request: AuthedRequest) -> HttpResponse:
+    """Claims in scope: a volunteer's own, the units' for leaders and administrators;
+    ?state= filters (pending by default for those who approve)."""
+    state = request.GET.get("state", "")
+    if state not in ClaimState.values:
+        state = ""
+    page = paginate(request, claim_list(user=request.user, state=state), PER_PAGE)
+    return render(
+        request,
+        "ledger/claims.html",
+        {
+            "page_obj": page,
+            "claims": page.object_list,
+            "state": state,
+            "states": ClaimState.choices,
+            "query": query_without_page(request),
+        },
+    )
+
+
+@login_required
+def claim_page(request: AuthedRequest, claim_id: int) -> HttpResponse:
+    claim = access_claim(request.user, claim_id)
+    form = DecisionForm(request.POST or None)
+    may_decide = claim.state == ClaimState.PENDING and may_confirm_hours(request.user, claim)
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                hours_claim_decide(
+                    actor=request.user,
+                    claim=claim,
+                    approve=request.POST.get("decision") == "approve",
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                _to_form(form, error)
+            except PermissionDenied as error:
+                messages.error(request, _message(error))
+                return redirect("ledger:claim", claim_id=claim.pk)
+            else:
+                messages.success(request, _("Decided."))
+                return redirect("ledger:claim", claim_id=claim.pk)
+    return render(
+        request,
+        "ledger/claim.html",
+        {"claim": claim, "form": form, "may_decide": may_decide},
+    )
+
+
+@login_required
+def claim_photo(request: AuthedRequest, claim_id: int) -> FileResponse:
+    """The claim's photo, to the people who may see the claim (never a public media URL)."""
+    claim = access_claim(request.user, claim_id)
+    if not claim.photo:
+        raise Http404
+    name = (claim.photo.name or "photo").rsplit("/", 1)[-1]
+    return FileResponse(claim.photo.open("rb"), filename=name)
+
+
 def _message(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error) or _("You may not do this.")
 
 
-def _to_form(form: EntryForm | CorrectionForm, error: ValidationError) -> None:
+def _to_form(form: forms.Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)
