@@ -46,13 +46,14 @@ from vetserve.core.bounds import (
     clamp_out_of_range,
 )
 from vetserve.ledger import triggers
-from vetserve.ledger.models import LedgerEntry
+from vetserve.ledger.models import HoursClaim, LedgerEntry, WorkdayRule
 from vetserve.ledger.services import ledger_entry_correct, ledger_entry_record
 from vetserve.notify.models import Notification
 from vetserve.orgs.forms import OrganizationForm
 from vetserve.people.forms import VolunteerForm
 from vetserve.people.models import CorrectionRequest, ImportJob, Membership, Volunteer
 from vetserve.people.services import volunteer_update
+from vetserve.proofs.models import PROOF_MINUTES, Proof
 from vetserve.regions.forms import RegionEditForm
 from vetserve.regions.models import Region
 from vetserve.skills.forms import CourseForm, SessionForm
@@ -311,6 +312,35 @@ def world(cast: SimpleNamespace) -> SimpleNamespace:
             ),
             minutes=30,
             reason="核对",
+        ),
+        HoursClaim=HoursClaim.objects.create(
+            organization=cast.rescue,
+            region=cast.chongli,
+            volunteer=wang,
+            activity=activity,
+            service_date=START.date(),
+            minutes=30,
+            evidence="纸质签到表",
+            created_at=START,
+        ),
+        WorkdayRule=WorkdayRule.objects.create(
+            day=date(2027, 2, 20), is_workday=True, note="国务院通知"
+        ),
+        # At its greatest total, so each bound of confirmed_minutes lies within it; revoked,
+        # so revoked_at may take each bound (a revocation needs its reason).
+        Proof=Proof.objects.create(
+            number="BOUNDSBOUNDS0001",
+            volunteer=wang,
+            organization=cast.rescue,
+            region=cast.chongli,
+            unit_name="崇礼救援队",
+            scope="all",
+            minutes=PROOF_MINUTES.high,
+            confirmed_minutes=0,
+            entries=1,
+            issued_at=START,
+            revoked_at=END,
+            revoke_reason="测试",
         ),
     )
     return rows
