@@ -681,7 +681,7 @@ def hours_claim_decide(
         raise PermissionDenied(_("Whoever claimed hours does not approve them."))
     # Lock the claim (and, approving, the chain) and read it again: decided once.
     claim = (
-        HoursClaim.objects.select_for_update()
+        HoursClaim.objects.select_for_update(of=("self",))
         .select_related("volunteer", "activity__organization", "recorded_by")
         .get(pk=claim.pk)
     )
