@@ -109,3 +109,25 @@ def test_the_same_queries_for_one_row_or_many(client: Any, cast: Any, snow: Any)
     for day in range(2, 10):
         ended(cast, snow, date(2026, 9, day))
     assert queries() == one
+
+
+def test_home_counts_what_is_overdue_up_to_its_cap_and_says_so_past_it(
+    client: Any, cast: Any, snow: Any, monkeypatch: Any
+) -> None:
+    from django.utils import timezone
+
+    from vetserve.home import selectors as home
+    from vetserve.ledger.selectors import hours_due_counts
+
+    for day in range(1, 4):
+        ended(cast, snow, date(2026, 9, day))
+    today = timezone.localdate()  # as home counts
+    overdue, _week = hours_due_counts(user=cast.dave, today=today)
+    assert overdue >= 3
+    assert hours_due_counts(user=cast.dave, today=today, most=2) == (2, _week if _week < 2 else 2)
+    login(client, cast.dave)
+    page = client.get("/").content.decode()
+    assert f'<span class="stat__number">{overdue}</span>' in page
+    monkeypatch.setattr(home, "HOME_COUNT_CAP", 2)
+    page = client.get("/").content.decode()
+    assert '<span class="stat__number">2+</span>' in page

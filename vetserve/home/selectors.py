@@ -71,6 +71,7 @@ class QueueItem:
     count: int
     url: str
     urgent: bool = False
+    capped: bool = False  # at least ``count``: shown as "999+"
 
 
 @dataclass
@@ -174,20 +175,24 @@ def _work_queue(user: User, now: datetime) -> WorkQueue:
             urgent=claims > 0,
         )
     )
-    overdue, due_this_week = hours_due_counts(user=user, today=timezone.localdate(now))
+    overdue, due_this_week = hours_due_counts(
+        user=user, today=timezone.localdate(now), most=HOME_COUNT_CAP + 1
+    )
     queue.items.append(
         QueueItem(
             _("Activities with hours overdue"),
-            overdue,
+            min(overdue, HOME_COUNT_CAP),
             reverse("ledger:overdue"),
             urgent=overdue > 0,
+            capped=overdue > HOME_COUNT_CAP,
         )
     )
     queue.items.append(
         QueueItem(
             _("Activities with hours due this week"),
-            due_this_week,
+            min(due_this_week, HOME_COUNT_CAP),
             reverse("ledger:overdue") + "?due=week",
+            capped=due_this_week > HOME_COUNT_CAP,
         )
     )
     expiring = qualifications_expiring(user=user, within_days=EXPIRING_DAYS).count()

@@ -16,6 +16,7 @@ from vetserve.activities.models import Activity, Category, SignUp, SignUpState
 from vetserve.activities.models import Status as ActivityStatus
 from vetserve.attendance.models import Attendance
 from vetserve.core.access import AUDIT, CHANGE, VIEW, Actor, access_object, visible_to
+from vetserve.core.paging import count_upto
 from vetserve.ledger.chain import HASHED_FIELDS, BrokenLink, first_broken
 from vetserve.ledger.models import ClaimState, HoursClaim, LedgerEntry, Source, WorkdayRule
 from vetserve.ledger.workdays import WorkCalendar, last_end_due_before
@@ -308,16 +309,20 @@ def activities_awaiting_hours(*, user: Actor | None, window: DueWindow) -> Query
     )
 
 
-def hours_due_counts(*, user: Actor | None, today: date) -> tuple[int, int]:
+def hours_due_counts(
+    *, user: Actor | None, today: date, most: int | None = None
+) -> tuple[int, int]:
     """How many activities have hours overdue, and how many fall due this week (home's work
-    queue)."""
+    queue), each counted up to ``most`` when given: a province's years of past activities
+    each test three EXISTS, 170 ms to count exactly at 10× the season on every home view."""
     calendar = WorkCalendar.for_years(range(today.year - 1, today.year + 2))
-    return tuple(  # type: ignore[return-value]
-        activities_awaiting_hours(
+    counts = []
+    for week in (False, True):
+        rows = activities_awaiting_hours(
             user=user, window=due_window(today=today, this_week=week, calendar=calendar)
-        ).count()
-        for week in (False, True)
-    )
+        )
+        counts.append(rows.count() if most is None else count_upto(rows, most))
+    return counts[0], counts[1]
 
 
 def workday_rules() -> QuerySet[WorkdayRule]:
