@@ -97,6 +97,9 @@ from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
 from vetserve.demo.builder import demo_build
 ctx = demo_build()
+# The deployment's key that signs proofs of service, as `vetserve demo` makes it.
+from vetserve.proofs.keys import proof_keys_create
+proof_keys_create(common_name="fuzz")
 from vetserve.accounts.models import ApiToken, User
 from vetserve.accounts.services import api_token_create
 tokens = {}

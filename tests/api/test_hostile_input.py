@@ -246,3 +246,12 @@ def test_a_decimal_given_as_text_must_be_plain_digits_within_its_length(cast):
     assert not Course.objects.filter(name="文字学时").exists()
     body = {"name": "文字学时", "organizer_id": cast.chongli_fed.pk, "study_hours": "2.5"}
     assert post(client, "/api/v1/skills/courses", body).status_code == 201
+
+
+def test_a_date_given_as_a_bare_number_in_a_query_is_refused_not_read_as_1970(cast):
+    # Found by the fuzzer on the ledger's list: pydantic read ?date_from=0 as 1970-01-01.
+    client = bearer(cast.root)
+    for value in ("0", "1700000000", "-1", "1e9", " 12 "):
+        response = client.get("/api/v1/ledger/entries", {"date_from": value})
+        assert response.status_code == 422, value
+    assert client.get("/api/v1/ledger/entries", {"date_from": "2026-01-01"}).status_code == 200

@@ -77,10 +77,16 @@ TEXT_LENGTH = 5000
 LIST_MAX = 5000
 
 
+_NUMBER_TEXT = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
 def _not_a_number(value: Any) -> Any:
     """Dates and times come as ISO text. Pydantic would also read a number as seconds since
-    1970, which the document does not promise and no client means (``"at": 0``)."""
-    if isinstance(value, bool | int | float | Decimal):
+    1970, which the document does not promise and no client means (``"at": 0``), and in a
+    query string every number arrives as text (``?date_from=0``)."""
+    if isinstance(value, bool | int | float | Decimal) or (
+        isinstance(value, str) and _NUMBER_TEXT.fullmatch(value)
+    ):
         raise ValueError("Give the date or time as ISO 8601 text, e.g. 2026-03-01T08:00+08:00.")
     return value
 
