@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,7 @@ from pathlib import Path
 
 from _shared import postgres as _postgres
 from _shared import postgres_admin_url as _postgres_admin_url
+from _shared import timed_ms
 
 from vetserve.core.crypto import new_key as _key
 
@@ -42,18 +42,6 @@ BALANCE_MS = 10.0
 CONVERT_S = 3.0
 BENCH_DB = "vetserve_bench_ledger"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _timed(fn, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        fn()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
 
 
 def child(entries: int, stays: int, runs: int) -> dict[str, object]:
@@ -184,11 +172,11 @@ def child(entries: int, stays: int, runs: int) -> dict[str, object]:
                 cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
                 plan.append([query["sql"], [row[-1] for row in cursor.fetchall()]])
     assert check.total == entries * 60, check
-    own = _timed(lambda: volunteer_balance(user=user, volunteer=heavy), runs)
-    county_admin = _timed(lambda: volunteer_balance(user=admin, volunteer=heavy), runs)
+    own = timed_ms(lambda: volunteer_balance(user=user, volunteer=heavy), runs)
+    county_admin = timed_ms(lambda: volunteer_balance(user=admin, volunteer=heavy), runs)
     client = Client()
     client.force_login(user)
-    page = _timed(lambda: client.get("/ledger/me/"), max(5, runs // 3))
+    page = timed_ms(lambda: client.get("/ledger/me/"), max(5, runs // 3))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version"

@@ -15,29 +15,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from _shared import timed_ms
 
 from vetserve.core.crypto import new_key as _key
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _timed(fn, runs: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        fn()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
 
 
 def child(entries: int, activities: int, runs: int) -> dict[str, object]:
@@ -114,19 +102,21 @@ def child(entries: int, activities: int, runs: int) -> dict[str, object]:
         ]  # fmt: skip
         _chained(team.pk, rows)
     leader = User.objects.get(pk=leader.pk)
-    issue = _timed(lambda: proof_issue(actor=leader, volunteer=volunteer, organization=team), runs)
+    issue = timed_ms(
+        lambda: proof_issue(actor=leader, volunteer=volunteer, organization=team), runs
+    )
     proof = proof_issue(actor=leader, volunteer=volunteer, organization=team)
     assert proof.minutes == entries * 60, proof.minutes
     request = RequestFactory().get("/", HTTP_HOST="testserver")
-    signed = _timed(lambda: proof_document(request, proof), runs)
+    signed = timed_ms(lambda: proof_document(request, proof), runs)
     holder = Holder(name="王建国", id_masked="130709********1234", birth_year=1970)
     period = proof_period(proof)
-    drawn = _timed(
+    drawn = timed_ms(
         lambda: draw_pdf(proof, holder=holder, verify_url="http://testserver/v", period=period),
         runs,
     )
     token = proof_token(proof.number)
-    verify = _timed(lambda: proof_verify(code=token), runs)
+    verify = timed_ms(lambda: proof_verify(code=token), runs)
     return {
         "entries": entries,
         "activities": activities,

@@ -49,11 +49,13 @@ CUT_MARK = 4 * mm
 
 
 @lru_cache(maxsize=1)
-def _fonts() -> None:
+def register_fonts() -> None:
     pdfmetrics.registerFont(UnicodeCIDFont(CJK))
 
 
-def _fit(text: str, font: str, size: float, width: float, *, lines: int, min_size: float) -> Any:
+def fit_text(
+    text: str, font: str, size: float, width: float, *, lines: int, min_size: float
+) -> Any:
     """Wrap ``text`` character by character (Chinese has no spaces) into at most ``lines``
     lines of ``width``, shrinking the font down to ``min_size`` before cutting with "…"."""
     while True:
@@ -102,7 +104,7 @@ def _qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None:
 
 def badge_pdf(badge: Badge, *, verify_url: str) -> bytes:
     """One page, card-sized, ready for a card printer or to cut out of A4."""
-    _fonts()
+    register_fonts()
     volunteer = badge.volunteer
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(WIDTH, HEIGHT), pageCompression=1)
@@ -117,7 +119,7 @@ def badge_pdf(badge: Badge, *, verify_url: str) -> bytes:
 
 def badges_sheet_pdf(badges: Sequence[Badge], *, verify_url: Callable[[Badge], str]) -> bytes:
     """A4 pages of ten cards each (2 × 5), in the order given, with cut marks at the margins."""
-    _fonts()
+    register_fonts()
     page_w, page_h = A4
     left = (page_w - SHEET_COLUMNS * WIDTH) / 2
     bottom = (page_h - SHEET_ROWS * HEIGHT) / 2
@@ -164,7 +166,9 @@ def _draw(canvas: Canvas, badge: Badge, volunteer: Any, verify_url: str) -> None
     canvas.setFillColor(GOLD)
     canvas.rect(0, HEIGHT - BAND - 0.8 * mm, WIDTH, 0.8 * mm, stroke=0, fill=1)
     canvas.setFillColor(white)
-    title, size = _fit(str(settings.CORPS_NAME), CJK, 14, WIDTH - 2 * MARGIN, lines=1, min_size=9)
+    title, size = fit_text(
+        str(settings.CORPS_NAME), CJK, 14, WIDTH - 2 * MARGIN, lines=1, min_size=9
+    )
     canvas.setFont(CJK, size)
     canvas.drawCentredString(WIDTH / 2, HEIGHT - BAND / 2 - size * 0.35, title[0])
 
@@ -192,13 +196,13 @@ def _draw(canvas: Canvas, badge: Badge, volunteer: Any, verify_url: str) -> None
 
     # Name, large; then organization, number and date with small labels.
     y = top - 5.5 * mm
-    name, size = _fit(volunteer.name, CJK, 16, column, lines=1, min_size=10)
+    name, size = fit_text(volunteer.name, CJK, 16, column, lines=1, min_size=10)
     canvas.setFillColor(INK)
     canvas.setFont(CJK, size)
     canvas.drawString(left, y, name[0])
 
     y -= 6 * mm
-    org_lines, size = _fit(volunteer.home_org.name, CJK, 7.5, column, lines=2, min_size=6)
+    org_lines, size = fit_text(volunteer.home_org.name, CJK, 7.5, column, lines=2, min_size=6)
     canvas.setFont(CJK, size)
     for line in org_lines:
         canvas.drawString(left, y, line)

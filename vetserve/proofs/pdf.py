@@ -26,7 +26,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from vetserve.badges.pdf import CJK, _fit, _fonts
+from vetserve.badges.pdf import CJK, fit_text, register_fonts
 from vetserve.core.templatetags.figures import hours_from_minutes
 from vetserve.proofs.keys import signer
 from vetserve.proofs.models import Proof
@@ -57,7 +57,7 @@ def proof_pdf(proof: Proof, *, holder: Holder, verify_url: str, period: str) -> 
 
 
 def draw_pdf(proof: Proof, *, holder: Holder, verify_url: str, period: str) -> bytes:
-    _fonts()
+    register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
     canvas.setCreator("VetServe")
@@ -133,7 +133,7 @@ def _draw(canvas: Canvas, proof: Proof, holder: Holder, verify_url: str, period:
     canvas.rect(MARGIN, top - 1.2 * mm, width, 1.2 * mm, stroke=0, fill=1)
     canvas.setFillColor(INK)
     canvas.setFont(CJK, 11)
-    corps, size = _fit(str(settings.CORPS_NAME), CJK, 11, width, lines=1, min_size=8)
+    corps, size = fit_text(str(settings.CORPS_NAME), CJK, 11, width, lines=1, min_size=8)
     canvas.setFont(CJK, size)
     canvas.drawCentredString(PAGE_W / 2, top - 9 * mm, corps[0])
     canvas.setFont(CJK, 24)
@@ -193,7 +193,7 @@ def _draw(canvas: Canvas, proof: Proof, holder: Holder, verify_url: str, period:
     for label, minutes, count in proof.lines:
         if y < bottom_of_table:
             break
-        name, size = _fit(str(label), CJK, 10.5, width - 70 * mm, lines=1, min_size=8)
+        name, size = fit_text(str(label), CJK, 10.5, width - 70 * mm, lines=1, min_size=8)
         canvas.setFont(CJK, size)
         canvas.drawString(MARGIN, y, name[0])
         canvas.setFont(CJK, 10.5)
