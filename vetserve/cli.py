@@ -26,6 +26,10 @@ COMMANDS: list[tuple[str, str]] = [
     ("load-regions", "Load or refresh the administrative divisions (safe to rerun)"),
     ("createsuperuser", "Create a login with every permission (for the first administrator)"),
     ("grant", "Give a user a role in a region or organization (grant bob county_admin 130709)"),
+    (
+        "create-org",
+        "Create an organization (create-org NAME KIND REGION [--parent ORG]), e.g. the first one",
+    ),
     ("token", "Create, list or revoke API tokens for scripts (token create USER)"),
     (
         "reset-password",
@@ -74,6 +78,10 @@ COMMANDS: list[tuple[str, str]] = [
     (
         "purge-exports",
         "Remove background roster exports older than an hour (cron; --enqueue)",
+    ),
+    (
+        "housekeeping",
+        "Daily clean-up: expired sessions, old login failures, old background-task results",
     ),
     ("collectstatic", "Copy static files to VETSERVE_STATIC_ROOT for serving"),
     ("check", "Check the configuration and the database for problems"),

@@ -6,7 +6,9 @@ parse, so a misconfigured server fails at start-up instead of misbehaving later.
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import zoneinfo
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -68,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz before anything that reads the Host header: a balancer probes by IP address.
+    "vetserve.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -176,7 +180,13 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "vetserve" / "locale"]
-TIME_ZONE = "Asia/Shanghai"
+# Dates people see and the working-day rules follow this zone; logs are written in UTC with
+# their offset (below), as proxies and log collectors write theirs.
+TIME_ZONE = env_str("VETSERVE_TIME_ZONE", "Asia/Shanghai")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError) as _error:
+    raise ImproperlyConfigured(f"VETSERVE_TIME_ZONE: unknown time zone {TIME_ZONE!r}.") from _error
 USE_I18N = True
 USE_TZ = True
 
@@ -190,6 +200,17 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # How many reverse proxies in front of the app append to X-Forwarded-For; the audit log takes
 # the client address from that header only when this is set (a client could forge it).
 TRUSTED_PROXY_COUNT = env_int("VETSERVE_TRUSTED_PROXY_COUNT", 0, minimum=0)
+# ...and only on requests that come from one of these addresses or networks (the proxies
+# themselves): a request sent straight to the app port with a forged header is logged with
+# its real address.
+TRUSTED_PROXIES = env_list("VETSERVE_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"VETSERVE_TRUSTED_PROXIES: {_proxy!r} is not an address or network ({_error})."
+        ) from _error
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("VETSERVE_STATIC_ROOT", str(VAR_DIR / "static")))
@@ -217,8 +238,25 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"personal_numbers": {"()": "vetserve.core.logs.RedactPersonalNumbers"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_numbers"]}},
+    "filters": {
+        "personal_numbers": {"()": "vetserve.core.logs.RedactPersonalNumbers"},
+        "request": {"()": "vetserve.core.logs.RequestContext"},
+    },
+    # One line per record: UTC time with offset, level, logger, request id, message (no
+    # personal numbers: the filter masks them).
+    "formatters": {
+        "line": {
+            "()": "vetserve.core.logs.UTCFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["personal_numbers", "request"],
+            "formatter": "line",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("VETSERVE_LOG_LEVEL", "WARNING")},
 }
 

@@ -162,3 +162,53 @@ def test_a_token_finds_its_active_user_and_notes_its_use_at_most_once_a_minute(c
     assert api_token_authenticate("Bearer " + raw) is None
     User.objects.filter(pk=cast.bob.pk).update(is_active=False)
     assert api_token_authenticate(raw) is None
+
+
+def test_create_org_makes_the_first_organization_so_a_roster_can_be_imported(cast):
+    """Issue 17: a fresh deployment had no command to create an organization."""
+    from vetserve.orgs.models import Organization
+
+    out = run("create_org", "崇礼区石窑子乡退役军人志愿服务队", "grassroots", "130709",
+              "--parent", "崇礼区爱国拥军联合会", "--leader", "张三", "--as", "bob")  # fmt: skip
+    org_id = int(out.split("\t")[0])
+    org = Organization.objects.get(pk=org_id)
+    assert org.parent == cast.chongli_fed and org.region.code == "130709"
+    assert org.path == f"{cast.chongli_fed.path}{org.pk}/"
+    assert AuditEntry.objects.filter(action="organization.create", actor=cast.bob).exists()
+
+
+def test_create_org_refuses_a_scope_the_actor_does_not_hold_and_an_unknown_kind(cast):
+    from vetserve.orgs.models import Organization
+
+    before = Organization.objects.count()
+    with pytest.raises(CommandError, match="may not"):
+        run("create_org", "张北某队", "grassroots", "130722", "--as", "bob")
+    with pytest.raises(CommandError, match="Unknown kind"):
+        run("create_org", "某队", "club", "130709", "--as", "bob")
+    with pytest.raises(CommandError, match="No region"):
+        run("create_org", "某队", "grassroots", "999999", "--as", "bob")
+    assert Organization.objects.count() == before
+
+
+def test_housekeeping_removes_expired_sessions_and_old_login_failures_only(cast, settings):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from vetserve.accounts.models import LoginFailure
+
+    live, old = SessionStore(), SessionStore()
+    live.create()
+    old.create()
+    Session.objects.filter(session_key=old.session_key).update(
+        expire_date=timezone.now() - timedelta(days=1)
+    )
+    LoginFailure.objects.create(username="x", ip="10.0.0.1")
+    stale = LoginFailure.objects.create(username="y", ip="10.0.0.2")
+    LoginFailure.objects.filter(pk=stale.pk).update(
+        at=timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES + 1)
+    )
+    out = run("housekeeping")
+    assert "Removed 1 expired sessions and 1 old login failures" in out
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["x"]

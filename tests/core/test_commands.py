@@ -59,12 +59,14 @@ def test_serve_options_win_over_the_environment(db, gunicorn, monkeypatch):
     }
 
 
-def test_serve_defaults_to_all_interfaces_and_a_threaded_worker_per_core(db, gunicorn, monkeypatch):
+def test_serve_defaults_to_loopback_and_a_threaded_worker_per_core(db, gunicorn, monkeypatch):
+    """Loopback by default (issue 17): the proxy in front is the way in; a client sent straight
+    to the app port could otherwise write its own X-Forwarded-For."""
     for name in ("VETSERVE_BIND", "VETSERVE_WORKERS", "VETSERVE_THREADS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(serve_command.os, "cpu_count", lambda: 8)
     serve()
-    assert gunicorn["bind"] == ["0.0.0.0:8000"]
+    assert gunicorn["bind"] == ["127.0.0.1:8000"]
     assert (gunicorn["workers"], gunicorn["threads"]) == (8, 4)
     monkeypatch.setattr(serve_command.os, "cpu_count", lambda: 1)
     serve()
@@ -91,6 +93,15 @@ def test_serve_runs_threaded_workers_when_asked(db, gunicorn, monkeypatch):
     assert gunicorn["threads"] == 1
     with pytest.raises(CommandError):
         serve("--threads", "0")
+
+
+def test_two_servers_under_one_user_share_no_control_socket():
+    """Issue 17: gunicorn's control socket sat at one path per user; stopping one server
+    deleted the other's. VetServe does not use it."""
+    from vetserve.core.management.commands._gunicorn import gunicorn_options
+
+    options = gunicorn_options(bind=["127.0.0.1:8000"], workers=2, timeout=60, access_log=False)
+    assert options["control_socket_disable"] is True
 
 
 def test_workers_listen_on_their_own_sockets_over_tcp_only():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime
 
 # Not inside a longer run of digits: order numbers, timestamps and ids stay as they are.
 _ID_NUMBER = re.compile(r"(?<![\dA-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![\dA-Za-z])")
@@ -31,3 +32,22 @@ class RedactPersonalNumbers(logging.Filter):
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
         return True
+
+
+class RequestContext(logging.Filter):
+    """Adds the request id (``-`` outside a request) to every record, for the log format."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from vetserve.core.context import current_client
+
+        record.request_id = current_client().request_id
+        return True
+
+
+class UTCFormatter(logging.Formatter):
+    """Times in UTC with their offset (2026-12-07T01:02:03.456+00:00), as proxies and log
+    collectors write theirs, whatever VETSERVE_TIME_ZONE the pages use."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        moment = datetime.fromtimestamp(record.created, tz=UTC)
+        return moment.isoformat(timespec="milliseconds")

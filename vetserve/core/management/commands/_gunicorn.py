@@ -82,6 +82,9 @@ def gunicorn_options(
         "timeout": timeout,
         "graceful_timeout": min(timeout, 30),
         "proc_name": "vetserve",
+        # gunicorn's control socket would sit at one path per user: two servers under one
+        # user shared it, and stopping one deleted the other's (issue 17). Nothing uses it.
+        "control_socket_disable": True,
         "errorlog": "-",
         # Load Django once in the master; workers fork with it loaded (faster start, shared
         # memory pages).

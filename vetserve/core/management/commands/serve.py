@@ -38,7 +38,8 @@ class Command(BaseCommand):
             "--bind",
             action="append",
             help="Address to listen on, HOST:PORT or unix:PATH; repeat for several "
-            "(default: VETSERVE_BIND, comma-separated, or 0.0.0.0:8000)",
+            "(default: VETSERVE_BIND, comma-separated, or 127.0.0.1:8000: behind the reverse "
+            "proxy on the same machine; 0.0.0.0:8000 to be reached from others)",
         )
         parser.add_argument(
             "--workers",
@@ -68,7 +69,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        bind = options["bind"] or env_list("VETSERVE_BIND", ["0.0.0.0:8000"])
+        bind = options["bind"] or env_list("VETSERVE_BIND", ["127.0.0.1:8000"])
         workers = default_workers() if options["workers"] is None else options["workers"]
         threads = default_threads() if options["threads"] is None else options["threads"]
         if workers < 1 or threads < 1 or options["timeout"] < 1:
