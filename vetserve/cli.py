@@ -57,6 +57,8 @@ COMMANDS: list[tuple[str, str]] = [
         "export-roster",
         "Export the roster, numbers masked (--format csv|xlsx --out FILE [--org ORG])",
     ),
+    ("backup", "Write a backup (database, stored files, manifest with counts) to DIR/….tar"),
+    ("restore", "Restore a backup and check every table's count against its manifest (FILE)"),
     ("audit-purge", "Delete audit entries older than the retention period (at least 6 months)"),
     (
         "expiry-reminders",
