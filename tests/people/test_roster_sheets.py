@@ -5,7 +5,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -16,6 +15,7 @@ from tests.conftest import login
 from tests.conftest import register_volunteer as register
 from tests.spreadsheets.files import an_id, xlsx
 from vetserve.audit.models import AuditEntry
+from vetserve.core.models import SealedFile
 from vetserve.people import services as people
 from vetserve.people.exporting import roster_template
 from vetserve.people.models import Volunteer
@@ -300,4 +300,4 @@ def test_an_upload_older_than_an_hour_must_be_uploaded_again(cast, client, monke
         f"/spreadsheets/roster/import/jobs/{job.pk}/commit/", {"consent": "on"}, follow=True
     )
     assert "上传的文件已过期" in expired.content.decode() and not Volunteer.objects.exists()
-    assert not list((Path(settings.VAR_DIR) / "uploads").glob(f"{job.token}.*"))
+    assert not SealedFile.objects.filter(name=f"upload:{job.token}").exists()

@@ -19,3 +19,20 @@ class RateCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.window}: {self.hits}"
+
+
+class SealedFile(models.Model):
+    """A file one request writes and another may read, kept in the database so that any app
+    server behind a balancer can finish the work (issue 17: a roster previewed on one server
+    was "expired" on the other while uploads lived on each server's disk).
+
+    The content is sealed (AES-GCM with the data key, bound to its name, ``core.crypto.seal``)
+    by the app that writes it: a database dump without the keys holds no roster. Rows live an
+    hour or so; each owner purges its own by name prefix (``core.sealed_files``)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    sealed = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,7 +6,8 @@ half a second.
 The request checks, counts and writes the audit entry (``roster_export``), then leaves a job
 row and a task; the worker writes the workbook as the requester (their scope, their full-
 numbers choice), counting its progress per chunk of rows; the file is sealed with the data
-key (AES-GCM, bound to the job) in a 0700 folder, 0600, and fetched by the requester alone
+key (AES-GCM, bound to the job) and kept in the shared database (``core.sealed_files``: any
+app server behind a balancer can hand it over), and fetched by the requester alone
 (``core.access.may_fetch_export``). After ``MAX_AGE_SECONDS`` the file is removed and the job
 marked expired: at every new job, and by the ``purge_exports`` task.
 """
@@ -17,10 +18,8 @@ import json
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -29,7 +28,7 @@ from django_tasks import task
 
 from vetserve.core.access import Actor, may_fetch_export
 from vetserve.core.crypto import DecryptionError, seal, unseal
-from vetserve.core.files import private_dir, write_private
+from vetserve.core.sealed_files import sealed_get, sealed_purge, sealed_put
 from vetserve.orgs.models import Organization
 from vetserve.people.exporting import CHUNK_ROWS, ExportFilters, RosterExport, roster_rows
 from vetserve.people.models import ExportJob, ExportJobState
@@ -40,15 +39,10 @@ from vetserve.spreadsheets.writers import csv_bytes, xlsx_bytes
 # a worker's time on the benchmark machine, bench/exports.py).
 BACKGROUND_ROWS = 2000
 MAX_AGE_SECONDS = 3600
-SUFFIX = ".export"
 
 
-def export_folder() -> Path:
-    return private_dir(Path(settings.VAR_DIR) / "exports")
-
-
-def _path(job: ExportJob) -> Path:
-    return export_folder() / f"{job.pk}{SUFFIX}"
+def _name(job: ExportJob) -> str:
+    return f"export:{job.pk}"
 
 
 def _context(job: ExportJob) -> str:
@@ -109,7 +103,7 @@ def export_job_run(job_id: str) -> str:
             content = csv_bytes(titles, rows)
         else:
             content = xlsx_bytes(_("Volunteers"), titles, rows)
-        write_private(_path(job), seal(content, context=_context(job)))
+        sealed_put(_name(job), seal(content, context=_context(job)))
     except Exception:
         ExportJob.objects.filter(pk=job.pk).update(
             state=ExportJobState.FAILED, finished_at=timezone.now()
@@ -142,25 +136,20 @@ def export_job_file(job: ExportJob) -> bytes | None:
     """The finished file, or None (not done, expired, or unreadable)."""
     if job.state != ExportJobState.DONE:
         return None
+    sealed = sealed_get(_name(job))
+    if sealed is None:
+        return None
     try:
-        return unseal(_path(job).read_bytes(), context=_context(job))
-    except (OSError, DecryptionError):
+        return unseal(sealed, context=_context(job))
+    except DecryptionError:
         return None
 
 
 def purge_expired_exports(now: float | None = None) -> int:
     """Remove files older than an hour and mark their jobs expired; the number of files."""
-    now = time.time() if now is None else now
-    removed = 0
-    for path in export_folder().glob(f"*{SUFFIX}"):
-        try:
-            expired = now - path.stat().st_mtime > MAX_AGE_SECONDS
-        except FileNotFoundError:
-            continue  # removed meanwhile by another worker
-        if expired:
-            path.unlink(missing_ok=True)
-            removed += 1
-    cutoff = timezone.now() - timedelta(seconds=MAX_AGE_SECONDS)
+    ahead = 0.0 if now is None else now - time.time()  # tests move the clock forward
+    removed = sealed_purge("export:", older_than_seconds=int(MAX_AGE_SECONDS - ahead))
+    cutoff = timezone.now() + timedelta(seconds=ahead) - timedelta(seconds=MAX_AGE_SECONDS)
     ExportJob.objects.filter(state=ExportJobState.DONE, finished_at__lt=cutoff).update(
         state=ExportJobState.EXPIRED
     )
