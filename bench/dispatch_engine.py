@@ -235,7 +235,8 @@ def main() -> None:
         print(f"  problem built in {r['build_s']:.1f} s (not counted)")
         print(f"  engine time      {r['engine_s']:.2f} s")
         print(
-            f"  peak RSS         {r['rss_peak_mb']:.0f} MB (before solving: {r['rss_before_mb']:.0f} MB)"
+            f"  peak RSS         {r['rss_peak_mb']:.0f} MB "
+            f"(before solving: {r['rss_before_mb']:.0f} MB)"
         )
         print(
             f"  status {r['status']}, proven gap {r['gap']:,}, assigned {r['assigned']:,}, "

@@ -285,6 +285,9 @@ def prepare(problem: Problem) -> Prepared:
         np.maximum(1, np.minimum(slot_n, limits.max_minutes_per_day // slot_short)),
     ).astype(np.int64)
 
+    per_day_total = np.bincount(slot_cand, weights=slot_cap, minlength=len(cands))
+    load_cap = np.minimum(load_cap, per_day_total.astype(np.int64))
+
     return Prepared(
         problem=problem,
         shifts=shifts,

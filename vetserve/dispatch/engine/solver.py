@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -304,13 +305,7 @@ def _repair(prep: Prepared, chosen: B) -> B:
 
 def _pool(prep: Prepared, warm: B, teams: dict[tuple[int, int], list[int]]) -> B:
     seats = prep.maximum if prep.problem.weights.extra_seat > 0 else prep.wanted
-    key = prep.arc_cost + prep.problem.weights.fairness * prep.recent_hours[prep.arc_cand]
-    order = np.lexsort((prep.arc_cand, key, prep.arc_shift))
-    sorted_shift = prep.arc_shift[order]
-    starts = np.searchsorted(sorted_shift, np.arange(len(prep.shifts)))
-    rank = np.arange(len(order)) - starts[sorted_shift]
-    pool = np.zeros(len(order), dtype=bool)
-    pool[order] = rank < POOL_PER_SEAT * seats[sorted_shift] + POOL_EXTRA
+    pool = prep.arc_rank < POOL_PER_SEAT * seats[prep.arc_shift] + POOL_EXTRA
     pool |= warm
     for arcs in teams.values():
         pool[arcs] = True
@@ -339,16 +334,16 @@ def _cpsat(
     fixed = _by_person(prep, warm & ~free[prep.arc_shift])
     fixed_shifts = {c: [int(prep.arc_shift[a]) for a in arcs] for c, arcs in fixed.items()}
     if fixed_shifts:
-        for a in np.flatnonzero(pool):
+        for a in map(int, np.flatnonzero(pool)):
             c = int(prep.arc_cand[a])
             if c in fixed_shifts and not person_ok(
                 prep, c, [*fixed_shifts[c], int(prep.arc_shift[a])]
             ):
                 pool[a] = False
-    arcs = np.flatnonzero(pool)
+    arcs = [int(a) for a in np.flatnonzero(pool)]
     m = cp_model.CpModel()
     x = {int(a): m.new_bool_var(f"x{a}") for a in arcs}
-    objective = []
+    objective: list[Any] = []
     min_cap, want_cap, extra_cap = _seat_caps(prep)
     by_shift: dict[int, list[int]] = defaultdict(list)
     warm_filled = np.bincount(prep.arc_shift[warm], minlength=len(prep.shifts))
@@ -358,7 +353,7 @@ def _cpsat(
         by_person[int(prep.arc_cand[a])].append(int(a))
         objective.append(int(prep.arc_cost[a]) * x[int(a)])
     for s, s_arcs in sorted(by_shift.items()):
-        parts = []
+        parts: list[cp_model.IntVar] = []
         hinted = 0
         for cap, value in (
             (int(min_cap[s]), int(prep.seat_min_value[s])),
@@ -491,7 +486,11 @@ def _explain(
     key = prep.arc_cost + prep.problem.weights.fairness * (
         prep.recent_hours[prep.arc_cand] + LOAD_HOURS * load[prep.arc_cand]
     )
-    order = np.lexsort((prep.arc_cand, key, prep.arc_shift))
+    # Looked for among the cheapest few of each shift (a reserve list, not a census).
+    near = np.flatnonzero(
+        prep.arc_rank < 3 * (prep.wanted[prep.arc_shift] + prep.problem.reserve_size) + 10
+    )
+    order = near[np.lexsort((prep.arc_cand[near], key[near], prep.arc_shift[near]))]
     bounds = np.searchsorted(prep.arc_shift[order], np.arange(len(prep.shifts) + 1))
     reserves = []
     for s in range(len(prep.shifts)):
@@ -521,8 +520,8 @@ def _explain(
     filled = np.bincount(prep.arc_shift[chosen], minlength=len(prep.shifts))
     usable = np.bincount(prep.arc_shift, minlength=len(prep.shifts))
     unfilled = []
-    for s in np.flatnonzero(filled < prep.minimum):
-        shift = prep.shifts[int(s)]
+    for s in map(int, np.flatnonzero(filled < prep.minimum)):
+        shift = prep.shifts[s]
         n = len(prep.candidates)
         if n == 0:
             unfilled.append(
