@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -139,20 +140,19 @@ def prepare(problem: Problem) -> Prepared:
     maximum = np.array([max(s.maximum, s.wanted, s.minimum) for s in shifts], dtype=np.int64)
 
     # The pairs: each candidate's eligible and available shifts that are in this problem.
-    pair_lists: list[I64] = []
-    counts = np.zeros(len(cands), dtype=np.int64)
-    for ci, cand in enumerate(cands):
-        ids = np.fromiter(cand.eligible & cand.available, dtype=np.int64)
-        if len(ids) and n_shifts:
-            pos = np.searchsorted(shift_ids, ids)
-            pos = np.minimum(pos, n_shifts - 1)
-            idx = np.sort(pos[shift_ids[pos] == ids])
-        else:
-            idx = np.zeros(0, dtype=np.int64)
-        pair_lists.append(idx)
-        counts[ci] = len(idx)
-    pair_shift = np.concatenate(pair_lists) if pair_lists else np.zeros(0, dtype=np.int64)
-    pair_cand = np.repeat(np.arange(len(cands), dtype=np.int64), counts)
+    both = [c.eligible & c.available for c in cands]
+    sizes = np.fromiter((len(b) for b in both), dtype=np.int64, count=len(cands))
+    ids = np.fromiter(chain.from_iterable(both), dtype=np.int64, count=int(sizes.sum()))
+    owner = np.repeat(np.arange(len(cands), dtype=np.int64), sizes)
+    if n_shifts:
+        pos = np.minimum(np.searchsorted(shift_ids, ids), n_shifts - 1)
+        known = shift_ids[pos] == ids  # ids of shifts not in this problem are left out
+    else:
+        pos, known = ids, np.zeros(len(ids), dtype=bool)
+    order = np.lexsort((pos[known], owner[known]))
+    pair_shift = pos[known][order]
+    pair_cand = owner[known][order]
+    counts = np.bincount(pair_cand, minlength=len(cands)).astype(np.int64)
 
     # Locality tier and distance.
     towns: dict[str, int] = {}

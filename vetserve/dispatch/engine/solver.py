@@ -80,7 +80,7 @@ def _flow(
     if priced:
         inside = arc_mask & (prep.arc_rank < PRICE_PER_SEAT * prep.wanted[prep.arc_shift] + 20)
         while True:
-            chosen, potential = _flow_once(prep, inside, caps, load_cap)
+            chosen, potential = _flow_once(prep, inside, caps, load_cap, potentials=True)
             rest = np.flatnonzero(arc_mask & ~inside)
             n_s, n_c = len(prep.shifts), len(prep.candidates)
             reduced = (
@@ -92,7 +92,7 @@ def _flow(
             if not len(entering):
                 return chosen
             inside[entering] = True
-    chosen, _ = _flow_once(prep, arc_mask, caps, load_cap)
+    chosen, _ = _flow_once(prep, arc_mask, caps, load_cap, potentials=False)
     return chosen
 
 
@@ -119,6 +119,7 @@ def _flow_once(
     arc_mask: B,
     caps: tuple[I64, I64, I64],
     load_cap: I64,
+    potentials: bool,
 ) -> tuple[B, npt.NDArray[np.int64]]:
     n_s, n_c, n_d = len(prep.shifts), len(prep.candidates), len(prep.slot_cand)
     source, sink = 0, 1
@@ -148,8 +149,13 @@ def _flow_once(
         np.ones(len(idx), dtype=np.int64),
         prep.arc_cost[idx],
     )
-    # A person's day: as many shifts as that day allows (one when they all clash).
-    add(slot_node, cand_node[prep.slot_cand], prep.slot_cap, np.zeros(n_d, dtype=np.int64))
+    # A person's day: as many shifts as that day allows (one when they all clash). Without
+    # potentials to price with, the days and people no arc reaches are left out.
+    slot_cap, load_cap = prep.slot_cap, load_cap
+    if not potentials:
+        slot_cap = np.where(np.bincount(prep.arc_slot[idx], minlength=n_d) > 0, slot_cap, 0)
+        load_cap = np.where(np.bincount(prep.arc_cand[idx], minlength=n_c) > 0, load_cap, 0)
+    add(slot_node, cand_node[prep.slot_cand], slot_cap, np.zeros(n_d, dtype=np.int64))
     # One arc to the sink per shift a person may take, each dearer than the last (convex).
     owner = np.repeat(np.arange(n_c, dtype=np.int64), load_cap)
     k = np.arange(len(owner), dtype=np.int64) - np.repeat(np.cumsum(load_cap) - load_cap, load_cap)
@@ -177,6 +183,8 @@ def _flow_once(
     flows = every[first_arc : first_arc + len(idx)]
     chosen = np.zeros(len(prep.arc_cand), dtype=bool)
     chosen[idx[flows > 0]] = True
+    if not potentials:
+        return chosen, np.zeros(0, dtype=np.int64)
     forward, backward = every < all_caps, every > 0
     potential = _potentials(
         np.concatenate((all_tails[forward], all_heads[backward])),
