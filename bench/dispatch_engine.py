@@ -160,6 +160,7 @@ def child(n_candidates: int, n_shifts: int, n_people: int) -> dict[str, object]:
         "unfilled": len(proposal.unfilled),
         "status": proposal.status,
         "gap": proposal.objective - proposal.bound,
+        "people_cost": sum(a.cost for a in proposal.assignments),
         "widened": len(proposal.widened),
         "pairs": sum(len(c.eligible & c.available) for c in problem.candidates),
         "deterministic": again.assignments == proposal.assignments,
@@ -239,7 +240,9 @@ def main() -> None:
             f"(before solving: {r['rss_before_mb']:.0f} MB)"
         )
         print(
-            f"  status {r['status']}, proven gap {r['gap']:,}, assigned {r['assigned']:,}, "
+            f"  status {r['status']}, proven gap {r['gap']:,} "
+            f"({100 * r['gap'] / max(1, r['people_cost']):.2f}% of the people's cost "
+            f"{r['people_cost']:,}), assigned {r['assigned']:,}, "
             f"shifts below minimum {r['unfilled']}, widened {r['widened']}, "
             f"deterministic {r['deterministic']}"
         )

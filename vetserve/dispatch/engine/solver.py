@@ -54,6 +54,8 @@ POOL_PER_SEAT = 3
 POOL_EXTRA = 10
 # The priced flow starts from this many of the cheapest people per wanted seat of each shift.
 PRICE_PER_SEAT = 4
+# CP-SAT is not started with less time than this left (building its model alone takes some).
+MIN_SEARCH_S = 0.2
 # Up to this many (person, shift) pairs, CP-SAT gets the whole problem and can prove it optimal.
 FULL_MODEL_ARCS = 20_000
 
@@ -578,7 +580,10 @@ def solve(problem: Problem) -> Proposal:
         for (s, _), arcs in teams.items():
             touched[s] |= 0 < int(chosen[arcs].sum()) < len(arcs)
         left = problem.time_limit_s - (time.perf_counter() - began)
-        better, cp_bound, proven = _cpsat(prep, warm, teams, left, bound, touched)
+        if left >= MIN_SEARCH_S:
+            better, cp_bound, proven = _cpsat(prep, warm, teams, left, bound, touched)
+        else:  # no time left to search: the repaired staffing, with its gap
+            better, cp_bound, proven = warm, None, False
         chosen = better if evaluate(prep, better) <= evaluate(prep, warm) else warm
         if cp_bound is not None:
             bound = max(bound, math.ceil(cp_bound - 1e-6))
