@@ -54,6 +54,8 @@ POOL_PER_SEAT = 3
 POOL_EXTRA = 10
 # The priced flow starts from this many of the cheapest people per wanted seat of each shift.
 PRICE_PER_SEAT = 4
+# The repair's refill considers busy people among each open shift's cheapest this many.
+REFILL_RANK = 60
 # CP-SAT is not started with less time than this left (building its model alone takes some).
 MIN_SEARCH_S = 0.2
 # Up to this many (person, shift) pairs, CP-SAT gets the whole problem and can prove it optimal.
@@ -71,6 +73,7 @@ def _flow(
     caps: tuple[I64, I64, I64],
     load_cap: I64,
     priced: bool = False,
+    load_from: I64 | None = None,
 ) -> B:
     """The min-cost flow over the arcs in ``arc_mask``; returns the chosen arcs.
 
@@ -94,7 +97,7 @@ def _flow(
             if not len(entering):
                 return chosen
             inside[entering] = True
-    chosen, _ = _flow_once(prep, arc_mask, caps, load_cap, potentials=False)
+    chosen, _ = _flow_once(prep, arc_mask, caps, load_cap, potentials=False, load_from=load_from)
     return chosen
 
 
@@ -122,7 +125,9 @@ def _flow_once(
     caps: tuple[I64, I64, I64],
     load_cap: I64,
     potentials: bool,
+    load_from: I64 | None = None,
 ) -> tuple[B, npt.NDArray[np.int64]]:
+    """One min-cost flow; ``load_from``: shifts each person already holds (for their rotation)."""
     n_s, n_c, n_d = len(prep.shifts), len(prep.candidates), len(prep.slot_cand)
     source, sink = 0, 1
     shift_node = 2 + np.arange(n_s, dtype=np.int64)
@@ -161,6 +166,8 @@ def _flow_once(
     # One arc to the sink per shift a person may take, each dearer than the last (convex).
     owner = np.repeat(np.arange(n_c, dtype=np.int64), load_cap)
     k = np.arange(len(owner), dtype=np.int64) - np.repeat(np.cumsum(load_cap) - load_cap, load_cap)
+    if load_from is not None:
+        k = k + load_from[owner]
     load_cost = weights.fairness * (prep.recent_hours[owner] + LOAD_HOURS * k)
     add(
         cand_node[owner],
@@ -301,14 +308,26 @@ def _repair(prep: Prepared, chosen: B) -> B:
     over = np.maximum(0, filled - min_cap)
     left_want = np.maximum(0, want_cap - over)
     left_extra = np.maximum(0, extra_cap - np.maximum(0, over - want_cap))
-    idle = np.bincount(prep.arc_cand[fixed], minlength=len(prep.candidates)) == 0
-    mask = idle[prep.arc_cand] & ((left_min + left_want + left_extra) > 0)[prep.arc_shift]
+    # The refill: idle people, and among each open shift's cheapest also people who hold other
+    # shifts but could add this one; one more shift each, so no two refills can clash.
+    load = np.bincount(prep.arc_cand[fixed], minlength=len(prep.candidates)).astype(np.int64)
+    open_shift = ((left_min + left_want + left_extra) > 0)[prep.arc_shift] & ~fixed
+    mask = open_shift & (load[prep.arc_cand] == 0)
+    held = _by_person(prep, fixed)
+    for a in map(
+        int, np.flatnonzero(open_shift & (load[prep.arc_cand] > 0) & (prep.arc_rank < REFILL_RANK))
+    ):
+        c = int(prep.arc_cand[a])
+        mask[a] = load[c] < prep.load_cap[c] and person_ok(
+            prep, c, [*(int(prep.arc_shift[b]) for b in held[c]), int(prep.arc_shift[a])]
+        )
     if mask.any():
         fixed |= _flow(
             prep,
             mask,
             (left_min, left_want, left_extra),
             np.ones(len(prep.candidates), dtype=np.int64),
+            load_from=load,
         )
     return fixed
 
