@@ -149,9 +149,9 @@ def prepare(problem: Problem) -> Prepared:
         known = shift_ids[pos] == ids  # ids of shifts not in this problem are left out
     else:
         pos, known = ids, np.zeros(len(ids), dtype=bool)
-    order = np.lexsort((pos[known], owner[known]))
-    pair_shift = pos[known][order]
-    pair_cand = owner[known][order]
+    # One sort of one key (person, then shift) instead of a lexsort of two.
+    key = np.sort(owner[known] * max(1, n_shifts) + pos[known])
+    pair_cand, pair_shift = np.divmod(key, max(1, n_shifts))
     counts = np.bincount(pair_cand, minlength=len(cands)).astype(np.int64)
 
     # Locality tier and distance.
@@ -243,7 +243,14 @@ def prepare(problem: Problem) -> Prepared:
     arc_rank = np.zeros(len(arc_cand), dtype=np.int64)
     if len(arc_cand):
         first = arc_cost + weights.fairness * recent_hours_of(cands)[arc_cand]
-        order = np.lexsort((arc_cand, first, arc_shift))
+        # shift, then cost, then person, packed in one int64 key (costs stay far below 2**22,
+        # people below 2**21, shifts below 2**20); clipped so an extreme weight cannot overflow.
+        packed = (
+            (arc_shift << 43)
+            + (np.clip(first, 0, (1 << 22) - 1) << 21)
+            + np.minimum(arc_cand, (1 << 21) - 1)
+        )
+        order = np.argsort(packed, kind="stable")
         sorted_shift = arc_shift[order]
         starts = np.searchsorted(sorted_shift, np.arange(n_shifts))
         arc_rank[order] = np.arange(len(order)) - starts[sorted_shift]
