@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
+from datetime import datetime
+
+import pytest
 
 from tests.dispatch.engine_cases import (
     CHONGLI_TOWN,
@@ -230,3 +234,18 @@ def test_nobody_at_all_is_reported():
     proposal = solve(Problem((shift(1, seats=(2, 2, 2)),), ()))
     assert proposal.unfilled[0].reasons == (Reason("no_candidates", 0),)
     assert proposal.unfilled[0].missing == 2
+
+
+def test_a_malformed_problem_is_refused_not_answered():
+    cases = [
+        (shift(1), shift(1, place=CHONGLI_VILLAGE)),
+        (shift(1, seats=(3, 2, 4)),),
+        (shift(1, hours=(4, 4)),),
+        (shift(1, priority=12),),
+        (dataclasses.replace(shift(1), start=datetime(2026, 12, 7, 6, 0)),),
+    ]
+    for shifts in cases:
+        with pytest.raises(ValueError):
+            solve(Problem(shifts, (person(1, {1}),)))
+    with pytest.raises(ValueError):
+        solve(Problem((shift(1),), (person(1, {1}), person(1, {1}))))

@@ -580,9 +580,39 @@ def _explain(
     return tuple(assignments), tuple(reserves), tuple(unfilled), widened
 
 
+def check(problem: Problem) -> None:
+    """Refuse a problem the engine would answer wrongly (the caller's forms say it in words)."""
+    seen: set[int] = set()
+    for s in problem.shifts:
+        if s.id in seen:
+            raise ValueError(f"shift {s.id} is given twice")
+        seen.add(s.id)
+        if s.start.tzinfo is None or s.end.tzinfo is None:
+            raise ValueError(f"shift {s.id}: times must be timezone-aware")
+        if not s.start < s.end:
+            raise ValueError(f"shift {s.id}: it must end after it starts")
+        if not 0 <= s.minimum <= s.wanted <= s.maximum:
+            raise ValueError(f"shift {s.id}: seats must be 0 <= minimum <= wanted <= maximum")
+        if not 0 <= s.priority <= 9:
+            raise ValueError(f"shift {s.id}: priority must be 0 to 9")
+    people: set[int] = set()
+    for c in problem.candidates:
+        if c.id in people:
+            raise ValueError(f"candidate {c.id} is given twice")
+        people.add(c.id)
+        if any(b.start.tzinfo is None or b.end.tzinfo is None for b in c.busy):
+            raise ValueError(f"candidate {c.id}: busy times must be timezone-aware")
+    if problem.reserve_size < 0 or problem.time_limit_s <= 0:
+        raise ValueError("reserve_size must be >= 0 and time_limit_s > 0")
+
+
 def solve(problem: Problem) -> Proposal:
-    """The best staffing of the problem's shifts, with reasons, reserves and what stays unfilled."""
+    """The best staffing of the problem's shifts, with reasons, reserves and what stays unfilled.
+
+    Raises ValueError for a malformed problem (see ``check``).
+    """
     began = time.perf_counter()
+    check(problem)
     prep = prepare(problem)
     everything = np.ones(len(prep.arc_cand), dtype=bool)
     chosen = _flow(prep, everything, _seat_caps(prep), prep.load_cap, priced=True)
