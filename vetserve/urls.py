@@ -46,7 +46,7 @@ urlpatterns = [
     # Public, no login: where a proof of service's QR code leads.
     path("verify/proof/<str:token>", proof_views.proof_verify_page, name="proof_verify"),
     # Public, no login: where a call-out invitation's SMS leads (accept or decline). Short.
-    path("i/<str:code>", dispatch_views.answer_page, name="dispatch_answer"),
+    path("i/<str:invite_code>", dispatch_views.answer_page, name="dispatch_answer"),
     path("i18n/", include("django.conf.urls.i18n")),
     # One way to change a password, which ends the other sessions and API tokens: the admin's
     # own form would not.

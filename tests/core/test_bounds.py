@@ -53,6 +53,14 @@ from vetserve.orgs.forms import OrganizationForm
 from vetserve.people.forms import VolunteerForm
 from vetserve.people.models import CorrectionRequest, ImportJob, Membership, Volunteer
 from vetserve.people.services import volunteer_update
+from vetserve.dispatch.models import (
+    Availability,
+    CallOut,
+    Invitation,
+    Proposal,
+    ProposalLine,
+    Unavailability,
+)
 from vetserve.proofs.models import PROOF_MINUTES, Proof
 from vetserve.regions.forms import RegionEditForm
 from vetserve.regions.models import Region
@@ -343,6 +351,28 @@ def world(cast: SimpleNamespace) -> SimpleNamespace:
             revoke_reason="测试",
         ),
     )
+    callout = CallOut.objects.create(
+        title="夜间除雪",
+        activity=activity,
+        region=cast.chongli,
+        organization=cast.chongli_fed,
+        answer_minutes=15,
+    )
+    proposal = Proposal.objects.create(
+        callout=callout, status="optimal", objective=0, bound=0, solve_ms=1, candidates=1,
+        run_at=START,
+    )  # fmt: skip
+    rows.Availability = Availability.objects.create(volunteer=wang)
+    rows.Unavailability = Unavailability.objects.create(volunteer=wang, starts_at=START, ends_at=END)
+    rows.CallOut = callout
+    rows.Proposal = proposal
+    rows.ProposalLine = ProposalLine.objects.create(
+        proposal=proposal, shift=shift, volunteer=wang, kind="assigned"
+    )
+    rows.Invitation = Invitation.objects.create(
+        callout=callout, shift=shift, volunteer=wang, token="BOUNDSBOUNDS0001", sent_at=START,
+        expires_at=END,
+    )  # fmt: skip
     return rows
 
 
@@ -402,6 +432,9 @@ ORDERED_PAIRS = {
     (LedgerEntry, "confirmed_minutes"),
     # Sequence numbers are unique per chain (the world holds entries 1 and 2).
     (LedgerEntry, "seq"),
+    # An absence and an invitation end after they start (constraints of their own).
+    (Unavailability, "starts_at"), (Unavailability, "ends_at"),
+    (Invitation, "sent_at"), (Invitation, "expires_at"),
 }  # fmt: skip
 
 

@@ -278,7 +278,7 @@ def callout_action(request: AuthedRequest, callout_id: int) -> HttpResponse:
             else:
                 line_promote(actor=request.user, line=line)
         else:
-            raise Http404
+            messages.error(request, _("Choose what to do."))
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as error:
@@ -292,13 +292,12 @@ def callout_action(request: AuthedRequest, callout_id: int) -> HttpResponse:
 
 @login_required
 def my_invitation_list(request: AuthedRequest) -> HttpResponse:
-    if request.method == "POST":
+    choice = request.POST.get("answer", "")
+    if request.method == "POST" and choice in ("accept", "decline"):
         invitation = access_my_invitation(request.user, request.POST.get("invitation"))
         try:
             answer = invitation_answer(
-                invitation=invitation,
-                accept=request.POST.get("answer") == "accept",
-                actor=request.user,
+                invitation=invitation, accept=choice == "accept", actor=request.user
             )
         except ValidationError as error:
             for message in _errors(error):
@@ -315,20 +314,21 @@ def my_invitation_list(request: AuthedRequest) -> HttpResponse:
 
 
 @never_cache
-def answer_page(request: HttpRequest, code: str) -> HttpResponse:
+def answer_page(request: HttpRequest, invite_code: str) -> HttpResponse:
     """Public: the page the SMS link opens, on a phone, at 05:00 too. No login (the link is
     the key); shows the task and two buttons, never the person's name or number."""
-    invitation = invitation_by_code(code)
+    invitation = invitation_by_code(invite_code)
     if invitation is None:
         response = render(request, "dispatch/answer_unknown.html", status=404)
         response["Referrer-Policy"] = "no-referrer"
         return response
     message = ""
-    if request.method == "POST":
+    choice = request.POST.get("answer", "")
+    if request.method == "POST" and choice in ("accept", "decline"):
         try:
             answer = invitation_answer(
                 invitation=invitation,
-                accept=request.POST.get("answer") == "accept",
+                accept=choice == "accept",
                 actor=request.user if request.user.is_authenticated else None,
             )
         except ValidationError as error:
