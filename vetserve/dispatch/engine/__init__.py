@@ -19,6 +19,7 @@ from vetserve.dispatch.engine.model import (
     Unfilled,
     Weights,
 )
+from vetserve.dispatch.engine.solver import solve
 
 __all__ = [
     "Assignment",
@@ -33,4 +34,5 @@ __all__ = [
     "ShiftRequest",
     "Unfilled",
     "Weights",
+    "solve",
 ]

@@ -98,13 +98,14 @@ class Weights:
 
     Locality (属地优先): ``township`` < ``county`` < ``neighbour`` < ``elsewhere`` per person sent,
     plus ``per_km`` per kilometre from home. Fair rotation: ``fairness`` per hour of recent service,
-    and per hour of the shifts already given to the same person in this proposal (so the cost of a
-    person's k-th shift grows: convex). ``skill`` per level missing below the top level, for each
-    wanted skill. ``team`` per available team member left behind when part of a team is sent to a
-    shift that keeps teams together.
+    and per 8 hours for each shift already given to the same person in this proposal (so the cost
+    of a person's k-th shift grows: convex). ``skill`` per level missing below the top level, for
+    each wanted skill (levels run 1 to ``top_skill_level``; none counts as 0). ``team`` per
+    available team member left behind when part of a team is sent to a shift that keeps teams
+    together.
 
-    Seats are worth more than any person costs: ``minimum_seat`` (times 1 + priority) dominates
-    ``wanted_seat``, which dominates every cost, so a minimum is never given up for a cheaper
+    Seats are worth more than any person costs: ``minimum_seat`` dominates ``wanted_seat`` (both
+    times 1 + priority), which dominates every cost, so a minimum is never given up for a cheaper
     staffing. ``extra_seat`` is the value of a seat beyond ``wanted`` (up to ``maximum``); at 0 the
     proposal stops at ``wanted`` and the rest are reserves.
     """
@@ -120,6 +121,7 @@ class Weights:
     minimum_seat: int = 10_000_000
     wanted_seat: int = 100_000
     extra_seat: int = 0
+    top_skill_level: int = 3
 
 
 def _no_neighbours() -> Mapping[str, frozenset[str]]:
