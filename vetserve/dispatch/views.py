@@ -279,8 +279,6 @@ def callout_action(request: AuthedRequest, callout_id: int) -> HttpResponse:
                 line_promote(actor=request.user, line=line)
         else:
             messages.error(request, _("Choose what to do."))
-    except PermissionDenied:
-        raise Http404 from None
     except ValidationError as error:
         for message in _errors(error):
             messages.error(request, message)
