@@ -45,14 +45,6 @@ from vetserve.core.bounds import (
     SafeDecimalField,
     clamp_out_of_range,
 )
-from vetserve.ledger import triggers
-from vetserve.ledger.models import HoursClaim, LedgerEntry, WorkdayRule
-from vetserve.ledger.services import ledger_entry_correct, ledger_entry_record
-from vetserve.notify.models import Notification
-from vetserve.orgs.forms import OrganizationForm
-from vetserve.people.forms import VolunteerForm
-from vetserve.people.models import CorrectionRequest, ImportJob, Membership, Volunteer
-from vetserve.people.services import volunteer_update
 from vetserve.dispatch.models import (
     Availability,
     CallOut,
@@ -61,6 +53,14 @@ from vetserve.dispatch.models import (
     ProposalLine,
     Unavailability,
 )
+from vetserve.ledger import triggers
+from vetserve.ledger.models import HoursClaim, LedgerEntry, WorkdayRule
+from vetserve.ledger.services import ledger_entry_correct, ledger_entry_record
+from vetserve.notify.models import Notification
+from vetserve.orgs.forms import OrganizationForm
+from vetserve.people.forms import VolunteerForm
+from vetserve.people.models import CorrectionRequest, ImportJob, Membership, Volunteer
+from vetserve.people.services import volunteer_update
 from vetserve.proofs.models import PROOF_MINUTES, Proof
 from vetserve.regions.forms import RegionEditForm
 from vetserve.regions.models import Region
@@ -363,7 +363,9 @@ def world(cast: SimpleNamespace) -> SimpleNamespace:
         run_at=START,
     )  # fmt: skip
     rows.Availability = Availability.objects.create(volunteer=wang)
-    rows.Unavailability = Unavailability.objects.create(volunteer=wang, starts_at=START, ends_at=END)
+    rows.Unavailability = Unavailability.objects.create(
+        volunteer=wang, starts_at=START, ends_at=END
+    )
     rows.CallOut = callout
     rows.Proposal = proposal
     rows.ProposalLine = ProposalLine.objects.create(

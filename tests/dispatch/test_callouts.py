@@ -210,15 +210,18 @@ def test_a_pattern_without_nights_keeps_a_person_off_a_night_shift_unless_reacha
     start = timezone.localtime(timezone.now() + timedelta(days=1)).replace(
         hour=1, minute=0, second=0, microsecond=0
     )
-    common = dict(
-        actor=cast.bob, organization=cast.chongli_fed, region=cast.xiwanzi, title="夜班",
-        place="太子城", shifts=[ShiftSpec("入口", start, start + timedelta(hours=3), 1, 1, 1)],
-    )  # fmt: skip
-    plain = callout_create(**common, emergency=False)  # type: ignore[arg-type]
+    common: dict[str, Any] = {
+        "actor": cast.bob, "organization": cast.chongli_fed, "region": cast.xiwanzi,
+        "title": "夜班", "place": "太子城",
+        "shifts": [ShiftSpec("入口", start, start + timedelta(hours=3), 1, 1, 1)],
+    }  # fmt: skip
+    plain = callout_create(**common, emergency=False)
     proposal_run(actor=cast.bob, callout=plain)
     assert not ProposalLine.objects.filter(proposal__callout=plain, kind="assigned").exists()
-    availability_set(actor=zhao.user, volunteer=zhao, weekly_mask=days_only, emergency_reachable=True)
-    urgent = callout_create(**common, emergency=True)  # type: ignore[arg-type]
+    availability_set(
+        actor=zhao.user, volunteer=zhao, weekly_mask=days_only, emergency_reachable=True
+    )
+    urgent = callout_create(**common, emergency=True)
     proposal_run(actor=cast.bob, callout=urgent)
     assert ProposalLine.objects.get(proposal__callout=urgent, kind="assigned").volunteer == zhao
 

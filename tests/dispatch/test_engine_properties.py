@@ -58,9 +58,7 @@ def problems(draw: st.DrawFn) -> Problem:
         busy = []
         if draw(st.booleans()):
             b = draw(st.integers(-10, 40))
-            busy.append(
-                Interval(MORNING + timedelta(hours=b), MORNING + timedelta(hours=b + 4))
-            )
+            busy.append(Interval(MORNING + timedelta(hours=b), MORNING + timedelta(hours=b + 4)))
         people.append(
             Candidate(
                 id=cid,
@@ -111,9 +109,11 @@ def test_every_proposal_is_workable_and_optimal(problem: Problem):
                 assert a.end + rest <= b.start or b.end + rest <= a.start
     for u in proposal.unfilled:
         assert u.missing == shifts[u.shift_id].minimum - per_shift[u.shift_id]
-        assert sum(int(r.value or 0) for r in u.reasons) == len(problem.candidates) - per_shift[
-            u.shift_id
-        ] or u.reasons[0].code == "no_candidates"
+        assert (
+            sum(int(r.value or 0) for r in u.reasons)
+            == len(problem.candidates) - per_shift[u.shift_id]
+            or u.reasons[0].code == "no_candidates"
+        )
     assert proposal.status in ("optimal", "infeasible")
     assert proposal.bound <= proposal.objective
     assert proposal.objective == optimum(problem)

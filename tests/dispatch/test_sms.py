@@ -97,9 +97,9 @@ def test_tencent_refusing_a_number_raises_its_code(gateway: Any) -> None:
 
 
 def test_tencent_refusing_the_key_raises_its_code(gateway: Any) -> None:
-    gateway.reply = {"Response": {"Error": {"Code": "AuthFailure.SecretIdNotFound",
-                                            "Message": "no such key"}, "RequestId": "r"}}  # fmt: skip
-    with pytest.raises(sms.SmsFailed, match="AuthFailure.SecretIdNotFound"):
+    error = {"Code": "AuthFailure.SecretIdNotFound", "Message": "no such key"}
+    gateway.reply = {"Response": {"Error": error, "RequestId": "r"}}
+    with pytest.raises(sms.SmsFailed, match=r"AuthFailure\.SecretIdNotFound"):
         sms.send_tencent("13900001111", PARAMS, _config(gateway))
 
 

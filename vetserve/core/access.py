@@ -497,7 +497,9 @@ def may_dispatch(actor: Actor | None, region_id: int) -> bool:
 def dispatches_somewhere(actor: Actor | None) -> bool:
     """Whether the call-out pages are the actor's at all (for the home page and the menu)."""
     scope = scope_for(actor, CHANGE)
-    return scope.everything or any(high - low + 1 >= _COUNTY_SPAN for low, high in scope.region_ranges)
+    return scope.everything or any(
+        high - low + 1 >= _COUNTY_SPAN for low, high in scope.region_ranges
+    )
 
 
 def may_set_availability(actor: Actor | None, volunteer: Any) -> bool:

@@ -177,7 +177,9 @@ class AnswerIn(Payload):
 
 
 class AvailabilityOut(Schema):
-    weekly_mask: int = Field(description="Bit weekday*4+part: Monday=0; night, morning, afternoon, evening")
+    weekly_mask: int = Field(
+        description="Bit weekday*4+part: Monday=0; night, morning, afternoon, evening"
+    )
     emergency_reachable: bool
     declared: bool
 
@@ -240,9 +242,7 @@ def invitation_out(i: Invitation) -> dict[str, Any]:
 def board_out(callout: CallOut) -> dict[str, Any]:
     board = callout_board(callout)
     lines = [
-        line
-        for s in board.shifts
-        for line in (*s.unfilled, *s.assigned, *s.reserves, *s.removed)
+        line for s in board.shifts for line in (*s.unfilled, *s.assigned, *s.reserves, *s.removed)
     ]
     return {
         "callout": callout_out(callout),
@@ -429,12 +429,18 @@ def _availability_out(volunteer: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/me/availability", response={200: AvailabilityOut, **ERRORS}, summary="When I can serve")
+@router.get(
+    "/me/availability", response={200: AvailabilityOut, **ERRORS}, summary="When I can serve"
+)
 def availability_mine(request: HttpRequest) -> dict[str, Any]:
     return _availability_out(_volunteer(request, None))
 
 
-@router.put("/me/availability", response={200: AvailabilityOut, **ERRORS}, summary="Declare when I can serve")
+@router.put(
+    "/me/availability",
+    response={200: AvailabilityOut, **ERRORS},
+    summary="Declare when I can serve",
+)
 def availability_mine_set(request: HttpRequest, payload: AvailabilityIn) -> dict[str, Any]:
     volunteer = _volunteer(request, None)
     availability_set(
@@ -469,7 +475,9 @@ def availability_set_for(
     response={201: AvailabilityOut, **ERRORS},
     summary="Add a period when I cannot serve",
 )
-def unavailability_mine_add(request: HttpRequest, payload: UnavailabilityIn) -> Status[dict[str, Any]]:
+def unavailability_mine_add(
+    request: HttpRequest, payload: UnavailabilityIn
+) -> Status[dict[str, Any]]:
     volunteer = _volunteer(request, None)
     unavailability_add(
         actor=user_of(request),
@@ -481,4 +489,4 @@ def unavailability_mine_add(request: HttpRequest, payload: UnavailabilityIn) -> 
     return Status(201, _availability_out(volunteer))
 
 
-__all__ = ["router", "_"]
+__all__ = ["_", "router"]

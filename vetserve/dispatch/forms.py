@@ -94,7 +94,9 @@ class CallOutForm(forms.Form):
     def __init__(self, *args: Any, organizations: Any, regions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"] = OrganizationSearchField(
-            organizations.select_related("region"), action=CHANGE, label=_("dispatching organization")
+            organizations.select_related("region"),
+            action=CHANGE,
+            label=_("dispatching organization"),
         )
         self.fields["region"] = RegionSearchField(regions, action=CHANGE, label=_("region"))
 
@@ -117,9 +119,7 @@ class CallOutShiftForm(forms.Form):
             self.add_error("ends_at", _("The end must be after the start."))
         low, wanted, high = (data.get(k) for k in ("min_people", "wanted_people", "max_people"))
         if None not in (low, wanted, high) and not (low <= wanted <= high):  # type: ignore[operator]
-            self.add_error(
-                "wanted_people", _("Minimum ≤ wanted ≤ maximum, please.")
-            )
+            self.add_error("wanted_people", _("Minimum ≤ wanted ≤ maximum, please."))
         return data
 
 

@@ -301,9 +301,7 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(validators=[MOMENTS.validator()])
     answered_at = models.DateTimeField(null=True, blank=True, validators=[MOMENTS.validator()])
     note = models.CharField(_("note"), max_length=NOTE_MAX, blank=True)
-    sms_state = models.CharField(
-        max_length=8, choices=SmsState.choices, default=SmsState.NONE
-    )
+    sms_state = models.CharField(max_length=8, choices=SmsState.choices, default=SmsState.NONE)
     sms_error = models.CharField(max_length=ERROR_MAX, blank=True)
     signup = models.ForeignKey(
         "activities.SignUp", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

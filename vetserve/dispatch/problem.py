@@ -50,6 +50,7 @@ def county_centres() -> dict[str, tuple[float, float]]:
         for code, lon, lat in Region.objects.filter(
             level=Level.COUNTY, lon__isnull=False, lat__isnull=False
         ).values_list("code", "lon", "lat")
+        if lon is not None and lat is not None
     }
 
 
@@ -73,7 +74,9 @@ def _township_of(code: str) -> str:
     return code[:9] if len(code) >= 9 else ""
 
 
-def _place(code: str, lon: float | None, lat: float | None, centres: dict[str, tuple[float, float]]) -> Place:
+def _place(
+    code: str, lon: float | None, lat: float | None, centres: dict[str, tuple[float, float]]
+) -> Place:
     county = _county_of(code)
     if lon is None or lat is None:
         lon, lat = centres.get(county, (0.0, 0.0))
@@ -112,9 +115,7 @@ def build_problem(
     reach = Q(pk__in=visible) | living_in(near) if callout.widen else Q(pk__in=visible)
     pool = Volunteer.objects.filter(reach, status=Status.ACTIVE, erased_at__isnull=True)
     rows = list(
-        pool.order_by("pk").values_list(
-            "pk", "name", "home_org_id", "residence_region__code"
-        )
+        pool.order_by("pk").values_list("pk", "name", "home_org_id", "residence_region__code")
     )
     start = min(s.starts_at for s in shifts)
     end = max(s.ends_at for s in shifts)

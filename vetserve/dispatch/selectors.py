@@ -140,7 +140,9 @@ def callout_board(callout: CallOut) -> Board:
                 board.removed.append(line)
             else:
                 board.unfilled.append(line)
-    invitations = callout.invitations.select_related("volunteer").order_by("shift_id", "sent_at", "id")
+    invitations = callout.invitations.select_related("volunteer").order_by(
+        "shift_id", "sent_at", "id"
+    )
     for invitation in invitations:
         if invitation.shift_id in boards:
             boards[invitation.shift_id].invitations.append(invitation)
@@ -170,7 +172,9 @@ def _map(callout: CallOut, people: dict[str, int]) -> tuple[Layout | None, list[
     township)."""
     centres = county_centres()
     names = dict(
-        Region.objects.filter(level=Level.COUNTY, code__in=list(centres)).values_list("code", "name")
+        Region.objects.filter(level=Level.COUNTY, code__in=list(centres)).values_list(
+            "code", "name"
+        )
     )
     activity = callout.activity
     county = callout.region.code[:6]
@@ -194,7 +198,11 @@ def _map(callout: CallOut, people: dict[str, int]) -> tuple[Layout | None, list[
         if mark is not None:
             marks.append(
                 MapPerson(
-                    name=mark.name, x=mark.x, y=mark.y, r=round(4 + 3 * math.sqrt(count), 1), count=count
+                    name=mark.name,
+                    x=mark.x,
+                    y=mark.y,
+                    r=round(4 + 3 * math.sqrt(count), 1),
+                    count=count,
                 )
             )
     return layout, marks
@@ -236,7 +244,11 @@ def own_period(user: Actor | None, period_id: Any) -> Unavailability | None:
     own = volunteer_own(user=user)
     if own is None:
         return None
-    return Unavailability.objects.select_related("volunteer").filter(pk=period_id, volunteer=own).first()
+    return (
+        Unavailability.objects.select_related("volunteer")
+        .filter(pk=period_id, volunteer=own)
+        .first()
+    )
 
 
 # --- invitations -------------------------------------------------------------------------------

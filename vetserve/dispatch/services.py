@@ -32,8 +32,7 @@ from vetserve.activities.services import (
 from vetserve.audit.services import audit_record
 from vetserve.core.access import Actor, may_dispatch, may_set_availability
 from vetserve.core.bounds import MOMENTS
-from vetserve.dispatch import conf, sms
-from vetserve.dispatch import engine
+from vetserve.dispatch import conf, engine, sms
 from vetserve.dispatch.engine import Proposal as EngineProposal
 from vetserve.dispatch.engine import Reason
 from vetserve.dispatch.models import (
@@ -99,7 +98,12 @@ def availability_set(
 
 @transaction.atomic
 def unavailability_add(
-    *, actor: Actor | None, volunteer: Volunteer, starts_at: datetime, ends_at: datetime, note: str = ""
+    *,
+    actor: Actor | None,
+    volunteer: Volunteer,
+    starts_at: datetime,
+    ends_at: datetime,
+    note: str = "",
 ) -> Unavailability:
     """A period when the volunteer cannot serve at all."""
     if not may_set_availability(actor, volunteer):
@@ -397,7 +401,7 @@ def line_promote(*, actor: Actor | None, line: ProposalLine) -> ProposalLine:
     """Move a person from the reserve list (or back from removed) onto the proposal: with
     ``line_remove`` of another person, a swap."""
     row = _latest_line(actor, line)
-    if row.kind not in (LineKind.RESERVE, LineKind.REMOVED):
+    if row.kind not in (LineKind.RESERVE, LineKind.REMOVED) or row.volunteer_id is None:
         raise ValidationError(_("Only a reserve can be added."), code="kind")
     if ProposalLine.objects.filter(
         proposal_id=row.proposal_id,
@@ -427,7 +431,13 @@ def invitation_token() -> str:
 
 
 def _invite(
-    *, actor: Actor | None, callout: CallOut, shift: Shift, volunteer: Volunteer, rank: int, now: datetime
+    *,
+    actor: Actor | None,
+    callout: CallOut,
+    shift: Shift,
+    volunteer: Volunteer,
+    rank: int,
+    now: datetime,
 ) -> Invitation | None:
     """One invitation, its in-app notification, and its SMS after the commit. None when the
     person was already invited to this shift of the call-out."""
@@ -452,9 +462,12 @@ def _invite(
     link = invitation_link(invitation)
     when = timezone.localtime(shift.starts_at).strftime("%m-%d %H:%M")
     title = _("Call-out: %(title)s") % {"title": callout.title}
-    body = _(
-        "%(post)s, %(when)s, %(place)s. Please accept or decline: %(link)s"
-    ) % {"post": shift.post, "when": when, "place": callout.activity.place, "link": link}
+    body = _("%(post)s, %(when)s, %(place)s. Please accept or decline: %(link)s") % {
+        "post": shift.post,
+        "when": when,
+        "place": callout.activity.place,
+        "link": link,
+    }
     if volunteer.user_id is not None:
         notification_send(user=volunteer.user, title=title, body=body)
     if volunteer.phone_enc:
@@ -575,11 +588,15 @@ def invitation_answer(
     team. If the roster refuses, the invitation says why and the next reserve is asked.
     Declining is one tap and costs nothing (条例 Art 25); the next reserve is asked."""
     callout = CallOut.objects.select_for_update().get(pk=invitation.callout_id)
-    row = Invitation.objects.select_for_update().select_related("shift__activity", "volunteer").get(
-        pk=invitation.pk
+    row = (
+        Invitation.objects.select_for_update()
+        .select_related("shift__activity", "volunteer")
+        .get(pk=invitation.pk)
     )
     if row.state != InvitationState.PENDING:
-        raise ValidationError(_("This invitation has already been answered or has ended."), code="answered")
+        raise ValidationError(
+            _("This invitation has already been answered or has ended."), code="answered"
+        )
     now = timezone.now()
     if row.expires_at <= now:
         raise ValidationError(_("This invitation has expired."), code="expired")
@@ -589,7 +606,9 @@ def invitation_answer(
         try:
             with transaction.atomic():
                 signup = signup_create(
-                    actor=row.sent_by or callout.created_by, shift=row.shift, volunteer=row.volunteer
+                    actor=row.sent_by or callout.created_by,
+                    shift=row.shift,
+                    volunteer=row.volunteer,
                 )
         except (ValidationError, PermissionDenied) as error:
             row.state = InvitationState.REFUSED
@@ -604,7 +623,9 @@ def invitation_answer(
         message = _("Thank you for answering; declining costs you nothing.")
     row.save(update_fields=["state", "answered_at", "signup", "note"])
     audit_record(
-        actor=actor if actor is not None and actor.is_authenticated else f"volunteer {row.volunteer_id}",
+        actor=actor
+        if actor is not None and actor.is_authenticated
+        else f"volunteer {row.volunteer_id}",
         action=f"dispatch.{row.state}",
         obj=callout,
         changes={"invitation": [None, row.pk], "state": [InvitationState.PENDING, row.state]},

@@ -104,7 +104,9 @@ def _availability_page(request: AuthedRequest, volunteer: Volunteer, *, own: boo
                 messages.success(request, _("Saved: the period when you cannot serve."))
                 return redirect(here)
             if request.POST.get("form") == "remove":
-                period = volunteer.unavailabilities.filter(pk=request.POST.get("period") or 0).first()
+                period = volunteer.unavailabilities.filter(
+                    pk=request.POST.get("period") or 0
+                ).first()
                 if period is None:
                     raise Http404
                 unavailability_remove(actor=request.user, period=period)
@@ -263,9 +265,7 @@ def callout_action(request: AuthedRequest, callout_id: int) -> HttpResponse:
             )
         elif action == "send":
             made = invitations_send(actor=request.user, callout=callout)
-            messages.success(
-                request, _("%(n)d invitations sent.") % {"n": len(made)}
-            )
+            messages.success(request, _("%(n)d invitations sent.") % {"n": len(made)})
         elif action == "close":
             callout_close(actor=request.user, callout=callout)
             messages.success(request, _("The call-out is closed."))
