@@ -116,5 +116,6 @@ def test_every_proposal_is_workable_and_optimal(problem: Problem):
         )
     assert proposal.status in ("optimal", "infeasible")
     assert proposal.bound <= proposal.objective
-    assert proposal.objective == optimum(problem)
+    best = optimum(problem)
+    assert proposal.objective == best
     assert sum(a.cost for a in proposal.assignments) >= 0

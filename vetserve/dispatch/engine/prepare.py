@@ -74,12 +74,17 @@ class Prepared:
     # per candidate
     recent_hours: I64
     load_cap: I64
+    # per (candidate, day) slot: how many shifts the person could take that day at most
+    arc_slot: I64
+    slot_cand: I64
+    slot_cap: I64
     # per usable pair (arc), sorted by (candidate, shift)
     arc_cand: I64
     arc_shift: I64
     arc_tier: I64
     arc_km: F64
     arc_cost: I64
+    arc_rank: I64  # the arc's rank within its shift, cheapest first (cost, then person)
     # all eligible-and-available pairs with their exclusion code (USABLE, TOO_FAR, BUSY, REST_LIMIT)
     pair_shift: I64
     pair_code: I64
@@ -109,6 +114,10 @@ def _skill_cost(
         mask = wants[arc_shift]
         cost[mask] += weights.skill * missing[arc_cand[mask]]
     return cost
+
+
+def recent_hours_of(cands: tuple[Candidate, ...]) -> I64:
+    return np.array([max(0, c.recent_minutes) // 60 for c in cands], dtype=np.int64)
 
 
 def prepare(problem: Problem) -> Prepared:
@@ -231,8 +240,16 @@ def prepare(problem: Problem) -> Prepared:
         + _skill_cost(problem, shifts, cands, arc_cand, arc_shift)
     )
 
+    arc_rank = np.zeros(len(arc_cand), dtype=np.int64)
+    if len(arc_cand):
+        first = arc_cost + weights.fairness * recent_hours_of(cands)[arc_cand]
+        order = np.lexsort((arc_cand, first, arc_shift))
+        sorted_shift = arc_shift[order]
+        starts = np.searchsorted(sorted_shift, np.arange(n_shifts))
+        arc_rank[order] = np.arange(len(order)) - starts[sorted_shift]
+
     # How many shifts a person could take at most: bounded by their shifts, their days and weeks.
-    recent_hours = np.array([max(0, c.recent_minutes) // 60 for c in cands], dtype=np.int64)
+    recent_hours = recent_hours_of(cands)
     n_arcs = np.bincount(arc_cand, minlength=len(cands)).astype(np.int64)
     load_cap = n_arcs.copy()
     if len(arc_cand):
@@ -246,6 +263,30 @@ def prepare(problem: Problem) -> Prepared:
         load_cap = np.minimum(load_cap, n_days * (limits.max_minutes_per_day // safe))
         load_cap = np.minimum(load_cap, n_weeks * (limits.max_minutes_per_week // safe))
         load_cap = np.maximum(load_cap, np.minimum(n_arcs, 1))
+
+    # Per person and day: one shift at most when all of that day's shifts clash pairwise (intervals
+    # stretched by the rest: pairwise overlapping intervals share a point), else as the minutes
+    # allow. This tightens the flow's relaxation; it stays a relaxation.
+    slot_key = arc_cand * 1_000_000 + (day[arc_shift] - (int(day.min()) if len(day) else 0))
+    slot_keys, arc_slot = np.unique(slot_key, return_inverse=True)
+    arc_slot = arc_slot.astype(np.int64).reshape(-1)
+    n_slots = len(slot_keys)
+    slot_cand = (slot_keys // 1_000_000).astype(np.int64)
+    latest_start = np.full(n_slots, np.iinfo(np.int64).min, dtype=np.int64)
+    earliest_free = np.full(n_slots, np.iinfo(np.int64).max, dtype=np.int64)
+    slot_short = np.full(n_slots, np.iinfo(np.int64).max, dtype=np.int64)
+    np.maximum.at(latest_start, arc_slot, start[arc_shift])
+    np.minimum.at(earliest_free, arc_slot, end[arc_shift] + rest)
+    np.minimum.at(slot_short, arc_slot, np.maximum(minutes[arc_shift], 1))
+    slot_n = np.bincount(arc_slot, minlength=n_slots).astype(np.int64)
+    slot_cap = np.where(
+        latest_start < earliest_free,
+        1,
+        np.maximum(1, np.minimum(slot_n, limits.max_minutes_per_day // slot_short)),
+    ).astype(np.int64)
+
+    per_day_total = np.bincount(slot_cand, weights=slot_cap, minlength=len(cands))
+    load_cap = np.minimum(load_cap, per_day_total.astype(np.int64))
 
     return Prepared(
         problem=problem,
@@ -264,11 +305,15 @@ def prepare(problem: Problem) -> Prepared:
         seat_wanted_value=weights.wanted_seat * (1 + priority),
         recent_hours=recent_hours,
         load_cap=load_cap,
+        arc_slot=arc_slot,
+        slot_cand=slot_cand,
+        slot_cap=slot_cap,
         arc_cand=arc_cand,
         arc_shift=arc_shift,
         arc_tier=arc_tier,
         arc_km=arc_km,
         arc_cost=arc_cost,
+        arc_rank=arc_rank,
         pair_shift=pair_shift,
         pair_code=pair_code,
         busy_day=busy_day,

@@ -162,8 +162,8 @@ def optimum(problem: Problem, time_limit_s: float = 60.0) -> int:
             for m in members:
                 costs[m] -= w.team
                 row(-math.inf, 0, [(m, 1.0), (y, -1.0)])
-    for i, cost in enumerate(costs):
-        h.changeColCost(i, cost)
+    for i, unit in enumerate(costs):
+        h.changeColCost(i, unit)
     for i in integral:
         h.changeColIntegrality(i, highspy.HighsVarType.kInteger)
     h.run()

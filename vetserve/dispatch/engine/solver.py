@@ -18,8 +18,10 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
@@ -50,6 +52,10 @@ from vetserve.dispatch.engine.prepare import (
 # nearly every case, and the flow's bound says when it might not be.
 POOL_PER_SEAT = 3
 POOL_EXTRA = 10
+# The priced flow starts from this many of the cheapest people per wanted seat of each shift.
+PRICE_PER_SEAT = 4
+# Up to this many (person, shift) pairs, CP-SAT gets the whole problem and can prove it optimal.
+FULL_MODEL_ARCS = 20_000
 
 
 def _seat_caps(prep: Prepared) -> tuple[I64, I64, I64]:
@@ -62,12 +68,63 @@ def _flow(
     arc_mask: B,
     caps: tuple[I64, I64, I64],
     load_cap: I64,
+    priced: bool = False,
 ) -> B:
-    """The min-cost flow over the arcs in ``arc_mask``; returns the chosen arcs."""
-    n_s, n_c = len(prep.shifts), len(prep.candidates)
+    """The min-cost flow over the arcs in ``arc_mask``; returns the chosen arcs.
+
+    ``priced``: start from the cheapest arcs of each shift, then add every left-out arc whose
+    reduced cost (from the node potentials of the optimum, by Bellman-Ford on the residual graph)
+    is negative, until none is: the result is then optimal over all arcs of ``arc_mask``, proven
+    by those potentials, at a fraction of the arcs.
+    """
+    if priced:
+        inside = arc_mask & (prep.arc_rank < PRICE_PER_SEAT * prep.wanted[prep.arc_shift] + 20)
+        while True:
+            chosen, potential = _flow_once(prep, inside, caps, load_cap)
+            rest = np.flatnonzero(arc_mask & ~inside)
+            n_s, n_c = len(prep.shifts), len(prep.candidates)
+            reduced = (
+                prep.arc_cost[rest]
+                + potential[2 + prep.arc_shift[rest]]
+                - potential[2 + n_s + n_c + prep.arc_slot[rest]]
+            )
+            entering = rest[reduced < 0]
+            if not len(entering):
+                return chosen
+            inside[entering] = True
+    chosen, _ = _flow_once(prep, arc_mask, caps, load_cap)
+    return chosen
+
+
+def _potentials(tails: I64, heads: I64, cost: I64, n_nodes: int) -> npt.NDArray[np.int64]:
+    """Shortest distances from a virtual root in a residual graph (Bellman-Ford, vectorised)."""
+    d = np.zeros(n_nodes, dtype=np.int64)
+    if not len(heads):
+        return d
+    order = np.argsort(heads, kind="stable")
+    t, h, c = tails[order], heads[order], cost[order]
+    starts = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1])))
+    targets = h[starts]
+    for _ in range(n_nodes + 1):
+        best = np.minimum.reduceat(d[t] + c, starts)
+        better = best < d[targets]
+        if not better.any():
+            return d
+        d[targets[better]] = best[better]
+    raise RuntimeError("negative cycle in an optimal residual graph")  # pragma: no cover
+
+
+def _flow_once(
+    prep: Prepared,
+    arc_mask: B,
+    caps: tuple[I64, I64, I64],
+    load_cap: I64,
+) -> tuple[B, npt.NDArray[np.int64]]:
+    n_s, n_c, n_d = len(prep.shifts), len(prep.candidates), len(prep.slot_cand)
     source, sink = 0, 1
     shift_node = 2 + np.arange(n_s, dtype=np.int64)
     cand_node = 2 + n_s + np.arange(n_c, dtype=np.int64)
+    slot_node = 2 + n_s + n_c + np.arange(n_d, dtype=np.int64)
     weights = prep.problem.weights
     min_cap, want_cap, extra_cap = caps
     tails, heads, capacity, cost = [], [], [], []
@@ -87,12 +144,13 @@ def _flow(
     idx = np.flatnonzero(arc_mask)
     add(
         shift_node[prep.arc_shift[idx]],
-        cand_node[prep.arc_cand[idx]],
+        slot_node[prep.arc_slot[idx]],
         np.ones(len(idx), dtype=np.int64),
         prep.arc_cost[idx],
     )
+    # A person's day: as many shifts as that day allows (one when they all clash).
+    add(slot_node, cand_node[prep.slot_cand], prep.slot_cap, np.zeros(n_d, dtype=np.int64))
     # One arc to the sink per shift a person may take, each dearer than the last (convex).
-    load_cap = np.minimum(load_cap, np.bincount(prep.arc_cand[idx], minlength=n_c))
     owner = np.repeat(np.arange(n_c, dtype=np.int64), load_cap)
     k = np.arange(len(owner), dtype=np.int64) - np.repeat(np.cumsum(load_cap) - load_cap, load_cap)
     load_cost = weights.fairness * (prep.recent_hours[owner] + LOAD_HOURS * k)
@@ -106,24 +164,27 @@ def _flow(
     # Seats may stay empty: the bypass carries the flow no one can take.
     add(np.array([source]), np.array([sink]), np.array([total]), np.array([0]))
 
+    all_tails, all_heads = np.concatenate(tails), np.concatenate(heads)
+    all_caps, all_costs = np.concatenate(capacity), np.concatenate(cost)
     smcf = min_cost_flow.SimpleMinCostFlow()
-    smcf.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(tails),
-        np.concatenate(heads),
-        np.concatenate(capacity),
-        np.concatenate(cost),
-    )
+    smcf.add_arcs_with_capacity_and_unit_cost(all_tails, all_heads, all_caps, all_costs)
     smcf.set_node_supply(source, total)
     smcf.set_node_supply(sink, -total)
-    for node in range(2, 2 + n_s + n_c):
-        smcf.set_node_supply(node, 0)
     status = smcf.solve()
     if status != smcf.OPTIMAL:  # pragma: no cover - the bypass makes every instance feasible
         raise RuntimeError(f"min-cost flow failed: {status}")
-    flows = smcf.flows(np.arange(first_arc, first_arc + len(idx), dtype=np.int64))
+    every = smcf.flows(np.arange(len(all_tails), dtype=np.int64))
+    flows = every[first_arc : first_arc + len(idx)]
     chosen = np.zeros(len(prep.arc_cand), dtype=bool)
     chosen[idx[flows > 0]] = True
-    return chosen
+    forward, backward = every < all_caps, every > 0
+    potential = _potentials(
+        np.concatenate((all_tails[forward], all_heads[backward])),
+        np.concatenate((all_heads[forward], all_tails[backward])),
+        np.concatenate((all_costs[forward], -all_costs[backward])),
+        2 + n_s + n_c + n_d,
+    )
+    return chosen, potential
 
 
 def person_ok(prep: Prepared, cand: int, shifts: list[int]) -> bool:
@@ -210,9 +271,10 @@ def evaluate(prep: Prepared, chosen: B) -> int:
 def _repair(prep: Prepared, chosen: B) -> B:
     """A staffing anyone can actually work: clashes dropped, their seats refilled by idle people."""
     fixed = chosen.copy()
+    taken = _by_person(prep, chosen)
     for c in _clashing(prep, chosen):
         arcs = sorted(
-            (a for a in np.flatnonzero(chosen) if prep.arc_cand[a] == c),
+            taken[c],
             key=lambda a: (int(prep.arc_cost[a]), int(prep.arc_shift[a])),
         )
         kept: list[int] = []
@@ -243,13 +305,7 @@ def _repair(prep: Prepared, chosen: B) -> B:
 
 def _pool(prep: Prepared, warm: B, teams: dict[tuple[int, int], list[int]]) -> B:
     seats = prep.maximum if prep.problem.weights.extra_seat > 0 else prep.wanted
-    key = prep.arc_cost + prep.problem.weights.fairness * prep.recent_hours[prep.arc_cand]
-    order = np.lexsort((prep.arc_cand, key, prep.arc_shift))
-    sorted_shift = prep.arc_shift[order]
-    starts = np.searchsorted(sorted_shift, np.arange(len(prep.shifts)))
-    rank = np.arange(len(order)) - starts[sorted_shift]
-    pool = np.zeros(len(order), dtype=bool)
-    pool[order] = rank < POOL_PER_SEAT * seats[sorted_shift] + POOL_EXTRA
+    pool = prep.arc_rank < POOL_PER_SEAT * seats[prep.arc_shift] + POOL_EXTRA
     pool |= warm
     for arcs in teams.values():
         pool[arcs] = True
@@ -257,24 +313,48 @@ def _pool(prep: Prepared, warm: B, teams: dict[tuple[int, int], list[int]]) -> B
 
 
 def _cpsat(
-    prep: Prepared, warm: B, teams: dict[tuple[int, int], list[int]], time_limit: float
+    prep: Prepared,
+    warm: B,
+    teams: dict[tuple[int, int], list[int]],
+    time_limit: float,
+    lower_bound: int,
+    touched: B,
 ) -> tuple[B, float | None, bool]:
-    """CP-SAT with the side constraints: (staffing, proven bound or None, proven optimal)."""
+    """CP-SAT with the side constraints: (staffing, proven bound or None, proven optimal).
+
+    Small problems go in whole. Large ones only with the ``touched`` shifts (where the flow's
+    relaxation clashed or split a team) and their cheapest people; every other shift keeps its
+    warm-start staffing, which the model respects (those people's load, rest and minutes).
+    """
     weights, limits = prep.problem.weights, prep.problem.limits
-    pool = _pool(prep, warm, teams)
-    arcs = np.flatnonzero(pool)
+    full = len(prep.arc_cand) <= FULL_MODEL_ARCS
+    free = np.ones(len(prep.shifts), dtype=bool) if full else touched
+    pool = np.ones(len(prep.arc_cand), dtype=bool) if full else _pool(prep, warm, teams)
+    pool &= free[prep.arc_shift]
+    fixed = _by_person(prep, warm & ~free[prep.arc_shift])
+    fixed_shifts = {c: [int(prep.arc_shift[a]) for a in arcs] for c, arcs in fixed.items()}
+    if fixed_shifts:
+        for a in map(int, np.flatnonzero(pool)):
+            c = int(prep.arc_cand[a])
+            if c in fixed_shifts and not person_ok(
+                prep, c, [*fixed_shifts[c], int(prep.arc_shift[a])]
+            ):
+                pool[a] = False
+    arcs = [int(a) for a in np.flatnonzero(pool)]
     m = cp_model.CpModel()
     x = {int(a): m.new_bool_var(f"x{a}") for a in arcs}
-    objective = []
+    objective: list[Any] = []
     min_cap, want_cap, extra_cap = _seat_caps(prep)
     by_shift: dict[int, list[int]] = defaultdict(list)
+    warm_filled = np.bincount(prep.arc_shift[warm], minlength=len(prep.shifts))
     by_person: dict[int, list[int]] = defaultdict(list)
     for a in arcs:
         by_shift[int(prep.arc_shift[a])].append(int(a))
         by_person[int(prep.arc_cand[a])].append(int(a))
         objective.append(int(prep.arc_cost[a]) * x[int(a)])
     for s, s_arcs in sorted(by_shift.items()):
-        parts = []
+        parts: list[cp_model.IntVar] = []
+        hinted = 0
         for cap, value in (
             (int(min_cap[s]), int(prep.seat_min_value[s])),
             (int(want_cap[s]), int(prep.seat_wanted_value[s])),
@@ -283,23 +363,34 @@ def _cpsat(
             if cap <= 0:
                 continue
             f = m.new_int_var(0, cap, f"f{s}_{len(parts)}")
+            m.add_hint(f, min(cap, int(warm_filled[s]) - hinted))
+            hinted += min(cap, int(warm_filled[s]) - hinted)
             parts.append(f)
             objective.append(-value * f)
         m.add(sum(x[a] for a in s_arcs) == sum(parts))
+        if not full and warm_filled[s] == int(min_cap[s] + want_cap[s] + extra_cap[s]):
+            # Every seat is filled in the warm start: keep it so, and the search need not weigh
+            # seats (worth more than any person) against people's costs at all (a heuristic
+            # that may miss the optimum, so only where none is claimed: in the partial model).
+            m.add(sum(x[a] for a in s_arcs) == int(warm_filled[s]))
     for c, c_arcs in sorted(by_person.items()):
-        cap = min(int(prep.load_cap[c]), len(c_arcs))
+        already = fixed_shifts.get(c, [])
+        cap = max(0, min(int(prep.load_cap[c]) - len(already), len(c_arcs)))
         z = [m.new_bool_var(f"z{c}_{k}") for k in range(cap)]
+        load = int(warm[c_arcs].sum())
+        for k, var in enumerate(z):
+            m.add_hint(var, k < load)
         for k in range(cap):
-            objective.append(prep.load_cost(c, k) * z[k])
+            objective.append(prep.load_cost(c, len(already) + k) * z[k])
             if k:
                 m.add_implication(z[k], z[k - 1])
         m.add(sum(x[a] for a in c_arcs) == sum(z))
-        if len(c_arcs) < 2 and not any(key[0] == c for key in prep.busy_day):
+        if len(c_arcs) < 2:
             continue
         shifts = [int(prep.arc_shift[a]) for a in c_arcs]
         for i, a in enumerate(c_arcs):
             for j in range(i + 1, len(c_arcs)):
-                if not person_ok(prep, c, [shifts[i], shifts[j]]):
+                if not person_ok(prep, c, [*already, shifts[i], shifts[j]]):
                     m.add_bool_or([x[a].Not(), x[c_arcs[j]].Not()])
         for key_arr, limit, busy in (
             (prep.day, limits.max_minutes_per_day, prep.busy_day),
@@ -310,16 +401,27 @@ def _cpsat(
                 groups[int(key_arr[s])].append(a)
             for g, g_arcs in groups.items():
                 total = sum(int(prep.minutes[prep.arc_shift[a]]) for a in g_arcs)
-                room = limit - busy.get((c, g), 0)
+                room = (
+                    limit
+                    - busy.get((c, g), 0)
+                    - sum(int(prep.minutes[f]) for f in already if int(key_arr[f]) == g)
+                )
                 if total > room:
                     m.add(sum(int(prep.minutes[prep.arc_shift[a]]) * x[a] for a in g_arcs) <= room)
     for (s, team), t_arcs in sorted(teams.items()):
+        if not free[s]:
+            continue
         y = m.new_bool_var(f"y{s}_{team}")
+        m.add_hint(y, bool(warm[t_arcs].any()))
         for a in t_arcs:
             m.add_implication(x[a], y)
         objective.append(weights.team * len(t_arcs) * y)
         objective.extend(-weights.team * x[a] for a in t_arcs)
-    m.minimize(sum(objective))
+    total = sum(objective)
+    if full:
+        # No staffing beats the flow's bound: once one reaches it, the search may stop.
+        m.add(total >= lower_bound)
+    m.minimize(total)
     for a in arcs:
         m.add_hint(x[int(a)], bool(warm[a]))
     solver = cp_model.CpSolver()
@@ -330,13 +432,14 @@ def _cpsat(
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return warm, None, False
-    chosen = np.zeros(len(prep.arc_cand), dtype=bool)
+    chosen = warm & ~free[prep.arc_shift]
     for a, var in x.items():
         if solver.boolean_value(var):
             chosen[a] = True
-    complete = bool(pool.all())
-    bound = solver.best_objective_bound if complete else None
-    return chosen, bound, complete and status == cp_model.OPTIMAL
+    if not full:
+        return chosen, None, False
+    reached = round(solver.objective_value) <= lower_bound
+    return chosen, solver.best_objective_bound, reached or status == cp_model.OPTIMAL
 
 
 def _person_reasons(prep: Prepared, a: int) -> list[Reason]:
@@ -383,7 +486,11 @@ def _explain(
     key = prep.arc_cost + prep.problem.weights.fairness * (
         prep.recent_hours[prep.arc_cand] + LOAD_HOURS * load[prep.arc_cand]
     )
-    order = np.lexsort((prep.arc_cand, key, prep.arc_shift))
+    # Looked for among the cheapest few of each shift (a reserve list, not a census).
+    near = np.flatnonzero(
+        prep.arc_rank < 3 * (prep.wanted[prep.arc_shift] + prep.problem.reserve_size) + 10
+    )
+    order = near[np.lexsort((prep.arc_cand[near], key[near], prep.arc_shift[near]))]
     bounds = np.searchsorted(prep.arc_shift[order], np.arange(len(prep.shifts) + 1))
     reserves = []
     for s in range(len(prep.shifts)):
@@ -413,8 +520,8 @@ def _explain(
     filled = np.bincount(prep.arc_shift[chosen], minlength=len(prep.shifts))
     usable = np.bincount(prep.arc_shift, minlength=len(prep.shifts))
     unfilled = []
-    for s in np.flatnonzero(filled < prep.minimum):
-        shift = prep.shifts[int(s)]
+    for s in map(int, np.flatnonzero(filled < prep.minimum)):
+        shift = prep.shifts[s]
         n = len(prep.candidates)
         if n == 0:
             unfilled.append(
@@ -449,15 +556,21 @@ def solve(problem: Problem) -> Proposal:
     began = time.perf_counter()
     prep = prepare(problem)
     everything = np.ones(len(prep.arc_cand), dtype=bool)
-    chosen = _flow(prep, everything, _seat_caps(prep), prep.load_cap)
+    chosen = _flow(prep, everything, _seat_caps(prep), prep.load_cap, priced=True)
     bound = evaluate(prep, chosen)  # the flow's optimum, before team penalties: a lower bound
     teams = _team_members(prep)
     status = "optimal"
-    if _clashing(prep, chosen) or _team_penalty(prep, chosen, teams):
+    clashing = _clashing(prep, chosen)
+    if clashing or _team_penalty(prep, chosen, teams):
         bound -= _team_penalty(prep, chosen, teams)
         warm = _repair(prep, chosen)
+        touched = np.zeros(len(prep.shifts), dtype=bool)
+        touched[prep.arc_shift[chosen ^ warm]] = True
+        touched[prep.arc_shift[chosen & np.isin(prep.arc_cand, clashing)]] = True
+        for (s, _), arcs in teams.items():
+            touched[s] |= 0 < int(chosen[arcs].sum()) < len(arcs)
         left = problem.time_limit_s - (time.perf_counter() - began)
-        better, cp_bound, proven = _cpsat(prep, warm, teams, left)
+        better, cp_bound, proven = _cpsat(prep, warm, teams, left, bound, touched)
         chosen = better if evaluate(prep, better) <= evaluate(prep, warm) else warm
         if cp_bound is not None:
             bound = max(bound, math.ceil(cp_bound - 1e-6))

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from vetserve.dispatch.wording import reason_words
+from vetserve.dispatch.wording import reasons_line
 
 register = template.Library()
 
@@ -14,4 +14,4 @@ register = template.Library()
 @register.filter
 def reasons_text(stored: Any) -> str:
     """A line's stored reasons (``[[code, value], …]``) as one line of words."""
-    return "，".join(reason_words(stored or []))
+    return reasons_line(stored or [])
