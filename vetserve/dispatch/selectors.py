@@ -8,10 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from vetserve.activities.models import Shift, SignUpState
+from vetserve.activities.models import Shift, SignUp, SignUpState
 from vetserve.core.access import VIEW, Actor, access_object, visible_to
 from vetserve.dispatch import pattern
 from vetserve.dispatch.models import (
@@ -102,50 +102,50 @@ class Board:
     layout: Layout | None
     people_marks: list[MapPerson]
     counts: dict[str, int]
-
-    @property
-    def confirmed(self) -> int:
-        return sum(s.confirmed for s in self.shifts)
-
-    @property
-    def wanted(self) -> int:
-        return sum(s.shift.wanted_people for s in self.shifts)
-
-    @property
-    def minimum(self) -> int:
-        return sum(s.shift.min_people for s in self.shifts)
+    total_wanted: int = 0
+    total_confirmed: int = 0
 
 
-def callout_board(callout: CallOut) -> Board:
-    """Everything the review page shows, in a fixed number of queries whatever the size."""
-    shifts = list(callout.shifts.order_by("starts_at", "id"))
+def callout_board(callout: CallOut, shifts: list[Shift] | None = None) -> Board:
+    """Everything the review page shows for ``shifts`` (a page of the call-out's shifts; all
+    of them when None), in a fixed number of queries whatever the number of people."""
+    if shifts is None:
+        shifts = list(callout.shifts.order_by("starts_at", "id"))
     boards = {s.pk: ShiftBoard(shift=s) for s in shifts}
     proposal = newest_proposal(callout)
     counties_of_people: dict[str, int] = defaultdict(int)
     if proposal is not None:
-        lines = proposal.lines.select_related("volunteer__residence_region").order_by(
-            "shift_id", "kind", "rank", "id"
+        lines = (
+            proposal.lines.filter(shift_id__in=list(boards))
+            .select_related("volunteer")
+            .order_by("shift_id", "kind", "rank", "id")
         )
         for line in lines:
-            board = boards.get(line.shift_id)
-            if board is None:
-                continue
+            board = boards[line.shift_id]
             if line.kind == LineKind.ASSIGNED:
                 board.assigned.append(line)
-                if line.volunteer is not None:
-                    counties_of_people[line.volunteer.residence_region.code[:6]] += 1
             elif line.kind == LineKind.RESERVE:
                 board.reserves.append(line)
             elif line.kind == LineKind.REMOVED:
                 board.removed.append(line)
             else:
                 board.unfilled.append(line)
-    invitations = callout.invitations.select_related("volunteer").order_by(
-        "shift_id", "sent_at", "id"
+        # Where the proposed people live, by county, over the whole proposal: one GROUP BY.
+        # A region id is its code padded to 12 digits, so its first six digits are the county.
+        for region_id, n in (
+            proposal.lines.filter(kind=LineKind.ASSIGNED)
+            .values("volunteer__residence_region_id")
+            .annotate(n=Count("id"))
+            .values_list("volunteer__residence_region_id", "n")
+        ):
+            counties_of_people[str(region_id)[:6]] += n
+    invitations = (
+        callout.invitations.filter(shift_id__in=list(boards))
+        .select_related("volunteer")
+        .order_by("shift_id", "sent_at", "id")
     )
     for invitation in invitations:
-        if invitation.shift_id in boards:
-            boards[invitation.shift_id].invitations.append(invitation)
+        boards[invitation.shift_id].invitations.append(invitation)
     for shift_id, n in (
         Shift.objects.filter(pk__in=list(boards))
         .annotate(n=Count("signups", filter=Q(signups__state=SignUpState.CONFIRMED)))
@@ -155,6 +155,12 @@ def callout_board(callout: CallOut) -> Board:
     counts = dict(
         callout.invitations.values("state").annotate(n=Count("id")).values_list("state", "n")
     )
+    # Two queries, not one: summing seats over a join with the sign-ups would count each
+    # shift's seats once per person on it.
+    wanted = callout.shifts.aggregate(n=Sum("wanted_people"))["n"]
+    confirmed = SignUp.objects.filter(
+        shift__in=callout.shifts.values("pk"), state=SignUpState.CONFIRMED
+    ).count()
     layout, people = _map(callout, counties_of_people)
     return Board(
         callout=callout,
@@ -163,6 +169,8 @@ def callout_board(callout: CallOut) -> Board:
         layout=layout,
         people_marks=people,
         counts=counts,
+        total_wanted=int(wanted or 0),
+        total_confirmed=confirmed,
     )
 
 

@@ -226,11 +226,18 @@ def callout_new(request: AuthedRequest) -> HttpResponse:
     return render(request, "dispatch/new.html", {"form": form, "shifts": shifts})
 
 
+SHIFTS_PER_PAGE = 20
+
+
 def _board_context(request: AuthedRequest, callout: CallOut) -> dict[str, Any]:
-    board = callout_board(callout)
+    """The review page's shifts come a page at a time (a city's call-out has 1,000)."""
+    page = paginate(request, callout.shifts.order_by("starts_at", "id"), SHIFTS_PER_PAGE)
+    board = callout_board(callout, list(page.object_list))
     return {
         "callout": callout,
         "board": board,
+        "page_obj": page,
+        "query": query_without_page(request),
         "may_dispatch": may_dispatch(request.user, callout.region_id),
         "states": InvitationState,
     }
