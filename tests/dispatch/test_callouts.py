@@ -192,8 +192,10 @@ def test_the_dispatcher_takes_someone_off_and_adds_a_reserve(cast: Any, client: 
     chosen = ProposalLine.objects.get(kind=LineKind.ASSIGNED)
     reserve = ProposalLine.objects.filter(kind=LineKind.RESERVE).order_by("rank").first()
     assert reserve is not None
-    client.post(f"/dispatch/{callout.pk}/act/", {"action": "remove", "line": chosen.pk})
-    client.post(f"/dispatch/{callout.pk}/act/", {"action": "add", "line": reserve.pk})
+    page = client.get(f"/dispatch/{callout.pk}/").content.decode()
+    assert f'value="remove-{chosen.pk}"' in page and f'value="add-{reserve.pk}"' in page
+    client.post(f"/dispatch/{callout.pk}/act/", {"edit": f"remove-{chosen.pk}"})
+    client.post(f"/dispatch/{callout.pk}/act/", {"edit": f"add-{reserve.pk}"})
     (invitation,) = invitations_send(actor=cast.bob, callout=callout)
     assert invitation.volunteer_id == reserve.volunteer_id
 

@@ -32,7 +32,7 @@ from vetserve.dispatch.forms import (
     CallOutShiftFormSet,
     UnavailabilityForm,
 )
-from vetserve.dispatch.models import PARTS, CallOut, InvitationState
+from vetserve.dispatch.models import PARTS, CallOut, CallOutState, InvitationState
 from vetserve.dispatch.selectors import (
     access_callout,
     access_line,
@@ -226,7 +226,7 @@ def callout_new(request: AuthedRequest) -> HttpResponse:
     return render(request, "dispatch/new.html", {"form": form, "shifts": shifts})
 
 
-SHIFTS_PER_PAGE = 20
+SHIFTS_PER_PAGE = 10
 
 
 def _board_context(request: AuthedRequest, callout: CallOut) -> dict[str, Any]:
@@ -239,6 +239,8 @@ def _board_context(request: AuthedRequest, callout: CallOut) -> dict[str, Any]:
         "page_obj": page,
         "query": query_without_page(request),
         "may_dispatch": may_dispatch(request.user, callout.region_id),
+        "editable": callout.state != CallOutState.CLOSED
+        and may_dispatch(request.user, callout.region_id),
         "states": InvitationState,
     }
 
@@ -263,6 +265,10 @@ def callout_live(request: AuthedRequest, callout_id: int) -> HttpResponse:
 def callout_action(request: AuthedRequest, callout_id: int) -> HttpResponse:
     callout = access_callout(request.user, callout_id)
     action = request.POST.get("action", "")
+    # The proposal's edit buttons share one form: "remove-<line>" or "add-<line>".
+    edit, _sep, line_id = request.POST.get("edit", "").partition("-")
+    if edit in ("remove", "add"):
+        action = edit
     try:
         if action == "run":
             proposal = proposal_run(actor=request.user, callout=callout)
@@ -277,7 +283,7 @@ def callout_action(request: AuthedRequest, callout_id: int) -> HttpResponse:
             callout_close(actor=request.user, callout=callout)
             messages.success(request, _("The call-out is closed."))
         elif action in ("remove", "add"):
-            line = access_line(request.user, request.POST.get("line"))
+            line = access_line(request.user, line_id or request.POST.get("line"))
             if line.proposal.callout_id != callout.pk:
                 raise Http404
             if action == "remove":
