@@ -304,3 +304,24 @@ def test_the_review_page_costs_the_same_queries_for_two_people_as_for_six(
             assert client.get(f"/dispatch/{callout.pk}/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_call_out_list_and_my_invitations_cost_the_same_queries_for_one_as_for_four(
+    cast: Any, client: Client
+) -> None:
+    (zhao,) = _people(cast, 1)
+    counts: list[tuple[int, int]] = []
+    for n in (1, 3):
+        for _ in range(n):
+            callout = _callout(cast, wanted=1)
+            proposal_run(actor=cast.bob, callout=callout)
+            invitations_send(actor=cast.bob, callout=callout)
+        login(client, cast.bob)
+        with CaptureQueriesContext(connection) as listed:
+            assert client.get("/dispatch/").status_code == 200
+        login(client, zhao.user)
+        with CaptureQueriesContext(connection) as mine:
+            assert client.get("/dispatch/me/invitations/").status_code == 200
+        counts.append((len(listed), len(mine)))
+    assert Invitation.objects.filter(volunteer=zhao).count() == 4
+    assert counts[0] == counts[1], counts

@@ -89,7 +89,7 @@ class CallOutOut(Schema):
     state: str
 
 
-class LineOut(Schema):
+class ProposalLineOut(Schema):
     id: int
     shift_id: int
     volunteer_id: int | None
@@ -115,7 +115,7 @@ class InvitationOut(Schema):
     note: str
 
 
-class ShiftStateOut(Schema):
+class CallOutShiftOut(Schema):
     shift_id: int
     post: str
     starts_at: datetime
@@ -126,17 +126,17 @@ class ShiftStateOut(Schema):
     confirmed: int
 
 
-class BoardOut(Schema):
+class CallOutBoardOut(Schema):
     callout: CallOutOut
     proposal_id: int | None
     proposal_status: str
     solve_ms: int | None
-    shifts: list[ShiftStateOut]
-    lines: list[LineOut]
+    shifts: list[CallOutShiftOut]
+    lines: list[ProposalLineOut]
     invitations: list[InvitationOut]
 
 
-class ShiftIn(Payload):
+class CallOutShiftIn(Payload):
     post: Post
     starts_at: Moment
     ends_at: Moment
@@ -161,18 +161,18 @@ class CallOutIn(Payload):
     emergency: Flag = False
     widen: Flag = True
     answer_minutes: AnswerMinutes | None = None
-    shifts: list[ShiftIn] = Field(default_factory=list, max_length=200)
+    shifts: list[CallOutShiftIn] = Field(default_factory=list, max_length=200)
     shift_ids: list[Id] = Field(
         default_factory=list, max_length=200, description="Existing shifts instead of new ones"
     )
 
 
-class LineIn(Payload):
+class ProposalLineIn(Payload):
     line_id: Id
     action: Annotated[str, StringConstraints(pattern="^(remove|add)$")]
 
 
-class AnswerIn(Payload):
+class InvitationAnswerIn(Payload):
     accept: Flag
 
 
@@ -275,7 +275,7 @@ def callouts_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/callouts/{callout_id}",
-    response={200: BoardOut, **ERRORS},
+    response={200: CallOutBoardOut, **ERRORS},
     summary="One call-out: its newest proposal with reasons, invitations and roster",
 )
 def callouts_get(request: HttpRequest, callout_id: PathId) -> dict[str, Any]:
@@ -330,7 +330,7 @@ def callouts_create(request: HttpRequest, payload: CallOutIn) -> Status[dict[str
 
 @router.post(
     "/callouts/{callout_id}/propose",
-    response={200: BoardOut, **ERRORS},
+    response={200: CallOutBoardOut, **ERRORS},
     summary="Run the engine and save its proposal with reasons",
 )
 def callouts_propose(request: HttpRequest, callout_id: PathId) -> dict[str, Any]:
@@ -342,10 +342,10 @@ def callouts_propose(request: HttpRequest, callout_id: PathId) -> dict[str, Any]
 
 @router.post(
     "/callouts/{callout_id}/lines",
-    response={200: BoardOut, **ERRORS},
+    response={200: CallOutBoardOut, **ERRORS},
     summary="Edit the proposal: take a person off (remove) or add one from the reserve (add)",
 )
-def callouts_edit(request: HttpRequest, callout_id: PathId, payload: LineIn) -> dict[str, Any]:
+def callouts_edit(request: HttpRequest, callout_id: PathId, payload: ProposalLineIn) -> dict[str, Any]:
     user = user_of(request)
     callout = access_callout(user, callout_id)
     line = access_line(user, payload.line_id)
@@ -362,7 +362,7 @@ def callouts_edit(request: HttpRequest, callout_id: PathId, payload: LineIn) -> 
 
 @router.post(
     "/callouts/{callout_id}/invite",
-    response={200: BoardOut, **ERRORS},
+    response={200: CallOutBoardOut, **ERRORS},
     summary="Invite everyone proposed (in the app and by SMS)",
 )
 def callouts_invite(request: HttpRequest, callout_id: PathId) -> dict[str, Any]:
@@ -399,7 +399,7 @@ def invitations_mine(request: HttpRequest) -> list[dict[str, Any]]:
     summary="Accept or decline one of my invitations (declining costs nothing)",
 )
 def invitations_answer(
-    request: HttpRequest, invitation_id: PathId, payload: AnswerIn
+    request: HttpRequest, invitation_id: PathId, payload: InvitationAnswerIn
 ) -> dict[str, Any]:
     user = user_of(request)
     answer = invitation_answer(
