@@ -187,28 +187,43 @@ def build_problem(
             )
         )
 
+    # Which shifts a weekly pattern leaves free is the same for everyone with that pattern:
+    # computed once per distinct pattern (most people have one of a few), then only the few
+    # with an absence or a place on one of these shifts are looked at one by one. A loop over
+    # every person and shift took 90 s for a city's 10,000 × 1,000.
+    by_pattern: dict[tuple[int, bool], frozenset[int]] = {}
+    by_id = {s.pk: s for s in shifts}
+
+    def free_for(mask: int, any_hour: bool) -> frozenset[int]:
+        key = (mask, any_hour)
+        if key not in by_pattern:
+            by_pattern[key] = frozenset(
+                pk for pk, bits in shift_bits.items() if any_hour or mask & bits == bits
+            )
+        return by_pattern[key]
+
     candidates: list[Candidate] = []
     names: dict[int, str] = {}
     for pk, name, org_id, code in rows:
         names[pk] = name
-        mask = masks.get(pk, pattern.ALL_WEEK)
-        free = set()
-        for s in shifts:
-            if s.pk in on_shift[pk]:
-                continue
-            needed = shift_bits[s.pk]
-            if mask & needed != needed and not (callout.emergency and pk in reachable):
-                continue
-            if any(a < s.ends_at and b > s.starts_at for a, b in away[pk]):
-                continue
-            free.add(s.pk)
+        free = free_for(masks.get(pk, pattern.ALL_WEEK), callout.emergency and pk in reachable)
+        if pk in on_shift or pk in away:
+            taken, periods = on_shift.get(pk, set()), away.get(pk, [])
+            free = frozenset(
+                sid
+                for sid in free
+                if sid not in taken
+                and not any(
+                    a < by_id[sid].ends_at and b > by_id[sid].starts_at for a, b in periods
+                )
+            )
         candidates.append(
             Candidate(
                 id=pk,
                 home=_place(code or "", None, None, centres),
-                eligible=frozenset(eligible[pk]),
-                available=frozenset(free),
-                busy=tuple(busy[pk]),
+                eligible=frozenset(eligible.get(pk, ())),
+                available=free,
+                busy=tuple(busy.get(pk, ())),
                 recent_minutes=max(0, int(recent.get(pk) or 0)),
                 team=org_id,
                 label=name,
