@@ -345,7 +345,9 @@ def callouts_propose(request: HttpRequest, callout_id: PathId) -> dict[str, Any]
     response={200: CallOutBoardOut, **ERRORS},
     summary="Edit the proposal: take a person off (remove) or add one from the reserve (add)",
 )
-def callouts_edit(request: HttpRequest, callout_id: PathId, payload: ProposalLineIn) -> dict[str, Any]:
+def callouts_edit(
+    request: HttpRequest, callout_id: PathId, payload: ProposalLineIn
+) -> dict[str, Any]:
     user = user_of(request)
     callout = access_callout(user, callout_id)
     line = access_line(user, payload.line_id)

@@ -213,9 +213,7 @@ def build_problem(
                 sid
                 for sid in free
                 if sid not in taken
-                and not any(
-                    a < by_id[sid].ends_at and b > by_id[sid].starts_at for a, b in periods
-                )
+                and not any(a < by_id[sid].ends_at and b > by_id[sid].starts_at for a, b in periods)
             )
         candidates.append(
             Candidate(
