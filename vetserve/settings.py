@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "vetserve.attendance",
     "vetserve.ledger",
     "vetserve.proofs",
+    "vetserve.dispatch",
     "vetserve.api",
     "vetserve.home",
     "vetserve.demo",
@@ -320,6 +321,25 @@ TASKS = {
 # its gateway's adapter.
 SMS_SENDER = env_str("VETSERVE_SMS_SENDER", "vetserve.notify.sms.LoggingSmsSender")
 DEFAULT_FROM_EMAIL = env_str("VETSERVE_FROM_EMAIL", "vetserve@localhost")
+# Dispatch (vetserve.dispatch, issue 16): how long an invitation waits for an answer (minutes;
+# in emergency mode), and which SMS gateway texts it: "log" (the sender above, the offline
+# default), "aliyun" or "tencent" through their official SDKs, with the account's keys, the
+# approved signature and template (its parameters: title, post, when, link) and, for tests or
+# a private endpoint, the gateway's address.
+DISPATCH_INVITE_MINUTES = env_int("VETSERVE_DISPATCH_INVITE_MINUTES", 240, minimum=1)
+DISPATCH_EMERGENCY_MINUTES = env_int("VETSERVE_DISPATCH_EMERGENCY_MINUTES", 15, minimum=1)
+DISPATCH_SMS_GATEWAY = env_choice("VETSERVE_DISPATCH_SMS", "log", ("log", "aliyun", "tencent"))
+DISPATCH_SMS = {
+    "key_id": env_str("VETSERVE_DISPATCH_SMS_KEY_ID", ""),
+    "key_secret": env_str("VETSERVE_DISPATCH_SMS_KEY_SECRET", ""),
+    "app_id": env_str("VETSERVE_DISPATCH_SMS_APP_ID", ""),  # Tencent's SmsSdkAppId
+    "sign_name": env_str("VETSERVE_DISPATCH_SMS_SIGN_NAME", ""),
+    "template": env_str("VETSERVE_DISPATCH_SMS_TEMPLATE", ""),
+    "region": env_str("VETSERVE_DISPATCH_SMS_REGION", "ap-beijing"),
+    "endpoint": env_str("VETSERVE_DISPATCH_SMS_ENDPOINT", ""),
+    "scheme": env_choice("VETSERVE_DISPATCH_SMS_SCHEME", "https", ("https", "http")),
+}
+DISPATCH_LINK_BASE_URL = env_str("VETSERVE_DISPATCH_LINK_BASE_URL", "")
 EMAIL_HOST = env_str("VETSERVE_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("VETSERVE_EMAIL_PORT", 25, minimum=1)
 if DEBUG:

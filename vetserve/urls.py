@@ -6,6 +6,7 @@ from vetserve.api.api import api
 from vetserve.attendance import views as attendance_views
 from vetserve.badges import views as badge_views
 from vetserve.core import views as core_views
+from vetserve.dispatch import views as dispatch_views
 from vetserve.people.urls import spreadsheet_urlpatterns as people_spreadsheet_urls
 from vetserve.proofs import views as proof_views
 from vetserve.skills.urls import spreadsheet_urlpatterns as skills_spreadsheet_urls
@@ -39,10 +40,13 @@ urlpatterns = [
     path("attendance/", include("vetserve.attendance.urls")),
     path("ledger/", include("vetserve.ledger.urls")),
     path("proofs/", include("vetserve.proofs.urls")),
+    path("dispatch/", include("vetserve.dispatch.urls")),
     # Public, no login: where a badge's QR code leads. Short, so the code stays small.
     path("v/<str:token>", badge_views.badge_verify_page, name="badge_verify"),
     # Public, no login: where a proof of service's QR code leads.
     path("verify/proof/<str:token>", proof_views.proof_verify_page, name="proof_verify"),
+    # Public, no login: where a call-out invitation's SMS leads (accept or decline). Short.
+    path("i/<str:invite_code>", dispatch_views.answer_page, name="dispatch_answer"),
     path("i18n/", include("django.conf.urls.i18n")),
     # One way to change a password, which ends the other sessions and API tokens: the admin's
     # own form would not.

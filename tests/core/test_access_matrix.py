@@ -49,6 +49,7 @@ from vetserve.attendance.services import ScanIn, attendance_scan
 from vetserve.attendance.tokens import post_token
 from vetserve.audit.models import AuditEntry
 from vetserve.badges.services import badge_issue, badge_token
+from vetserve.dispatch.models import CallOut
 from vetserve.ledger.models import ClaimState, HoursClaim, LedgerEntry
 from vetserve.ledger.services import hours_claim_submit, ledger_entry_record
 from vetserve.orgs.models import Kind
@@ -180,11 +181,16 @@ PROOFS = {
     "dave-proof": "a proof of service of dave-entry's hour, issued by Dave for his team (the "
     "unit that recorded it)",
 }
+CALLOUTS = {
+    "chongli-callout": "a night snow call-out of the 崇礼 federation, placed at 崇礼区 130709, "
+    "for dave-shift (change: closing it; county and city administrators dispatch)",
+}
 OBJECTS = {
     **VOLUNTEERS,
     **CAMPAIGNS,
     **LEDGER,
     **PROOFS,
+    **CALLOUTS,
     **{f"{v}@{s}": f"{v} on {s}" for v in VOLUNTEERS for s in SHIFTS},
     "dave-shift-code": "the rotating code shown at dave-shift's post",
     "forged-code": "dave-shift's code with a character changed",
@@ -762,6 +768,49 @@ TABLE: list[Row] = [
     R("wang", CHANGE, "dave-proof", API, 403),
     R("carol", CHANGE, "dave-proof", API, 404),
     R("anon", CHANGE, "dave-proof", API, 401),
+    # Call-outs (issue 16): GET /dispatch/ and /api/v1/dispatch/callouts (list), the call-out's
+    # review page and GET /api/v1/dispatch/callouts/<id> (read), closing it (change: POST
+    # /dispatch/<id>/act/, POST /api/v1/dispatch/callouts/<id>/close). Placed in the region and
+    # the dispatching federation; only county and city administrators dispatch (may_dispatch):
+    # a township administrator or a team leader does not, an auditor reads.
+    R("root", LIST, "chongli-callout", PAGE, LISTED),
+    R("alice", LIST, "chongli-callout", PAGE, LISTED),
+    R("bob", LIST, "chongli-callout", PAGE, LISTED),
+    R("frank", LIST, "chongli-callout", PAGE, LISTED),
+    R("carol", LIST, "chongli-callout", PAGE, UNLISTED),
+    R("tina", LIST, "chongli-callout", PAGE, 404),
+    R("dave", LIST, "chongli-callout", PAGE, 404),
+    R("erin", LIST, "chongli-callout", PAGE, 404),
+    R("anon", LIST, "chongli-callout", PAGE, LOGIN),
+    R("bob", LIST, "chongli-callout", API, LISTED),
+    R("carol", LIST, "chongli-callout", API, UNLISTED),
+    R("dave", LIST, "chongli-callout", API, UNLISTED),
+    R("anon", LIST, "chongli-callout", API, 401),
+    R("alice", READ, "chongli-callout", PAGE, 200),
+    R("bob", READ, "chongli-callout", PAGE, 200),
+    R("frank", READ, "chongli-callout", PAGE, 200),
+    R("carol", READ, "chongli-callout", PAGE, 404),
+    R("tina", READ, "chongli-callout", PAGE, 404),
+    R("dave", READ, "chongli-callout", PAGE, 404),
+    R("wang", READ, "chongli-callout", PAGE, 404),
+    R("mallory", READ, "chongli-callout", PAGE, 404),
+    R("anon", READ, "chongli-callout", PAGE, LOGIN),
+    R("bob", READ, "chongli-callout", API, 200),
+    R("carol", READ, "chongli-callout", API, 404),
+    R("anon", READ, "chongli-callout", API, 401),
+    R("root", CHANGE, "chongli-callout", PAGE, 302),
+    R("alice", CHANGE, "chongli-callout", PAGE, 302),
+    R("bob", CHANGE, "chongli-callout", PAGE, 302),
+    R("frank", CHANGE, "chongli-callout", PAGE, 403),
+    R("carol", CHANGE, "chongli-callout", PAGE, 404),
+    R("tina", CHANGE, "chongli-callout", PAGE, 404),
+    R("dave", CHANGE, "chongli-callout", PAGE, 404),
+    R("mallory", CHANGE, "chongli-callout", PAGE, 404),
+    R("anon", CHANGE, "chongli-callout", PAGE, LOGIN),
+    R("bob", CHANGE, "chongli-callout", API, 200),
+    R("frank", CHANGE, "chongli-callout", API, 403),
+    R("carol", CHANGE, "chongli-callout", API, 404),
+    R("anon", CHANGE, "chongli-callout", API, 401),
     # Claims of missed hours: GET /ledger/claims/ and /api/v1/ledger/claims (list), the claim's
     # page and GET /api/v1/ledger/claims/<id> (read), approving it (change: POST
     # /ledger/claims/<id>/ with decision=approve, POST /api/v1/ledger/claims/<id>/decision).
@@ -1001,6 +1050,13 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
             actor=cast.dave, volunteer=vols["chongli-first"], organization=cast.rescue
         )
     }
+    callouts = {
+        "chongli-callout": CallOut.objects.create(
+            title="矩阵夜间除雪", activity=shifts["dave-shift"].activity, region=cast.chongli,
+            organization=cast.chongli_fed, answer_minutes=15, emergency=True,
+        )
+    }  # fmt: skip
+    callouts["chongli-callout"].shifts.set([shifts["dave-shift"]])
     claims = {
         "wang-claim": hours_claim_submit(
             actor=users["wang"],
@@ -1016,6 +1072,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         users=users,
         entries=entries,
         proofs=proofs,
+        callouts=callouts,
         claims=claims,
         vols=vols,
         ids=ids,
@@ -1235,7 +1292,40 @@ def _proof(world: SimpleNamespace, row: Row) -> int | str:
     return answer
 
 
+def _callout(world: SimpleNamespace, row: Row) -> int | str:
+    """Call-outs: the list and the review page (GET), or closing it (POST)."""
+    callout = world.callouts[row.obj]
+    if row.via == PAGE:
+        client = _page_client(world, row.actor)
+        if row.action == LIST:
+            response = client.get("/dispatch/")
+            if response.status_code != 200:
+                return _answer(response)
+            return LISTED if callout in response.context["callouts"] else UNLISTED
+        if row.action == READ:
+            response = client.get(f"/dispatch/{callout.pk}/")
+            if response.status_code == 200:
+                assert callout.title in response.content.decode()
+            return _answer(response)
+        answer = _answer(client.post(f"/dispatch/{callout.pk}/act/", {"action": "close"}))
+    else:
+        client = _api_client(world, row.actor)
+        if row.action == LIST:
+            response = client.get("/api/v1/dispatch/callouts?limit=500")
+            if response.status_code != 200:
+                return response.status_code
+            return LISTED if callout.pk in {c["id"] for c in _json(response)["items"]} else UNLISTED
+        if row.action == READ:
+            return client.get(f"/api/v1/dispatch/callouts/{callout.pk}").status_code
+        answer = client.post(f"/api/v1/dispatch/callouts/{callout.pk}/close").status_code
+    closed = type(callout).objects.get(pk=callout.pk).state == "closed"
+    assert closed == row.allowed, f"closed={closed}"
+    return answer
+
+
 def _list(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in CALLOUTS:
+        return _callout(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1257,6 +1347,8 @@ def _list(world: SimpleNamespace, row: Row) -> int | str:
 
 
 def _read(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in CALLOUTS:
+        return _callout(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1280,6 +1372,8 @@ def _read(world: SimpleNamespace, row: Row) -> int | str:
 
 
 def _change(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in CALLOUTS:
+        return _callout(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1616,6 +1710,7 @@ GROUPS = [
     ("Campaigns: list, read, change", (LIST, READ, CHANGE)),
     ("Hours ledger: list, read, confirm", (LIST, READ, CHANGE)),
     ("Proofs of service: list, read, revoke", (LIST, READ, CHANGE)),
+    ("Call-outs: list, read, close", (LIST, READ, CHANGE)),
     ("Hours ledger: list, read, confirm (claims: approve)", (LIST, READ, CHANGE)),
     ("Roster export and revealing full numbers", (EXPORT, REVEAL)),
     ("The audit log", (AUDIT_LOG,)),
@@ -1630,6 +1725,8 @@ def _cell(value: int | str) -> str:
 
 
 def _kind(obj: str) -> str:
+    if obj in CALLOUTS:
+        return "callout"
     if obj in PROOFS:
         return "proof"
     return "campaign" if obj in CAMPAIGNS else "ledger" if obj in LEDGER else ""
@@ -1655,12 +1752,14 @@ def markdown() -> str:
         *[f"- **{name}**: {text}" for name, text in CAMPAIGNS.items()],
         *[f"- **{name}**: {text}" for name, text in LEDGER.items()],
         *[f"- **{name}**: {text}" for name, text in PROOFS.items()],
+        *[f"- **{name}**: {text}" for name, text in CALLOUTS.items()],
         "",
     ]
     for title, actions in GROUPS:
         kind = "campaign" if title.startswith("Campaigns") else ""
         kind = "ledger" if title.startswith("Hours ledger") else kind
         kind = "proof" if title.startswith("Proofs of service") else kind
+        kind = "callout" if title.startswith("Call-outs") else kind
         rows = [r for r in TABLE if r.action in actions and _kind(r.obj) == kind]
         lines += [
             f"### {title}",

@@ -45,6 +45,14 @@ from vetserve.core.bounds import (
     SafeDecimalField,
     clamp_out_of_range,
 )
+from vetserve.dispatch.models import (
+    Availability,
+    CallOut,
+    Invitation,
+    Proposal,
+    ProposalLine,
+    Unavailability,
+)
 from vetserve.ledger import triggers
 from vetserve.ledger.models import HoursClaim, LedgerEntry, WorkdayRule
 from vetserve.ledger.services import ledger_entry_correct, ledger_entry_record
@@ -343,6 +351,30 @@ def world(cast: SimpleNamespace) -> SimpleNamespace:
             revoke_reason="测试",
         ),
     )
+    callout = CallOut.objects.create(
+        title="夜间除雪",
+        activity=activity,
+        region=cast.chongli,
+        organization=cast.chongli_fed,
+        answer_minutes=15,
+    )
+    proposal = Proposal.objects.create(
+        callout=callout, status="optimal", objective=0, bound=0, solve_ms=1, candidates=1,
+        run_at=START,
+    )  # fmt: skip
+    rows.Availability = Availability.objects.create(volunteer=wang)
+    rows.Unavailability = Unavailability.objects.create(
+        volunteer=wang, starts_at=START, ends_at=END
+    )
+    rows.CallOut = callout
+    rows.Proposal = proposal
+    rows.ProposalLine = ProposalLine.objects.create(
+        proposal=proposal, shift=shift, volunteer=wang, kind="assigned"
+    )
+    rows.Invitation = Invitation.objects.create(
+        callout=callout, shift=shift, volunteer=wang, token="BOUNDSBOUNDS0001", sent_at=START,
+        expires_at=END,
+    )  # fmt: skip
     return rows
 
 
@@ -402,6 +434,9 @@ ORDERED_PAIRS = {
     (LedgerEntry, "confirmed_minutes"),
     # Sequence numbers are unique per chain (the world holds entries 1 and 2).
     (LedgerEntry, "seq"),
+    # An absence and an invitation end after they start (constraints of their own).
+    (Unavailability, "starts_at"), (Unavailability, "ends_at"),
+    (Invitation, "sent_at"), (Invitation, "expires_at"),
 }  # fmt: skip
 
 

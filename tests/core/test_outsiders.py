@@ -73,6 +73,8 @@ from vetserve.attendance.services import ScanIn, attendance_scan
 from vetserve.attendance.tokens import post_token
 from vetserve.audit.models import AuditEntry
 from vetserve.badges.services import badge_issue, badge_token
+from vetserve.dispatch.models import CallOut, Invitation, Proposal, ProposalLine
+from vetserve.dispatch.tokens import sign
 from vetserve.ledger.services import hours_claim_submit, ledger_entry_record
 from vetserve.orgs.models import Kind
 from vetserve.people.fakes import fictitious_id_number
@@ -137,6 +139,14 @@ OPEN_ROUTES: dict[str, str] = {
     "proofs/me/": "one's own proofs of service (404 without a volunteer record)",
     "verify/proof/<str:token>": "the public proof check the QR code on a proof leads to",
     "GET /api/v1/public/proofs/verify": "the public proof check, no token needed",
+    "i/<str:invite_code>": "the short signed link of a call-out invitation: its secret is the "
+    "key (an unknown or forged code answers 404); shows the task, never the person",
+    "dispatch/me/invitations/": "one's own call-out invitations",
+    "dispatch/me/availability/": "when one can serve oneself (404 without a volunteer record)",
+    "GET /api/v1/dispatch/me/invitations": "one's own call-out invitations",
+    "GET /api/v1/dispatch/me/availability": "when one can serve (404 without a record)",
+    "PUT /api/v1/dispatch/me/availability": "declares when one can serve (404 without a record)",
+    "POST /api/v1/dispatch/me/unavailability": "one's own absence (404 without a record)",
     "POST /api/v1/ledger/me/claims": "claims one's own missed hours, for an activity of one's "
     "team or one had a place on (404 without a volunteer record)",
 }
@@ -173,6 +183,9 @@ PARAMS: dict[str, Callable[[SimpleNamespace, str], Any]] = {
     "course_id": lambda w, _r: w.course.pk,
     "entry_id": lambda w, _r: w.entry.pk,
     "proof_id": lambda w, _r: w.proof.pk,
+    "callout_id": lambda w, _r: w.callout.pk,
+    "invitation_id": lambda w, _r: w.invitation.pk,  # Vic's
+    "invite_code": lambda w, _r: sign(w.invitation.token),
     "claim_id": lambda w, _r: w.claim.pk,
     "mapping_id": lambda w, _r: w.mapping.pk,
     "membership_id": lambda w, _r: w.membership.pk,
@@ -222,6 +235,7 @@ BODY_VALUES: dict[str, Callable[[SimpleNamespace], Any]] = {
     "organizer_id": lambda w: w.org.pk,
     "keep_id": lambda w: w.volunteer.pk,
     "drop_id": lambda w: w.vic_record.pk,
+    "line_id": lambda w: w.line.pk,  # a reserve of the world's call-out
 }
 
 # Whole bodies for operations whose fields depend on each other: merged over the generated one.
@@ -229,6 +243,7 @@ BODY_OVERRIDES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     # A proof of the world's volunteer by the world's team, which recorded their hour.
     "POST /api/v1/proofs": lambda w: {"organization_id": w.org.pk},
     "POST /api/v1/volunteers/{volunteer_id}/status": lambda _w: {"to_status": "suspended"},
+    "POST /api/v1/dispatch/callouts/{callout_id}/lines": lambda _w: {"action": "add"},
     "POST /api/v1/activities/{activity_id}/status": lambda _w: {"to_status": "finished"},
     "POST /api/v1/ledger/me/claims": lambda w: {
         "activity_id": w.activity.pk,
@@ -444,6 +459,24 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         service_date=today, minutes=30, evidence=MARKERS["claim"],
         photo=SimpleUploadedFile("claim.png", b"\x89PNG\r\n\x1a\n outsider"),
     )  # fmt: skip
+    # Bob's county calls people out for the world's shift: a proposal with one reserve, and an
+    # invitation of Vic's (the signed link's page, and Vic's own answer).
+    callout = CallOut.objects.create(
+        title="外测夜间调度", activity=activity, region=cast.chongli, organization=org,
+        answer_minutes=15, state="inviting",
+    )  # fmt: skip
+    callout.shifts.set([shift])
+    proposal = Proposal.objects.create(
+        callout=callout, status="optimal", objective=0, bound=0, solve_ms=1, candidates=2,
+        run_at=now,
+    )  # fmt: skip
+    line = ProposalLine.objects.create(
+        proposal=proposal, shift=shift, volunteer=vic_record, kind="reserve", rank=1
+    )
+    invitation = Invitation.objects.create(
+        callout=callout, shift=shift, volunteer=vic_record, token="OUTSIDEROUTSIDER",
+        sent_at=now, expires_at=now + timedelta(hours=1),
+    )  # fmt: skip
     users = {name: getattr(cast, name) for name in ("bob", "carol", "mallory", "root")}
     users["vic"] = vic
     token, _raw = api_token_create(user=cast.bob, name="外测备用")
@@ -471,6 +504,8 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         entry,
         proof,
         token,
+        callout,
+        invitation,
         cast.chongli,
     ]
     export_job = ExportJob.objects.create(
@@ -500,6 +535,9 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         entry=entry,
         proof=proof,
         claim=claim,
+        callout=callout,
+        line=line,
+        invitation=invitation,
         token=token,
         users=users,
         clients=clients,
@@ -526,6 +564,7 @@ PROTECTED_APPS = (
     "attendance",
     "ledger",
     "proofs",
+    "dispatch",
 )
 
 

@@ -479,6 +479,39 @@ def may_manage_workdays(actor: Actor | None) -> bool:
     )
 
 
+# A county's subtree spans 10**6 region ids (6 code digits of 12, core.places).
+_COUNTY_SPAN = 10**6
+
+
+def may_dispatch(actor: Actor | None, region_id: int) -> bool:
+    """Create and run call-outs in a region, send and withdraw invitations: administrators of a
+    county or a city (the federations dispatch across their area, 属地化管理、区域化调度) inside
+    it, and superusers; never a township, a team leader or a volunteer."""
+    scope = scope_for(actor, CHANGE)
+    return scope.everything or any(
+        high - low + 1 >= _COUNTY_SPAN and low <= region_id <= high
+        for low, high in scope.region_ranges
+    )
+
+
+def dispatches_somewhere(actor: Actor | None) -> bool:
+    """Whether the call-out pages are the actor's at all (for the home page and the menu)."""
+    scope = scope_for(actor, CHANGE)
+    return scope.everything or any(
+        high - low + 1 >= _COUNTY_SPAN for low, high in scope.region_ranges
+    )
+
+
+def may_set_availability(actor: Actor | None, volunteer: Any) -> bool:
+    """Declare when a volunteer can serve: the volunteer themself, and whoever may change their
+    record (the leaders and administrators who manage them), for them."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    if volunteer.user_id is not None and volunteer.user_id == actor.pk:
+        return True
+    return may_change_volunteer(actor, volunteer)
+
+
 def may_grant(actor: Actor | None, *, region: Any = None, organization: Any = None) -> bool:
     """Give someone a role in a region (administrators of it) or an organization (whoever may
     change that organization)."""

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from vetserve.attendance.views import duration
-from vetserve.core.access import AUDIT, can, may_change_somewhere
+from vetserve.core.access import AUDIT, can, dispatches_somewhere, may_change_somewhere
 from vetserve.core.views import AuthedRequest, paginate, query_without_page
 from vetserve.home.selectors import (
     UPCOMING_DAYS,
@@ -33,6 +33,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         "hours_this_year": duration(volunteer.minutes_this_year) if volunteer else "",
         "may_change": may_change_somewhere(user),
         "may_audit": can(user, AUDIT),
+        "may_dispatch": dispatches_somewhere(user),
     }
     return render(request, "home/home.html", context)
 
