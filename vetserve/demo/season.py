@@ -487,9 +487,11 @@ def step_season_ledger(ctx: BuildContext) -> None:
     events: dict[int, list[tuple[datetime, int, dict[str, Any]]]] = defaultdict(list)
     for n, (pk, org_id, volunteer_id, in_at, out_at, minutes, shift_id) in enumerate(stays):
         act = activities[shifts[shift_id]]
+        assert out_at is not None  # closed stays only
+        served_on = timezone.localtime(in_at, SHANGHAI).date()
         recorded = out_at.astimezone(SHANGHAI).replace(hour=1, minute=0, second=0, microsecond=0)
         recorded += timedelta(days=1, minutes=rng.randint(0, 59))
-        record = {
+        record: dict[str, Any] = {
             "source": Source.ATTENDANCE.value,
             "volunteer_id": volunteer_id,
             "activity_id": act.pk,
@@ -497,7 +499,8 @@ def step_season_ledger(ctx: BuildContext) -> None:
             "attendance_id": pk,
             "refers_to_id": None,
             "activity_name": act.title[:120],
-            "service_date": timezone.localtime(in_at, SHANGHAI).date(),
+            "service_date": served_on,
+            "service_year": served_on.year,
             "place": act.place[:200],
             "content": act.description or posts[shift_id],
             "organizing_unit": act.organization.name[:100],
@@ -510,7 +513,6 @@ def step_season_ledger(ctx: BuildContext) -> None:
             "recorded_by_name": SYSTEM_NAME,
             "recorded_at": recorded,
         }
-        record["service_year"] = record["service_date"].year
         confirmed = recorded + timedelta(days=rng.randint(2, 6), hours=rng.randint(8, 10))
         events[org_id].append((recorded, 2 * n, record))
         events[org_id].append((confirmed, 2 * n + 1, {"confirms": 2 * n}))
@@ -524,14 +526,14 @@ def step_season_ledger(ctx: BuildContext) -> None:
         ordered = sorted(events[org_id], key=lambda e: (e[0], e[1]))
         for seq, (at, key, row) in enumerate(ordered, start=1):
             if "confirms" in row:
-                record = by_key[row["confirms"]]
-                org = activities[record["activity_id"]].organization
+                original = by_key[row["confirms"]]
+                org = activities[original["activity_id"]].organization
                 row = {
-                    **record,
+                    **original,
                     "source": Source.CONFIRMATION.value,
                     "refers_to_id": ids[row["confirms"]],
                     "minutes": 0,
-                    "confirmed_minutes": record["minutes"],
+                    "confirmed_minutes": original["minutes"],
                     "recorded_by_name": org.leader_name[:150],
                     "recorded_at": at,
                 }
