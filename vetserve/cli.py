@@ -74,6 +74,10 @@ COMMANDS: list[tuple[str, str]] = [
     ),
     ("verify-ledger", "Verify the ledger's hash chains and name the first broken link of each"),
     (
+        "report-figures",
+        "Show the 2022 news report's figures next to the database's own counts (--check)",
+    ),
+    (
         "purge-uploads",
         "Remove spreadsheet uploads left unconfirmed for an hour (cron; --enqueue)",
     ),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "vetserve.ledger",
     "vetserve.proofs",
     "vetserve.dispatch",
+    "vetserve.reports",
     "vetserve.api",
     "vetserve.home",
     "vetserve.demo",

@@ -185,8 +185,13 @@ CALLOUTS = {
     "chongli-callout": "a night snow call-out of the 崇礼 federation, placed at 崇礼区 130709, "
     "for dave-shift (change: closing it; county and city administrators dispatch)",
 }
+REPORTS = {
+    "city-story": "the 2022 news report's figures next to the city's own counts, 130700 "
+    "(/reports/story/): the whole city's, so only those who see all of it",
+}
 OBJECTS = {
     **VOLUNTEERS,
+    **REPORTS,
     **CAMPAIGNS,
     **LEDGER,
     **PROOFS,
@@ -858,6 +863,24 @@ TABLE: list[Row] = [
     R("dave", CHANGE, "wang-claim", API, 200),
     R("wang", CHANGE, "wang-claim", API, 403),
     R("carol", CHANGE, "wang-claim", API, 404),
+    # The report's figures (/reports/story/, GET /api/v1/reports/story) count the whole city:
+    # its administrators and those above see them; a county, a team, a volunteer do not.
+    R("root", READ, "city-story", PAGE, 200),
+    R("alice", READ, "city-story", PAGE, 200),
+    R("bob", READ, "city-story", PAGE, 404),
+    R("frank", READ, "city-story", PAGE, 404),
+    R("tina", READ, "city-story", PAGE, 404),
+    R("dave", READ, "city-story", PAGE, 404),
+    R("erin", READ, "city-story", PAGE, 404),
+    R("stan", READ, "city-story", PAGE, 404),
+    R("dee", READ, "city-story", PAGE, LOGIN),
+    R("mallory", READ, "city-story", PAGE, 404),
+    R("anon", READ, "city-story", PAGE, LOGIN),
+    R("alice", READ, "city-story", API, 200),
+    R("bob", READ, "city-story", API, 404),
+    R("dave", READ, "city-story", API, 404),
+    R("erin", READ, "city-story", API, 404),
+    R("anon", READ, "city-story", API, 401),
 ]
 
 
@@ -1346,9 +1369,24 @@ def _list(world: SimpleNamespace, row: Row) -> int | str:
     return LISTED if pk in shown else UNLISTED
 
 
+def _story(world: SimpleNamespace, row: Row) -> int | str:
+    """The report's figures: the page and GET /api/v1/reports/story."""
+    if row.via == PAGE:
+        response = _page_client(world, row.actor).get("/reports/story/")
+        if response.status_code == 200:
+            assert {r.figure.key for r in response.context["rows"]} >= {"volunteers"}
+        return _answer(response)
+    response = _api_client(world, row.actor).get("/api/v1/reports/story")
+    if response.status_code == 200:
+        assert "volunteers" in {f["key"] for f in _json(response)}
+    return response.status_code
+
+
 def _read(world: SimpleNamespace, row: Row) -> int | str:
     if row.obj in CALLOUTS:
         return _callout(world, row)
+    if row.obj in REPORTS:
+        return _story(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1717,6 +1755,7 @@ GROUPS = [
     ("Check-in and check-out", (CHECK_IN, CHECK_OUT)),
     ("Offline replay (the same idempotency key again)", (REPLAY,)),
     ("The public badge check", (VERIFY,)),
+    ("The report's figures", (READ,)),
 ]
 
 
@@ -1729,6 +1768,8 @@ def _kind(obj: str) -> str:
         return "callout"
     if obj in PROOFS:
         return "proof"
+    if obj in REPORTS:
+        return "story"
     return "campaign" if obj in CAMPAIGNS else "ledger" if obj in LEDGER else ""
 
 
@@ -1753,6 +1794,7 @@ def markdown() -> str:
         *[f"- **{name}**: {text}" for name, text in LEDGER.items()],
         *[f"- **{name}**: {text}" for name, text in PROOFS.items()],
         *[f"- **{name}**: {text}" for name, text in CALLOUTS.items()],
+        *[f"- **{name}**: {text}" for name, text in REPORTS.items()],
         "",
     ]
     for title, actions in GROUPS:
@@ -1760,6 +1802,7 @@ def markdown() -> str:
         kind = "ledger" if title.startswith("Hours ledger") else kind
         kind = "proof" if title.startswith("Proofs of service") else kind
         kind = "callout" if title.startswith("Call-outs") else kind
+        kind = "story" if title.startswith("The report's figures") else kind
         rows = [r for r in TABLE if r.action in actions and _kind(r.obj) == kind]
         lines += [
             f"### {title}",

@@ -6,17 +6,28 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
+from django.test import Client
 
 from vetserve.accounts.models import Role, User
-from vetserve.activities.models import Campaign, Outcome
+from vetserve.activities.models import Activity, Campaign, Outcome
+from vetserve.attendance.models import Attendance
 from vetserve.attendance.selectors import served_minutes
 from vetserve.badges.models import Badge
 from vetserve.core.access import CHANGE
 from vetserve.demo import data
 from vetserve.demo.management.commands import demo as demo_command
+from vetserve.ledger.models import LedgerEntry
+from vetserve.ledger.selectors import chain_verify
+from vetserve.ledger.services import (
+    ledger_entry_confirm,
+    ledger_entry_correct,
+    ledger_from_attendance,
+)
 from vetserve.orgs.models import Kind, Organization
 from vetserve.people.models import Membership, Volunteer
 from vetserve.regions.models import Region
+from vetserve.reports.selectors import story_rows
 from vetserve.skills.models import Enrolment, Qualification, TrainingSession, VolunteerSkill
 
 
@@ -24,6 +35,12 @@ def run(*args: str) -> str:
     out = StringIO()
     call_command("demo", *args, stdout=out)
     return out.getvalue()
+
+
+def login_client(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=data.DEMO_PASSWORD)
+    return client
 
 
 def snapshot() -> list[tuple[object, ...]]:
@@ -170,6 +187,53 @@ def test_demo_builds_the_city_of_the_report_serves_it_and_rebuilds_it_identicall
         activity__organization__name="张家口红十字小黄人赛场救护志愿服务队",
     )
     assert sum(o.quantity for o in events) >= 200
+
+    # The whole season: 2,790 activities, and every figure of the report reached, counted from
+    # the records (ledger sums, outcome sums, counts).
+    assert Activity.objects.filter(campaign=campaign, status="finished").count() == 2790
+    short = [r.figure.key for r in story_rows(Region.objects.get(code="130700")) if not r.reaches]
+    assert short == []
+    # Every stay on record: each organization's chain verifies, every record is confirmed by
+    # its unit within days (办法 Art 11), and the scheduled task finds nothing left but the
+    # stays closed automatically, which wait for a leader.
+    assert all(report.ok for report in chain_verify())
+    records = LedgerEntry.objects.filter(source="attendance")
+    confirmations = LedgerEntry.objects.filter(source="confirmation")
+    assert records.count() == confirmations.count() > 18_000
+    late = confirmations.filter(recorded_at__gt=F("refers_to__recorded_at") + timedelta(days=10))
+    assert not late.exists()
+    assert not records.filter(recorded_at__gt=F("activity__ends_at") + timedelta(days=3)).exists()
+    assert ledger_from_attendance() == 0
+    waiting = Attendance.objects.filter(auto_closed=True, corrections__isnull=True)
+    assert waiting.exists() and not records.filter(attendance__in=waiting).exists()
+    # The logins' homes have history: the volunteer's confirmed hours, the leader's team's.
+    me = Volunteer.objects.get(user__username="volunteer")
+    assert sum(confirmations.filter(volunteer=me).values_list("confirmed_minutes", flat=True)) > (
+        10 * 60
+    )
+    led = Organization.objects.get(name="崇礼蓝天应急救援队")
+    assert Activity.objects.filter(organization=led, status="finished").count() >= 5
+    assert "/reports/story/" in login_client("city").get("/").content.decode()
+
+    # The figures are counted, not stored: take back hours of one checkpoint guard until the
+    # confirmed ones are 130 or fewer (corrections, confirmed) and that figure falls short.
+    guard = guards.first().volunteer
+    city_admin, admin = User.objects.get(username="city"), User.objects.get(username="admin")
+    left = sum(confirmations.filter(volunteer=guard).values_list("confirmed_minutes", flat=True))
+    for record in records.filter(volunteer=guard).order_by("seq"):
+        if left <= 130 * 60:
+            break
+        correction = ledger_entry_correct(
+            actor=city_admin, entry=record, minutes=0, reason="重复签到，核减"
+        )
+        ledger_entry_confirm(actor=admin, entry=correction)
+        left -= record.minutes
+    rows = {r.figure.key: r for r in story_rows(Region.objects.get(code="130700"))}
+    assert (rows["checkpoint_volunteers"].ours, rows["checkpoint_volunteers"].reaches) == (
+        10,
+        False,
+    )
+    assert all(r.reaches for key, r in rows.items() if key != "checkpoint_volunteers")
 
     served: dict[str, object] = {}
     monkeypatch.setattr(demo_command, "run_gunicorn", lambda **options: served.update(options))

@@ -464,6 +464,13 @@ def may_verify_ledger(actor: Actor | None) -> bool:
     return can(actor, AUDIT)
 
 
+def may_see_story_figures(actor: Actor | None, city: Any) -> bool:
+    """Compare a city's own figures with a report's about it (reports.selectors): whoever
+    views the whole city, its administrators and auditors and those above them. The counts
+    span every county and team of it, so a county, a team or a volunteer does not see them."""
+    return scope_for(actor, VIEW).covers_region(city.pk)
+
+
 # A city's subtree spans 10**8 region ids (4 prefix digits of 12, core.places): a grant whose
 # range is at least that wide is of a city or a province.
 _CITY_SPAN = 10**8

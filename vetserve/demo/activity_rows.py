@@ -39,7 +39,9 @@ class ActivityRows:
         rng = self.rng
         activities = Activity.objects.bulk_create(self.activities, batch_size=BATCH)
         for shift in self.shifts:
-            shift.activity_id = shift.activity.pk
+            # Assign the saved activity again: setting only ``activity_id`` would drop the
+            # cached object, and every stay below would read its activity back, one by one.
+            shift.activity = shift.activity
         shifts = Shift.objects.bulk_create(self.shifts, batch_size=BATCH)
         signups = SignUp.objects.bulk_create(
             [

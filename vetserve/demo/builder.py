@@ -29,15 +29,14 @@ from vetserve.accounts.models import Grant, User
 from vetserve.audit.models import AuditEntry
 from vetserve.audit.services import audit_record
 from vetserve.core.text import pinyin_keys
-from vetserve.demo import activities, data, dispatch, roster, skills
+from vetserve.demo import activities, data, dispatch, roster, season, skills
 from vetserve.ledger import triggers as ledger_triggers
-from vetserve.ledger.services import ledger_from_attendance
 from vetserve.orgs.models import Kind, Organization
 from vetserve.regions.models import Level, Region, code_to_id
 from vetserve.regions.services import regions_load_csv
 
 # Bump when the builder makes something different: `vetserve demo` rebuilds an older demo.
-BUILDER_VERSION = 6
+BUILDER_VERSION = 7
 DEMO_SEED = 2022
 MARKER_ACTION = "demo.build"
 MARKER_ACTOR = "vetserve demo"
@@ -338,13 +337,6 @@ def step_logins(ctx: BuildContext) -> None:
     ctx.counts["logins"] = len(users)
 
 
-def step_ledger(ctx: BuildContext) -> None:
-    """The past shifts' closed stays become hours in the ledger, as the scheduled
-    ``ledger-from-attendance`` would have made them (stays closed automatically wait for a
-    leader, as they do in use)."""
-    ctx.counts["ledger entries"] = ledger_from_attendance()
-
-
 # Later issues append steps here (volunteers, badges, activities, hours …).
 STEPS: list[Step] = [
     step_regions,
@@ -364,8 +356,9 @@ STEPS: list[Step] = [
     activities.step_outcome_types,
     activities.step_campaign,
     activities.step_activities,
+    season.step_season,
     activities.step_today,
-    step_ledger,
+    season.step_season_ledger,
     dispatch.step_night_snow,
 ]
 

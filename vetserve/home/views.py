@@ -18,6 +18,7 @@ from vetserve.home.selectors import (
     upcoming_shifts,
 )
 from vetserve.regions.selectors import region_home_list
+from vetserve.reports.selectors import may_open_story
 
 
 @login_required
@@ -35,6 +36,10 @@ def home(request: AuthedRequest) -> HttpResponse:
         "may_audit": can(user, AUDIT),
         "may_dispatch": dispatches_somewhere(user),
     }
+    # Only administrators and auditors can see a whole city: ask nobody else's home.
+    context["may_see_story"] = (context["may_change"] or context["may_audit"]) and may_open_story(
+        user=user
+    )
     return render(request, "home/home.html", context)
 
 
