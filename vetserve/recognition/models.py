@@ -96,6 +96,8 @@ class StarSettings(models.Model):
     scope_region_field = "region_id"
     scope_org_field = "federation"
     scope_member_orgs_visible = False
+    # A county's administrators read the rules of their city and province (not change them).
+    scope_above_region_grants_visible = True
 
     class Meta:
         verbose_name = _("star settings")

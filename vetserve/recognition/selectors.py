@@ -297,7 +297,7 @@ def roll_title(
     if campaign is not None:
         parts.append(campaign.name)
     if year is not None:
-        parts.append(_("%(year)s") % {"year": year})
+        parts.append(_("Year %(year)s") % {"year": year})
     return " · ".join(parts) or _("All")
 
 
