@@ -79,6 +79,7 @@ from vetserve.people.fakes import fictitious_id_number
 from vetserve.people.models import ExportJob, ImportJob, Membership, Volunteer
 from vetserve.people.services import correction_request_create, membership_add, volunteer_register
 from vetserve.proofs.services import proof_issue
+from vetserve.recognition.services import award_record, team_honour_record
 from vetserve.skills.models import QualificationType, Skill
 from vetserve.skills.services import (
     course_create,
@@ -137,6 +138,8 @@ OPEN_ROUTES: dict[str, str] = {
     "proofs/me/": "one's own proofs of service (404 without a volunteer record)",
     "verify/proof/<str:token>": "the public proof check the QR code on a proof leads to",
     "GET /api/v1/public/proofs/verify": "the public proof check, no token needed",
+    "recognition/me/": "one's own stars and honours (404 without a volunteer record)",
+    "GET /api/v1/recognition/me/stars": "one's own stars (404 without a volunteer record)",
     "POST /api/v1/ledger/me/claims": "claims one's own missed hours, for an activity of one's "
     "team or one had a place on (404 without a volunteer record)",
 }
@@ -159,6 +162,8 @@ MARKERS = {
     "correction": "外测更正请求",
     "import_job": "外测花名册.xlsx",
     "claim": "外测补录证据",
+    "award": "外测先进个人",
+    "team_honour": "外测授旗",
 }
 
 # Each route parameter name → the value that addresses the world's object of that name.
@@ -173,6 +178,8 @@ PARAMS: dict[str, Callable[[SimpleNamespace, str], Any]] = {
     "course_id": lambda w, _r: w.course.pk,
     "entry_id": lambda w, _r: w.entry.pk,
     "proof_id": lambda w, _r: w.proof.pk,
+    "award_id": lambda w, _r: w.award.pk,
+    "honour_id": lambda w, _r: w.team_honour.pk,
     "claim_id": lambda w, _r: w.claim.pk,
     "mapping_id": lambda w, _r: w.mapping.pk,
     "membership_id": lambda w, _r: w.membership.pk,
@@ -222,6 +229,8 @@ BODY_VALUES: dict[str, Callable[[SimpleNamespace], Any]] = {
     "organizer_id": lambda w: w.org.pk,
     "keep_id": lambda w: w.volunteer.pk,
     "drop_id": lambda w: w.vic_record.pk,
+    # 崇礼's federation: a county's, which holds no star rules (the city's and province's do).
+    "federation_id": lambda w: w.cast.city_fed.pk,
 }
 
 # Whole bodies for operations whose fields depend on each other: merged over the generated one.
@@ -229,6 +238,7 @@ BODY_OVERRIDES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     # A proof of the world's volunteer by the world's team, which recorded their hour.
     "POST /api/v1/proofs": lambda w: {"organization_id": w.org.pk},
     "POST /api/v1/volunteers/{volunteer_id}/status": lambda _w: {"to_status": "suspended"},
+    "PUT /api/v1/recognition/star-settings": lambda _w: {"thresholds": [100, 300, 600, 1000, 1500]},
     "POST /api/v1/activities/{activity_id}/status": lambda _w: {"to_status": "finished"},
     "POST /api/v1/ledger/me/claims": lambda w: {
         "activity_id": w.activity.pk,
@@ -444,6 +454,17 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         service_date=today, minutes=30, evidence=MARKERS["claim"],
         photo=SimpleUploadedFile("claim.png", b"\x89PNG\r\n\x1a\n outsider"),
     )  # fmt: skip
+    # An award on the volunteer's record and a flag of the world's team, each with a scan.
+    award = award_record(
+        actor=root, volunteer=volunteer, kind="award", name=MARKERS["award"],
+        awarded_on=today, granting_unit="崇礼区爱国拥军联合会", level="county",
+        document=SimpleUploadedFile("award.pdf", b"%PDF-1.4 outsider"),
+    )  # fmt: skip
+    team_honour = team_honour_record(
+        actor=root, team=org, kind="flag", name=MARKERS["team_honour"], awarded_on=today,
+        granting_unit="崇礼区爱国拥军联合会", level="county",
+        document=SimpleUploadedFile("flag.png", b"\x89PNG\r\n\x1a\n outsider"),
+    )  # fmt: skip
     users = {name: getattr(cast, name) for name in ("bob", "carol", "mallory", "root")}
     users["vic"] = vic
     token, _raw = api_token_create(user=cast.bob, name="外测备用")
@@ -470,6 +491,8 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         attendance,
         entry,
         proof,
+        award,
+        team_honour,
         token,
         cast.chongli,
     ]
@@ -499,6 +522,8 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         attendance=attendance,
         entry=entry,
         proof=proof,
+        award=award,
+        team_honour=team_honour,
         claim=claim,
         token=token,
         users=users,
@@ -526,6 +551,7 @@ PROTECTED_APPS = (
     "attendance",
     "ledger",
     "proofs",
+    "recognition",
 )
 
 

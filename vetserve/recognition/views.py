@@ -144,9 +144,10 @@ def volunteer_recognition(request: AuthedRequest, volunteer_id: int) -> HttpResp
     """A volunteer's stars, awards and evaluations; leaders and administrators in scope enter
     awards and evaluations, administrators grant stars."""
     volunteer = access_volunteer(request.user, volunteer_id, VIEW)
-    if volunteer.user_id == request.user.pk:
+    own = volunteer.user_id == request.user.pk
+    if own and request.method == "GET":
         return redirect("recognition:me")
-    return _volunteer_page(request, volunteer, own=False)
+    return _volunteer_page(request, volunteer, own=own)
 
 
 @login_required
