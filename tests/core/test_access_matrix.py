@@ -1303,9 +1303,12 @@ def _award(world: SimpleNamespace, row: Row) -> int | str:
         answer = _answer(
             client.post(
                 f"/recognition/volunteer/{volunteer_id}/",
-                {"form": "evaluation", "evaluation-evaluated_on": "2022-03-01",
-                 "evaluation-grade": "excellent"},
-            )  # fmt: skip
+                {
+                    "form": "evaluation",
+                    "evaluation-evaluated_on": "2022-03-01",
+                    "evaluation-grade": "excellent",
+                },
+            )
         )
     else:
         client = _api_client(world, row.actor)

@@ -14,10 +14,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import login, make_user
+from tests.conftest import login
 from tests.conftest import register_volunteer as register
 from tests.recognition.conftest import publish, serve
-from vetserve.accounts.models import Role
 from vetserve.audit.models import AuditEntry
 from vetserve.recognition.models import Award, Evaluation, StarGrant, StarSettings, TeamHonour
 from vetserve.recognition.services import star_settings_save
@@ -204,9 +203,12 @@ def test_an_evaluation_is_a_rating_or_a_grade_and_nobody_evaluates_themself(
     assert listed["count"] == 2 and {e["grade"] for e in listed["items"]} == {"excellent", ""}
     login(client, patrol.wang.user)
     assert "优秀" in client.get("/recognition/me/").text
-    assert client.post(
-        url, {"evaluated_on": "2022-03-01", "rating": 5}, content_type="application/json"
-    ).status_code == 403
+    assert (
+        client.post(
+            url, {"evaluated_on": "2022-03-01", "rating": 5}, content_type="application/json"
+        ).status_code
+        == 403
+    )
     assert client.post("/recognition/me/", {"form": "evaluation"}).status_code == 403
 
 
@@ -258,13 +260,16 @@ def test_an_honour_roll_lists_only_people_who_consented_to_publication(
     lines = client.get(f"/api/v1/recognition/honour-roll?region={cast.chongli.pk}").json()["lines"]
     assert [line["name"] for line in lines] == ["李卫东"]
     # Another year, another county: nobody.
-    assert client.get(
-        f"/api/v1/recognition/honour-roll?region={cast.chongli.pk}&year=2023"
-    ).json()["lines"] == []
+    assert (
+        client.get(f"/api/v1/recognition/honour-roll?region={cast.chongli.pk}&year=2023").json()[
+            "lines"
+        ]
+        == []
+    )
     login(client, cast.carol)
-    assert client.get(
-        f"/api/v1/recognition/honour-roll?region={cast.chongli.pk}"
-    ).status_code == 404
+    assert (
+        client.get(f"/api/v1/recognition/honour-roll?region={cast.chongli.pk}").status_code == 404
+    )
     zhangbei = client.get(f"/api/v1/recognition/honour-roll?region={cast.zhangbei.pk}").json()
     assert zhangbei["lines"] == []
 
@@ -306,8 +311,13 @@ def test_the_stars_list_and_the_roll_cost_the_same_queries_for_few_rows_as_for_m
     small_stars(cast)
     login(client, cast.bob)
     _people(cast, patrol, 2)
-    urls = ["/recognition/stars/", f"/recognition/rolls/?region={cast.chongli.pk}",
-            "/recognition/honours/", f"/api/v1/recognition/honour-roll?region={cast.chongli.pk}"]  # fmt: skip
+    region = cast.chongli.pk
+    urls = [
+        "/recognition/stars/",
+        f"/recognition/rolls/?region={region}",
+        "/recognition/honours/",
+        f"/api/v1/recognition/honour-roll?region={region}",
+    ]
     few = [_queries(client, url) for url in urls]
     _people_more(cast, patrol)
     many = [_queries(client, url) for url in urls]

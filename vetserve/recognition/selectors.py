@@ -64,9 +64,11 @@ def rules_for(region_id: int) -> Rules:
 
 def _person(volunteer: Volunteer) -> Q:
     """The volunteer's entries and those of duplicates merged into them (a merge moves no
-    ledger row)."""
-    merged = Volunteer.objects.filter(merged_into_id=volunteer.pk).values("pk")
-    return Q(volunteer_id=volunteer.pk) | Q(volunteer_id__in=merged)
+    ledger row). The ids are read first (one small query), so the sum is a plain range of the
+    ledger's covering balance index: an OR with a subquery made SQLite read every row
+    (15 ms for 1,000 rows, bench/recognition.py)."""
+    merged = Volunteer.objects.filter(merged_into_id=volunteer.pk).order_by()
+    return Q(volunteer_id__in=[volunteer.pk, *merged.values_list("pk", flat=True)])
 
 
 def confirmed_minutes(volunteer: Volunteer) -> int:
