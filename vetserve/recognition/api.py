@@ -15,6 +15,7 @@ from vetserve.core.api import (
     ERRORS,
     Day,
     Flag,
+    Id,
     MappedRows,
     Paged,
     PathId,
@@ -146,7 +147,7 @@ class StarSettingsOut(Schema):
 
 
 class StarSettingsIn(Payload):
-    federation_id: Annotated[int, Field(ge=1, strict=True)]
+    federation_id: Id
     thresholds: list[StarHours] = Field(min_length=5, max_length=5)
     grant_required: Flag = False
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vetserve.core.access import (
     VIEW,
+    administers_regions,
     can,
     may_grant_star,
     may_honour_team,
@@ -203,6 +204,7 @@ def stars(request: AuthedRequest) -> HttpResponse:
             "page_obj": page,
             "rows": star_rows(list(page.object_list)),
             "query": query_without_page(request),
+            "administers": administers_regions(request.user),
         },
     )
 
@@ -277,7 +279,7 @@ def settings_page(request: AuthedRequest) -> HttpResponse:
     their federation's."""
     federations = list(federation_choices(user=request.user))
     rules = list(star_settings_list(user=request.user))
-    if not federations and not rules:
+    if not (federations or rules or administers_regions(request.user)):
         raise Http404
     form = StarSettingsForm(request.POST or None, federations=federations)
     if request.method == "POST" and form.is_valid():
