@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "vetserve.proofs",
     "vetserve.dispatch",
     "vetserve.reports",
+    "vetserve.recognition",
     "vetserve.api",
     "vetserve.home",
     "vetserve.demo",

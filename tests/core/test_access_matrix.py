@@ -33,6 +33,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
@@ -57,6 +58,8 @@ from vetserve.people.fakes import fictitious_id_number
 from vetserve.people.models import Status, Volunteer
 from vetserve.people.services import volunteer_register, volunteer_update
 from vetserve.proofs.services import proof_issue
+from vetserve.recognition.models import Evaluation
+from vetserve.recognition.services import award_record
 from vetserve.regions.models import Region
 from vetserve.regions.services import region_create
 
@@ -189,6 +192,10 @@ REPORTS = {
     "city-story": "the 2022 news report's figures next to the city's own counts, 130700 "
     "(/reports/story/): the whole city's, so only those who see all of it",
 }
+RECOGNITION = {
+    "wang-award": "an award on 王建国's record (chongli-first), with its scan, recorded by Dave, "
+    "his team's leader (change: recording an evaluation of 王建国; nobody evaluates themself)",
+}
 OBJECTS = {
     **VOLUNTEERS,
     **REPORTS,
@@ -196,6 +203,7 @@ OBJECTS = {
     **LEDGER,
     **PROOFS,
     **CALLOUTS,
+    **RECOGNITION,
     **{f"{v}@{s}": f"{v} on {s}" for v in VOLUNTEERS for s in SHIFTS},
     "dave-shift-code": "the rotating code shown at dave-shift's post",
     "forged-code": "dave-shift's code with a character changed",
@@ -816,6 +824,44 @@ TABLE: list[Row] = [
     R("frank", CHANGE, "chongli-callout", API, 403),
     R("carol", CHANGE, "chongli-callout", API, 404),
     R("anon", CHANGE, "chongli-callout", API, 401),
+    # Recognition: an award's scan (read: GET /recognition/awards/<id>/document/, and the
+    # awards of the volunteer in GET /api/v1/recognition/volunteers/<id>/awards) and an
+    # evaluation of the volunteer (change: POST /recognition/volunteer/<id>/, POST
+    # …/evaluations). Seen with the volunteer; entered by whoever may change the record, never
+    # by an auditor or the volunteer themself (403).
+    R("root", READ, "wang-award", PAGE, 200),
+    R("alice", READ, "wang-award", PAGE, 200),
+    R("bob", READ, "wang-award", PAGE, 200),
+    R("frank", READ, "wang-award", PAGE, 200),
+    R("dave", READ, "wang-award", PAGE, 200),
+    R("wang", READ, "wang-award", PAGE, 200),
+    R("carol", READ, "wang-award", PAGE, 404),
+    R("tina", READ, "wang-award", PAGE, 404),
+    R("grace", READ, "wang-award", PAGE, 404),
+    R("erin", READ, "wang-award", PAGE, 404),
+    R("mallory", READ, "wang-award", PAGE, 404),
+    R("anon", READ, "wang-award", PAGE, LOGIN),
+    R("bob", READ, "wang-award", API, 200),
+    R("wang", READ, "wang-award", API, 200),
+    R("carol", READ, "wang-award", API, 404),
+    R("anon", READ, "wang-award", API, 401),
+    R("root", CHANGE, "wang-award", PAGE, 302),
+    R("alice", CHANGE, "wang-award", PAGE, 302),
+    R("bob", CHANGE, "wang-award", PAGE, 302),
+    R("dave", CHANGE, "wang-award", PAGE, 302),
+    R("frank", CHANGE, "wang-award", PAGE, 403),
+    R("wang", CHANGE, "wang-award", PAGE, 403),
+    R("carol", CHANGE, "wang-award", PAGE, 404),
+    R("tina", CHANGE, "wang-award", PAGE, 404),
+    R("grace", CHANGE, "wang-award", PAGE, 404),
+    R("mallory", CHANGE, "wang-award", PAGE, 404),
+    R("anon", CHANGE, "wang-award", PAGE, LOGIN),
+    R("bob", CHANGE, "wang-award", API, 201),
+    R("dave", CHANGE, "wang-award", API, 201),
+    R("frank", CHANGE, "wang-award", API, 403),
+    R("wang", CHANGE, "wang-award", API, 403),
+    R("carol", CHANGE, "wang-award", API, 404),
+    R("anon", CHANGE, "wang-award", API, 401),
     # Claims of missed hours: GET /ledger/claims/ and /api/v1/ledger/claims (list), the claim's
     # page and GET /api/v1/ledger/claims/<id> (read), approving it (change: POST
     # /ledger/claims/<id>/ with decision=approve, POST /api/v1/ledger/claims/<id>/decision).
@@ -1080,6 +1126,14 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         )
     }  # fmt: skip
     callouts["chongli-callout"].shifts.set([shifts["dave-shift"]])
+    awards = {
+        "wang-award": award_record(
+            actor=cast.dave, volunteer=vols["chongli-first"], kind="award",
+            name="冬奥志愿服务先进个人", awarded_on=date(2022, 3, 20),
+            granting_unit="张家口市人民政府", level="city",
+            document=SimpleUploadedFile("award.pdf", b"%PDF-1.4 matrix"),
+        )
+    }  # fmt: skip
     claims = {
         "wang-claim": hours_claim_submit(
             actor=users["wang"],
@@ -1096,6 +1150,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         entries=entries,
         proofs=proofs,
         callouts=callouts,
+        awards=awards,
         claims=claims,
         vols=vols,
         ids=ids,
@@ -1346,6 +1401,44 @@ def _callout(world: SimpleNamespace, row: Row) -> int | str:
     return answer
 
 
+def _award(world: SimpleNamespace, row: Row) -> int | str:
+    """An award on a volunteer's record: its scan and the volunteer's awards (GET), or an
+    evaluation of the volunteer (POST)."""
+    award = world.awards[row.obj]
+    volunteer_id = award.volunteer_id
+    before = Evaluation.objects.filter(volunteer_id=volunteer_id).count()
+    if row.via == PAGE:
+        client = _page_client(world, row.actor)
+        if row.action == READ:
+            return _answer(client.get(f"/recognition/awards/{award.pk}/document/"))
+        answer = _answer(
+            client.post(
+                f"/recognition/volunteer/{volunteer_id}/",
+                {
+                    "form": "evaluation",
+                    "evaluation-evaluated_on": "2022-03-01",
+                    "evaluation-grade": "excellent",
+                },
+            )
+        )
+    else:
+        client = _api_client(world, row.actor)
+        url = f"/api/v1/recognition/volunteers/{volunteer_id}"
+        if row.action == READ:
+            response = client.get(f"{url}/awards")
+            if response.status_code == 200:
+                assert award.pk in {a["id"] for a in _json(response)["items"]}
+            return response.status_code
+        answer = client.post(
+            f"{url}/evaluations",
+            {"evaluated_on": "2022-03-01", "rating": 5},
+            content_type="application/json",
+        ).status_code
+    added = Evaluation.objects.filter(volunteer_id=volunteer_id).count() - before
+    assert added == (1 if row.allowed else 0), f"added={added}"
+    return answer
+
+
 def _list(world: SimpleNamespace, row: Row) -> int | str:
     if row.obj in CALLOUTS:
         return _callout(world, row)
@@ -1387,6 +1480,8 @@ def _read(world: SimpleNamespace, row: Row) -> int | str:
         return _callout(world, row)
     if row.obj in REPORTS:
         return _story(world, row)
+    if row.obj in RECOGNITION:
+        return _award(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1412,6 +1507,8 @@ def _read(world: SimpleNamespace, row: Row) -> int | str:
 def _change(world: SimpleNamespace, row: Row) -> int | str:
     if row.obj in CALLOUTS:
         return _callout(world, row)
+    if row.obj in RECOGNITION:
+        return _award(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:

@@ -62,6 +62,13 @@ from vetserve.people.forms import VolunteerForm
 from vetserve.people.models import CorrectionRequest, ImportJob, Membership, Volunteer
 from vetserve.people.services import volunteer_update
 from vetserve.proofs.models import PROOF_MINUTES, Proof
+from vetserve.recognition.models import (
+    Award,
+    Evaluation,
+    StarGrant,
+    StarSettings,
+    TeamHonour,
+)
 from vetserve.regions.forms import RegionEditForm
 from vetserve.regions.models import Region
 from vetserve.skills.forms import CourseForm, SessionForm
@@ -350,6 +357,47 @@ def world(cast: SimpleNamespace) -> SimpleNamespace:
             revoked_at=END,
             revoke_reason="测试",
         ),
+        # Thresholds wide apart, so each bound of each star lies within the order of the
+        # others only at its ends (the order itself: ORDERED_PAIRS).
+        StarSettings=StarSettings.objects.create(
+            federation=cast.city_fed,
+            region=cast.city,
+            star1_hours=100,
+            star2_hours=300,
+            star3_hours=600,
+            star4_hours=1000,
+            star5_hours=1500,
+            updated_at=START,
+        ),
+        StarGrant=StarGrant.objects.create(
+            volunteer=wang, level=1, reached_on=START.date(), granted_at=START
+        ),
+        Award=Award.objects.create(
+            volunteer=wang,
+            kind="award",
+            name="优秀志愿者",
+            awarded_on=START.date(),
+            granting_unit="张家口市爱国拥军联合会",
+            level="city",
+            recorded_at=START,
+        ),
+        TeamHonour=TeamHonour.objects.create(
+            team=cast.rescue,
+            region=cast.chongli,
+            kind="flag",
+            name="扛红旗、当先锋",
+            awarded_on=START.date(),
+            granting_unit="崇礼区爱国拥军联合会",
+            level="county",
+            recorded_at=START,
+        ),
+        Evaluation=Evaluation.objects.create(
+            volunteer=wang,
+            evaluated_on=START.date(),
+            rating=5,
+            comment="表现突出",
+            recorded_at=START,
+        ),
     )
     callout = CallOut.objects.create(
         title="夜间除雪",
@@ -437,6 +485,9 @@ ORDERED_PAIRS = {
     # An absence and an invitation end after they start (constraints of their own).
     (Unavailability, "starts_at"), (Unavailability, "ends_at"),
     (Invitation, "sent_at"), (Invitation, "expires_at"),
+    # Each star needs more hours than the one below (a constraint of its own).
+    (StarSettings, "star1_hours"), (StarSettings, "star2_hours"), (StarSettings, "star3_hours"),
+    (StarSettings, "star4_hours"), (StarSettings, "star5_hours"),
 }  # fmt: skip
 
 

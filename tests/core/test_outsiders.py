@@ -81,6 +81,7 @@ from vetserve.people.fakes import fictitious_id_number
 from vetserve.people.models import ExportJob, ImportJob, Membership, Volunteer
 from vetserve.people.services import correction_request_create, membership_add, volunteer_register
 from vetserve.proofs.services import proof_issue
+from vetserve.recognition.services import award_record, team_honour_record
 from vetserve.skills.models import QualificationType, Skill
 from vetserve.skills.services import (
     course_create,
@@ -147,6 +148,8 @@ OPEN_ROUTES: dict[str, str] = {
     "GET /api/v1/dispatch/me/availability": "when one can serve (404 without a record)",
     "PUT /api/v1/dispatch/me/availability": "declares when one can serve (404 without a record)",
     "POST /api/v1/dispatch/me/unavailability": "one's own absence (404 without a record)",
+    "recognition/me/": "one's own stars and honours (404 without a volunteer record)",
+    "GET /api/v1/recognition/me/stars": "one's own stars (404 without a volunteer record)",
     "POST /api/v1/ledger/me/claims": "claims one's own missed hours, for an activity of one's "
     "team or one had a place on (404 without a volunteer record)",
 }
@@ -169,6 +172,8 @@ MARKERS = {
     "correction": "外测更正请求",
     "import_job": "外测花名册.xlsx",
     "claim": "外测补录证据",
+    "award": "外测先进个人",
+    "team_honour": "外测授旗",
 }
 
 # Each route parameter name → the value that addresses the world's object of that name.
@@ -186,6 +191,8 @@ PARAMS: dict[str, Callable[[SimpleNamespace, str], Any]] = {
     "callout_id": lambda w, _r: w.callout.pk,
     "invitation_id": lambda w, _r: w.invitation.pk,  # Vic's
     "invite_code": lambda w, _r: sign(w.invitation.token),
+    "award_id": lambda w, _r: w.award.pk,
+    "honour_id": lambda w, _r: w.team_honour.pk,
     "claim_id": lambda w, _r: w.claim.pk,
     "mapping_id": lambda w, _r: w.mapping.pk,
     "membership_id": lambda w, _r: w.membership.pk,
@@ -236,6 +243,8 @@ BODY_VALUES: dict[str, Callable[[SimpleNamespace], Any]] = {
     "keep_id": lambda w: w.volunteer.pk,
     "drop_id": lambda w: w.vic_record.pk,
     "line_id": lambda w: w.line.pk,  # a reserve of the world's call-out
+    # 崇礼's federation: a county's, which holds no star rules (the city's and province's do).
+    "federation_id": lambda w: w.cast.city_fed.pk,
 }
 
 # Whole bodies for operations whose fields depend on each other: merged over the generated one.
@@ -244,6 +253,7 @@ BODY_OVERRIDES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "POST /api/v1/proofs": lambda w: {"organization_id": w.org.pk},
     "POST /api/v1/volunteers/{volunteer_id}/status": lambda _w: {"to_status": "suspended"},
     "POST /api/v1/dispatch/callouts/{callout_id}/lines": lambda _w: {"action": "add"},
+    "PUT /api/v1/recognition/star-settings": lambda _w: {"thresholds": [100, 300, 600, 1000, 1500]},
     "POST /api/v1/activities/{activity_id}/status": lambda _w: {"to_status": "finished"},
     "POST /api/v1/ledger/me/claims": lambda w: {
         "activity_id": w.activity.pk,
@@ -477,6 +487,17 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         callout=callout, shift=shift, volunteer=vic_record, token="OUTSIDEROUTSIDER",
         sent_at=now, expires_at=now + timedelta(hours=1),
     )  # fmt: skip
+    # An award on the volunteer's record and a flag of the world's team, each with a scan.
+    award = award_record(
+        actor=root, volunteer=volunteer, kind="award", name=MARKERS["award"],
+        awarded_on=today, granting_unit="崇礼区爱国拥军联合会", level="county",
+        document=SimpleUploadedFile("award.pdf", b"%PDF-1.4 outsider"),
+    )  # fmt: skip
+    team_honour = team_honour_record(
+        actor=root, team=org, kind="flag", name=MARKERS["team_honour"], awarded_on=today,
+        granting_unit="崇礼区爱国拥军联合会", level="county",
+        document=SimpleUploadedFile("flag.png", b"\x89PNG\r\n\x1a\n outsider"),
+    )  # fmt: skip
     users = {name: getattr(cast, name) for name in ("bob", "carol", "mallory", "root")}
     users["vic"] = vic
     token, _raw = api_token_create(user=cast.bob, name="外测备用")
@@ -503,6 +524,8 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         attendance,
         entry,
         proof,
+        award,
+        team_honour,
         token,
         callout,
         invitation,
@@ -534,6 +557,8 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         attendance=attendance,
         entry=entry,
         proof=proof,
+        award=award,
+        team_honour=team_honour,
         claim=claim,
         callout=callout,
         line=line,
@@ -565,6 +590,7 @@ PROTECTED_APPS = (
     "ledger",
     "proofs",
     "dispatch",
+    "recognition",
 )
 
 

@@ -268,7 +268,7 @@ def test_the_detail_page_costs_a_fixed_number_of_queries(
     login(client, cast.bob)
     # 8 for the page itself, 10 for the sections of issue 13 (members: count and page;
     # qualifications; activities: two lists, two counts, staffed shifts ahead and past; hours),
-    # 1 for the members' hours in the ledger (issue 15).
-    with django_assert_max_num_queries(19):
+    # 1 for the members' hours in the ledger (issue 15), 1 for the team's honours (issue 15).
+    with django_assert_max_num_queries(20):
         response = client.get(f"/orgs/{cast.rescue.pk}/")
     assert len(response.context["children"]) == 21

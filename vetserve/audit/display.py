@@ -95,6 +95,12 @@ ACTION_LABELS = {
     "ledger.from_attendance": _("Attendance turned into hours"),
     "proof.issue": _("Proof of service issued"),
     "proof.revoke": _("Proof of service revoked"),
+    # Recognition (recognition/services.py).
+    "recognition.star_settings": _("Star rules set"),
+    "recognition.star_grant": _("Star granted"),
+    "recognition.award": _("Award recorded"),
+    "recognition.evaluation": _("Evaluation recorded"),
+    "recognition.team_honour": _("Team honour recorded"),
     "proof.download": _("Proof of service downloaded"),
     "availability.set": _("Availability declared"),
     "unavailability.add": _("Unavailable period added"),

@@ -459,6 +459,44 @@ def may_revoke_proof(actor: Actor | None, proof: Any) -> bool:
     return may_change_org(actor, proof.organization)
 
 
+def may_record_recognition(actor: Actor | None, volunteer: Any) -> bool:
+    """Enter an award or an evaluation on a volunteer's record (办法 Art 9, 10): whoever may
+    change the record (its region's administrators, its team's leaders), never about
+    themself."""
+    if actor is not None and volunteer.user_id is not None and volunteer.user_id == actor.pk:
+        return False
+    return may_change_volunteer(actor, volunteer)
+
+
+def may_honour_team(actor: Actor | None, team: Any) -> bool:
+    """Record a flag presented to a team or a commendation of it: administrators of the team's
+    region and leaders of the organization above it; a team does not honour itself."""
+    if may_change_region(actor, team.region_id):
+        return True
+    parent = getattr(team, "parent", None)
+    return parent is not None and may_change_org(actor, parent)
+
+
+def may_set_star_rules(actor: Actor | None, federation: Any) -> bool:
+    """Set a federation's star thresholds and grant step: administrators of its region."""
+    return may_change_region(actor, federation.region_id)
+
+
+def may_grant_star(actor: Actor | None, volunteer: Any) -> bool:
+    """Grant a star a volunteer reached, where the federation requires a grant: administrators
+    of the volunteer's region (a team leader proposes nobody for their own team's stars)."""
+    if actor is not None and volunteer.user_id is not None and volunteer.user_id == actor.pk:
+        return False
+    return may_change_region(actor, volunteer.region_id)
+
+
+def may_see_honour_roll(actor: Actor | None, region_id: int) -> bool:
+    """Open the honour roll of a region: whoever sees the region (those under it see the
+    units above by name, so a volunteer sees their county's and city's rolls). A roll shows
+    only people who consented to publication."""
+    return may_see_region(actor, region_id)
+
+
 def may_verify_ledger(actor: Actor | None) -> bool:
     """Open the ledger's chain verification: administrators and auditors (the audit action)."""
     return can(actor, AUDIT)
