@@ -235,9 +235,9 @@ class Selection(models.Model):
 class SelectionPost(models.Model):
     """One post of a selection and how many people it takes ("交通枢纽", 15).
 
-    ``qualification_group`` lists qualification type ids of which a person must hold one (valid, through the
-    eligibility core) to be picked for this post, on top of the selection's hard criteria;
-    empty: anyone eligible for the selection may take it."""
+    ``qualification_group`` lists qualification type ids of which a person must hold one
+    (valid, through the eligibility core) to be picked for this post, on top of the
+    selection's hard criteria; empty: anyone eligible for the selection may take it."""
 
     selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="posts")
     position = models.PositiveSmallIntegerField(default=1, validators=[POSITIONS.validator()])
