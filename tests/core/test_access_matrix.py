@@ -56,6 +56,7 @@ from vetserve.people.fakes import fictitious_id_number
 from vetserve.people.models import Status, Volunteer
 from vetserve.people.services import volunteer_register, volunteer_update
 from vetserve.proofs.services import proof_issue
+from vetserve.selection.services import selection_create, selection_run
 from vetserve.regions.models import Region
 from vetserve.regions.services import region_create
 
@@ -180,11 +181,16 @@ PROOFS = {
     "dave-proof": "a proof of service of dave-entry's hour, issued by Dave for his team (the "
     "unit that recorded it)",
 }
+SELECTIONS = {
+    "bob-selection": "a selection by criteria of the 崇礼 federation, run by Bob and awaiting "
+    "approval (change: approving it; the person who ran it never approves)",
+}
 OBJECTS = {
     **VOLUNTEERS,
     **CAMPAIGNS,
     **LEDGER,
     **PROOFS,
+    **SELECTIONS,
     **{f"{v}@{s}": f"{v} on {s}" for v in VOLUNTEERS for s in SHIFTS},
     "dave-shift-code": "the rotating code shown at dave-shift's post",
     "forged-code": "dave-shift's code with a character changed",
@@ -710,6 +716,48 @@ TABLE: list[Row] = [
     R("wang", CHANGE, "dave-entry", API, 403),
     R("carol", CHANGE, "dave-entry", API, 404),
     R("anon", CHANGE, "dave-entry", API, 401),
+    # Selections by criteria: GET /selections/ and /api/v1/selections (list), the selection's
+    # page and GET /api/v1/selections/<id> (read), and approving it (change: POST
+    # /selections/<id>/decision/, POST /api/v1/selections/<id>/decision). Placed in the
+    # selecting federation's region and organization: 崇礼's administrators and auditor see it;
+    # its administrators other than the runner approve it, the runner (Bob) never.
+    R("root", LIST, "bob-selection", PAGE, LISTED),
+    R("alice", LIST, "bob-selection", PAGE, LISTED),
+    R("bob", LIST, "bob-selection", PAGE, LISTED),
+    R("frank", LIST, "bob-selection", PAGE, LISTED),
+    R("dave", LIST, "bob-selection", PAGE, UNLISTED),
+    R("carol", LIST, "bob-selection", PAGE, UNLISTED),
+    R("tina", LIST, "bob-selection", PAGE, UNLISTED),
+    R("erin", LIST, "bob-selection", PAGE, UNLISTED),
+    R("mallory", LIST, "bob-selection", PAGE, UNLISTED),
+    R("anon", LIST, "bob-selection", PAGE, LOGIN),
+    R("bob", LIST, "bob-selection", API, LISTED),
+    R("carol", LIST, "bob-selection", API, UNLISTED),
+    R("anon", LIST, "bob-selection", API, 401),
+    R("bob", READ, "bob-selection", PAGE, 200),
+    R("alice", READ, "bob-selection", PAGE, 200),
+    R("frank", READ, "bob-selection", PAGE, 200),
+    R("carol", READ, "bob-selection", PAGE, 404),
+    R("dave", READ, "bob-selection", PAGE, 404),
+    R("tina", READ, "bob-selection", PAGE, 404),
+    R("mallory", READ, "bob-selection", PAGE, 404),
+    R("anon", READ, "bob-selection", PAGE, LOGIN),
+    R("bob", READ, "bob-selection", API, 200),
+    R("carol", READ, "bob-selection", API, 404),
+    R("anon", READ, "bob-selection", API, 401),
+    R("root", CHANGE, "bob-selection", PAGE, 302),
+    R("alice", CHANGE, "bob-selection", PAGE, 302),
+    R("bob", CHANGE, "bob-selection", PAGE, 403),
+    R("frank", CHANGE, "bob-selection", PAGE, 403),
+    R("carol", CHANGE, "bob-selection", PAGE, 404),
+    R("dave", CHANGE, "bob-selection", PAGE, 404),
+    R("mallory", CHANGE, "bob-selection", PAGE, 404),
+    R("anon", CHANGE, "bob-selection", PAGE, LOGIN),
+    R("alice", CHANGE, "bob-selection", API, 200),
+    R("bob", CHANGE, "bob-selection", API, 403),
+    R("frank", CHANGE, "bob-selection", API, 403),
+    R("carol", CHANGE, "bob-selection", API, 404),
+    R("anon", CHANGE, "bob-selection", API, 401),
     # Proofs of service: GET /proofs/ and /api/v1/proofs (list), the proof's page and
     # GET /api/v1/proofs/<id> (read), and revoking it (change: POST /proofs/<id>/revoke/,
     # POST /api/v1/proofs/<id>/revoke). Placed in the issuing unit, like its entries: whoever
@@ -1001,6 +1049,15 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
             actor=cast.dave, volunteer=vols["chongli-first"], organization=cast.rescue
         )
     }
+    selections = {
+        "bob-selection": selection_run(
+            actor=cast.bob,
+            selection=selection_create(
+                actor=cast.bob, organization=cast.chongli_fed, name="冬奥城市志愿者选拔",
+                posts=[{"name": "交通枢纽", "quota": 2}], weights={"hours": 100},
+            ),
+        )
+    }  # fmt: skip
     claims = {
         "wang-claim": hours_claim_submit(
             actor=users["wang"],
@@ -1016,6 +1073,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         users=users,
         entries=entries,
         proofs=proofs,
+        selections=selections,
         claims=claims,
         vols=vols,
         ids=ids,
@@ -1235,7 +1293,47 @@ def _proof(world: SimpleNamespace, row: Row) -> int | str:
     return answer
 
 
+def _selection(world: SimpleNamespace, row: Row) -> int | str:
+    """Selections: the list and the selection (GET), or approving it (POST)."""
+    selection = world.selections[row.obj]
+    if row.via == PAGE:
+        client = _page_client(world, row.actor)
+        if row.action == LIST:
+            response = client.get("/selections/")
+            if response.status_code != 200:
+                return _answer(response)
+            return LISTED if selection in response.context["selections"] else UNLISTED
+        if row.action == READ:
+            response = client.get(f"/selections/{selection.pk}/")
+            if response.status_code == 200:
+                assert selection.name in response.content.decode()
+            return _answer(response)
+        answer = _answer(
+            client.post(f"/selections/{selection.pk}/decision/", {"decision": "approve"})
+        )
+    else:
+        client = _api_client(world, row.actor)
+        if row.action == LIST:
+            response = client.get("/api/v1/selections?limit=500")
+            if response.status_code != 200:
+                return response.status_code
+            listed = {s["id"] for s in _json(response)["items"]}
+            return LISTED if selection.pk in listed else UNLISTED
+        if row.action == READ:
+            return client.get(f"/api/v1/selections/{selection.pk}").status_code
+        answer = client.post(
+            f"/api/v1/selections/{selection.pk}/decision",
+            {"approve": True},
+            content_type="application/json",
+        ).status_code
+    approved = type(selection).objects.get(pk=selection.pk).state == "approved"
+    assert approved == row.allowed, f"approved={approved}"
+    return answer
+
+
 def _list(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in SELECTIONS:
+        return _selection(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1257,6 +1355,8 @@ def _list(world: SimpleNamespace, row: Row) -> int | str:
 
 
 def _read(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in SELECTIONS:
+        return _selection(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1280,6 +1380,8 @@ def _read(world: SimpleNamespace, row: Row) -> int | str:
 
 
 def _change(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in SELECTIONS:
+        return _selection(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1616,6 +1718,7 @@ GROUPS = [
     ("Campaigns: list, read, change", (LIST, READ, CHANGE)),
     ("Hours ledger: list, read, confirm", (LIST, READ, CHANGE)),
     ("Proofs of service: list, read, revoke", (LIST, READ, CHANGE)),
+    ("Selections by criteria: list, read, approve", (LIST, READ, CHANGE)),
     ("Hours ledger: list, read, confirm (claims: approve)", (LIST, READ, CHANGE)),
     ("Roster export and revealing full numbers", (EXPORT, REVEAL)),
     ("The audit log", (AUDIT_LOG,)),
@@ -1630,6 +1733,8 @@ def _cell(value: int | str) -> str:
 
 
 def _kind(obj: str) -> str:
+    if obj in SELECTIONS:
+        return "selection"
     if obj in PROOFS:
         return "proof"
     return "campaign" if obj in CAMPAIGNS else "ledger" if obj in LEDGER else ""
@@ -1655,12 +1760,14 @@ def markdown() -> str:
         *[f"- **{name}**: {text}" for name, text in CAMPAIGNS.items()],
         *[f"- **{name}**: {text}" for name, text in LEDGER.items()],
         *[f"- **{name}**: {text}" for name, text in PROOFS.items()],
+        *[f"- **{name}**: {text}" for name, text in SELECTIONS.items()],
         "",
     ]
     for title, actions in GROUPS:
         kind = "campaign" if title.startswith("Campaigns") else ""
         kind = "ledger" if title.startswith("Hours ledger") else kind
         kind = "proof" if title.startswith("Proofs of service") else kind
+        kind = "selection" if title.startswith("Selections") else kind
         rows = [r for r in TABLE if r.action in actions and _kind(r.obj) == kind]
         lines += [
             f"### {title}",

@@ -79,6 +79,7 @@ from vetserve.people.fakes import fictitious_id_number
 from vetserve.people.models import ExportJob, ImportJob, Membership, Volunteer
 from vetserve.people.services import correction_request_create, membership_add, volunteer_register
 from vetserve.proofs.services import proof_issue
+from vetserve.selection.services import selection_create, selection_run
 from vetserve.skills.models import QualificationType, Skill
 from vetserve.skills.services import (
     course_create,
@@ -159,6 +160,7 @@ MARKERS = {
     "correction": "外测更正请求",
     "import_job": "外测花名册.xlsx",
     "claim": "外测补录证据",
+    "selection": "崇礼外测择优选拔",
 }
 
 # Each route parameter name → the value that addresses the world's object of that name.
@@ -173,6 +175,7 @@ PARAMS: dict[str, Callable[[SimpleNamespace, str], Any]] = {
     "course_id": lambda w, _r: w.course.pk,
     "entry_id": lambda w, _r: w.entry.pk,
     "proof_id": lambda w, _r: w.proof.pk,
+    "selection_id": lambda w, _r: w.selection.pk,
     "claim_id": lambda w, _r: w.claim.pk,
     "mapping_id": lambda w, _r: w.mapping.pk,
     "membership_id": lambda w, _r: w.membership.pk,
@@ -228,6 +231,13 @@ BODY_VALUES: dict[str, Callable[[SimpleNamespace], Any]] = {
 BODY_OVERRIDES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     # A proof of the world's volunteer by the world's team, which recorded their hour.
     "POST /api/v1/proofs": lambda w: {"organization_id": w.org.pk},
+    # A selection for the world's team, one post, one weighted criterion.
+    "POST /api/v1/selections": lambda w: {
+        "organization_id": w.org.pk,
+        "name": "外测选拔",
+        "posts": [{"name": "外测岗", "quota": 1}],
+        "weights": {"hours": 10},
+    },
     "POST /api/v1/volunteers/{volunteer_id}/status": lambda _w: {"to_status": "suspended"},
     "POST /api/v1/activities/{activity_id}/status": lambda _w: {"to_status": "finished"},
     "POST /api/v1/ledger/me/claims": lambda w: {
@@ -425,6 +435,15 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
     )
     # A proof of that hour, issued by the world's team (the unit that recorded it).
     proof = proof_issue(actor=root, volunteer=volunteer, organization=activity.organization)
+    # Root ran a selection of the world's team's volunteers: Bob (not its runner) may decide.
+    selection = selection_run(
+        actor=root,
+        selection=selection_create(
+            actor=root, organization=org, name=MARKERS["selection"], pool_organization=org,
+            pool_status="active_applied", posts=[{"name": MARKERS["post"], "quota": 1}],
+            weights={"hours": 100},
+        ),
+    )  # fmt: skip
     # Vic volunteers in the world's team, not yet on its shift: the control for signing up.
     vic = make_user("vic", (Role.VOLUNTEER, org))
     vic_record = volunteer_register(
@@ -470,6 +489,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         attendance,
         entry,
         proof,
+        selection,
         token,
         cast.chongli,
     ]
@@ -499,6 +519,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         attendance=attendance,
         entry=entry,
         proof=proof,
+        selection=selection,
         claim=claim,
         token=token,
         users=users,
@@ -526,6 +547,7 @@ PROTECTED_APPS = (
     "attendance",
     "ledger",
     "proofs",
+    "selection",
 )
 
 

@@ -239,3 +239,10 @@ def test_the_api_refuses_out_of_bounds_values(client, cast, world, change):
     response = client.post("/api/v1/selections", body, content_type="application/json")
     assert response.status_code in (400, 422)
     assert not Selection.objects.exists()
+
+
+def test_the_federation_administrators_home_links_to_selections(client, cast):
+    login(client, cast.bob)
+    assert "/selections/" in client.get("/").content.decode()
+    login(client, cast.dave)
+    assert "/selections/" not in client.get("/").content.decode()

@@ -104,11 +104,13 @@ def _party(pool: QuerySet[Volunteer], _ctx: Context) -> dict[int, float]:
 
 def region_points() -> dict[int, tuple[float, float]]:
     """Every region that has coordinates (the county centres and those entered by hand)."""
-    return {
-        pk: (float(lon), float(lat))
-        for pk, lon, lat in Region.objects.filter(lon__isnull=False, lat__isnull=False)
+    rows = (
+        Region.objects.filter(lon__isnull=False, lat__isnull=False)
         .order_by()
         .values_list("pk", "lon", "lat")
+    )
+    return {
+        pk: (float(lon), float(lat)) for pk, lon, lat in rows if lon is not None and lat is not None
     }
 
 

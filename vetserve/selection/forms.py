@@ -93,8 +93,8 @@ class SelectionForm(forms.Form):
         self.fields["qualification"].choices = choices  # type: ignore[attr-defined]
         for criterion in crit.CRITERIA:
             self.fields[f"weight_{criterion.code}"] = forms.IntegerField(
-                label=criterion.label, min_value=WEIGHTS.low, max_value=WEIGHTS.high,
-                initial=criterion.default_weight, help_text=criterion.explanation,
+                label=str(criterion.label), min_value=WEIGHTS.low, max_value=WEIGHTS.high,
+                initial=criterion.default_weight, help_text=str(criterion.explanation),
             )  # fmt: skip
         for row in range(1, POST_ROWS + 1):
             self.fields[f"post_{row}_name"] = forms.CharField(
