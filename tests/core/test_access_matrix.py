@@ -56,9 +56,9 @@ from vetserve.people.fakes import fictitious_id_number
 from vetserve.people.models import Status, Volunteer
 from vetserve.people.services import volunteer_register, volunteer_update
 from vetserve.proofs.services import proof_issue
-from vetserve.selection.services import selection_create, selection_run
 from vetserve.regions.models import Region
 from vetserve.regions.services import region_create
+from vetserve.selection.services import selection_create, selection_run
 
 # --- the vocabulary of the table ---------------------------------------------------------------
 
