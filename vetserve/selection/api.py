@@ -67,7 +67,8 @@ class SelectionIn(Payload):
     purpose: Annotated[str, StringConstraints(max_length=NOTE_MAX)] = ""
     posts: list[SelectionPostIn] = Field(min_length=1, max_length=POSTS_MAX)
     weights: dict[CriterionCode, Weight] = Field(
-        description="Criterion code → weight 0–100: hours, training, no_shows, party, distance"
+        max_length=20,
+        description="Criterion code → weight 0–100: hours, training, no_shows, party, distance",
     )
     pool_region_code: Code | None = None
     pool_organization_id: Id | None = None
