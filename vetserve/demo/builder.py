@@ -29,7 +29,7 @@ from vetserve.accounts.models import Grant, User
 from vetserve.audit.models import AuditEntry
 from vetserve.audit.services import audit_record
 from vetserve.core.text import pinyin_keys
-from vetserve.demo import activities, data, roster, skills
+from vetserve.demo import activities, data, roster, selection, skills
 from vetserve.ledger import triggers as ledger_triggers
 from vetserve.ledger.services import ledger_from_attendance
 from vetserve.orgs.models import Kind, Organization
@@ -37,7 +37,7 @@ from vetserve.regions.models import Level, Region, code_to_id
 from vetserve.regions.services import regions_load_csv
 
 # Bump when the builder makes something different: `vetserve demo` rebuilds an older demo.
-BUILDER_VERSION = 6
+BUILDER_VERSION = 7
 DEMO_SEED = 2022
 MARKER_ACTION = "demo.build"
 MARKER_ACTOR = "vetserve demo"
@@ -366,6 +366,7 @@ STEPS: list[Step] = [
     activities.step_activities,
     activities.step_today,
     step_ledger,
+    selection.step_selection,
 ]
 
 
