@@ -36,8 +36,10 @@ from vetserve.selection.models import (
 from vetserve.selection.selectors import (
     access_selection,
     candidate_list,
+    criteria_shown,
     selection_list,
     selection_posts,
+    tie_rule_text,
     visible_volunteer_ids,
 )
 from vetserve.selection.services import (
@@ -179,10 +181,10 @@ def selection_out(selection: Selection) -> dict[str, Any]:
             for p in selection_posts(selection)
         ],
         "weights": selection.weights,
-        "criteria": selection.snapshot.get("criteria", []),
+        "criteria": criteria_shown(selection),
         "pool_size": selection.pool_size,
         "eligible_size": selection.eligible_size,
-        "tie_rule": selection.snapshot.get("tie_rule", ""),
+        "tie_rule": tie_rule_text(),
         "run_by": selection.run_by_name,
         "run_at": selection.run_at,
         "decided_by": selection.decided_by_name,

@@ -252,5 +252,28 @@ def _place(selection: Selection) -> tuple[float, float] | None:
     return crit.point_of(region.pk, region.code, region.level, crit.region_points())
 
 
+def criteria_shown(selection: Selection) -> list[dict[str, Any]]:
+    """The criteria as the run applied them (weights, shares, ranges are the record), their
+    names in the viewer's language: the code is what was frozen, the label only its name."""
+    known = crit.criteria_by_code()
+    shown = []
+    for item in selection.snapshot.get("criteria", []):
+        criterion = known.get(item["code"])
+        if criterion is not None:
+            item = {**item, "label": str(criterion.label), "unit": str(criterion.unit)}
+        shown.append(item)
+    return shown
+
+
+def weights_shown(selection: Selection) -> list[tuple[str, int]]:
+    """The weights as defined, by name, those above 0."""
+    known = crit.criteria_by_code()
+    return [
+        (str(known[code].label) if code in known else code, int(weight))
+        for code, weight in (selection.weights or {}).items()
+        if int(weight) > 0
+    ]
+
+
 def tie_rule_text() -> str:
     return _("Equal scores: the one registered earlier (smaller roster number) comes first.")

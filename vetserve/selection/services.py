@@ -305,6 +305,8 @@ def selection_run(*, actor: Actor | None, selection: Selection) -> Selection:
         "excluded": result.excluded,
         "eligible": len(result.ranked),
         "objective": result.objective,
+        # The rule in force (a code: the text is shown in the viewer's language).
+        "tie_rule_code": "registered_first",
         "tie_rule": tie_rule_text(),
     }
     fresh.pool_size = result.pool_size

@@ -13,6 +13,7 @@ from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from vetserve.badges.selectors import mask_name
@@ -24,9 +25,12 @@ from vetserve.selection.models import Outcome, Selection, State
 from vetserve.selection.selectors import (
     access_selection,
     candidate_list,
+    criteria_shown,
     selection_list,
     selection_posts,
+    tie_rule_text,
     visible_volunteer_ids,
+    weights_shown,
 )
 from vetserve.selection.services import (
     selection_create,
@@ -137,7 +141,8 @@ def _rows(
 @require_GET
 def selection_detail(request: AuthedRequest, selection_id: int) -> HttpResponse:
     selection = access_selection(request.user, selection_id)
-    labels = {c["code"]: c for c in selection.snapshot.get("criteria", [])}
+    criteria = criteria_shown(selection)
+    labels = {c["code"]: c for c in criteria}
     picked = paginate(request, candidate_list(selection, Outcome.PICKED), ROWS_PER_PAGE)
     reserve = CappedPaginator(candidate_list(selection, Outcome.RESERVE), ROWS_PER_PAGE).get_page(
         request.GET.get("reserve_page")
@@ -151,8 +156,9 @@ def selection_detail(request: AuthedRequest, selection_id: int) -> HttpResponse:
         {
             "selection": selection,
             "posts": selection_posts(selection),
-            "criteria": selection.snapshot.get("criteria", []),
-            "weights": selection.weights,
+            "criteria": criteria,
+            "weights": weights_shown(selection),
+            "tie_rule": tie_rule_text(),
             "page_obj": picked,
             "picked": _rows(request, selection, list(picked.object_list), labels),
             "reserve_page": reserve,
@@ -216,11 +222,17 @@ def selection_decide_view(request: AuthedRequest, selection_id: int) -> HttpResp
 def export_lines(request: AuthedRequest, selection: Selection) -> tuple[list[str], list[list[str]]]:
     """The decided selection as rows: picked, then reserve; names as the shortlist shows them,
     ID numbers masked. One query for the rows, one for who the viewer may see."""
-    criteria = selection.snapshot.get("criteria", [])
+    criteria = criteria_shown(selection)
     titles = [
-        _("Outcome"), _("Rank"), _("Name"), _("ID number"), _("Year of birth"),
-        _("Organization"), _("Post"), _("Score"),
-    ] + [f"{c['label']}（{c['weight']}）" for c in criteria]  # fmt: skip
+        _("Outcome"),
+        _("Rank"),
+        pgettext("roster column", "Name"),
+        _("ID number"),
+        _("Year of birth"),
+        _("Organization"),
+        _("Post"),
+        pgettext("selection", "Score"),
+    ] + [f"{c['label']}（{c['weight']}）" for c in criteria]
     rows = list(
         selection.candidates.select_related("volunteer", "volunteer__home_org", "post").order_by(
             "-outcome", "rank"
