@@ -130,13 +130,20 @@ def _distance(pool: QuerySet[Volunteer], ctx: Context) -> dict[int, float]:
     if ctx.place is None:
         return {}
     points = region_points()
+    # Per residence area, not per person: a city's thousands live in a few hundred areas.
+    km: dict[int, float | None] = {}
     result: dict[int, float] = {}
     for vid, rid, code, level in pool.values_list(
         "pk", "residence_region_id", "residence_region__code", "residence_region__level"
     ):
-        point = point_of(rid, code, level, points)
-        if point is not None:
-            result[vid] = round(distance_km(ctx.place[0], ctx.place[1], *point), 1)
+        if rid not in km:
+            point = point_of(rid, code, level, points)
+            km[rid] = (
+                None if point is None else round(distance_km(ctx.place[0], ctx.place[1], *point), 1)
+            )
+        value = km[rid]
+        if value is not None:
+            result[vid] = value
     return result
 
 
