@@ -159,3 +159,21 @@ def test_bad_definitions_are_refused_and_nothing_is_saved(cast, world, field, va
     with pytest.raises(ValidationError):
         define(cast, **{field: value})
     assert not Selection.objects.exists()
+
+
+def test_a_no_show_ranks_last_when_no_shows_are_weighted(cast, world, snow):
+    # 王建国 holds a confirmed place on the finished snow shift and never checked in.
+    from vetserve.people.models import Status, Volunteer
+
+    Volunteer.objects.filter(pk=snow.wang.pk).update(status=Status.ACTIVE)
+    selection = selection_run(
+        actor=cast.bob,
+        selection=define(
+            cast, pool_organization=cast.rescue, weights={"no_shows": 100},
+            posts=[{"name": "全部", "quota": 10}],
+        ),
+    )  # fmt: skip
+    rows = list(selection.candidates.order_by("rank"))
+    assert rows[-1].volunteer == snow.wang
+    assert rows[-1].breakdown[0]["raw"] == 1.0 and float(rows[-1].score) == 0.0
+    assert all(float(row.score) == 100.0 for row in rows[:-1])
