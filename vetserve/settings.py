@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "vetserve.dispatch",
     "vetserve.reports",
     "vetserve.recognition",
+    "vetserve.selection",
     "vetserve.api",
     "vetserve.home",
     "vetserve.demo",

@@ -62,6 +62,7 @@ from vetserve.recognition.models import Evaluation
 from vetserve.recognition.services import award_record
 from vetserve.regions.models import Region
 from vetserve.regions.services import region_create
+from vetserve.selection.services import selection_create, selection_run
 
 # --- the vocabulary of the table ---------------------------------------------------------------
 
@@ -196,6 +197,10 @@ RECOGNITION = {
     "wang-award": "an award on 王建国's record (chongli-first), with its scan, recorded by Dave, "
     "his team's leader (change: recording an evaluation of 王建国; nobody evaluates themself)",
 }
+SELECTIONS = {
+    "bob-selection": "a selection by criteria of the 崇礼 federation, run by Bob and awaiting "
+    "approval (change: approving it; the person who ran it never approves)",
+}
 OBJECTS = {
     **VOLUNTEERS,
     **REPORTS,
@@ -204,6 +209,7 @@ OBJECTS = {
     **PROOFS,
     **CALLOUTS,
     **RECOGNITION,
+    **SELECTIONS,
     **{f"{v}@{s}": f"{v} on {s}" for v in VOLUNTEERS for s in SHIFTS},
     "dave-shift-code": "the rotating code shown at dave-shift's post",
     "forged-code": "dave-shift's code with a character changed",
@@ -729,6 +735,48 @@ TABLE: list[Row] = [
     R("wang", CHANGE, "dave-entry", API, 403),
     R("carol", CHANGE, "dave-entry", API, 404),
     R("anon", CHANGE, "dave-entry", API, 401),
+    # Selections by criteria: GET /selections/ and /api/v1/selections (list), the selection's
+    # page and GET /api/v1/selections/<id> (read), and approving it (change: POST
+    # /selections/<id>/decision/, POST /api/v1/selections/<id>/decision). Placed in the
+    # selecting federation's region and organization: 崇礼's administrators and auditor see it;
+    # its administrators other than the runner approve it, the runner (Bob) never.
+    R("root", LIST, "bob-selection", PAGE, LISTED),
+    R("alice", LIST, "bob-selection", PAGE, LISTED),
+    R("bob", LIST, "bob-selection", PAGE, LISTED),
+    R("frank", LIST, "bob-selection", PAGE, LISTED),
+    R("dave", LIST, "bob-selection", PAGE, UNLISTED),
+    R("carol", LIST, "bob-selection", PAGE, UNLISTED),
+    R("tina", LIST, "bob-selection", PAGE, UNLISTED),
+    R("erin", LIST, "bob-selection", PAGE, UNLISTED),
+    R("mallory", LIST, "bob-selection", PAGE, UNLISTED),
+    R("anon", LIST, "bob-selection", PAGE, LOGIN),
+    R("bob", LIST, "bob-selection", API, LISTED),
+    R("carol", LIST, "bob-selection", API, UNLISTED),
+    R("anon", LIST, "bob-selection", API, 401),
+    R("bob", READ, "bob-selection", PAGE, 200),
+    R("alice", READ, "bob-selection", PAGE, 200),
+    R("frank", READ, "bob-selection", PAGE, 200),
+    R("carol", READ, "bob-selection", PAGE, 404),
+    R("dave", READ, "bob-selection", PAGE, 404),
+    R("tina", READ, "bob-selection", PAGE, 404),
+    R("mallory", READ, "bob-selection", PAGE, 404),
+    R("anon", READ, "bob-selection", PAGE, LOGIN),
+    R("bob", READ, "bob-selection", API, 200),
+    R("carol", READ, "bob-selection", API, 404),
+    R("anon", READ, "bob-selection", API, 401),
+    R("root", CHANGE, "bob-selection", PAGE, 302),
+    R("alice", CHANGE, "bob-selection", PAGE, 302),
+    R("bob", CHANGE, "bob-selection", PAGE, 403),
+    R("frank", CHANGE, "bob-selection", PAGE, 403),
+    R("carol", CHANGE, "bob-selection", PAGE, 404),
+    R("dave", CHANGE, "bob-selection", PAGE, 404),
+    R("mallory", CHANGE, "bob-selection", PAGE, 404),
+    R("anon", CHANGE, "bob-selection", PAGE, LOGIN),
+    R("alice", CHANGE, "bob-selection", API, 200),
+    R("bob", CHANGE, "bob-selection", API, 403),
+    R("frank", CHANGE, "bob-selection", API, 403),
+    R("carol", CHANGE, "bob-selection", API, 404),
+    R("anon", CHANGE, "bob-selection", API, 401),
     # Proofs of service: GET /proofs/ and /api/v1/proofs (list), the proof's page and
     # GET /api/v1/proofs/<id> (read), and revoking it (change: POST /proofs/<id>/revoke/,
     # POST /api/v1/proofs/<id>/revoke). Placed in the issuing unit, like its entries: whoever
@@ -1134,6 +1182,15 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
             document=SimpleUploadedFile("award.pdf", b"%PDF-1.4 matrix"),
         )
     }  # fmt: skip
+    selections = {
+        "bob-selection": selection_run(
+            actor=cast.bob,
+            selection=selection_create(
+                actor=cast.bob, organization=cast.chongli_fed, name="冬奥城市志愿者选拔",
+                posts=[{"name": "交通枢纽", "quota": 2}], weights={"hours": 100},
+            ),
+        )
+    }  # fmt: skip
     claims = {
         "wang-claim": hours_claim_submit(
             actor=users["wang"],
@@ -1151,6 +1208,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         proofs=proofs,
         callouts=callouts,
         awards=awards,
+        selections=selections,
         claims=claims,
         vols=vols,
         ids=ids,
@@ -1439,9 +1497,49 @@ def _award(world: SimpleNamespace, row: Row) -> int | str:
     return answer
 
 
+def _selection(world: SimpleNamespace, row: Row) -> int | str:
+    """Selections: the list and the selection (GET), or approving it (POST)."""
+    selection = world.selections[row.obj]
+    if row.via == PAGE:
+        client = _page_client(world, row.actor)
+        if row.action == LIST:
+            response = client.get("/selections/")
+            if response.status_code != 200:
+                return _answer(response)
+            return LISTED if selection in response.context["selections"] else UNLISTED
+        if row.action == READ:
+            response = client.get(f"/selections/{selection.pk}/")
+            if response.status_code == 200:
+                assert selection.name in response.content.decode()
+            return _answer(response)
+        answer = _answer(
+            client.post(f"/selections/{selection.pk}/decision/", {"decision": "approve"})
+        )
+    else:
+        client = _api_client(world, row.actor)
+        if row.action == LIST:
+            response = client.get("/api/v1/selections?limit=500")
+            if response.status_code != 200:
+                return response.status_code
+            listed = {s["id"] for s in _json(response)["items"]}
+            return LISTED if selection.pk in listed else UNLISTED
+        if row.action == READ:
+            return client.get(f"/api/v1/selections/{selection.pk}").status_code
+        answer = client.post(
+            f"/api/v1/selections/{selection.pk}/decision",
+            {"approve": True},
+            content_type="application/json",
+        ).status_code
+    approved = type(selection).objects.get(pk=selection.pk).state == "approved"
+    assert approved == row.allowed, f"approved={approved}"
+    return answer
+
+
 def _list(world: SimpleNamespace, row: Row) -> int | str:
     if row.obj in CALLOUTS:
         return _callout(world, row)
+    if row.obj in SELECTIONS:
+        return _selection(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1482,6 +1580,8 @@ def _read(world: SimpleNamespace, row: Row) -> int | str:
         return _story(world, row)
     if row.obj in RECOGNITION:
         return _award(world, row)
+    if row.obj in SELECTIONS:
+        return _selection(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1509,6 +1609,8 @@ def _change(world: SimpleNamespace, row: Row) -> int | str:
         return _callout(world, row)
     if row.obj in RECOGNITION:
         return _award(world, row)
+    if row.obj in SELECTIONS:
+        return _selection(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1846,6 +1948,7 @@ GROUPS = [
     ("Hours ledger: list, read, confirm", (LIST, READ, CHANGE)),
     ("Proofs of service: list, read, revoke", (LIST, READ, CHANGE)),
     ("Call-outs: list, read, close", (LIST, READ, CHANGE)),
+    ("Selections by criteria: list, read, approve", (LIST, READ, CHANGE)),
     ("Hours ledger: list, read, confirm (claims: approve)", (LIST, READ, CHANGE)),
     ("Roster export and revealing full numbers", (EXPORT, REVEAL)),
     ("The audit log", (AUDIT_LOG,)),
@@ -1863,6 +1966,8 @@ def _cell(value: int | str) -> str:
 def _kind(obj: str) -> str:
     if obj in CALLOUTS:
         return "callout"
+    if obj in SELECTIONS:
+        return "selection"
     if obj in PROOFS:
         return "proof"
     if obj in REPORTS:
@@ -1892,6 +1997,7 @@ def markdown() -> str:
         *[f"- **{name}**: {text}" for name, text in PROOFS.items()],
         *[f"- **{name}**: {text}" for name, text in CALLOUTS.items()],
         *[f"- **{name}**: {text}" for name, text in REPORTS.items()],
+        *[f"- **{name}**: {text}" for name, text in SELECTIONS.items()],
         "",
     ]
     for title, actions in GROUPS:
@@ -1900,6 +2006,7 @@ def markdown() -> str:
         kind = "proof" if title.startswith("Proofs of service") else kind
         kind = "callout" if title.startswith("Call-outs") else kind
         kind = "story" if title.startswith("The report's figures") else kind
+        kind = "selection" if title.startswith("Selections") else kind
         rows = [r for r in TABLE if r.action in actions and _kind(r.obj) == kind]
         lines += [
             f"### {title}",

@@ -71,6 +71,7 @@ from vetserve.recognition.models import (
 )
 from vetserve.regions.forms import RegionEditForm
 from vetserve.regions.models import Region
+from vetserve.selection.models import POOL, QUOTA, Selection, SelectionCandidate, SelectionPost
 from vetserve.skills.forms import CourseForm, SessionForm
 from vetserve.skills.models import (
     Course,
@@ -423,6 +424,28 @@ def world(cast: SimpleNamespace) -> SimpleNamespace:
         callout=callout, shift=shift, volunteer=wang, token="BOUNDSBOUNDS0001", sent_at=START,
         expires_at=END,
     )  # fmt: skip
+    # A selection run and decided by hand: ages open (each bound may then be taken alone), the
+    # pool at its largest (the eligible count may take each bound within it), the post's quota
+    # at its largest (the filled count likewise).
+    rows.Selection = Selection.objects.create(
+        name="冬奥城市志愿者选拔",
+        organization=cast.chongli_fed,
+        region=cast.chongli,
+        weights={"hours": 100},
+        pool_size=POOL.high,
+        created_at=START,
+    )
+    rows.SelectionPost = SelectionPost.objects.create(
+        selection=rows.Selection, name="交通枢纽", quota=QUOTA.high
+    )
+    rows.SelectionCandidate = SelectionCandidate.objects.create(
+        selection=rows.Selection,
+        volunteer=wang,
+        outcome="picked",
+        post=rows.SelectionPost,
+        rank=1,
+        score=Decimal(50),
+    )
     return rows
 
 

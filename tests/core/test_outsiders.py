@@ -82,6 +82,7 @@ from vetserve.people.models import ExportJob, ImportJob, Membership, Volunteer
 from vetserve.people.services import correction_request_create, membership_add, volunteer_register
 from vetserve.proofs.services import proof_issue
 from vetserve.recognition.services import award_record, team_honour_record
+from vetserve.selection.services import selection_create, selection_run
 from vetserve.skills.models import QualificationType, Skill
 from vetserve.skills.services import (
     course_create,
@@ -174,6 +175,7 @@ MARKERS = {
     "claim": "外测补录证据",
     "award": "外测先进个人",
     "team_honour": "外测授旗",
+    "selection": "崇礼外测择优选拔",
 }
 
 # Each route parameter name → the value that addresses the world's object of that name.
@@ -193,6 +195,7 @@ PARAMS: dict[str, Callable[[SimpleNamespace, str], Any]] = {
     "invite_code": lambda w, _r: sign(w.invitation.token),
     "award_id": lambda w, _r: w.award.pk,
     "honour_id": lambda w, _r: w.team_honour.pk,
+    "selection_id": lambda w, _r: w.selection.pk,
     "claim_id": lambda w, _r: w.claim.pk,
     "mapping_id": lambda w, _r: w.mapping.pk,
     "membership_id": lambda w, _r: w.membership.pk,
@@ -251,6 +254,13 @@ BODY_VALUES: dict[str, Callable[[SimpleNamespace], Any]] = {
 BODY_OVERRIDES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     # A proof of the world's volunteer by the world's team, which recorded their hour.
     "POST /api/v1/proofs": lambda w: {"organization_id": w.org.pk},
+    # A selection for the world's team, one post, one weighted criterion.
+    "POST /api/v1/selections": lambda w: {
+        "organization_id": w.org.pk,
+        "name": "外测选拔",
+        "posts": [{"name": "外测岗", "quota": 1}],
+        "weights": {"hours": 10},
+    },
     "POST /api/v1/volunteers/{volunteer_id}/status": lambda _w: {"to_status": "suspended"},
     "POST /api/v1/dispatch/callouts/{callout_id}/lines": lambda _w: {"action": "add"},
     "PUT /api/v1/recognition/star-settings": lambda _w: {"thresholds": [100, 300, 600, 1000, 1500]},
@@ -450,6 +460,15 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
     )
     # A proof of that hour, issued by the world's team (the unit that recorded it).
     proof = proof_issue(actor=root, volunteer=volunteer, organization=activity.organization)
+    # Root ran a selection of the world's team's volunteers: Bob (not its runner) may decide.
+    selection = selection_run(
+        actor=root,
+        selection=selection_create(
+            actor=root, organization=org, name=MARKERS["selection"], pool_organization=org,
+            pool_status="active_applied", posts=[{"name": MARKERS["post"], "quota": 1}],
+            weights={"hours": 100},
+        ),
+    )  # fmt: skip
     # Vic volunteers in the world's team, not yet on its shift: the control for signing up.
     vic = make_user("vic", (Role.VOLUNTEER, org))
     vic_record = volunteer_register(
@@ -526,6 +545,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         proof,
         award,
         team_honour,
+        selection,
         token,
         callout,
         invitation,
@@ -559,6 +579,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         proof=proof,
         award=award,
         team_honour=team_honour,
+        selection=selection,
         claim=claim,
         callout=callout,
         line=line,
@@ -591,6 +612,7 @@ PROTECTED_APPS = (
     "proofs",
     "dispatch",
     "recognition",
+    "selection",
 )
 
 

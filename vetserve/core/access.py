@@ -497,6 +497,23 @@ def may_see_honour_roll(actor: Actor | None, region_id: int) -> bool:
     return may_see_region(actor, region_id)
 
 
+def may_run_selection(actor: Actor | None, organization: Any) -> bool:
+    """Define and run a selection by criteria for ``organization`` (issue 16): the federation's
+    staff, that is the administrators of the organization's region (and superusers). Team
+    leaders do not pick people across a region."""
+    return may_change_region(actor, organization.region_id)
+
+
+def may_approve_selection(actor: Actor | None, selection: Any) -> bool:
+    """Approve or reject a run selection: an administrator of its region, but never the person
+    who ran it (a decision needs a second pair of eyes)."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    if selection.run_by_id is not None and selection.run_by_id == actor.pk:
+        return False
+    return may_change_region(actor, selection.region_id)
+
+
 def may_verify_ledger(actor: Actor | None) -> bool:
     """Open the ledger's chain verification: administrators and auditors (the audit action)."""
     return can(actor, AUDIT)

@@ -29,14 +29,14 @@ from vetserve.accounts.models import Grant, User
 from vetserve.audit.models import AuditEntry
 from vetserve.audit.services import audit_record
 from vetserve.core.text import pinyin_keys
-from vetserve.demo import activities, data, dispatch, roster, season, skills
+from vetserve.demo import activities, data, dispatch, roster, season, selection, skills
 from vetserve.ledger import triggers as ledger_triggers
 from vetserve.orgs.models import Kind, Organization
 from vetserve.regions.models import Level, Region, code_to_id
 from vetserve.regions.services import regions_load_csv
 
 # Bump when the builder makes something different: `vetserve demo` rebuilds an older demo.
-BUILDER_VERSION = 7
+BUILDER_VERSION = 8
 DEMO_SEED = 2022
 MARKER_ACTION = "demo.build"
 MARKER_ACTOR = "vetserve demo"
@@ -360,6 +360,7 @@ STEPS: list[Step] = [
     activities.step_today,
     season.step_season_ledger,
     dispatch.step_night_snow,
+    selection.step_selection,
 ]
 
 
