@@ -67,6 +67,8 @@ COMMANDS: list[tuple[str, str]] = [
         "Turn closed attendance into ledger entries, once each (close-attendance runs it too)",
     ),
     ("verify-ledger", "Verify the ledger's hash chains and name the first broken link of each"),
+    ("exchange-export", "Export service records in the exchange format (docs/exchange.md)"),
+    ("exchange-import", "Import an exchange file: preview, or --commit; re-importing adds nothing"),
     (
         "purge-uploads",
         "Remove spreadsheet uploads left unconfirmed for an hour (cron; --enqueue)",

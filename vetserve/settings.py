@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "vetserve.attendance",
     "vetserve.ledger",
     "vetserve.proofs",
+    "vetserve.exchange",
     "vetserve.api",
     "vetserve.home",
     "vetserve.demo",
