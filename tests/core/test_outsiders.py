@@ -73,6 +73,7 @@ from vetserve.attendance.services import ScanIn, attendance_scan
 from vetserve.attendance.tokens import post_token
 from vetserve.audit.models import AuditEntry
 from vetserve.badges.services import badge_issue, badge_token
+from vetserve.ledger.models import WorkdayRule
 from vetserve.ledger.services import hours_claim_submit, ledger_entry_record
 from vetserve.orgs.models import Kind
 from vetserve.people.fakes import fictitious_id_number
@@ -174,6 +175,8 @@ PARAMS: dict[str, Callable[[SimpleNamespace, str], Any]] = {
     "entry_id": lambda w, _r: w.entry.pk,
     "proof_id": lambda w, _r: w.proof.pk,
     "claim_id": lambda w, _r: w.claim.pk,
+    # A working-day rule root entered: only city administrators remove one.
+    "rule_id": lambda w, _r: w.rule.pk,
     "mapping_id": lambda w, _r: w.mapping.pk,
     "membership_id": lambda w, _r: w.membership.pk,
     "org_id": lambda w, _r: w.org.pk,
@@ -248,6 +251,7 @@ BODY_OVERRIDES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
 
 # Form data for page routes whose object comes from the form as well as from the address.
 PAGE_DATA: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
+    "ledger/workdays/<int:rule_id>/remove/": lambda _w: {"reason": "外测理由"},
     "activities/shifts/<int:shift_id>/add/": lambda w: {"volunteer": w.vic_record.pk},
 }
 
@@ -500,6 +504,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         entry=entry,
         proof=proof,
         claim=claim,
+        rule=WorkdayRule.objects.create(day=date(2027, 3, 1), is_workday=True, note="外测通知"),
         token=token,
         users=users,
         clients=clients,
@@ -526,6 +531,7 @@ PROTECTED_APPS = (
     "attendance",
     "ledger",
     "proofs",
+    "exchange",
 )
 
 
@@ -715,6 +721,38 @@ def _body(world: SimpleNamespace, key: str, operation: dict[str, Any]) -> dict[s
     return {**body, **BODY_OVERRIDES[key](world)} if key in BODY_OVERRIDES else body
 
 
+# Files of multipart operations: property name → the file an insider would send.
+_PNG = b"\x89PNG\r\n\x1a\n outsider"
+MULTIPART_FILES: dict[str, Callable[[SimpleNamespace], Any]] = {
+    "photo": lambda _w: SimpleUploadedFile("claim.png", _PNG, content_type="image/png"),
+    "file": lambda _w: SimpleUploadedFile(
+        "records.json", b'{"format": "vetserve-exchange", "version": 1, "volunteers": [], '
+        b'"records": []}', content_type="application/json",
+    ),  # fmt: skip
+}
+
+
+def _multipart(
+    world: SimpleNamespace, key: str, operation: dict[str, Any]
+) -> dict[str, Any] | None:
+    """A multipart form (fields and files) for an operation that takes one, else None."""
+    content = operation.get("requestBody", {}).get("content", {})
+    if "multipart/form-data" not in content:
+        return None
+    schema = content["multipart/form-data"]["schema"]
+    if "$ref" in schema:
+        schema = _SCHEMAS[schema["$ref"].rsplit("/", 1)[-1]]
+    form: dict[str, Any] = {}
+    for name, prop in schema.get("properties", {}).items():
+        if name in MULTIPART_FILES:
+            form[name] = MULTIPART_FILES[name](world)
+        else:
+            value = _value(world, name, prop)
+            form[name] = str(value).lower() if isinstance(value, bool) else value
+    overrides = BODY_OVERRIDES[key](world) if key in BODY_OVERRIDES else {}
+    return {**form, **overrides}
+
+
 # --- the tally, printed at the end ----------------------------------------------------------
 
 TALLY: dict[str, int] = {"page route x method": 0, "page routes": 0, "api operations": 0}
@@ -876,7 +914,10 @@ def test_outsiders_are_refused_on_every_api_operation(
     problems: list[str] = []
     for actor, client in _clients(world, OUTSIDERS, api=True).items():
         before = _state(world, everything=not is_open, rows=method != "GET")
-        if body is None:
+        form = _multipart(world, key, operation)
+        if form is not None:
+            response = client.post(url, form)
+        elif body is None:
             response = client.generic(method, url)
         else:
             data = json.dumps(body)

@@ -13,7 +13,7 @@ from vetserve.core.access import CHANGE, VIEW, may_see_service_history
 from vetserve.core.api import ERRORS, ID_MAX, YEAR_MAX, YEAR_MIN, Flag, Id, PathId, Payload, Year, user_of
 from vetserve.exchange.fileformat import FORMATS
 from vetserve.exchange.forms import REASON_MAX, UPLOAD_MAX_BYTES
-from vetserve.exchange.selectors import Selection, statement_of
+from vetserve.exchange.selectors import Selection, statement_default_year, statement_of
 from vetserve.exchange.services import exchange_export, exchange_import, statement_download_record
 from vetserve.exchange.statement import statement_pdf, statement_xlsx
 from vetserve.orgs.selectors import access_organization
@@ -118,15 +118,16 @@ def exchange_import_post(
 
 
 class StatementQuery(Schema):
-    year: int = Field(..., ge=YEAR_MIN, le=YEAR_MAX)
+    year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX, description="Default: this year")
     format: StatementFormat = "pdf"
 
 
 def _statement_file(request: HttpRequest, volunteer: Volunteer, query: StatementQuery) -> HttpResponse:
     user = user_of(request)
-    statement = statement_of(user=user, volunteer=volunteer, year=query.year)
+    year = query.year or statement_default_year()
+    statement = statement_of(user=user, volunteer=volunteer, year=year)
     statement_download_record(
-        actor=user, volunteer=volunteer, year=query.year, fmt=query.format,
+        actor=user, volunteer=volunteer, year=year, fmt=query.format,
         minutes=statement.total,
     )  # fmt: skip
     if query.format == "pdf":
@@ -137,7 +138,7 @@ def _statement_file(request: HttpRequest, volunteer: Volunteer, query: Statement
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = (
-        f'attachment; filename="statement-{query.year}.{query.format}"'
+        f'attachment; filename="statement-{year}.{query.format}"'
     )
     return response
 

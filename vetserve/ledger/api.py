@@ -14,6 +14,7 @@ from vetserve.activities.selectors import access_activity
 from vetserve.core.access import CHANGE
 from vetserve.core.api import (
     ERRORS,
+    ID_MAX,
     Day,
     Flag,
     Id,
@@ -322,9 +323,10 @@ def claims_post(request: HttpRequest, payload: HoursClaimIn) -> Status[dict[str,
 
 
 class HoursClaimFormIn(Schema):
-    """The same claim as a multipart form, for a photo beside it (as the claim page takes)."""
+    """The same claim as a multipart form, for a photo beside it (as the claim page takes).
+    Form fields arrive as text: numbers by their bounds, not the strict body types."""
 
-    activity_id: Id
+    activity_id: int = Field(..., ge=1, le=ID_MAX)
     service_date: Day
     minutes: int = Field(..., ge=HAND_MINUTES.low, le=HAND_MINUTES.high)
     evidence: Annotated[str, StringConstraints(min_length=1, max_length=EVIDENCE_MAX)]
