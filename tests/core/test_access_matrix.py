@@ -180,8 +180,13 @@ PROOFS = {
     "dave-proof": "a proof of service of dave-entry's hour, issued by Dave for his team (the "
     "unit that recorded it)",
 }
+EXCHANGE = {
+    "wang-statement": "王建国's yearly statement, from his whole service history (dave-entry's "
+    "hour): for himself and for those who manage or audit his team, not its other members",
+}
 OBJECTS = {
     **VOLUNTEERS,
+    **EXCHANGE,
     **CAMPAIGNS,
     **LEDGER,
     **PROOFS,
@@ -762,6 +767,26 @@ TABLE: list[Row] = [
     R("wang", CHANGE, "dave-proof", API, 403),
     R("carol", CHANGE, "dave-proof", API, 404),
     R("anon", CHANGE, "dave-proof", API, 401),
+    # The yearly statement (read: GET /exchange/statement/volunteer/<id>/?year=… and GET
+    # /api/v1/exchange/volunteers/<id>/statement): whoever may see the person's whole history.
+    R("root", READ, "wang-statement", PAGE, 200),
+    R("alice", READ, "wang-statement", PAGE, 200),
+    R("bob", READ, "wang-statement", PAGE, 200),
+    R("frank", READ, "wang-statement", PAGE, 200),
+    R("dave", READ, "wang-statement", PAGE, 200),
+    R("wang", READ, "wang-statement", PAGE, 200),
+    R("carol", READ, "wang-statement", PAGE, 404),
+    R("tina", READ, "wang-statement", PAGE, 404),
+    R("grace", READ, "wang-statement", PAGE, 404),
+    R("erin", READ, "wang-statement", PAGE, 404),
+    R("mallory", READ, "wang-statement", PAGE, 404),
+    R("anon", READ, "wang-statement", PAGE, LOGIN),
+    R("bob", READ, "wang-statement", API, 200),
+    R("dave", READ, "wang-statement", API, 200),
+    R("wang", READ, "wang-statement", API, 200),
+    R("carol", READ, "wang-statement", API, 404),
+    R("mallory", READ, "wang-statement", API, 404),
+    R("anon", READ, "wang-statement", API, 401),
     # Claims of missed hours: GET /ledger/claims/ and /api/v1/ledger/claims (list), the claim's
     # page and GET /api/v1/ledger/claims/<id> (read), approving it (change: POST
     # /ledger/claims/<id>/ with decision=approve, POST /api/v1/ledger/claims/<id>/decision).
@@ -1235,6 +1260,22 @@ def _proof(world: SimpleNamespace, row: Row) -> int | str:
     return answer
 
 
+def _statement(world: SimpleNamespace, row: Row) -> int | str:
+    """A volunteer's yearly statement (read only), as a PDF through the API."""
+    pk = world.vols["chongli-first"].pk
+    if row.via == PAGE:
+        response = _page_client(world, row.actor).get(f"/exchange/statement/volunteer/{pk}/")
+        if response.status_code == 200:
+            assert response.context["statement"].total >= 60
+        return _answer(response)
+    response = _api_client(world, row.actor).get(
+        f"/api/v1/exchange/volunteers/{pk}/statement?format=pdf"
+    )
+    if response.status_code == 200:
+        assert response.content.startswith(b"%PDF")
+    return response.status_code
+
+
 def _list(world: SimpleNamespace, row: Row) -> int | str:
     if row.obj in PROOFS:
         return _proof(world, row)
@@ -1257,6 +1298,8 @@ def _list(world: SimpleNamespace, row: Row) -> int | str:
 
 
 def _read(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in EXCHANGE:
+        return _statement(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1616,6 +1659,7 @@ GROUPS = [
     ("Campaigns: list, read, change", (LIST, READ, CHANGE)),
     ("Hours ledger: list, read, confirm", (LIST, READ, CHANGE)),
     ("Proofs of service: list, read, revoke", (LIST, READ, CHANGE)),
+    ("Yearly statement: read", (READ,)),
     ("Hours ledger: list, read, confirm (claims: approve)", (LIST, READ, CHANGE)),
     ("Roster export and revealing full numbers", (EXPORT, REVEAL)),
     ("The audit log", (AUDIT_LOG,)),
@@ -1630,6 +1674,8 @@ def _cell(value: int | str) -> str:
 
 
 def _kind(obj: str) -> str:
+    if obj in EXCHANGE:
+        return "exchange"
     if obj in PROOFS:
         return "proof"
     return "campaign" if obj in CAMPAIGNS else "ledger" if obj in LEDGER else ""
@@ -1655,12 +1701,14 @@ def markdown() -> str:
         *[f"- **{name}**: {text}" for name, text in CAMPAIGNS.items()],
         *[f"- **{name}**: {text}" for name, text in LEDGER.items()],
         *[f"- **{name}**: {text}" for name, text in PROOFS.items()],
+        *[f"- **{name}**: {text}" for name, text in EXCHANGE.items()],
         "",
     ]
     for title, actions in GROUPS:
         kind = "campaign" if title.startswith("Campaigns") else ""
         kind = "ledger" if title.startswith("Hours ledger") else kind
         kind = "proof" if title.startswith("Proofs of service") else kind
+        kind = "exchange" if title.startswith("Yearly statement") else kind
         rows = [r for r in TABLE if r.action in actions and _kind(r.obj) == kind]
         lines += [
             f"### {title}",
