@@ -331,3 +331,47 @@ def test_outsiders_get_no_statement_of_a_person(client: Any, cast: Any, snow: An
     assert client.get(
         f"/api/v1/exchange/volunteers/{snow.wang.pk}/statement?year=2022"
     ).status_code == 404
+
+
+# --- constant queries ---------------------------------------------------------------------------
+
+
+def _queries(client: Client, fn: Any) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fn(client)
+    return len(captured)
+
+
+def test_the_export_and_the_statement_take_the_same_queries_for_1_or_20_records(
+    cast: Any, snow: Any
+) -> None:
+    bob = login(Client(), cast.bob)
+    wang = login(Client(), snow.wang.user)
+    recorded(cast, snow, 10)
+    few = (
+        _queries(bob, lambda c: export(c, values="full", reason="移交")),
+        _queries(wang, lambda c: c.get("/exchange/statement/me/?year=2022&format=xlsx")),
+    )
+    # 19 more people with a record each, one corrected.
+    from tests.conftest import register_volunteer
+
+    for serial in range(3, 22):
+        other = register_volunteer(
+            cast.bob, cast.rescue, name=f"队员{serial}", serial=serial,
+            phone=f"139000{serial:05d}",
+        )  # fmt: skip
+        ledger_entry_record(
+            actor=cast.dave, volunteer=other, activity=snow.activity, service_date=DAY,
+            minutes=10,
+        )  # fmt: skip
+    first = LedgerEntry.objects.filter(source=Source.LEADER).first()
+    assert first is not None
+    ledger_entry_correct(actor=cast.bob, entry=first, minutes=20, reason="核对")
+    many = (
+        _queries(bob, lambda c: export(c, values="full", reason="移交")),
+        _queries(wang, lambda c: c.get("/exchange/statement/me/?year=2022&format=xlsx")),
+    )
+    assert many == few

@@ -79,7 +79,7 @@ def export_records(*, user: Actor | None, selection: Selection) -> QuerySet[Ledg
             received_at=Subquery(received.values("source_recorded_at")[:1]),
             received_confirmed=Exists(received.filter(source_confirmed=True)),
         )
-        .select_related("volunteer__residence_region")
+        .select_related("volunteer__residence_region", "volunteer__home_org")
         .order_by("service_date", "id")
     )
 
