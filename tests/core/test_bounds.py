@@ -45,9 +45,9 @@ from vetserve.core.bounds import (
     SafeDecimalField,
     clamp_out_of_range,
 )
+from vetserve.exchange.models import ReceivedRecord
 from vetserve.ledger import triggers
 from vetserve.ledger.models import HoursClaim, LedgerEntry, WorkdayRule
-from vetserve.exchange.models import ReceivedRecord
 from vetserve.ledger.services import (
     TransferRecord,
     ledger_entry_correct,
@@ -357,10 +357,16 @@ def world(cast: SimpleNamespace) -> SimpleNamespace:
                 reason="移交",
                 records=[
                     TransferRecord(
-                        volunteer_id=wang.pk, activity_name="卡口值守", service_date=START.date(),
-                        place="", content="", organizing_unit="宣化区服务队",
-                        person_in_charge="", category="", minutes=60,
-                    )  # fmt: skip
+                        volunteer_id=wang.pk,
+                        activity_name="卡口值守",
+                        service_date=START.date(),
+                        place="",
+                        content="",
+                        organizing_unit="宣化区服务队",
+                        person_in_charge="",
+                        category="",
+                        minutes=60,
+                    )
                 ],
             )[0],
             content_key="0" * 64,

@@ -726,9 +726,10 @@ _PNG = b"\x89PNG\r\n\x1a\n outsider"
 MULTIPART_FILES: dict[str, Callable[[SimpleNamespace], Any]] = {
     "photo": lambda _w: SimpleUploadedFile("claim.png", _PNG, content_type="image/png"),
     "file": lambda _w: SimpleUploadedFile(
-        "records.json", b'{"format": "vetserve-exchange", "version": 1, "volunteers": [], '
-        b'"records": []}', content_type="application/json",
-    ),  # fmt: skip
+        "records.json",
+        b'{"format": "vetserve-exchange", "version": 1, "volunteers": [], "records": []}',
+        content_type="application/json",
+    ),
 }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,7 +38,9 @@ def export(client: Client, **fields: Any) -> Any:
     return client.post("/exchange/export/", {"format": "json", "values": "masked", **fields})
 
 
-def test_an_administrator_exports_records_masked_from_home(client: Any, cast: Any, snow: Any) -> None:
+def test_an_administrator_exports_records_masked_from_home(
+    client: Any, cast: Any, snow: Any
+) -> None:
     entry = recorded(cast, snow)
     login(client, cast.bob)
     assert "/exchange/" in client.get("/").text
@@ -176,13 +179,27 @@ def person() -> dict[str, str]:
     return {**PERSON, "id_number": number}
 
 
-def run_import(user: str, org: Any, data: bytes, name: str = "in.json", commit: bool = True) -> Any:
-    path = f"/tmp/vs-exchange-{name}"
-    with open(path, "wb") as handle:
-        handle.write(data)
+FILES: list[Path] = []
+
+
+@pytest.fixture(autouse=True)
+def _files(tmp_path: Path) -> Any:
+    FILES.insert(0, tmp_path)
+    yield
+    FILES.pop(0)
+
+
+def run_import(user: str, org: Any, data: bytes, name: str = "in.json", commit: bool = True) -> str:
+    """The import command's output; CommandError (raised) carries it too, as ``.output``."""
+    path = FILES[0] / name
+    path.write_bytes(data)
     out = io.StringIO()
-    args = [path, "--user", user, "--organization", str(org.pk)]
-    call_command("exchange_import", *args, *(["--commit"] if commit else []), stdout=out)
+    args = [str(path), "--user", user, "--organization", str(org.pk)]
+    try:
+        call_command("exchange_import", *args, *(["--commit"] if commit else []), stdout=out)
+    except CommandError as error:
+        error.output = out.getvalue()  # type: ignore[attr-defined]
+        raise
     return out.getvalue()
 
 
@@ -214,29 +231,16 @@ def test_a_changed_record_becomes_a_correction_not_an_edit(cast: Any) -> None:
 def test_bad_rows_are_named_in_chinese_and_nothing_is_imported(cast: Any) -> None:
     bad = record_of("prov:2", 90)
     bad["service_date"] = "2022-02-30"
-    masked = {**person(), "id_number": "130705********0071"}
     data = _document([record_of("prov:1", 60), bad], person())
-    with pytest.raises(CommandError):
-        out = run_import("carol", cast.zhangbei_team, data)
-    out = io.StringIO()
-    with open("/tmp/vs-exchange-bad.json", "wb") as handle:
-        handle.write(data)
-    with pytest.raises(CommandError):
-        call_command(
-            "exchange_import", "/tmp/vs-exchange-bad.json", "--user", "carol",
-            "--organization", str(cast.zhangbei_team.pk), "--commit", stdout=out,
-        )  # fmt: skip
-    assert "row 2: 日期" in out.getvalue()
+    with pytest.raises(CommandError) as refused:
+        run_import("carol", cast.zhangbei_team, data)
+    assert "row 2: 日期" in refused.value.output  # type: ignore[attr-defined]
     assert not LedgerEntry.objects.exists()
-    with open("/tmp/vs-exchange-masked.json", "wb") as handle:
-        handle.write(_document([record_of("prov:1", 60)], masked))
-    out = io.StringIO()
-    with pytest.raises(CommandError):
-        call_command(
-            "exchange_import", "/tmp/vs-exchange-masked.json", "--user", "carol",
-            "--organization", str(cast.zhangbei_team.pk), stdout=out,
-        )  # fmt: skip
-    assert "完整号码" in out.getvalue() or "masked" in out.getvalue()
+    masked = {**person(), "id_number": "130705********0071"}
+    with pytest.raises(CommandError) as refused:
+        run_import("carol", cast.zhangbei_team, _document([record_of("prov:1", 60)], masked))
+    assert "完整号码" in refused.value.output  # type: ignore[attr-defined]
+    assert not LedgerEntry.objects.exists()
 
 
 def test_nobody_imports_into_an_organization_they_do_not_change(client: Any, cast: Any) -> None:
@@ -262,7 +266,9 @@ def test_the_api_previews_and_commits_an_import(client: Any, cast: Any) -> None:
         ).json()
     assert body["committed"] and body["unchanged"] == 1 and body["new_records"] == 0
     assert LedgerEntry.objects.count() == 1
-    exported = carol.post("/api/v1/exchange/export", {"format": "json"}, content_type="application/json")
+    exported = carol.post(
+        "/api/v1/exchange/export", {"format": "json"}, content_type="application/json"
+    )
     assert json.loads(exported.content)["records"][0]["record_id"] == "prov:1"
 
 
@@ -283,9 +289,10 @@ def test_after_a_move_the_new_unit_sees_the_whole_history_and_the_old_unit_what_
     # Still attributed to the unit that recorded it, and still its to correct.
     assert carol.get(f"/ledger/entry/{entry.pk}/").status_code == 200
     assert cast.rescue.name in carol.get(f"/ledger/entry/{entry.pk}/").text
-    assert carol.post(
-        f"/ledger/entry/{entry.pk}/correct/", {"minutes": 60, "reason": "x"}
-    ).status_code == 404
+    assert (
+        carol.post(f"/ledger/entry/{entry.pk}/correct/", {"minutes": 60, "reason": "x"}).status_code
+        == 404
+    )
     # The old unit still sees what it recorded.
     bob = login(Client(), cast.bob)
     assert entry.pk in [e["id"] for e in bob.get("/api/v1/ledger/entries").json()["items"]]
@@ -323,14 +330,17 @@ def test_the_yearly_statement_totals_equal_the_ledger(client: Any, cast: Any, sn
 
 
 @pytest.mark.parametrize("who", ["carol", "mallory", "erin", "frank_none"])
-def test_outsiders_get_no_statement_of_a_person(client: Any, cast: Any, snow: Any, who: str) -> None:
+def test_outsiders_get_no_statement_of_a_person(
+    client: Any, cast: Any, snow: Any, who: str
+) -> None:
     recorded(cast, snow)
     user = cast.mallory if who == "frank_none" else getattr(cast, who)
     login(client, user)
     assert client.get(f"/exchange/statement/volunteer/{snow.wang.pk}/").status_code == 404
-    assert client.get(
-        f"/api/v1/exchange/volunteers/{snow.wang.pk}/statement?year=2022"
-    ).status_code == 404
+    assert (
+        client.get(f"/api/v1/exchange/volunteers/{snow.wang.pk}/statement?year=2022").status_code
+        == 404
+    )
 
 
 # --- constant queries ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from vetserve.people.fakes import fictitious_id_number
 TEXT = st.text(alphabet="除雪卡口值守消毒张北崇礼队长 abc-", max_size=20).map(str.strip)
 RECORDS = st.lists(
     st.tuples(
-        st.integers(0, 1), # which of two people
+        st.integers(0, 1),  # which of two people
         st.integers(0, 400),  # day offset
         st.integers(0, 24 * 60),  # minutes
         TEXT.filter(bool),  # activity

@@ -75,8 +75,6 @@ def test_a_city_administrator_removes_a_wrong_rule_with_a_reason(client: Any, ca
 def test_nobody_below_the_city_removes_a_rule(client: Any, cast: Any) -> None:
     rule = WorkdayRule.objects.create(day=date(2027, 2, 20), is_workday=True, note="国办发明电")
     for user in (cast.bob, cast.dave, cast.mallory):
-        answer = login(Client(), user).post(
-            f"/ledger/workdays/{rule.pk}/remove/", {"reason": "x"}
-        )
+        answer = login(Client(), user).post(f"/ledger/workdays/{rule.pk}/remove/", {"reason": "x"})
         assert answer.status_code == 404
     assert WorkdayRule.objects.filter(pk=rule.pk).exists()

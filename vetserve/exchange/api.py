@@ -10,7 +10,18 @@ from ninja.files import UploadedFile
 from pydantic import StringConstraints
 
 from vetserve.core.access import CHANGE, VIEW, may_see_service_history
-from vetserve.core.api import ERRORS, ID_MAX, YEAR_MAX, YEAR_MIN, Flag, Id, PathId, Payload, Year, user_of
+from vetserve.core.api import (
+    ERRORS,
+    ID_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+    Flag,
+    Id,
+    PathId,
+    Payload,
+    Year,
+    user_of,
+)
 from vetserve.exchange.fileformat import FORMATS
 from vetserve.exchange.forms import REASON_MAX, UPLOAD_MAX_BYTES
 from vetserve.exchange.selectors import Selection, statement_default_year, statement_of
@@ -122,7 +133,9 @@ class StatementQuery(Schema):
     format: StatementFormat = "pdf"
 
 
-def _statement_file(request: HttpRequest, volunteer: Volunteer, query: StatementQuery) -> HttpResponse:
+def _statement_file(
+    request: HttpRequest, volunteer: Volunteer, query: StatementQuery
+) -> HttpResponse:
     user = user_of(request)
     year = query.year or statement_default_year()
     statement = statement_of(user=user, volunteer=volunteer, year=year)
@@ -137,9 +150,7 @@ def _statement_file(request: HttpRequest, volunteer: Volunteer, query: Statement
             statement_xlsx(statement),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = (
-        f'attachment; filename="statement-{year}.{query.format}"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="statement-{year}.{query.format}"'
     return response
 
 

@@ -123,9 +123,7 @@ def csv_document(rows: Iterable[tuple[dict[str, str], dict[str, str]]]) -> bytes
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
-def json_document(
-    rows: Iterable[tuple[dict[str, str], dict[str, str]]], *, numbers: str
-) -> bytes:
+def json_document(rows: Iterable[tuple[dict[str, str], dict[str, str]]], *, numbers: str) -> bytes:
     """The JSON document: each volunteer once, each record pointing to theirs by ``ref``.
     Volunteers are numbered in the order they first appear, so the document follows from its
     records alone (the same records give the same file in any database)."""
@@ -180,13 +178,18 @@ def _parse_csv(data: bytes) -> Parsed:
             fatal=_("The first line must be the exchange format's header (docs/exchange.md).")
         )
     parsed = Parsed()
-    body = [(n, cells) for n, cells in enumerate(lines[1:], start=2) if any(c.strip() for c in cells)]
+    body = [
+        (n, cells) for n, cells in enumerate(lines[1:], start=2) if any(c.strip() for c in cells)
+    ]
     if len(body) > ROWS_MAX:
         return Parsed(fatal=_("At most %(n)s records per file.") % {"n": f"{ROWS_MAX:,}"})
     for number, cells in body:
         if len(cells) != len(CSV_KEYS):
             parsed.errors.append(
-                (number, _("%(n)s columns instead of %(m)s.") % {"n": len(cells), "m": len(CSV_KEYS)})
+                (
+                    number,
+                    _("%(n)s columns instead of %(m)s.") % {"n": len(cells), "m": len(CSV_KEYS)},
+                )
             )
             continue
         values = dict(zip(CSV_KEYS, (c.strip() for c in cells), strict=True))
@@ -306,9 +309,7 @@ def check_record(values: dict[str, str]) -> dict[str, Any]:
     except ValueError:
         raise _bad("service_minutes", _("a whole number of minutes.")) from None
     if not 0 <= minutes <= MINUTES_MAX:
-        raise _bad(
-            "service_minutes", _("from 0 to %(n)s minutes.") % {"n": f"{MINUTES_MAX:,}"}
-        )
+        raise _bad("service_minutes", _("from 0 to %(n)s minutes.") % {"n": f"{MINUTES_MAX:,}"})
     if values.get("service_hours") and values["service_hours"] != hours_text(minutes):
         raise _bad(
             "service_minutes",

@@ -67,9 +67,7 @@ class CommitForm(forms.Form):
 
 
 class StatementForm(forms.Form):
-    year = forms.IntegerField(
-        label=_("Year"), min_value=DATES.low.year, max_value=DATES.high.year
-    )
+    year = forms.IntegerField(label=_("Year"), min_value=DATES.low.year, max_value=DATES.high.year)
     format = forms.ChoiceField(
         choices=[("", ""), ("pdf", "PDF"), ("xlsx", "Excel")], required=False
     )

@@ -196,9 +196,7 @@ def statement_of(*, user: Actor | None, volunteer: Volunteer, year: int) -> Stat
         .annotate(n=Sum("minutes"))
         .order_by("organizing_unit")
     ]
-    statement.records = rows.filter(
-        Q(source__in=[s.value for s in RECORD_SOURCES])
-    ).count()
+    statement.records = rows.filter(Q(source__in=[s.value for s in RECORD_SOURCES])).count()
     return statement
 
 

@@ -122,7 +122,7 @@ def _place(actor: Actor | None, selection: Selection) -> tuple[int | None, int |
         if grant.region_id is not None:
             return int(grant.region_id), None
         if grant.organization is not None:
-            return int(grant.organization.region_id), int(grant.organization_id)
+            return int(grant.organization.region_id), int(grant.organization.pk)
     return None, None
 
 
@@ -361,9 +361,7 @@ def _record(
     corrected here (a correction entry of the entry it became)."""
     record = row.record
     received = (
-        ReceivedRecord.objects.select_related("entry")
-        .filter(record_id=record["record_id"])
-        .first()
+        ReceivedRecord.objects.select_related("entry").filter(record_id=record["record_id"]).first()
     )
     if received is not None:
         entry: LedgerEntry | None = received.entry
@@ -386,9 +384,7 @@ def _record(
     if current == record["service_minutes"]:
         result.unchanged += 1
         return _("unchanged")
-    ledger_entry_correct(
-        actor=actor, entry=entry, minutes=record["service_minutes"], reason=reason
-    )
+    ledger_entry_correct(actor=actor, entry=entry, minutes=record["service_minutes"], reason=reason)
     result.corrected += 1
     return _("hours corrected from %(old)s to %(new)s minutes") % {
         "old": current,

@@ -46,9 +46,7 @@ def statement_pdf(statement: Statement) -> bytes:
     return buffer.getvalue()
 
 
-def _table(
-    canvas: Canvas, y: float, title: str, rows: list[tuple[str, int]], total: int
-) -> float:
+def _table(canvas: Canvas, y: float, title: str, rows: list[tuple[str, int]], total: int) -> float:
     width = PAGE_W - 2 * MARGIN
     col = MARGIN + width
     canvas.setFillColor(INK)

@@ -49,9 +49,9 @@ ORG_CHOICES = 500
 
 def _receiving(user: Actor | None) -> list[Organization]:
     return list(
-        visible_to(user, Organization, CHANGE).only("pk", "name").order_by("name", "pk")[
-            :ORG_CHOICES
-        ]
+        visible_to(user, Organization, CHANGE)
+        .only("pk", "name")
+        .order_by("name", "pk")[:ORG_CHOICES]
     )
 
 
@@ -173,7 +173,9 @@ def import_commit_view(request: AuthedRequest) -> HttpResponse:
     form = CommitForm(request.POST)
     stored = upload_load(request, form.data.get("token", "")) if form.is_valid() else None
     if stored is None or stored.org_id is None:
-        messages.error(request, _("This upload has expired (after an hour); upload the file again."))
+        messages.error(
+            request, _("This upload has expired (after an hour); upload the file again.")
+        )
         return redirect("exchange:index")
     organization = access_organization(user, stored.org_id, CHANGE)
     fmt = "json" if stored.filename.lower().endswith(".json") else "csv"

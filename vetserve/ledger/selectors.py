@@ -78,9 +78,7 @@ def access_entry(user: Actor | None, entry_id: Any, action: str = VIEW) -> Ledge
     return entry
 
 
-def volunteer_history(
-    *, user: Actor | None, volunteer: Volunteer
-) -> QuerySet[LedgerEntry]:
+def volunteer_history(*, user: Actor | None, volunteer: Volunteer) -> QuerySet[LedgerEntry]:
     """A volunteer's entries as the viewer may see them, newest first: the whole history,
     whatever unit recorded it, for those who may see it (the volunteer, their current unit's
     managers: 转移接续), else the entries of the units the viewer sees."""

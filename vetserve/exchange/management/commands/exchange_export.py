@@ -51,6 +51,7 @@ class Command(BaseCommand):
                 reason=options["reason"],
             )
         except Exception as exc:  # Http404, PermissionDenied, ValidationError: said plainly
-            raise CommandError(" ".join(getattr(exc, "messages", [str(exc) or "Not found."])))
+            messages = getattr(exc, "messages", [str(exc) or "Not found."])
+            raise CommandError(" ".join(messages)) from None
         Path(options["output"]).write_bytes(exported.content)
         self.stdout.write(f"{exported.records} records written to {options['output']}.")
