@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,8 +34,7 @@ from vetserve.core.access import (
 from vetserve.exchange.fileformat import FORMATS, Row, csv_document, json_document, parse
 from vetserve.exchange.models import ReceivedRecord
 from vetserve.exchange.selectors import Selection, export_records, export_rows
-from vetserve.ledger.models import RECORD_SOURCES, LedgerEntry
-from vetserve.ledger.selectors import entry_effective_minutes
+from vetserve.ledger.models import RECORD_SOURCES, LedgerEntry, Source
 from vetserve.ledger.services import TransferRecord, ledger_entry_correct, ledger_transfer_in
 from vetserve.orgs.models import Organization
 from vetserve.people.idnumbers import InvalidNumber, parse_id_number, parse_phone
@@ -235,6 +235,7 @@ def _apply(
     seen_ids: set[str] = set()
     new: list[tuple[Row, Volunteer]] = []
     reason = _("Transferred in from %(file)s") % {"file": filename[:200] or _("an exchange file")}
+    known = _known_records([row.record["record_id"] for row in rows])
     for row in rows:
         record_id = row.record["record_id"]
         if record_id in seen_ids:
@@ -244,7 +245,7 @@ def _apply(
         try:
             with transaction.atomic():
                 volunteer = _volunteer(actor, organization, row, people, result)
-                outcome = _record(actor, row, volunteer, result, reason)
+                outcome = _record(actor, row, volunteer, result, reason, known)
         except ValidationError as error:
             result.errors.append((row.line, " ".join(error.messages)))
             continue
@@ -304,6 +305,8 @@ def _volunteer(
     """The person the row belongs to: found by ID number (its blind index), or registered in
     the receiving organization. A masked number identifies nobody: refused."""
     raw = row.volunteer["id_number"]
+    if raw in people:  # the same person's next record: parsed and found once
+        return people[raw]
     if "*" in raw:
         raise ValidationError(
             _("The ID number is masked; importing needs an export with full numbers.")
@@ -313,6 +316,7 @@ def _volunteer(
     except InvalidNumber as exc:
         raise ValidationError(_("ID number: %(error)s") % {"error": exc}) from None
     if number in people:
+        people[raw] = people[number]
         return people[number]
     existing = (
         Volunteer.objects.select_related("home_org")
@@ -326,7 +330,7 @@ def _volunteer(
                   "moved to yours before their history is imported.")
             )  # fmt: skip
         result.known_volunteers += 1
-        people[number] = existing
+        people[number] = people[raw] = existing
         return existing
     region = Region.objects.filter(code=row.volunteer["residence_area_code"]).first()
     if region is None:
@@ -350,44 +354,82 @@ def _volunteer(
         service_categories=row.volunteer["service_categories"],
     )
     result.new_volunteers += 1
-    people[number] = volunteer
+    people[number] = people[raw] = volunteer
     return volunteer
 
 
+@dataclass(frozen=True)
+class _Known:
+    """A record seen before: the entry it is (or became), the content key to compare, and its
+    minutes with every correction applied."""
+
+    entry: LedgerEntry
+    key: str
+    minutes: int
+
+
+# Ids looked up per query (SQLite's limit on parameters is 999 in old builds).
+_LOOKUP_CHUNK = 900
+
+
+def _known_records(record_ids: list[str]) -> dict[str, _Known]:
+    """The records of the file seen before, a few queries per 900 ids (not per row):
+    received ones by their id, those made here by their ledger hash."""
+    known: dict[str, _Known] = {}
+    for start in range(0, len(record_ids), _LOOKUP_CHUNK):
+        ids = record_ids[start : start + _LOOKUP_CHUNK]
+        found: dict[str, tuple[LedgerEntry, str]] = {
+            r.record_id: (r.entry, r.content_key)
+            for r in ReceivedRecord.objects.select_related("entry").filter(record_id__in=ids)
+        }
+        rest = [i for i in ids if i not in found]
+        for entry in LedgerEntry.objects.filter(
+            hash__in=rest, source__in=[s.value for s in RECORD_SOURCES]
+        ):
+            found[entry.hash] = (entry, content_key(_fields_of(entry)))
+        corrections = dict(
+            LedgerEntry.objects.filter(
+                refers_to__in=[e.pk for e, _k in found.values()], source=Source.CORRECTION
+            )
+            .order_by()
+            .values_list("refers_to")
+            .annotate(n=Sum("minutes"))
+        )
+        for record_id, (entry, key) in found.items():
+            minutes = entry.minutes + int(corrections.get(entry.pk) or 0)
+            known[record_id] = _Known(entry=entry, key=key, minutes=minutes)
+    return known
+
+
 def _record(
-    actor: Actor | None, row: Row, volunteer: Volunteer, result: ImportResult, reason: str
+    actor: Actor | None,
+    row: Row,
+    volunteer: Volunteer,
+    result: ImportResult,
+    reason: str,
+    known: dict[str, _Known],
 ) -> str:
     """Classify the row's record: "new" (inserted by the caller, in one go), unchanged, or
     corrected here (a correction entry of the entry it became)."""
     record = row.record
-    received = (
-        ReceivedRecord.objects.select_related("entry").filter(record_id=record["record_id"]).first()
-    )
-    if received is not None:
-        entry: LedgerEntry | None = received.entry
-        key = received.content_key
-    else:
-        entry = LedgerEntry.objects.filter(
-            hash=record["record_id"], source__in=[s.value for s in RECORD_SOURCES]
-        ).first()
-        key = content_key(_fields_of(entry)) if entry is not None else ""
-    if entry is None:
+    seen = known.get(record["record_id"])
+    if seen is None:
         return "new"
+    entry = seen.entry
     if entry.volunteer_id != volunteer.pk and volunteer.merged_into_id != entry.volunteer_id:
         raise ValidationError(_("This record id belongs to another person's record."))
-    if key != content_key(record):
+    if seen.key != content_key(record):
         raise ValidationError(
             _("This record was imported before with other details (activity, date, place, "
               "content or unit); only its hours can be corrected by a new file.")
         )  # fmt: skip
-    current = entry_effective_minutes(entry)
-    if current == record["service_minutes"]:
+    if seen.minutes == record["service_minutes"]:
         result.unchanged += 1
         return _("unchanged")
     ledger_entry_correct(actor=actor, entry=entry, minutes=record["service_minutes"], reason=reason)
     result.corrected += 1
     return _("hours corrected from %(old)s to %(new)s minutes") % {
-        "old": current,
+        "old": seen.minutes,
         "new": record["service_minutes"],
     }
 
