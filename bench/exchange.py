@@ -90,17 +90,6 @@ def child(people: int, records: int) -> dict[str, object]:
         result = fn()  # type: ignore[operator]
         return (time.perf_counter() - started) * 1000, result
 
-    if os.environ.get("BENCH_PROFILE"):
-        import cProfile
-        import pstats
-
-        cProfile.runctx(
-            "exchange_import(actor=admin, organization=team, data=document, fmt='json', commit=False)",
-            globals(), locals(), str(Path(tempfile.gettempdir()) / "exch.prof"),
-        )  # fmt: skip
-        pstats.Stats(str(Path(tempfile.gettempdir()) / "exch.prof"), stream=sys.stderr).sort_stats(
-            "cumulative"
-        ).print_stats(25)
     first_ms, first = timed(
         lambda: exchange_import(
             actor=admin, organization=team, data=document, fmt="json", commit=True
@@ -161,8 +150,6 @@ def main() -> None:
         )  # fmt: skip
     if done.returncode != 0:
         raise SystemExit(done.stderr[-3000:])
-    if os.environ.get("BENCH_PROFILE"):
-        print(done.stderr[-8000:])
     result = json.loads(done.stdout.strip().splitlines()[-1])
     print(
         f"exchange format, SQLite: {result['records']:,} records of {result['people']:,} new "
