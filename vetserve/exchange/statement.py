@@ -111,15 +111,15 @@ def _draw(canvas: Canvas, statement: Statement) -> None:
     y = _table(canvas, y, _("By category"), statement.by_category, statement.total)
     if y > MARGIN + 40 * mm and statement.units:
         _table(canvas, y, _("By recording unit"), statement.units[:8], statement.total)
-    canvas.setFont(CJK, 8.5)
+    note = _(
+        "Hours as the ledger holds them on %(date)s; corrections included. Service hours are "
+        "actual time served, travel excluded. This summary is no proof of service."
+    ) % {"date": date_format(timezone.localdate(), "DATE_FORMAT")}
+    lines, size = fit_text(note, CJK, 8.5, width, lines=2, min_size=7)
+    canvas.setFont(CJK, size)
     canvas.setFillColor(GREY)
-    canvas.drawString(
-        MARGIN,
-        MARGIN + 4 * mm,
-        _("Hours as the ledger holds them on %(date)s; corrections included. Service hours are "
-          "actual time served, travel excluded. This summary is no proof of service.")
-        % {"date": date_format(timezone.localdate(), "DATE_FORMAT")},
-    )  # fmt: skip
+    for index, line in enumerate(lines):
+        canvas.drawString(MARGIN, MARGIN + 6 * mm - index * 4.2 * mm, line)
     canvas.setFillColor(RED)
     canvas.rect(MARGIN, MARGIN - 4 * mm, width, 1.2 * mm, stroke=0, fill=1)
 
