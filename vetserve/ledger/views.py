@@ -26,6 +26,7 @@ from vetserve.core.access import (
     may_confirm_hours,
     may_manage_workdays,
     may_record_hours,
+    may_see_rosters,
     may_verify_ledger,
     visible_to,
 )
@@ -105,6 +106,8 @@ def volunteer_ledger(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
             "entries": page.object_list,
             "query": query_without_page(request),
             "may_record": _recordable(request).exists(),
+            # The exchange export (a transfer's file) is for those who manage or audit rosters.
+            "may_export": may_see_rosters(request.user),
         },
     )
 
