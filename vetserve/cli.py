@@ -73,6 +73,8 @@ COMMANDS: list[tuple[str, str]] = [
         "Turn closed attendance into ledger entries, once each (close-attendance runs it too)",
     ),
     ("verify-ledger", "Verify the ledger's hash chains and name the first broken link of each"),
+    ("exchange-export", "Export service records in the exchange format (docs/exchange.md)"),
+    ("exchange-import", "Import an exchange file: preview, or --commit; re-importing adds nothing"),
     (
         "report-figures",
         "Show the 2022 news report's figures next to the database's own counts (--check)",

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "vetserve.reports",
     "vetserve.recognition",
     "vetserve.selection",
+    "vetserve.exchange",
     "vetserve.api",
     "vetserve.home",
     "vetserve.demo",

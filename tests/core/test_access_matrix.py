@@ -201,9 +201,14 @@ SELECTIONS = {
     "bob-selection": "a selection by criteria of the 崇礼 federation, run by Bob and awaiting "
     "approval (change: approving it; the person who ran it never approves)",
 }
+EXCHANGE = {
+    "wang-statement": "王建国's yearly statement, from his whole service history (dave-entry's "
+    "hour): for himself and for those who manage or audit his team, not its other members",
+}
 OBJECTS = {
     **VOLUNTEERS,
     **REPORTS,
+    **EXCHANGE,
     **CAMPAIGNS,
     **LEDGER,
     **PROOFS,
@@ -910,6 +915,26 @@ TABLE: list[Row] = [
     R("wang", CHANGE, "wang-award", API, 403),
     R("carol", CHANGE, "wang-award", API, 404),
     R("anon", CHANGE, "wang-award", API, 401),
+    # The yearly statement (read: GET /exchange/statement/volunteer/<id>/?year=… and GET
+    # /api/v1/exchange/volunteers/<id>/statement): whoever may see the person's whole history.
+    R("root", READ, "wang-statement", PAGE, 200),
+    R("alice", READ, "wang-statement", PAGE, 200),
+    R("bob", READ, "wang-statement", PAGE, 200),
+    R("frank", READ, "wang-statement", PAGE, 200),
+    R("dave", READ, "wang-statement", PAGE, 200),
+    R("wang", READ, "wang-statement", PAGE, 200),
+    R("carol", READ, "wang-statement", PAGE, 404),
+    R("tina", READ, "wang-statement", PAGE, 404),
+    R("grace", READ, "wang-statement", PAGE, 404),
+    R("erin", READ, "wang-statement", PAGE, 404),
+    R("mallory", READ, "wang-statement", PAGE, 404),
+    R("anon", READ, "wang-statement", PAGE, LOGIN),
+    R("bob", READ, "wang-statement", API, 200),
+    R("dave", READ, "wang-statement", API, 200),
+    R("wang", READ, "wang-statement", API, 200),
+    R("carol", READ, "wang-statement", API, 404),
+    R("mallory", READ, "wang-statement", API, 404),
+    R("anon", READ, "wang-statement", API, 401),
     # Claims of missed hours: GET /ledger/claims/ and /api/v1/ledger/claims (list), the claim's
     # page and GET /api/v1/ledger/claims/<id> (read), approving it (change: POST
     # /ledger/claims/<id>/ with decision=approve, POST /api/v1/ledger/claims/<id>/decision).
@@ -1533,6 +1558,20 @@ def _selection(world: SimpleNamespace, row: Row) -> int | str:
     approved = type(selection).objects.get(pk=selection.pk).state == "approved"
     assert approved == row.allowed, f"approved={approved}"
     return answer
+def _statement(world: SimpleNamespace, row: Row) -> int | str:
+    """A volunteer's yearly statement (read only), as a PDF through the API."""
+    pk = world.vols["chongli-first"].pk
+    if row.via == PAGE:
+        response = _page_client(world, row.actor).get(f"/exchange/statement/volunteer/{pk}/")
+        if response.status_code == 200:
+            assert response.context["statement"].total >= 60
+        return _answer(response)
+    response = _api_client(world, row.actor).get(
+        f"/api/v1/exchange/volunteers/{pk}/statement?format=pdf"
+    )
+    if response.status_code == 200:
+        assert response.content.startswith(b"%PDF")
+    return response.status_code
 
 
 def _list(world: SimpleNamespace, row: Row) -> int | str:
@@ -1582,6 +1621,8 @@ def _read(world: SimpleNamespace, row: Row) -> int | str:
         return _award(world, row)
     if row.obj in SELECTIONS:
         return _selection(world, row)
+    if row.obj in EXCHANGE:
+        return _statement(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1949,6 +1990,7 @@ GROUPS = [
     ("Proofs of service: list, read, revoke", (LIST, READ, CHANGE)),
     ("Call-outs: list, read, close", (LIST, READ, CHANGE)),
     ("Selections by criteria: list, read, approve", (LIST, READ, CHANGE)),
+    ("Yearly statement: read", (READ,)),
     ("Hours ledger: list, read, confirm (claims: approve)", (LIST, READ, CHANGE)),
     ("Roster export and revealing full numbers", (EXPORT, REVEAL)),
     ("The audit log", (AUDIT_LOG,)),
@@ -1968,6 +2010,8 @@ def _kind(obj: str) -> str:
         return "callout"
     if obj in SELECTIONS:
         return "selection"
+    if obj in EXCHANGE:
+        return "exchange"
     if obj in PROOFS:
         return "proof"
     if obj in REPORTS:
@@ -1998,6 +2042,7 @@ def markdown() -> str:
         *[f"- **{name}**: {text}" for name, text in CALLOUTS.items()],
         *[f"- **{name}**: {text}" for name, text in REPORTS.items()],
         *[f"- **{name}**: {text}" for name, text in SELECTIONS.items()],
+        *[f"- **{name}**: {text}" for name, text in EXCHANGE.items()],
         "",
     ]
     for title, actions in GROUPS:
@@ -2007,6 +2052,7 @@ def markdown() -> str:
         kind = "callout" if title.startswith("Call-outs") else kind
         kind = "story" if title.startswith("The report's figures") else kind
         kind = "selection" if title.startswith("Selections") else kind
+        kind = "exchange" if title.startswith("Yearly statement") else kind
         rows = [r for r in TABLE if r.action in actions and _kind(r.obj) == kind]
         lines += [
             f"### {title}",

@@ -53,9 +53,15 @@ from vetserve.dispatch.models import (
     ProposalLine,
     Unavailability,
 )
+from vetserve.exchange.models import ReceivedRecord
 from vetserve.ledger import triggers
 from vetserve.ledger.models import HoursClaim, LedgerEntry, WorkdayRule
-from vetserve.ledger.services import ledger_entry_correct, ledger_entry_record
+from vetserve.ledger.services import (
+    TransferRecord,
+    ledger_entry_correct,
+    ledger_entry_record,
+    ledger_transfer_in,
+)
 from vetserve.notify.models import Notification
 from vetserve.orgs.forms import OrganizationForm
 from vetserve.people.forms import VolunteerForm
@@ -357,6 +363,30 @@ def world(cast: SimpleNamespace) -> SimpleNamespace:
             issued_at=START,
             revoked_at=END,
             revoke_reason="测试",
+        ),
+        # A record received through the exchange format, and the transfer-in entry it became.
+        ReceivedRecord=ReceivedRecord.objects.create(
+            record_id="bounds:1",
+            entry=ledger_transfer_in(
+                actor=cast.bob,
+                organization=cast.rescue,
+                reason="移交",
+                records=[
+                    TransferRecord(
+                        volunteer_id=wang.pk,
+                        activity_name="卡口值守",
+                        service_date=START.date(),
+                        place="",
+                        content="",
+                        organizing_unit="宣化区服务队",
+                        person_in_charge="",
+                        category="",
+                        minutes=60,
+                    )
+                ],
+            )[0],
+            content_key="0" * 64,
+            source_recorded_at=START,
         ),
         # Thresholds wide apart, so each bound of each star lies within the order of the
         # others only at its ends (the order itself: ORDERED_PAIRS).

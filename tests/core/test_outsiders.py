@@ -75,6 +75,7 @@ from vetserve.audit.models import AuditEntry
 from vetserve.badges.services import badge_issue, badge_token
 from vetserve.dispatch.models import CallOut, Invitation, Proposal, ProposalLine
 from vetserve.dispatch.tokens import sign
+from vetserve.ledger.models import WorkdayRule
 from vetserve.ledger.services import hours_claim_submit, ledger_entry_record
 from vetserve.orgs.models import Kind
 from vetserve.people.fakes import fictitious_id_number
@@ -197,6 +198,8 @@ PARAMS: dict[str, Callable[[SimpleNamespace, str], Any]] = {
     "honour_id": lambda w, _r: w.team_honour.pk,
     "selection_id": lambda w, _r: w.selection.pk,
     "claim_id": lambda w, _r: w.claim.pk,
+    # A working-day rule root entered: only city administrators remove one.
+    "rule_id": lambda w, _r: w.rule.pk,
     "mapping_id": lambda w, _r: w.mapping.pk,
     "membership_id": lambda w, _r: w.membership.pk,
     "org_id": lambda w, _r: w.org.pk,
@@ -283,6 +286,7 @@ BODY_OVERRIDES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
 
 # Form data for page routes whose object comes from the form as well as from the address.
 PAGE_DATA: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
+    "ledger/workdays/<int:rule_id>/remove/": lambda _w: {"reason": "外测理由"},
     "activities/shifts/<int:shift_id>/add/": lambda w: {"volunteer": w.vic_record.pk},
 }
 
@@ -584,6 +588,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         callout=callout,
         line=line,
         invitation=invitation,
+        rule=WorkdayRule.objects.create(day=date(2027, 3, 1), is_workday=True, note="外测通知"),
         token=token,
         users=users,
         clients=clients,
@@ -613,6 +618,7 @@ PROTECTED_APPS = (
     "dispatch",
     "recognition",
     "selection",
+    "exchange",
 )
 
 
@@ -802,6 +808,39 @@ def _body(world: SimpleNamespace, key: str, operation: dict[str, Any]) -> dict[s
     return {**body, **BODY_OVERRIDES[key](world)} if key in BODY_OVERRIDES else body
 
 
+# Files of multipart operations: property name → the file an insider would send.
+_PNG = b"\x89PNG\r\n\x1a\n outsider"
+MULTIPART_FILES: dict[str, Callable[[SimpleNamespace], Any]] = {
+    "photo": lambda _w: SimpleUploadedFile("claim.png", _PNG, content_type="image/png"),
+    "file": lambda _w: SimpleUploadedFile(
+        "records.json",
+        b'{"format": "vetserve-exchange", "version": 1, "volunteers": [], "records": []}',
+        content_type="application/json",
+    ),
+}
+
+
+def _multipart(
+    world: SimpleNamespace, key: str, operation: dict[str, Any]
+) -> dict[str, Any] | None:
+    """A multipart form (fields and files) for an operation that takes one, else None."""
+    content = operation.get("requestBody", {}).get("content", {})
+    if "multipart/form-data" not in content:
+        return None
+    schema = content["multipart/form-data"]["schema"]
+    if "$ref" in schema:
+        schema = _SCHEMAS[schema["$ref"].rsplit("/", 1)[-1]]
+    form: dict[str, Any] = {}
+    for name, prop in schema.get("properties", {}).items():
+        if name in MULTIPART_FILES:
+            form[name] = MULTIPART_FILES[name](world)
+        else:
+            value = _value(world, name, prop)
+            form[name] = str(value).lower() if isinstance(value, bool) else value
+    overrides = BODY_OVERRIDES[key](world) if key in BODY_OVERRIDES else {}
+    return {**form, **overrides}
+
+
 # --- the tally, printed at the end ----------------------------------------------------------
 
 TALLY: dict[str, int] = {"page route x method": 0, "page routes": 0, "api operations": 0}
@@ -963,7 +1002,10 @@ def test_outsiders_are_refused_on_every_api_operation(
     problems: list[str] = []
     for actor, client in _clients(world, OUTSIDERS, api=True).items():
         before = _state(world, everything=not is_open, rows=method != "GET")
-        if body is None:
+        form = _multipart(world, key, operation)
+        if form is not None:
+            response = client.post(url, form)
+        elif body is None:
             response = client.generic(method, url)
         else:
             data = json.dumps(body)

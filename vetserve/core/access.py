@@ -512,6 +512,23 @@ def may_approve_selection(actor: Actor | None, selection: Any) -> bool:
     if selection.run_by_id is not None and selection.run_by_id == actor.pk:
         return False
     return may_change_region(actor, selection.region_id)
+def may_see_service_history(actor: Actor | None, volunteer: Any) -> bool:
+    """See a volunteer's whole service history, whatever unit recorded each entry (转移接续:
+    when a volunteer moves organization or county, their history moves with them): the
+    volunteer themself, and those who manage or audit their current home organization —
+    administrators and auditors of its region, leaders of it or of a team above it. Not the
+    other members of the team (a volunteer grant on it). Each entry stays the recording
+    unit's to correct, confirm and prove (``may_record_hours``, ``may_issue_proof``); the old
+    unit still sees what it recorded through the ledger's own scope."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    if volunteer.user_id is not None and volunteer.user_id == actor.pk:
+        return True
+    scope = scope_for(actor, VIEW)
+    org = volunteer.home_org
+    return scope.covers_region(org.region_id) or any(
+        org.path.startswith(prefix) for prefix in scope.org_paths
+    )
 
 
 def may_verify_ledger(actor: Actor | None) -> bool:

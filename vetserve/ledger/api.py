@@ -4,8 +4,9 @@ confirmation, and one's own balance. Every list and object is scoped like the pa
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from django.http import FileResponse, Http404, HttpRequest
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import StringConstraints
 
@@ -13,6 +14,7 @@ from vetserve.activities.selectors import access_activity
 from vetserve.core.access import CHANGE
 from vetserve.core.api import (
     ERRORS,
+    ID_MAX,
     Day,
     Flag,
     Id,
@@ -251,6 +253,7 @@ class HoursClaimOut(Schema):
     decided_at: datetime | None
     decision_note: str
     entry_id: int | None
+    has_photo: bool = Field(description="A photo is attached: GET /claims/{id}/photo")
 
 
 def claim_out(claim: HoursClaim) -> dict[str, Any]:
@@ -269,6 +272,7 @@ def claim_out(claim: HoursClaim) -> dict[str, Any]:
         "decided_at": claim.decided_at,
         "decision_note": claim.decision_note,
         "entry_id": claim.entry_id,
+        "has_photo": bool(claim.photo),
     }
 
 
@@ -316,6 +320,55 @@ def claims_post(request: HttpRequest, payload: HoursClaimIn) -> Status[dict[str,
         evidence=payload.evidence,
     )
     return Status(201, claim_out(access_claim(user, claim.pk)))
+
+
+class HoursClaimFormIn(Schema):
+    """The same claim as a multipart form, for a photo beside it (as the claim page takes).
+    Form fields arrive as text: numbers by their bounds, not the strict body types."""
+
+    activity_id: int = Field(..., ge=1, le=ID_MAX)
+    service_date: Day
+    minutes: int = Field(..., ge=HAND_MINUTES.low, le=HAND_MINUTES.high)
+    evidence: Annotated[str, StringConstraints(min_length=1, max_length=EVIDENCE_MAX)]
+
+
+@router.post(
+    "/me/claims/with-photo",
+    response={201: HoursClaimOut, **ERRORS},
+    summary="Claim missed hours with a photo as evidence (multipart: the fields and photo)",
+)
+def claims_post_with_photo(
+    request: HttpRequest,
+    payload: Form[HoursClaimFormIn],
+    photo: File[UploadedFile],
+) -> Status[dict[str, Any]]:
+    user = user_of(request)
+    volunteer = volunteer_own(user=user)
+    if volunteer is None:
+        raise Http404
+    claim = hours_claim_submit(
+        actor=user,
+        volunteer=volunteer,
+        activity=claimable_activity(volunteer=volunteer, activity_id=payload.activity_id),
+        service_date=payload.service_date,
+        minutes=payload.minutes,
+        evidence=payload.evidence,
+        photo=photo,
+    )
+    return Status(201, claim_out(access_claim(user, claim.pk)))
+
+
+@router.get(
+    "/claims/{claim_id}/photo",
+    response={200: None, **ERRORS},
+    summary="A claim's photo, to those who may see the claim",
+)
+def claim_photo_get(request: HttpRequest, claim_id: PathId) -> FileResponse:
+    claim = access_claim(user_of(request), claim_id)
+    if not claim.photo:
+        raise Http404
+    name = (claim.photo.name or "photo").rsplit("/", 1)[-1]
+    return FileResponse(claim.photo.open("rb"), filename=name)
 
 
 class ClaimDecisionIn(Payload):

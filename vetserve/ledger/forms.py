@@ -86,6 +86,10 @@ class WorkdayRuleForm(forms.Form):
     )
 
 
+class WorkdayRuleDeleteForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it wrong?"), max_length=REASON_MAX)
+
+
 class ClaimForm(forms.Form):
     activity = forms.TypedChoiceField(label=_("Activity"), coerce=int)
     service_date = forms.DateField(

@@ -143,6 +143,13 @@ class LedgerEntry(models.Model):
                 name="ledger_balance",
             ),
             models.Index(fields=["recorded_at", "id"], name="ledger_recorded"),
+            # /ledger/me/ and a volunteer's ledger: their entries newest first, a page at a
+            # time. Without it PostgreSQL walks ledger_recorded past everyone's newer entries
+            # (58 ms for 2,000 entries behind 60,000 of others; 0.2 ms with it, EXPLAIN
+            # ANALYZE, issue 15).
+            models.Index(
+                fields=["volunteer", "recorded_at", "id"], name="ledger_volunteer_recorded"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["organization", "seq"], name="ledger_chain_seq"),

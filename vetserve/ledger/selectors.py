@@ -15,7 +15,15 @@ from django.utils import timezone
 from vetserve.activities.models import Activity, Category, SignUp, SignUpState
 from vetserve.activities.models import Status as ActivityStatus
 from vetserve.attendance.models import Attendance
-from vetserve.core.access import AUDIT, CHANGE, VIEW, Actor, access_object, visible_to
+from vetserve.core.access import (
+    AUDIT,
+    CHANGE,
+    VIEW,
+    Actor,
+    access_object,
+    may_see_service_history,
+    visible_to,
+)
 from vetserve.core.paging import count_upto
 from vetserve.ledger.chain import HASHED_FIELDS, BrokenLink, first_broken
 from vetserve.ledger.models import ClaimState, HoursClaim, LedgerEntry, Source, WorkdayRule
@@ -53,13 +61,42 @@ def ledger_list(
 
 
 def access_entry(user: Actor | None, entry_id: Any, action: str = VIEW) -> LedgerEntry:
-    """One entry the user may reach for ``action``, or Http404 like a missing one."""
-    return access_object(
-        LedgerEntry.objects.annotate(confirmed=_confirmed()).select_related("volunteer"),
-        user,
-        action,
-        pk=entry_id,
+    """One entry the user may reach for ``action``, or Http404 like a missing one. To view,
+    also an entry of a volunteer whose whole history the user may see (a volunteer who moved
+    to their unit: ``may_see_service_history``)."""
+    rows = LedgerEntry.objects.annotate(confirmed=_confirmed()).select_related(
+        "volunteer__home_org"
     )
+    try:
+        return access_object(rows, user, action, pk=entry_id)
+    except Http404:
+        if action != VIEW:
+            raise
+    entry = rows.filter(pk=entry_id).first() if str(entry_id).isdigit() else None
+    if entry is None or not may_see_service_history(user, entry.volunteer):
+        raise Http404
+    return entry
+
+
+def volunteer_history(*, user: Actor | None, volunteer: Volunteer) -> QuerySet[LedgerEntry]:
+    """A volunteer's entries as the viewer may see them, newest first: the whole history,
+    whatever unit recorded it, for those who may see it (the volunteer, their current unit's
+    managers: 转移接续), else the entries of the units the viewer sees."""
+    return (
+        _history_rows(user, volunteer)
+        .annotate(confirmed=_confirmed())
+        .select_related("volunteer")
+        .order_by("-recorded_at", "-id")
+    )
+
+
+def _history_rows(user: Actor | None, volunteer: Volunteer) -> QuerySet[LedgerEntry]:
+    rows = (
+        LedgerEntry.objects.all()
+        if may_see_service_history(user, volunteer)
+        else visible_to(user, LedgerEntry, VIEW)
+    )
+    return rows.filter(volunteer_id__in=_same_person(volunteer.pk))
 
 
 def _confirmed() -> Exists:
@@ -167,11 +204,9 @@ def balance_of(rows: QuerySet[LedgerEntry], *, with_names: bool = False) -> Bala
 def volunteer_balance(
     *, user: Actor | None, volunteer: Volunteer, with_names: bool = False
 ) -> Balance:
-    """A volunteer's balance over the entries the viewer may see (their own: all of them)."""
-    return balance_of(
-        visible_to(user, LedgerEntry, VIEW).filter(volunteer_id__in=_same_person(volunteer.pk)),
-        with_names=with_names,
-    )
+    """A volunteer's balance over the entries the viewer may see (their own, and their
+    current unit's managers: all of them, ``volunteer_history``)."""
+    return balance_of(_history_rows(user, volunteer), with_names=with_names)
 
 
 def volunteers_balance(*, user: Actor | None, volunteers: QuerySet[Volunteer]) -> Balance:

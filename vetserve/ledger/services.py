@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -25,7 +26,13 @@ from vetserve.accounts.models import User
 from vetserve.activities.models import Activity
 from vetserve.attendance.models import Attendance, AttendanceCorrection
 from vetserve.audit.services import audit_record
-from vetserve.core.access import Actor, may_confirm_hours, may_manage_workdays, may_record_hours
+from vetserve.core.access import (
+    Actor,
+    may_change_org,
+    may_confirm_hours,
+    may_manage_workdays,
+    may_record_hours,
+)
 from vetserve.core.bounds import DATES
 from vetserve.ledger.chain import GENESIS, entry_hash
 from vetserve.ledger.models import (
@@ -406,6 +413,69 @@ def ledger_entry_confirm(
     return confirmation
 
 
+# --- transfer-in (转移接续) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransferRecord:
+    """A service record made by another unit (another system), as it is handed over: the
+    fields of 办法 Art 7, the recording unit named as it names itself."""
+
+    volunteer_id: int
+    activity_name: str
+    service_date: date
+    place: str
+    content: str
+    organizing_unit: str
+    person_in_charge: str
+    category: str
+    minutes: int
+
+
+@transaction.atomic
+def ledger_transfer_in(
+    *,
+    actor: Actor | None,
+    organization: Organization,
+    records: Sequence[TransferRecord],
+    reason: str,
+    now: datetime | None = None,
+) -> list[LedgerEntry]:
+    """Append records handed over from elsewhere as "transfer-in" entries of the receiving
+    ``organization``'s chain (one lock, one insert), each still attributed to the unit that
+    recorded it (``organizing_unit``). The caller (the exchange import) audits the import as
+    a whole; the entries wait for confirmation like any record."""
+    if not may_change_org(actor, organization):
+        raise PermissionDenied(_("You may not record hours for this organization."))
+    recorded_at = now or timezone.now()
+    rows = []
+    for record in records:
+        if not 0 <= record.minutes <= ENTRY_MINUTES.high:
+            raise ValidationError({"minutes": ENTRY_MINUTES.message()}, code="minutes")
+        if record.service_date not in DATES:
+            raise ValidationError({"service_date": DATES.message()}, code="date")
+        rows.append(
+            _row(
+                source=Source.TRANSFER_IN,
+                volunteer_id=record.volunteer_id,
+                activity=None,
+                region_id=organization.region_id,
+                activity_name=record.activity_name,
+                service_date=record.service_date,
+                place=record.place,
+                content=record.content,
+                organizing_unit=record.organizing_unit,
+                person_in_charge=record.person_in_charge,
+                category=record.category,
+                minutes=record.minutes,
+                actor=actor,
+                recorded_at=recorded_at,
+                reason=reason,
+            )
+        )
+    return _chained(organization.pk, rows) if rows else []
+
+
 # --- from attendance ---------------------------------------------------------------------------
 
 
@@ -582,6 +652,31 @@ def workday_rule_add(*, actor: Actor | None, day: date, is_workday: bool, note: 
         object_repr=str(day),
     )
     return rule
+
+
+@transaction.atomic
+def workday_rule_delete(*, actor: Actor | None, rule: WorkdayRule, reason: str) -> None:
+    """Take back a wrongly entered day (a typo in the date, holiday for workday). The rule
+    table is no ledger: the row goes, and the audit entry keeps what it said and why it was
+    removed. Deadlines of that year follow the remaining rules (or the week, if none is left:
+    "estimated" again, never silently wrong)."""
+    if not may_manage_workdays(actor):
+        raise PermissionDenied(_("Only city administrators enter working-day rules."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why this rule is wrong.")}, code="reason")
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": _("At most 300 characters.")}, code="reason")
+    audit_record(
+        actor=actor,
+        action="ledger.workday_rule_delete",
+        obj=rule,
+        changes={"day": [str(rule.day), None], "is_workday": [rule.is_workday, None],
+                 "note": [rule.note, None]},
+        reason=reason,
+        object_repr=str(rule.day),
+    )  # fmt: skip
+    rule.delete()
 
 
 # --- claims of missed hours (补录申请) -------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("verify/", views.verify_page, name="verify"),
     path("overdue/", views.overdue_page, name="overdue"),
     path("workdays/", views.workdays_page, name="workdays"),
+    path("workdays/<int:rule_id>/remove/", views.workday_rule_remove, name="workday_remove"),
     path("claims/", views.claims_page, name="claims"),
     path("claims/new/", views.claim_create, name="claim_new"),
     path("claims/<int:claim_id>/", views.claim_page, name="claim"),

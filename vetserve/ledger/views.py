@@ -26,6 +26,7 @@ from vetserve.core.access import (
     may_confirm_hours,
     may_manage_workdays,
     may_record_hours,
+    may_see_rosters,
     may_verify_ledger,
     visible_to,
 )
@@ -36,6 +37,7 @@ from vetserve.ledger.forms import (
     DecisionForm,
     EntryForm,
     LedgerFilterForm,
+    WorkdayRuleDeleteForm,
     WorkdayRuleForm,
 )
 from vetserve.ledger.models import RECORD_SOURCES, ClaimState, Source
@@ -49,6 +51,7 @@ from vetserve.ledger.selectors import (
     due_window,
     ledger_list,
     volunteer_balance,
+    volunteer_history,
     workday_rules,
 )
 from vetserve.ledger.services import (
@@ -58,6 +61,7 @@ from vetserve.ledger.services import (
     ledger_entry_correct,
     ledger_entry_record,
     workday_rule_add,
+    workday_rule_delete,
 )
 from vetserve.ledger.workdays import WorkCalendar, due_date, known_years
 from vetserve.orgs.selectors import access_organization
@@ -91,7 +95,7 @@ def my_hours(request: AuthedRequest) -> HttpResponse:
 @login_required
 def volunteer_ledger(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
     volunteer = access_volunteer(request.user, volunteer_id, VIEW)
-    page = paginate(request, ledger_list(user=request.user, volunteer_id=volunteer.pk), PER_PAGE)
+    page = paginate(request, volunteer_history(user=request.user, volunteer=volunteer), PER_PAGE)
     return render(
         request,
         "ledger/volunteer.html",
@@ -102,6 +106,8 @@ def volunteer_ledger(request: AuthedRequest, volunteer_id: int) -> HttpResponse:
             "entries": page.object_list,
             "query": query_without_page(request),
             "may_record": _recordable(request).exists(),
+            # The exchange export (a transfer's file) is for those who manage or audit rosters.
+            "may_export": may_see_rosters(request.user),
         },
     )
 
@@ -319,6 +325,29 @@ def workdays_page(request: AuthedRequest) -> HttpResponse:
             "query": query_without_page(request),
         },
     )
+
+
+@require_POST
+@login_required
+def workday_rule_remove(request: AuthedRequest, rule_id: int) -> HttpResponse:
+    """Remove a wrongly entered rule, with a reason (audited)."""
+    if not may_manage_workdays(request.user):
+        raise Http404
+    rule = workday_rules().filter(pk=rule_id).first()
+    if rule is None:
+        raise Http404
+    form = WorkdayRuleDeleteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why this rule is wrong."))
+        return redirect("ledger:workdays")
+    day = rule.day
+    try:
+        workday_rule_delete(actor=request.user, rule=rule, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, _("Rule for %(day)s removed.") % {"day": day})
+    return redirect("ledger:workdays")
 
 
 @login_required
