@@ -1558,6 +1558,8 @@ def _selection(world: SimpleNamespace, row: Row) -> int | str:
     approved = type(selection).objects.get(pk=selection.pk).state == "approved"
     assert approved == row.allowed, f"approved={approved}"
     return answer
+
+
 def _statement(world: SimpleNamespace, row: Row) -> int | str:
     """A volunteer's yearly statement (read only), as a PDF through the API."""
     pk = world.vols["chongli-first"].pk

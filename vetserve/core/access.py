@@ -512,6 +512,8 @@ def may_approve_selection(actor: Actor | None, selection: Any) -> bool:
     if selection.run_by_id is not None and selection.run_by_id == actor.pk:
         return False
     return may_change_region(actor, selection.region_id)
+
+
 def may_see_service_history(actor: Actor | None, volunteer: Any) -> bool:
     """See a volunteer's whole service history, whatever unit recorded each entry (转移接续:
     when a volunteer moves organization or county, their history moves with them): the
