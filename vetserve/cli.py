@@ -67,6 +67,7 @@ COMMANDS: list[tuple[str, str]] = [
         "Turn closed attendance into ledger entries, once each (close-attendance runs it too)",
     ),
     ("verify-ledger", "Verify the ledger's hash chains and name the first broken link of each"),
+    ("stats-rebuild", "Rebuild the dashboards' summary tables from the ledger, from scratch"),
     (
         "purge-uploads",
         "Remove spreadsheet uploads left unconfirmed for an hour (cron; --enqueue)",

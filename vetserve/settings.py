@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "vetserve.attendance",
     "vetserve.ledger",
     "vetserve.proofs",
+    "vetserve.stats",
     "vetserve.api",
     "vetserve.home",
     "vetserve.demo",
