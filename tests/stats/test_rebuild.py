@@ -45,9 +45,11 @@ def snapshot() -> dict[str, set[tuple[Any, ...]]]:
                 "confirmed_minutes", "records",
             )
         ),
-        "active": set(ActiveVolunteer.objects.values_list("volunteer_id", "month", "region_id")),
+        "active": set(
+            ActiveVolunteer.objects.values_list("volunteer_id", "span", "month", "region_id")
+        ),
         "counts": set(ActiveMonth.objects.filter(volunteers__gt=0).values_list(
-            "region_id", "month", "volunteers"
+            "region_id", "span", "month", "volunteers"
         )),
     }  # fmt: skip
 
@@ -115,7 +117,7 @@ def test_a_volunteer_serving_in_two_counties_counts_once_in_the_city(world: Any)
             actor=cast.alice, volunteer=wang, activity=activity,
             service_date=day_of(activity), minutes=60,
         )  # fmt: skip
-    counts = dict(ActiveMonth.objects.values_list("region_id", "volunteers"))
+    counts = dict(ActiveMonth.objects.filter(span="m").values_list("region_id", "volunteers"))
     assert counts[cast.city.pk] == 1
     assert counts[cast.chongli.pk] == 1
     assert counts[cast.zhangbei.pk] == 1

@@ -64,13 +64,21 @@ class LedgerMonth(models.Model):
         return f"{self.region_id}/{self.organization_id} {self.month:%Y-%m} {self.category}"
 
 
+class Span(models.TextChoices):
+    MONTH = "m", _("Month")
+    YEAR = "y", _("Year")
+
+
 class ActiveVolunteer(models.Model):
     """A volunteer who has a record in the ledger with a service date in ``month`` in the
     subtree of ``region``, a unit of the province, city, county or township level: one row per
     unit above each record's region, so each level counts distinct people (someone serving in
-    two counties counts once in each, and once in the city)."""
+    two counties counts once in each, and once in the city). With ``span`` year, ``month`` is
+    the year's first day and the row says the volunteer was active in that year (distinct
+    people over a year are not a sum of months)."""
 
     volunteer = models.ForeignKey("people.Volunteer", on_delete=models.PROTECT, related_name="+")
+    span = models.CharField(max_length=1, choices=Span.choices, default=Span.MONTH)
     month = models.DateField(validators=[DATES.validator()])
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
 
@@ -79,7 +87,10 @@ class ActiveVolunteer(models.Model):
         verbose_name_plural = _("active volunteers")
         constraints = [
             models.UniqueConstraint(
-                fields=["volunteer", "month", "region"], name="activevolunteer_key"
+                fields=["volunteer", "span", "month", "region"], name="activevolunteer_key"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(span__in=Span.values), name="activevolunteer_span_valid"
             ),
             DATES.constraint("activevolunteer", "month"),
         ]
@@ -89,9 +100,11 @@ class ActiveVolunteer(models.Model):
 
 
 class ActiveMonth(models.Model):
-    """How many volunteers were active (``ActiveVolunteer``) in one region in one month."""
+    """How many volunteers were active (``ActiveVolunteer``) in one region in one month (or,
+    with ``span`` year, in the year beginning on ``month``)."""
 
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    span = models.CharField(max_length=1, choices=Span.choices, default=Span.MONTH)
     month = models.DateField(validators=[DATES.validator()])
     volunteers = models.BigIntegerField(default=0, validators=[COUNTS.validator()])
 
@@ -103,11 +116,16 @@ class ActiveMonth(models.Model):
         verbose_name = _("active volunteers in a month")
         verbose_name_plural = _("active volunteers by month")
         constraints = [
-            models.UniqueConstraint(fields=["region", "month"], name="activemonth_key"),
+            models.UniqueConstraint(fields=["region", "span", "month"], name="activemonth_key"),
+            models.CheckConstraint(
+                condition=models.Q(span__in=Span.values), name="activemonth_span_valid"
+            ),
             DATES.constraint("activemonth", "month"),
             COUNTS.constraint("activemonth", "volunteers"),
         ]
-        indexes = [models.Index(fields=["month", "region"], name="activemonth_month_region")]
+        indexes = [
+            models.Index(fields=["span", "month", "region"], name="activemonth_month_region")
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.month:%Y-%m}: {self.volunteers}"

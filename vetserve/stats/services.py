@@ -21,12 +21,12 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth, TruncYear
 
 from vetserve.audit.services import audit_record
 from vetserve.core.access import Actor
 from vetserve.ledger.models import RECORD_SOURCES, LedgerEntry
-from vetserve.stats.models import ActiveMonth, ActiveVolunteer, LedgerMonth
+from vetserve.stats.models import ActiveMonth, ActiveVolunteer, LedgerMonth, Span
 
 # An id rounded down to these is the id of the unit above it at that level (ids are the
 # statistical codes padded to 12 digits: docs/decisions/0001).
@@ -59,7 +59,7 @@ def summaries_add_entries(entries: Sequence[LedgerEntry]) -> None:
     if not entries:
         return
     sums: dict[tuple[int, int, date, str], _Sums] = defaultdict(_Sums)
-    active: set[tuple[int, date, int]] = set()
+    active: set[tuple[int, str, date, int]] = set()
     for entry in entries:
         month = month_of(entry.service_date)
         row = sums[(entry.region_id, entry.organization_id, month, entry.category)]
@@ -67,8 +67,10 @@ def summaries_add_entries(entries: Sequence[LedgerEntry]) -> None:
         row.confirmed += entry.confirmed_minutes
         if entry.source in RECORDS:
             row.records += 1
+            year = month.replace(month=1)
             for unit in units_above(entry.region_id):
-                active.add((entry.volunteer_id, month, unit))
+                active.add((entry.volunteer_id, Span.MONTH, month, unit))
+                active.add((entry.volunteer_id, Span.YEAR, year, unit))
     _add_ledger_months(sums)
     _add_active(active)
 
@@ -76,7 +78,7 @@ def summaries_add_entries(entries: Sequence[LedgerEntry]) -> None:
 def _add_ledger_months(sums: dict[tuple[int, int, date, str], _Sums]) -> None:
     table = connection.ops.quote_name(LedgerMonth._meta.db_table)
     sql = (
-        f"INSERT INTO {table} (region_id, organization_id, month, category, minutes, "
+        f"INSERT INTO {table} (region_id, organization_id, month, category, minutes, "  # noqa: S608 (table names and placeholders only)
         "confirmed_minutes, records) VALUES (%s, %s, %s, %s, %s, %s, %s) "
         "ON CONFLICT (region_id, organization_id, month, category) DO UPDATE SET "
         f"minutes = {table}.minutes + excluded.minutes, "
@@ -92,40 +94,40 @@ def _add_ledger_months(sums: dict[tuple[int, int, date, str], _Sums]) -> None:
         cursor.executemany(sql, rows)
 
 
-def _add_active(active: set[tuple[int, date, int]]) -> None:
+def _add_active(active: set[tuple[int, str, date, int]]) -> None:
     if not active:
         return
     table = connection.ops.quote_name(ActiveVolunteer._meta.db_table)
-    firsts: dict[tuple[int, str], int] = defaultdict(int)
+    firsts: dict[tuple[int, str, str], int] = defaultdict(int)
     ordered = sorted(active)
     with connection.cursor() as cursor:
         for start in range(0, len(ordered), CHUNK):
             chunk = ordered[start : start + CHUNK]
-            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
             params: list[Any] = []
-            for volunteer, month, region in chunk:
-                params += [volunteer, month.isoformat(), region]
+            for volunteer, span, month, region in chunk:
+                params += [volunteer, span, month.isoformat(), region]
             cursor.execute(
-                f"INSERT INTO {table} (volunteer_id, month, region_id) VALUES {values} "
-                "ON CONFLICT (volunteer_id, month, region_id) DO NOTHING "
-                "RETURNING region_id, month",
+                f"INSERT INTO {table} (volunteer_id, span, month, region_id) VALUES {values} "  # noqa: S608 (table names and placeholders only)
+                "ON CONFLICT (volunteer_id, span, month, region_id) DO NOTHING "
+                "RETURNING region_id, span, month",
                 params,
             )
-            for region, month in cursor.fetchall():
-                firsts[(int(region), str(month)[:10])] += 1
+            for region, span, month in cursor.fetchall():
+                firsts[(int(region), str(span), str(month)[:10])] += 1
     _add_active_months(firsts)
 
 
-def _add_active_months(firsts: dict[tuple[int, str], int]) -> None:
+def _add_active_months(firsts: dict[tuple[int, str, str], int]) -> None:
     if not firsts:
         return
     table = connection.ops.quote_name(ActiveMonth._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} (region_id, month, volunteers) VALUES (%s, %s, %s) "
-            "ON CONFLICT (region_id, month) DO UPDATE SET "
+            f"INSERT INTO {table} (region_id, span, month, volunteers) VALUES (%s, %s, %s, %s) "  # noqa: S608 (table names and placeholders only)
+            "ON CONFLICT (region_id, span, month) DO UPDATE SET "
             f"volunteers = {table}.volunteers + excluded.volunteers",
-            [(region, month, n) for (region, month), n in sorted(firsts.items())],
+            [(region, span, month, n) for (region, span, month), n in sorted(firsts.items())],
         )
 
 
@@ -155,25 +157,28 @@ def summaries_rebuild(*, actor: Actor | str | None = None) -> dict[str, int]:
         ),
     )  # fmt: skip
     volunteers = 0
-    for divisor in ACTIVE_LEVELS:
-        # The unit above at this level, in integer arithmetic both databases share; a unit
-        # counted at two levels (a city's own organization) is kept once.
-        unit = ExpressionWrapper(
-            F("region_id") / Value(divisor) * Value(divisor), output_field=BigIntegerField()
-        )
-        volunteers += _insert_select(
-            ActiveVolunteer,
-            ["volunteer_id", "month", "region_id"],
-            entries.filter(source__in=RECORDS)
-            .annotate(m=TruncMonth("service_date"), unit=unit)
-            .values_list("volunteer_id", "m", "unit")
-            .distinct(),
-            on_conflict_nothing=True,
-        )
+    for span, trunc in ((Span.MONTH, TruncMonth), (Span.YEAR, TruncYear)):
+        for divisor in ACTIVE_LEVELS:
+            # The unit above at this level, in integer arithmetic both databases share; a
+            # unit counted at two levels (a city's own organization) is kept once.
+            unit = ExpressionWrapper(
+                F("region_id") / Value(divisor) * Value(divisor), output_field=BigIntegerField()
+            )
+            volunteers += _insert_select(
+                ActiveVolunteer,
+                ["volunteer_id", "span", "month", "region_id"],
+                entries.filter(source__in=RECORDS)
+                .annotate(s=Value(span.value), m=trunc("service_date"), unit=unit)
+                .values_list("volunteer_id", "s", "m", "unit")
+                .distinct(),
+                on_conflict_nothing=True,
+            )
     counts = _insert_select(
         ActiveMonth,
-        ["region_id", "month", "volunteers"],
-        ActiveVolunteer.objects.order_by().values("region_id", "month").annotate(n=Count("id")),
+        ["region_id", "span", "month", "volunteers"],
+        ActiveVolunteer.objects.order_by()
+        .values("region_id", "span", "month")
+        .annotate(n=Count("id")),
     )
     made = {"ledger_months": months, "active_volunteers": volunteers, "active_months": counts}
     audit_record(
@@ -194,7 +199,7 @@ def _insert_select(
     tail = " WHERE 1 = 1 ON CONFLICT DO NOTHING" if on_conflict_nothing else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM ({sql}) src{tail}",
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM ({sql}) src{tail}",  # noqa: S608 (table names and placeholders only)
             params,
         )
         return max(int(cursor.rowcount), 0)
