@@ -39,6 +39,7 @@ urlpatterns = [
     path("attendance/", include("vetserve.attendance.urls")),
     path("ledger/", include("vetserve.ledger.urls")),
     path("proofs/", include("vetserve.proofs.urls")),
+    path("stats/", include("vetserve.stats.urls")),
     # Public, no login: where a badge's QR code leads. Short, so the code stays small.
     path("v/<str:token>", badge_views.badge_verify_page, name="badge_verify"),
     # Public, no login: where a proof of service's QR code leads.

@@ -526,6 +526,7 @@ PROTECTED_APPS = (
     "attendance",
     "ledger",
     "proofs",
+    "stats",
 )
 
 
