@@ -4,7 +4,7 @@ sees it, the page reads without JavaScript and costs the same queries however mu
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,10 +16,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.conftest import login, make_user
-from tests.stats.conftest import SH, day_of
+from tests.stats.conftest import day_of
 from vetserve.accounts.models import Role
-from vetserve.activities.models import Activity, Campaign, CampaignTarget, Outcome, OutcomeType
-from vetserve.activities.models import Shift, Status
+from vetserve.activities.models import (
+    Activity,
+    Campaign,
+    CampaignTarget,
+    Outcome,
+    OutcomeType,
+    Shift,
+    Status,
+)
 from vetserve.ledger.models import RECORD_SOURCES, LedgerEntry
 from vetserve.ledger.services import ledger_entry_confirm, ledger_entry_correct, ledger_entry_record
 
@@ -35,7 +42,7 @@ def record_all(world: Any, minutes: int = 60) -> list[LedgerEntry]:
                 activity=activity,
                 service_date=day_of(activity),
                 minutes=minutes + i,
-            )  # fmt: skip
+            )
         )
     return made
 
@@ -273,6 +280,3 @@ def test_summaries_follow_entries_from_attendance_too(world: Any) -> None:
         LedgerMonth.objects.aggregate(m=Sum("minutes"))["m"]
         == LedgerEntry.objects.aggregate(m=Sum("minutes"))["m"]
     )
-
-
-__all__ = ["SH", "datetime"]

@@ -40,7 +40,14 @@ from django.utils.translation import gettext as _
 from vetserve.activities.models import Activity, Campaign, Category, Outcome, Shift, Staffing
 from vetserve.activities.models import Status as ActivityStatus
 from vetserve.activities.selectors import ProgressLine, campaign_progress, with_counts
-from vetserve.core.access import VIEW, Actor, may_see_stats, scope_for, stats_roots
+from vetserve.core.access import (
+    VIEW,
+    Actor,
+    may_change_somewhere,
+    may_see_stats,
+    scope_for,
+    stats_roots,
+)
 from vetserve.core.paging import count_upto
 from vetserve.ledger.selectors import activities_awaiting_hours, due_window
 from vetserve.ledger.workdays import WorkCalendar
@@ -225,7 +232,7 @@ class CampaignLine:
 class Dashboard:
     region: Region
     period: Period
-    ancestors: list[Region]
+    ancestors: list[tuple[Region, bool]]
     children: list[Region]
     ledger: dict[str, Figure]
     headline: list[Figure]
@@ -236,6 +243,8 @@ class Dashboard:
     outcomes: list[Figure]
     campaigns: list[CampaignLine]
     staffing: list[Row]
+    # The shifts' and overdue lists open for those who manage them, not for auditors.
+    manages: bool = False
     expiring_days: int = EXPIRING_DAYS
     upcoming_days: int = UPCOMING_DAYS
 
@@ -268,7 +277,12 @@ def dashboard(*, actor: Actor | None, region: Region, period: Period) -> Dashboa
     return Dashboard(
         region=region,
         period=period,
-        ancestors=list(Region.objects.filter(pk__in=region.ancestor_ids).order_by("id")),
+        # The units above, each with whether the viewer may open its dashboard (a county's
+        # administrator sees the city's name in the path, not its figures).
+        ancestors=[
+            (unit, may_see_stats(actor, unit.pk))
+            for unit in Region.objects.filter(pk__in=region.ancestor_ids).order_by("id")
+        ],
         children=children,
         ledger=ledger,
         headline=headline,
@@ -279,6 +293,7 @@ def dashboard(*, actor: Actor | None, region: Region, period: Period) -> Dashboa
         outcomes=_outcomes(region, period, prev),
         campaigns=_campaigns(actor, region, period),
         staffing=_staffing(region),
+        manages=may_change_somewhere(actor),
     )
 
 
@@ -369,7 +384,7 @@ def _headline(actor: Actor | None, region: Region, period: Period, prev: Period)
                % {"days": EXPIRING_DAYS}, expiring, None,
                url=_url("skills:expiring", within=EXPIRING_DAYS)),
         Figure("overdue", _("Activities with hours overdue"), overdue, None,
-               url=_url("ledger:overdue")),
+               url=_url("ledger:overdue") if may_change_somewhere(actor) else ""),
     ]  # fmt: skip
 
 
