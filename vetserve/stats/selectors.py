@@ -414,7 +414,7 @@ def _trend(region: Region, period: Period) -> list[Row]:
     )
     rows = []
     for month in months:
-        s: dict[str, Any] = sums.get(month, {})
+        s: dict[str, Any] = dict(sums.get(month, {}))
         rows.append(
             Row(
                 key=f"{month:%Y-%m}",
@@ -494,7 +494,7 @@ def _units(region: Region, period: Period, children: list[Region]) -> list[Row]:
     )
     rows = []
     for child in children:
-        s: dict[str, Any] = sums.get(child.pk, {})
+        s: dict[str, Any] = dict(sums.get(child.pk, {}))
         rows.append(
             Row(
                 key=child.pk,
