@@ -204,7 +204,14 @@ def child(entries: int, volunteers: int, runs: int, stays: int) -> dict[str, obj
         results[f"{key}_selector"] = timed_ms(
             lambda u=user, r=region: dashboard(actor=u, region=r, period=period), runs
         )
-        board = dashboard(actor=user, region=region, period=period)
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            board = dashboard(actor=user, region=region, period=period)
+        results[f"{key}_queries"] = sorted(
+            ((float(q["time"]) * 1000, q["sql"][:160]) for q in queries.captured_queries),
+            reverse=True,
+        )[:6]
         low, high = region.id_range
 
         def raw(low: int = low, high: int = high) -> dict[str, Any]:
@@ -360,6 +367,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--stays", type=int, default=5_173)
     parser.add_argument("--db", default="sqlite")
+    parser.add_argument("--profile", action="store_true", help="the slowest queries of each")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
