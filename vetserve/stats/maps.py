@@ -83,11 +83,19 @@ def _round(x: float) -> str:
 
 
 def map_layout(units: Sequence[Unit]) -> MapLayout:
+    """Cells around the centres of the units that have one (at least three), then a row of
+    tiles below for those that have none (a city's statistical function zones); all tiles
+    when fewer than three have a centre (a county's townships)."""
     top = max((float(u.value) for u in units), default=0.0)
     placed = [u for u in units if u.lon is not None and u.lat is not None]
-    if len(placed) == len(units) and len(units) >= 3:
-        return _voronoi(units, top)
-    return _tiles(units, top)
+    if len(placed) < 3:
+        return _tiles(units, top)
+    cells = _voronoi(placed, top)
+    rest = [u for u in units if u.lon is None or u.lat is None]
+    if not rest:
+        return cells
+    below = _tiles(rest, top, top_y=cells.height)
+    return MapLayout(WIDTH, below.height, cells.cells + below.cells, cells.legend, False)
 
 
 def _project(units: Sequence[Unit]) -> tuple[list[Point], float]:
@@ -170,12 +178,12 @@ def _voronoi(units: Sequence[Unit], top: float) -> MapLayout:
     return MapLayout(WIDTH, round(height, 1), cells, _legend(top), schematic_tiles=False)
 
 
-def _tiles(units: Sequence[Unit], top: float) -> MapLayout:
+def _tiles(units: Sequence[Unit], top: float, top_y: float = 0.0) -> MapLayout:
     columns = max(1, int((WIDTH - 2 * MARGIN + GAP) // (TILE + GAP)))
     cells = []
     for i, unit in enumerate(units):
         row, col = divmod(i, columns)
-        x, y = MARGIN + col * (TILE + GAP), MARGIN + row * (TILE + GAP)
+        x, y = MARGIN + col * (TILE + GAP), top_y + MARGIN + row * (TILE + GAP)
         corners = [(x, y), (x + TILE, y), (x + TILE, y + TILE), (x, y + TILE)]
         fill, dark = _shade(float(unit.value), top)
         cells.append(
@@ -193,5 +201,5 @@ def _tiles(units: Sequence[Unit], top: float) -> MapLayout:
             )
         )
     rows = (len(units) + columns - 1) // columns
-    height = 2 * MARGIN + max(rows, 1) * (TILE + GAP)
+    height = top_y + 2 * MARGIN + max(rows, 1) * (TILE + GAP)
     return MapLayout(WIDTH, height, cells, _legend(top), schematic_tiles=True)
