@@ -79,6 +79,7 @@ COMMANDS: list[tuple[str, str]] = [
         "report-figures",
         "Show the 2022 news report's figures next to the database's own counts (--check)",
     ),
+    ("stats-rebuild", "Rebuild the dashboards' summary tables from the ledger, from scratch"),
     (
         "purge-uploads",
         "Remove spreadsheet uploads left unconfirmed for an hour (cron; --enqueue)",

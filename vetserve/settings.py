@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "vetserve.recognition",
     "vetserve.selection",
     "vetserve.exchange",
+    "vetserve.stats",
     "vetserve.api",
     "vetserve.home",
     "vetserve.demo",

@@ -45,6 +45,7 @@ urlpatterns = [
     path("recognition/", include("vetserve.recognition.urls")),
     path("selections/", include("vetserve.selection.urls")),
     path("exchange/", include("vetserve.exchange.urls")),
+    path("stats/", include("vetserve.stats.urls")),
     # Public, no login: where a badge's QR code leads. Short, so the code stays small.
     path("v/<str:token>", badge_views.badge_verify_page, name="badge_verify"),
     # Public, no login: where a proof of service's QR code leads.

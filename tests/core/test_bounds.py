@@ -91,6 +91,7 @@ from vetserve.skills.models import (
     VolunteerSkill,
 )
 from vetserve.spreadsheets.values import BadValue, parse_partial_date
+from vetserve.stats.models import ActiveMonth, ActiveVolunteer, LedgerMonth
 
 SH = ZoneInfo("Asia/Shanghai")
 START = datetime(2022, 2, 11, 8, tzinfo=SH)
@@ -476,6 +477,10 @@ def world(cast: SimpleNamespace) -> SimpleNamespace:
         rank=1,
         score=Decimal(50),
     )
+    # The ledger's summaries (stats), made by the entries above as they were appended.
+    rows.LedgerMonth = LedgerMonth.objects.get(month=date(2022, 2, 1))
+    rows.ActiveVolunteer = ActiveVolunteer.objects.filter(span="m").first()
+    rows.ActiveMonth = ActiveMonth.objects.get(region=cast.chongli, span="m")
     return rows
 
 

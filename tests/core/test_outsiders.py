@@ -619,6 +619,7 @@ PROTECTED_APPS = (
     "recognition",
     "selection",
     "exchange",
+    "stats",
 )
 
 

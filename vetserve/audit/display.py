@@ -93,6 +93,7 @@ ACTION_LABELS = {
     "ledger.correct": _("Hours corrected"),
     "ledger.confirm": _("Hours confirmed"),
     "ledger.from_attendance": _("Attendance turned into hours"),
+    "stats.rebuild": _("Dashboard figures rebuilt"),
     "proof.issue": _("Proof of service issued"),
     "proof.revoke": _("Proof of service revoked"),
     # Recognition (recognition/services.py).

@@ -550,6 +550,26 @@ def may_see_story_figures(actor: Actor | None, city: Any) -> bool:
 _CITY_SPAN = 10**8
 
 
+def may_see_stats(actor: Actor | None, region_id: int) -> bool:
+    """A region's dashboard (figures added up over everything under it): whoever sees the
+    whole region through a region grant — its administrators and auditors, and those of the
+    units above. A team's leader or member sees their rows, never the region's totals."""
+    return scope_for(actor, VIEW).covers_region(region_id)
+
+
+def may_see_any_stats(actor: Actor | None) -> bool:
+    """Whether some region's dashboard opens for the actor (the home page's link)."""
+    scope = scope_for(actor, VIEW)
+    return scope.everything or bool(scope.region_ranges)
+
+
+def stats_roots(actor: Actor | None) -> list[int]:
+    """The top units of the actor's dashboards: the granted region subtrees' own ids (a
+    subtree's lowest id is its unit's), or none; superusers start from anywhere (empty tuple
+    with ``everything``, which the caller answers with the top city)."""
+    return sorted({low for low, _high in scope_for(actor, VIEW).region_ranges})
+
+
 def may_manage_workdays(actor: Actor | None) -> bool:
     """Enter the State Council's holidays and make-up workdays for years the calendar package
     does not know (the record deadline counts working days): administrators of a city or

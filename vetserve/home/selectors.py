@@ -26,6 +26,7 @@ from vetserve.core.access import (
     can,
     leads_teams,
     may_change_somewhere,
+    may_see_any_stats,
 )
 from vetserve.core.paging import count_upto
 from vetserve.ledger.selectors import claims_to_decide, hours_due_counts
@@ -218,6 +219,8 @@ def home_sections(*, user: User, now: datetime | None = None) -> dict[str, Any]:
         sections["leader"] = LeaderSection(
             shifts=list(shifts[:LEADER_ROWS]), shift_count=shifts.count()
         )
+    # The region's dashboard (stats): federation staff and auditors of a region.
+    sections["dashboard"] = may_see_any_stats(user)
     if may_change_somewhere(user):
         sections["queue"] = _work_queue(user, now)
         sections["administers"] = administers_regions(user)

@@ -59,6 +59,10 @@ class LedgerFilterForm(forms.Form):
     source = forms.ChoiceField(
         label=_("Source"), required=False, choices=[("", _("Any")), *Source.choices]
     )
+    # From a dashboard's figure: a region's official code and a category (hidden; kept in
+    # the URL across pages).
+    region = forms.RegexField(regex=r"^\d{6}(\d{3})?$", required=False, widget=forms.HiddenInput)
+    category = forms.CharField(max_length=20, required=False, widget=forms.HiddenInput)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         validators=[DATES.validator()],

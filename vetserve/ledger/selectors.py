@@ -40,9 +40,17 @@ def ledger_list(
     source: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
+    region_range: tuple[int, int] | None = None,
+    category: str | None = None,
 ) -> QuerySet[LedgerEntry]:
-    """The entries the user may see, newest first, each with ``confirmed``."""
+    """The entries the user may see, newest first, each with ``confirmed``; optionally of a
+    region's subtree (``region_range``, a Region's ``id_range``) and one category (the
+    dashboards' drill-down)."""
     qs = visible_to(user, LedgerEntry, VIEW)
+    if region_range is not None:
+        qs = qs.filter(region_id__gte=region_range[0], region_id__lte=region_range[1])
+    if category is not None:
+        qs = qs.filter(category=category)
     if organization_id is not None:
         qs = qs.filter(organization_id=organization_id)
     if volunteer_id is not None:
@@ -312,11 +320,15 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
-def activities_awaiting_hours(*, user: Actor | None, window: DueWindow) -> QuerySet[Activity]:
+def activities_awaiting_hours(
+    *, user: Actor | None, window: DueWindow, action: str = CHANGE
+) -> QuerySet[Activity]:
     """Activities the user may record hours for whose end falls in ``window`` and whose hours
     are not yet all recorded and confirmed: a closed stay not in the ledger, confirmed sign-ups
     but nothing in the ledger, or a record or correction not yet confirmed. Oldest end
-    first; each with ``unconfirmed`` and ``unrecorded`` flags (no query per row)."""
+    first; each with ``unconfirmed`` and ``unrecorded`` flags (no query per row). With
+    ``action`` view: those the user may see (a region's dashboard counts them for its
+    auditors too)."""
     in_ledger = LedgerEntry.objects.filter(activity=OuterRef("pk"))
     stays_unrecorded = Attendance.objects.filter(
         shift__activity=OuterRef("pk"), out_at__isnull=False
@@ -327,7 +339,7 @@ def activities_awaiting_hours(*, user: Actor | None, window: DueWindow) -> Query
         .exclude(source=Source.CONFIRMATION)
         .exclude(followers__source=Source.CONFIRMATION)
     )
-    qs = visible_to(user, Activity, CHANGE).filter(
+    qs = visible_to(user, Activity, action).filter(
         ends_at__lt=_local_midnight(window.last_end + timedelta(days=1))
     )
     if window.first_end is not None:

@@ -9,7 +9,7 @@ hash keys refuse a fork even where the lock is a no-op (SQLite serializes writer
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -56,6 +56,11 @@ from vetserve.people.models import Volunteer
 
 SYSTEM_NAME = "vetserve ledger-from-attendance"
 
+# What follows every append, in the same transaction, with the rows just inserted: apps above
+# the ledger register here at start-up (stats keeps its summary tables current), so the
+# summaries can never disagree with the ledger by a committed or rolled-back write.
+AFTER_ENTRIES: list[Callable[[Sequence[LedgerEntry]], Any]] = []
+
 
 def _user(actor: Actor | None) -> User | None:
     return actor if isinstance(actor, User) else None
@@ -93,7 +98,10 @@ def _chained(organization_id: int, rows: Sequence[Mapping[str, Any]]) -> list[Le
         digest = entry_hash(fields, prev)
         entries.append(LedgerEntry(**fields, prev_hash=prev, hash=digest))
         prev = digest
-    return LedgerEntry.objects.bulk_create(entries, batch_size=500)
+    made = LedgerEntry.objects.bulk_create(entries, batch_size=500)
+    for after in AFTER_ENTRIES:
+        after(made)
+    return made
 
 
 def _row(

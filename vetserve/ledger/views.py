@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vetserve.activities.models import Activity
+from vetserve.activities.models import Activity, Category
 from vetserve.core.access import (
     CHANGE,
     VIEW,
@@ -66,6 +66,7 @@ from vetserve.ledger.services import (
 from vetserve.ledger.workdays import WorkCalendar, due_date, known_years
 from vetserve.orgs.selectors import access_organization
 from vetserve.people.selectors import access_volunteer, volunteer_own
+from vetserve.regions.selectors import region_list
 
 PER_PAGE = 20
 # The activities offered in the entry form: the latest the leader may record hours for.
@@ -120,16 +121,25 @@ def ledger_page(request: AuthedRequest) -> HttpResponse:
         org = access_organization(request.user, request.GET["organization"], VIEW)
     form = LedgerFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    region = None
+    if filters.get("region"):
+        region = region_list(user=request.user).filter(code=filters["region"]).first()
     rows = ledger_list(
         user=request.user,
         organization_id=org.pk if org else None,
         source=filters.get("source") or "",
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
+        region_range=region.id_range if region else None,
+        category=filters.get("category") or None,
     )
+    if filters.get("region") and region is None:
+        rows = rows.none()  # a region the user may not see: nothing, as for a wrong code
     page = paginate(request, rows, PER_PAGE)
     context = {
         "org": org,
+        "region": region,
+        "category_label": dict(Category.choices).get(filters.get("category") or "", ""),
         "form": form,
         "page_obj": page,
         "entries": page.object_list,
