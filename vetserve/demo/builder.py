@@ -32,9 +32,9 @@ from vetserve.core.text import pinyin_keys
 from vetserve.demo import activities, data, dispatch, roster, season, selection, skills
 from vetserve.ledger import triggers as ledger_triggers
 from vetserve.orgs.models import Kind, Organization
-from vetserve.stats.services import summaries_rebuild
 from vetserve.regions.models import Level, Region, code_to_id
 from vetserve.regions.services import regions_load_csv
+from vetserve.stats.services import summaries_rebuild
 
 # Bump when the builder makes something different: `vetserve demo` rebuilds an older demo.
 BUILDER_VERSION = 9
