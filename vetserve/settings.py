@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "vetserve.proofs",
     "vetserve.api",
     "vetserve.home",
+    "vetserve.public",
     "vetserve.demo",
     "django.contrib.admin",
     "django.contrib.auth",

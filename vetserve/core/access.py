@@ -459,6 +459,18 @@ def may_revoke_proof(actor: Actor | None, proof: Any) -> bool:
     return may_change_org(actor, proof.organization)
 
 
+def may_publish(actor: Actor | None, region_id: int) -> bool:
+    """Write, publish or withdraw a public post placed in ``region_id`` (issue 18): the staff
+    who administer that region — a county's for their county, the city's for the whole city —
+    and superusers. Team leaders and volunteers publish nothing in the corps' name."""
+    return scope_for(actor, CHANGE).covers_region(region_id)
+
+
+def may_publish_somewhere(actor: Actor | None) -> bool:
+    """Whether the actor may publish for some region at all (the editor's link on home)."""
+    return administers_regions(actor)
+
+
 def may_verify_ledger(actor: Actor | None) -> bool:
     """Open the ledger's chain verification: administrators and auditors (the audit action)."""
     return can(actor, AUDIT)

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from vetserve.attendance.views import duration
-from vetserve.core.access import AUDIT, can, may_change_somewhere
+from vetserve.core.access import AUDIT, can, may_change_somewhere, may_publish_somewhere
 from vetserve.core.views import AuthedRequest, paginate, query_without_page
 from vetserve.home.selectors import (
     UPCOMING_DAYS,
@@ -33,6 +33,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         "hours_this_year": duration(volunteer.minutes_this_year) if volunteer else "",
         "may_change": may_change_somewhere(user),
         "may_audit": can(user, AUDIT),
+        # The public site's editor (vetserve/public): region administrators.
+        "may_publish": may_publish_somewhere(user),
     }
     return render(request, "home/home.html", context)
 
