@@ -22,7 +22,7 @@ def front_door(request: HttpRequest) -> HttpResponse:
     """The signed-in home for a signed-in person, the public home (cached, the same for every
     visitor) for anyone else."""
     if request.user.is_authenticated:
-        return home_views.home(request)
+        return home_views.home(request)  # type: ignore[arg-type]  # signed in: an AuthedRequest
     return public_views.public_home(request)
 
 

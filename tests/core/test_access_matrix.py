@@ -56,6 +56,7 @@ from vetserve.people.fakes import fictitious_id_number
 from vetserve.people.models import Status, Volunteer
 from vetserve.people.services import volunteer_register, volunteer_update
 from vetserve.proofs.services import proof_issue
+from vetserve.public.services import post_create
 from vetserve.regions.models import Region
 from vetserve.regions.services import region_create
 
@@ -180,11 +181,15 @@ PROOFS = {
     "dave-proof": "a proof of service of dave-entry's hour, issued by Dave for his team (the "
     "unit that recorded it)",
 }
+POSTS = {
+    "chongli-post": "a draft news post for the public site, written by Bob for 崇礼区 130709",
+}
 OBJECTS = {
     **VOLUNTEERS,
     **CAMPAIGNS,
     **LEDGER,
     **PROOFS,
+    **POSTS,
     **{f"{v}@{s}": f"{v} on {s}" for v in VOLUNTEERS for s in SHIFTS},
     "dave-shift-code": "the rotating code shown at dave-shift's post",
     "forged-code": "dave-shift's code with a character changed",
@@ -762,6 +767,45 @@ TABLE: list[Row] = [
     R("wang", CHANGE, "dave-proof", API, 403),
     R("carol", CHANGE, "dave-proof", API, 404),
     R("anon", CHANGE, "dave-proof", API, 401),
+    # Public posts (issue 18): the editor's list /public/manage/ and GET /api/v1/posts (list),
+    # the post's editor page and GET /api/v1/posts/<id> (read), publishing it (change: POST
+    # the editor's form, PUT /api/v1/posts/<id>). Region administrators of the post's region
+    # or above (core.access.may_publish); nobody else, an auditor or a team leader neither.
+    R("root", LIST, "chongli-post", PAGE, LISTED),
+    R("alice", LIST, "chongli-post", PAGE, LISTED),
+    R("bob", LIST, "chongli-post", PAGE, LISTED),
+    R("tina", LIST, "chongli-post", PAGE, UNLISTED),
+    R("carol", LIST, "chongli-post", PAGE, UNLISTED),
+    R("frank", LIST, "chongli-post", PAGE, 404),
+    R("dave", LIST, "chongli-post", PAGE, 404),
+    R("wang", LIST, "chongli-post", PAGE, 404),
+    R("anon", LIST, "chongli-post", PAGE, LOGIN),
+    R("bob", LIST, "chongli-post", API, LISTED),
+    R("carol", LIST, "chongli-post", API, UNLISTED),
+    R("frank", LIST, "chongli-post", API, UNLISTED),
+    R("anon", LIST, "chongli-post", API, 401),
+    R("alice", READ, "chongli-post", PAGE, 200),
+    R("bob", READ, "chongli-post", PAGE, 200),
+    R("tina", READ, "chongli-post", PAGE, 404),
+    R("carol", READ, "chongli-post", PAGE, 404),
+    R("frank", READ, "chongli-post", PAGE, 404),
+    R("dave", READ, "chongli-post", PAGE, 404),
+    R("anon", READ, "chongli-post", PAGE, LOGIN),
+    R("bob", READ, "chongli-post", API, 200),
+    R("carol", READ, "chongli-post", API, 404),
+    R("frank", READ, "chongli-post", API, 404),
+    R("anon", READ, "chongli-post", API, 401),
+    R("alice", CHANGE, "chongli-post", PAGE, 302),
+    R("bob", CHANGE, "chongli-post", PAGE, 302),
+    R("tina", CHANGE, "chongli-post", PAGE, 404),
+    R("carol", CHANGE, "chongli-post", PAGE, 404),
+    R("frank", CHANGE, "chongli-post", PAGE, 404),
+    R("dave", CHANGE, "chongli-post", PAGE, 404),
+    R("anon", CHANGE, "chongli-post", PAGE, LOGIN),
+    R("bob", CHANGE, "chongli-post", API, 200),
+    R("carol", CHANGE, "chongli-post", API, 404),
+    R("frank", CHANGE, "chongli-post", API, 404),
+    R("anon", CHANGE, "chongli-post", API, 401),
     # Claims of missed hours: GET /ledger/claims/ and /api/v1/ledger/claims (list), the claim's
     # page and GET /api/v1/ledger/claims/<id> (read), approving it (change: POST
     # /ledger/claims/<id>/ with decision=approve, POST /api/v1/ledger/claims/<id>/decision).
@@ -1001,6 +1045,11 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
             actor=cast.dave, volunteer=vols["chongli-first"], organization=cast.rescue
         )
     }
+    posts = {
+        "chongli-post": post_create(
+            actor=cast.bob, kind="news", title="崇礼矩阵新闻", body="正文", region=cast.chongli
+        )
+    }
     claims = {
         "wang-claim": hours_claim_submit(
             actor=users["wang"],
@@ -1016,6 +1065,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         users=users,
         entries=entries,
         proofs=proofs,
+        posts=posts,
         claims=claims,
         vols=vols,
         ids=ids,
@@ -1235,7 +1285,51 @@ def _proof(world: SimpleNamespace, row: Row) -> int | str:
     return answer
 
 
+def _post(world: SimpleNamespace, row: Row) -> int | str:
+    """Public posts: the editor's list and page (GET), or publishing the draft (POST, PUT)."""
+    post = world.posts[row.obj]
+    region = world.cast.chongli
+    if row.via == PAGE:
+        client = _page_client(world, row.actor)
+        if row.action == LIST:
+            response = client.get("/public/manage/")
+            if response.status_code != 200:
+                return _answer(response)
+            return LISTED if post in response.context["posts"] else UNLISTED
+        if row.action == READ:
+            response = client.get(f"/public/manage/{post.pk}/")
+            if response.status_code == 200:
+                assert post.title in response.content.decode()
+            return _answer(response)
+        form = {
+            "kind": "news", "title": post.title, "body": "正文", "region": region.pk,
+            "status": "published", "save": "1",
+        }  # fmt: skip
+        answer = _answer(client.post(f"/public/manage/{post.pk}/", form))
+    else:
+        client = _api_client(world, row.actor)
+        if row.action == LIST:
+            response = client.get("/api/v1/posts?limit=500")
+            if response.status_code != 200:
+                return response.status_code
+            return LISTED if post.pk in {p["id"] for p in _json(response)["items"]} else UNLISTED
+        if row.action == READ:
+            return client.get(f"/api/v1/posts/{post.pk}").status_code
+        body = {
+            "kind": "news", "title": post.title, "body": "正文", "region_code": region.code,
+            "status": "published",
+        }  # fmt: skip
+        answer = client.put(
+            f"/api/v1/posts/{post.pk}", body, content_type="application/json"
+        ).status_code
+    published = type(post).objects.get(pk=post.pk).status == "published"
+    assert published == row.allowed, f"published={published}"
+    return answer
+
+
 def _list(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in POSTS:
+        return _post(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1257,6 +1351,8 @@ def _list(world: SimpleNamespace, row: Row) -> int | str:
 
 
 def _read(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in POSTS:
+        return _post(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1280,6 +1376,8 @@ def _read(world: SimpleNamespace, row: Row) -> int | str:
 
 
 def _change(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in POSTS:
+        return _post(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1616,6 +1714,7 @@ GROUPS = [
     ("Campaigns: list, read, change", (LIST, READ, CHANGE)),
     ("Hours ledger: list, read, confirm", (LIST, READ, CHANGE)),
     ("Proofs of service: list, read, revoke", (LIST, READ, CHANGE)),
+    ("Public posts: list, read, publish", (LIST, READ, CHANGE)),
     ("Hours ledger: list, read, confirm (claims: approve)", (LIST, READ, CHANGE)),
     ("Roster export and revealing full numbers", (EXPORT, REVEAL)),
     ("The audit log", (AUDIT_LOG,)),
@@ -1630,6 +1729,8 @@ def _cell(value: int | str) -> str:
 
 
 def _kind(obj: str) -> str:
+    if obj in POSTS:
+        return "post"
     if obj in PROOFS:
         return "proof"
     return "campaign" if obj in CAMPAIGNS else "ledger" if obj in LEDGER else ""
@@ -1655,12 +1756,14 @@ def markdown() -> str:
         *[f"- **{name}**: {text}" for name, text in CAMPAIGNS.items()],
         *[f"- **{name}**: {text}" for name, text in LEDGER.items()],
         *[f"- **{name}**: {text}" for name, text in PROOFS.items()],
+        *[f"- **{name}**: {text}" for name, text in POSTS.items()],
         "",
     ]
     for title, actions in GROUPS:
         kind = "campaign" if title.startswith("Campaigns") else ""
         kind = "ledger" if title.startswith("Hours ledger") else kind
         kind = "proof" if title.startswith("Proofs of service") else kind
+        kind = "post" if title.startswith("Public posts") else kind
         rows = [r for r in TABLE if r.action in actions and _kind(r.obj) == kind]
         lines += [
             f"### {title}",

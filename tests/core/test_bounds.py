@@ -54,6 +54,7 @@ from vetserve.people.forms import VolunteerForm
 from vetserve.people.models import CorrectionRequest, ImportJob, Membership, Volunteer
 from vetserve.people.services import volunteer_update
 from vetserve.proofs.models import PROOF_MINUTES, Proof
+from vetserve.public.models import Post, PostPhoto
 from vetserve.regions.forms import RegionEditForm
 from vetserve.regions.models import Region
 from vetserve.skills.forms import CourseForm, SessionForm
@@ -342,6 +343,14 @@ def world(cast: SimpleNamespace) -> SimpleNamespace:
             revoked_at=END,
             revoke_reason="测试",
         ),
+    )
+    # A published post (its publish date may take each bound) and a photo of it.
+    rows.Post = Post.objects.create(
+        kind="story", title="扫雪记", body="正文", body_html="<p>正文</p>", region=cast.chongli,
+        status="published", publish_at=START,
+    )  # fmt: skip
+    rows.PostPhoto = PostPhoto.objects.create(
+        post=rows.Post, image="public/2022/a.jpg", width=800, height=600
     )
     return rows
 

@@ -79,6 +79,7 @@ from vetserve.people.fakes import fictitious_id_number
 from vetserve.people.models import ExportJob, ImportJob, Membership, Volunteer
 from vetserve.people.services import correction_request_create, membership_add, volunteer_register
 from vetserve.proofs.services import proof_issue
+from vetserve.public.services import photo_add, post_create
 from vetserve.skills.models import QualificationType, Skill
 from vetserve.skills.services import (
     course_create,
@@ -137,6 +138,16 @@ OPEN_ROUTES: dict[str, str] = {
     "proofs/me/": "one's own proofs of service (404 without a volunteer record)",
     "verify/proof/<str:token>": "the public proof check the QR code on a proof leads to",
     "GET /api/v1/public/proofs/verify": "the public proof check, no token needed",
+    "public/": "the public home: published posts, figures, open activities (issue 18)",
+    "public/projects/": "the public list of campaigns and activities open to join",
+    "public/profiles/": "the public profiles and honour rolls (consenting volunteers only)",
+    "public/posts/<int:post_id>/": "a published post, public by its publishing",
+    "public/photos/<int:photo_id>/": "a published post's photo (stripped of its metadata)",
+    "public/verify/": "where to check a badge or proof, no data",
+    "public/language/<str:language>/": "switches the public pages' language",
+    "public/<slug:slug>/": "a public section of published posts",
+    "GET /api/v1/public/posts": "published posts, public by their publishing",
+    "GET /api/v1/public/posts/{post_id}": "a published post, public by its publishing",
     "POST /api/v1/ledger/me/claims": "claims one's own missed hours, for an activity of one's "
     "team or one had a place on (404 without a volunteer record)",
 }
@@ -173,6 +184,11 @@ PARAMS: dict[str, Callable[[SimpleNamespace, str], Any]] = {
     "course_id": lambda w, _r: w.course.pk,
     "entry_id": lambda w, _r: w.entry.pk,
     "proof_id": lambda w, _r: w.proof.pk,
+    # A post published for 崇礼 by Bob, with a photo; a public section; a language.
+    "post_id": lambda w, _r: w.public_post.pk,
+    "photo_id": lambda w, _r: w.public_photo.pk,
+    "slug": lambda _w, _r: "news",
+    "language": lambda _w, _r: "zh-hans",
     "claim_id": lambda w, _r: w.claim.pk,
     "mapping_id": lambda w, _r: w.mapping.pk,
     "membership_id": lambda w, _r: w.membership.pk,
@@ -229,6 +245,12 @@ BODY_OVERRIDES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     # A proof of the world's volunteer by the world's team, which recorded their hour.
     "POST /api/v1/proofs": lambda w: {"organization_id": w.org.pk},
     "POST /api/v1/volunteers/{volunteer_id}/status": lambda _w: {"to_status": "suspended"},
+    # A news post for 崇礼 names no volunteer (only a profile does, with consent).
+    "PUT /api/v1/posts/{post_id}": lambda w: {
+        "region_code": w.cast.chongli.code,
+        "volunteer_id": None,
+        "organization_id": None,
+    },
     "POST /api/v1/activities/{activity_id}/status": lambda _w: {"to_status": "finished"},
     "POST /api/v1/ledger/me/claims": lambda w: {
         "activity_id": w.activity.pk,
@@ -324,6 +346,16 @@ def world_once(django_db_setup: Any, django_db_blocker: Any) -> Iterator[SimpleN
 @pytest.fixture
 def world(world_once: SimpleNamespace, db: Any) -> SimpleNamespace:
     return world_once
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (8, 8), (10, 20, 30)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
@@ -444,6 +476,15 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         service_date=today, minutes=30, evidence=MARKERS["claim"],
         photo=SimpleUploadedFile("claim.png", b"\x89PNG\r\n\x1a\n outsider"),
     )  # fmt: skip
+    # A news post published for 崇礼, with a photo (the public face, issue 18).
+    public_post = post_create(
+        actor=cast.bob, kind="news", title="崇礼外测新闻", body="正文", region=cast.chongli,
+        status="published",
+    )  # fmt: skip
+    public_photo = photo_add(
+        actor=cast.bob, post=public_post,
+        upload=SimpleUploadedFile("photo.png", _png(), content_type="image/png"),
+    )  # fmt: skip
     users = {name: getattr(cast, name) for name in ("bob", "carol", "mallory", "root")}
     users["vic"] = vic
     token, _raw = api_token_create(user=cast.bob, name="外测备用")
@@ -471,6 +512,8 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         entry,
         proof,
         token,
+        public_post,
+        public_photo,
         cast.chongli,
     ]
     export_job = ExportJob.objects.create(
@@ -499,6 +542,8 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         attendance=attendance,
         entry=entry,
         proof=proof,
+        public_post=public_post,
+        public_photo=public_photo,
         claim=claim,
         token=token,
         users=users,
@@ -526,6 +571,7 @@ PROTECTED_APPS = (
     "attendance",
     "ledger",
     "proofs",
+    "public",
 )
 
 

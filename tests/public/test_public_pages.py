@@ -112,13 +112,9 @@ def test_open_activities_point_volunteers_to_log_in_and_newcomers_to_registratio
     world.activity.save()
     page = Client().get(reverse("public:projects")).content.decode()
     assert "太子城场馆除雪" in page
-    login_link = (
-        reverse("accounts:login")
-        + "?next="
-        + reverse("activities:detail", args=[world.activity.pk])
-    )
+    login_link = reverse("accounts:login") + "?next=" + reverse("activities:list")
     assert login_link in page
-    assert "乡镇退役军人服务站" in page or "township" in page
+    assert "乡镇退役军人服务站" in page  # where newcomers register
     assert "张队长" not in page  # the person in charge is not published
 
 
@@ -419,3 +415,47 @@ def test_the_verify_page_sends_a_typed_code_to_the_badge_or_proof_check(cast: An
         reverse("public:verify"), {"kind": "proof", "code": "https://x/verify/proof/T0K"}
     )
     assert proof["Location"] == reverse("proof_verify", args=["T0K"])
+
+
+# --- the API ----------------------------------------------------------------------------------
+
+
+def test_the_api_gives_anyone_published_posts_only(cast: Any) -> None:
+    shown = _post(cast.bob, cast.chongli, "公开的新闻", kind=Kind.NEWS)
+    draft = _post(cast.bob, cast.chongli, "草稿", kind=Kind.NEWS, status=PostStatus.DRAFT)
+    client = Client()
+    listed = client.get("/api/v1/public/posts", {"kind": "news"}).json()
+    assert [item["title"] for item in listed["items"]] == ["公开的新闻"]
+    assert client.get(f"/api/v1/public/posts/{shown.pk}").json()["body_html"].startswith("<p>")
+    assert client.get(f"/api/v1/public/posts/{draft.pk}").status_code == 404
+
+
+def test_the_api_lets_staff_publish_in_their_scope_only(cast: Any) -> None:
+    import json
+
+    bob = login(Client(), cast.bob)
+    body = {
+        "kind": "initiative", "title": "致全市退役军人的倡议书", "body": "**倡议**",
+        "region_code": cast.chongli.code, "status": "published",
+    }  # fmt: skip
+    made = bob.post("/api/v1/posts", json.dumps(body), content_type="application/json")
+    assert made.status_code == 201, made.content
+    post_id = made.json()["id"]
+    assert Post.objects.get(pk=post_id).body_html == "<p><strong>倡议</strong></p>\n"
+    elsewhere = {**body, "region_code": cast.zhangbei.code}
+    refused = bob.post("/api/v1/posts", json.dumps(elsewhere), content_type="application/json")
+    assert refused.status_code == 404
+    too_long = {**body, "title": "长" * 121}
+    assert (
+        bob.post("/api/v1/posts", json.dumps(too_long), content_type="application/json")
+    ).status_code == 422
+    carol = login(Client(), cast.carol)
+    assert carol.get(f"/api/v1/posts/{post_id}").status_code == 404
+    assert post_id not in [p["id"] for p in carol.get("/api/v1/posts").json()["items"]]
+    changed = bob.put(
+        f"/api/v1/posts/{post_id}",
+        json.dumps({**body, "status": "draft"}),
+        content_type="application/json",
+    )
+    assert changed.json()["status"] == "draft"
+    assert Client().get(f"/api/v1/public/posts/{post_id}").status_code == 404

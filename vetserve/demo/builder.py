@@ -29,7 +29,7 @@ from vetserve.accounts.models import Grant, User
 from vetserve.audit.models import AuditEntry
 from vetserve.audit.services import audit_record
 from vetserve.core.text import pinyin_keys
-from vetserve.demo import activities, data, roster, skills
+from vetserve.demo import activities, data, public, roster, skills
 from vetserve.ledger import triggers as ledger_triggers
 from vetserve.ledger.services import ledger_from_attendance
 from vetserve.orgs.models import Kind, Organization
@@ -366,6 +366,7 @@ STEPS: list[Step] = [
     activities.step_activities,
     activities.step_today,
     step_ledger,
+    public.step_public,
 ]
 
 

@@ -184,4 +184,4 @@ class PostPhoto(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.caption or self.image.name
+        return self.caption or self.image.name or ""

@@ -183,10 +183,10 @@ def verify_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def language(request: HttpRequest, code: str) -> HttpResponse:
+def language(request: HttpRequest, language: str) -> HttpResponse:
     """The language switch of the public pages: a link, so the cached pages hold no form (and
     no CSRF token); it only sets the language cookie and goes back."""
-    if code not in {c for c, _name in settings.LANGUAGES}:
+    if language not in {code for code, _name in settings.LANGUAGES}:
         raise Http404
     target = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -194,7 +194,7 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
-        code,
+        language,
         max_age=settings.LANGUAGE_COOKIE_AGE,
         samesite="Lax",
         secure=request.is_secure(),
