@@ -28,37 +28,52 @@ PAGE_KEY = "public:page:{generation}:{language}:{path}:{page}"
 CACHED_PAGES = 20
 
 
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
+# The names on the honour roll: a generation of their own, so publishing a post does not make
+# the next visitor wait for the roll's aggregate again; a consent, erasure or merge does.
+PEOPLE_GENERATION_KEY = "public:people-generation"
+
+
+def generation(key: str = GENERATION_KEY) -> int:
+    value = cache.get(key)
     if value is None:
-        cache.add(GENERATION_KEY, 1, None)
-        value = cache.get(GENERATION_KEY, 1)
+        cache.add(key, 1, None)
+        value = cache.get(key, 1)
     return int(value)
+
+
+def _bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 2, None)
 
 
 def forget_pages() -> None:
     """After a post changes (once its transaction commits): every cached page is stale."""
+    transaction.on_commit(lambda: _bump(GENERATION_KEY))
+
+
+def forget_people() -> None:
+    """After a publication consent, an erasure or a merge: the honour roll and every page."""
 
     def bump() -> None:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, 2, None)
+        _bump(PEOPLE_GENERATION_KEY)
+        _bump(GENERATION_KEY)
 
     transaction.on_commit(bump)
 
 
 def forget_pages_after_consent(*, volunteer: Any, purpose: str, granted: bool) -> None:
     if purpose == "publication":
-        forget_pages()
+        forget_people()
 
 
 def forget_pages_after_erasure(*, actor: Any, volunteer: Any, reason: str) -> None:
-    forget_pages()
+    forget_people()
 
 
 def forget_pages_after_merge(*, keep: Any, drop: Any) -> None:
-    forget_pages()
+    forget_people()
 
 
 def _page_number(request: HttpRequest) -> int | None:

@@ -25,10 +25,12 @@ from vetserve.ledger.models import LedgerEntry
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Consent, Volunteer
 from vetserve.people.models import Status as VolunteerStatus
+from vetserve.public.caching import PEOPLE_GENERATION_KEY, generation
 from vetserve.public.models import Kind, Post, PostPhoto, PostStatus
 
 FIGURES_SECONDS = 600
 FIGURES_KEY = "public:figures:v1"
+HONOUR_KEY = "public:honour:v1:{generation}:{limit}"
 HONOUR_ROLL_SIZE = 20
 TEAM_HONOURS_SIZE = 20
 
@@ -195,7 +197,19 @@ def honour_roll(limit: int = HONOUR_ROLL_SIZE) -> list[HonourRow]:
     """Volunteers who consent to publication, by service hours recorded (most first).
 
     A small stand-in for ``recognition.selectors.honour_roll`` (issue 18, branch recog): the
-    lead swaps it in on merge. Three queries whatever the roster's size."""
+    lead swaps it in on merge. Three queries whatever the roster's size, cached for ten
+    minutes and forgotten at once when a publication consent, an erasure or a merge changes
+    who may be named (``caching.forget_people``)."""
+    key = HONOUR_KEY.format(generation=generation(PEOPLE_GENERATION_KEY), limit=limit)
+    cached = cache.get(key)
+    if isinstance(cached, list):
+        return cached
+    rows = _honour_roll(limit)
+    cache.set(key, rows, FIGURES_SECONDS)
+    return rows
+
+
+def _honour_roll(limit: int) -> list[HonourRow]:
     consenting = (
         Volunteer.objects.filter(erased_at__isnull=True, merged_into__isnull=True)
         .annotate(consent=_publication_consented("pk"))

@@ -70,7 +70,7 @@ def _with_covers(posts: list[Post]) -> list[tuple[Post, Any]]:
 def public_home(request: HttpRequest) -> HttpResponse:
     """The corps at a glance for anyone: figures, stories, initiatives, news, what to join,
     the honour rolls and where to check a badge or a proof."""
-    latest = list(selectors.public_posts()[:40])
+    latest = list(selectors.public_posts().defer("body", "body_html")[:40])
 
     def of(*kinds: str) -> list[Post]:
         return [post for post in latest if post.kind in kinds][:HOME_POSTS]
@@ -109,7 +109,8 @@ def section_page(request: HttpRequest, slug: str) -> HttpResponse:
     if slug not in SECTIONS:
         raise Http404
     title, kinds = SECTIONS[slug]
-    return _post_list_page(request, selectors.public_posts(kinds=kinds), title, slug)
+    rows = selectors.public_posts(kinds=kinds).defer("body", "body_html")
+    return _post_list_page(request, rows, title, slug)
 
 
 @public_page
@@ -130,7 +131,8 @@ def projects_page(request: HttpRequest) -> HttpResponse:
 def profiles_page(request: HttpRequest) -> HttpResponse:
     """志愿风采: profiles of volunteers (with their consent) and teams, the teams presented a
     flag beside the volunteers on the honour roll."""
-    page = page_of(request, selectors.public_posts(kinds=(Kind.PROFILE,)), PER_PAGE)
+    rows = selectors.public_posts(kinds=(Kind.PROFILE,)).defer("body", "body_html")
+    page = page_of(request, rows, PER_PAGE)
     context = {
         "page_obj": page,
         "posts": _with_covers(list(page.object_list)),
