@@ -134,6 +134,8 @@ class Post(models.Model):
         indexes = [
             # The public lists: published posts of a kind, newest first.
             models.Index(fields=["status", "kind", "publish_at"], name="post_public"),
+            # The public sections of several kinds (news and stories): newest first.
+            models.Index(fields=["status", "publish_at"], name="post_public_all"),
             models.Index(fields=["region", "updated_at"], name="post_region"),
         ]
         constraints = [

@@ -29,7 +29,7 @@ from vetserve.core.access import may_publish_somewhere
 from vetserve.core.paging import page_of
 from vetserve.core.views import AuthedRequest, query_without_page
 from vetserve.public import selectors
-from vetserve.public.caching import PAGE_SECONDS, public_page
+from vetserve.public.caching import CACHED_PAGES, PAGE_SECONDS, public_page
 from vetserve.public.forms import PhotoForm, PostForm
 from vetserve.public.models import BODY_MAX, Kind, Post, PostStatus
 from vetserve.public.services import photo_add, photo_remove, post_create, post_update
@@ -37,6 +37,9 @@ from vetserve.public.text import render as render_markdown
 
 PER_PAGE = 12
 HOME_POSTS = 4
+# The public lists count and page through their newest rows only (20 pages of 12): a reader
+# goes no deeper, and the count and OFFSET stay the same however many posts there are.
+PUBLIC_CAP = PER_PAGE * CACHED_PAGES
 
 
 # The sections of the provincial volunteer portal the story was published on.
@@ -70,10 +73,12 @@ def _with_covers(posts: list[Post]) -> list[tuple[Post, Any]]:
 def public_home(request: HttpRequest) -> HttpResponse:
     """The corps at a glance for anyone: figures, stories, initiatives, news, what to join,
     the honour rolls and where to check a badge or a proof."""
-    latest = list(selectors.public_posts().defer("body", "body_html")[:40])
 
     def of(*kinds: str) -> list[Post]:
-        return [post for post in latest if post.kind in kinds][:HOME_POSTS]
+        # One short query per kind, each the head of the (status, kind, publish_at) index: the
+        # same few rows read however many posts there are.
+        rows = selectors.public_posts(kinds=kinds).defer("body", "body_html")
+        return list(rows[:HOME_POSTS])
 
     stories = of(Kind.STORY)
     context = {
@@ -93,7 +98,7 @@ def public_home(request: HttpRequest) -> HttpResponse:
 def _post_list_page(
     request: HttpRequest, rows: QuerySet[Post], title: Any, slug: str
 ) -> HttpResponse:
-    page = page_of(request, rows, PER_PAGE)
+    page = page_of(request, rows, PER_PAGE, cap=PUBLIC_CAP)
     context = {
         "title": title,
         "slug": slug,
@@ -116,7 +121,7 @@ def section_page(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 def projects_page(request: HttpRequest) -> HttpResponse:
     """志愿项目: campaigns under way and the activities open to join, soonest first."""
-    page = page_of(request, selectors.open_activities(), PER_PAGE)
+    page = page_of(request, selectors.open_activities(), PER_PAGE, cap=PUBLIC_CAP)
     context = {
         "campaigns": selectors.current_campaigns(),
         "page_obj": page,
@@ -132,7 +137,7 @@ def profiles_page(request: HttpRequest) -> HttpResponse:
     """志愿风采: profiles of volunteers (with their consent) and teams, the teams presented a
     flag beside the volunteers on the honour roll."""
     rows = selectors.public_posts(kinds=(Kind.PROFILE,)).defer("body", "body_html")
-    page = page_of(request, rows, PER_PAGE)
+    page = page_of(request, rows, PER_PAGE, cap=PUBLIC_CAP)
     context = {
         "page_obj": page,
         "posts": _with_covers(list(page.object_list)),
