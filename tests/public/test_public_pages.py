@@ -219,6 +219,13 @@ def test_the_sanitiser_removes_scripts_handlers_and_javascript_links(cast: Any) 
     assert "<script>alert" not in page and 'href="javascript' not in page
 
 
+def test_a_line_break_between_chinese_characters_leaves_no_gap(cast: Any) -> None:
+    post = _post(
+        cast.bob, cast.chongli, "换行", body="铺满了积雪。\n场地狭窄，\nmachines\n开不进去。"
+    )
+    assert post.body_html == "<p>铺满了积雪。场地狭窄，\nmachines\n开不进去。</p>\n"
+
+
 def test_the_preview_shows_the_sanitised_text_and_saves_nothing(cast: Any) -> None:
     client = login(Client(), cast.bob)
     data = _form(cast.chongli, body="**预览**<script>alert(1)</script>")

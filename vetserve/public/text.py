@@ -8,6 +8,8 @@ attributes, so whatever an editor pastes (a <script>, an onerror=, a javascript:
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -17,6 +19,11 @@ TAGS = {
 }  # fmt: skip
 ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+# A line break inside a paragraph is a space in HTML: between two Chinese characters (or their
+# punctuation) it shows as a gap ("积雪。 场地"), so it is dropped there.
+_CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_BREAK = re.compile(f"([{_CJK}])\n([{_CJK}])")
 
 _markdown = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
 _markdown.enable(["table", "strikethrough"])
@@ -38,4 +45,4 @@ def sanitise(html: str) -> str:
 def render(text: str) -> str:
     """Markdown to safe HTML. Images are not taken from the text (photos are uploaded, resized
     and stripped of their metadata, ``public.photos``)."""
-    return sanitise(_markdown.render(text))
+    return sanitise(_CJK_BREAK.sub(r"\1\2", _markdown.render(text)))
