@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "vetserve.stats",
     "vetserve.api",
     "vetserve.home",
+    "vetserve.public",
     "vetserve.demo",
     "django.contrib.admin",
     "django.contrib.auth",

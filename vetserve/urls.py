@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -7,16 +8,33 @@ from vetserve.attendance import views as attendance_views
 from vetserve.badges import views as badge_views
 from vetserve.core import views as core_views
 from vetserve.dispatch import views as dispatch_views
+from vetserve.home import urls as home_urls
+from vetserve.home import views as home_views
 from vetserve.people.urls import spreadsheet_urlpatterns as people_spreadsheet_urls
 from vetserve.proofs import views as proof_views
+from vetserve.public import views as public_views
 from vetserve.skills.urls import spreadsheet_urlpatterns as skills_spreadsheet_urls
+
+# The rest of home's pages, under their own names.
+HOME_REST = [pattern for pattern in home_urls.urlpatterns if getattr(pattern, "name", "") != "home"]
+
+
+def front_door(request: HttpRequest) -> HttpResponse:
+    """The signed-in home for a signed-in person, the public home (cached, the same for every
+    visitor) for anyone else."""
+    if request.user.is_authenticated:
+        return home_views.home(request)  # type: ignore[arg-type]  # signed in: an AuthedRequest
+    return public_views.public_home(request)
+
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     # Early: Django tries patterns in order, and phones' scans should not wait on every page's.
     path("api/v1/", api.urls),
-    path("", include("vetserve.home.urls")),
+    # "/" is each signed-in person's home, and the public face for everyone else (issue 18).
+    path("", include(([path("", front_door, name="home"), *HOME_REST], home_urls.app_name))),
+    path("public/", include("vetserve.public.urls")),
     path("accounts/", include("vetserve.accounts.urls")),
     path("regions/", include("vetserve.regions.urls")),
     path("orgs/", include("vetserve.orgs.urls")),

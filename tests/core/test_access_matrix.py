@@ -60,6 +60,7 @@ from vetserve.people.services import volunteer_register, volunteer_update
 from vetserve.proofs.services import proof_issue
 from vetserve.recognition.models import Evaluation
 from vetserve.recognition.services import award_record
+from vetserve.public.services import post_create
 from vetserve.regions.models import Region
 from vetserve.regions.services import region_create
 from vetserve.selection.services import selection_create, selection_run
@@ -205,6 +206,9 @@ EXCHANGE = {
     "wang-statement": "王建国's yearly statement, from his whole service history (dave-entry's "
     "hour): for himself and for those who manage or audit his team, not its other members",
 }
+POSTS = {
+    "chongli-post": "a draft news post for the public site, written by Bob for 崇礼区 130709",
+}
 OBJECTS = {
     **VOLUNTEERS,
     **REPORTS,
@@ -215,6 +219,7 @@ OBJECTS = {
     **CALLOUTS,
     **RECOGNITION,
     **SELECTIONS,
+    **POSTS,
     **{f"{v}@{s}": f"{v} on {s}" for v in VOLUNTEERS for s in SHIFTS},
     "dave-shift-code": "the rotating code shown at dave-shift's post",
     "forged-code": "dave-shift's code with a character changed",
@@ -935,6 +940,45 @@ TABLE: list[Row] = [
     R("carol", READ, "wang-statement", API, 404),
     R("mallory", READ, "wang-statement", API, 404),
     R("anon", READ, "wang-statement", API, 401),
+    # Public posts (issue 18): the editor's list /public/manage/ and GET /api/v1/posts (list),
+    # the post's editor page and GET /api/v1/posts/<id> (read), publishing it (change: POST
+    # the editor's form, PUT /api/v1/posts/<id>). Region administrators of the post's region
+    # or above (core.access.may_publish); nobody else, an auditor or a team leader neither.
+    R("root", LIST, "chongli-post", PAGE, LISTED),
+    R("alice", LIST, "chongli-post", PAGE, LISTED),
+    R("bob", LIST, "chongli-post", PAGE, LISTED),
+    R("tina", LIST, "chongli-post", PAGE, UNLISTED),
+    R("carol", LIST, "chongli-post", PAGE, UNLISTED),
+    R("frank", LIST, "chongli-post", PAGE, 404),
+    R("dave", LIST, "chongli-post", PAGE, 404),
+    R("wang", LIST, "chongli-post", PAGE, 404),
+    R("anon", LIST, "chongli-post", PAGE, LOGIN),
+    R("bob", LIST, "chongli-post", API, LISTED),
+    R("carol", LIST, "chongli-post", API, UNLISTED),
+    R("frank", LIST, "chongli-post", API, UNLISTED),
+    R("anon", LIST, "chongli-post", API, 401),
+    R("alice", READ, "chongli-post", PAGE, 200),
+    R("bob", READ, "chongli-post", PAGE, 200),
+    R("tina", READ, "chongli-post", PAGE, 404),
+    R("carol", READ, "chongli-post", PAGE, 404),
+    R("frank", READ, "chongli-post", PAGE, 404),
+    R("dave", READ, "chongli-post", PAGE, 404),
+    R("anon", READ, "chongli-post", PAGE, LOGIN),
+    R("bob", READ, "chongli-post", API, 200),
+    R("carol", READ, "chongli-post", API, 404),
+    R("frank", READ, "chongli-post", API, 404),
+    R("anon", READ, "chongli-post", API, 401),
+    R("alice", CHANGE, "chongli-post", PAGE, 302),
+    R("bob", CHANGE, "chongli-post", PAGE, 302),
+    R("tina", CHANGE, "chongli-post", PAGE, 404),
+    R("carol", CHANGE, "chongli-post", PAGE, 404),
+    R("frank", CHANGE, "chongli-post", PAGE, 404),
+    R("dave", CHANGE, "chongli-post", PAGE, 404),
+    R("anon", CHANGE, "chongli-post", PAGE, LOGIN),
+    R("bob", CHANGE, "chongli-post", API, 200),
+    R("carol", CHANGE, "chongli-post", API, 404),
+    R("frank", CHANGE, "chongli-post", API, 404),
+    R("anon", CHANGE, "chongli-post", API, 401),
     # Claims of missed hours: GET /ledger/claims/ and /api/v1/ledger/claims (list), the claim's
     # page and GET /api/v1/ledger/claims/<id> (read), approving it (change: POST
     # /ledger/claims/<id>/ with decision=approve, POST /api/v1/ledger/claims/<id>/decision).
@@ -1216,6 +1260,11 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
             ),
         )
     }  # fmt: skip
+    posts = {
+        "chongli-post": post_create(
+            actor=cast.bob, kind="news", title="崇礼矩阵新闻", body="正文", region=cast.chongli
+        )
+    }
     claims = {
         "wang-claim": hours_claim_submit(
             actor=users["wang"],
@@ -1234,6 +1283,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         callouts=callouts,
         awards=awards,
         selections=selections,
+        posts=posts,
         claims=claims,
         vols=vols,
         ids=ids,
@@ -1581,6 +1631,51 @@ def _list(world: SimpleNamespace, row: Row) -> int | str:
         return _callout(world, row)
     if row.obj in SELECTIONS:
         return _selection(world, row)
+def _post(world: SimpleNamespace, row: Row) -> int | str:
+    """Public posts: the editor's list and page (GET), or publishing the draft (POST, PUT)."""
+    post = world.posts[row.obj]
+    region = world.cast.chongli
+    if row.via == PAGE:
+        client = _page_client(world, row.actor)
+        if row.action == LIST:
+            response = client.get("/public/manage/")
+            if response.status_code != 200:
+                return _answer(response)
+            return LISTED if post in response.context["posts"] else UNLISTED
+        if row.action == READ:
+            response = client.get(f"/public/manage/{post.pk}/")
+            if response.status_code == 200:
+                assert post.title in response.content.decode()
+            return _answer(response)
+        form = {
+            "kind": "news", "title": post.title, "body": "正文", "region": region.pk,
+            "status": "published", "save": "1",
+        }  # fmt: skip
+        answer = _answer(client.post(f"/public/manage/{post.pk}/", form))
+    else:
+        client = _api_client(world, row.actor)
+        if row.action == LIST:
+            response = client.get("/api/v1/posts?limit=500")
+            if response.status_code != 200:
+                return response.status_code
+            return LISTED if post.pk in {p["id"] for p in _json(response)["items"]} else UNLISTED
+        if row.action == READ:
+            return client.get(f"/api/v1/posts/{post.pk}").status_code
+        body = {
+            "kind": "news", "title": post.title, "body": "正文", "region_code": region.code,
+            "status": "published",
+        }  # fmt: skip
+        answer = client.put(
+            f"/api/v1/posts/{post.pk}", body, content_type="application/json"
+        ).status_code
+    published = type(post).objects.get(pk=post.pk).status == "published"
+    assert published == row.allowed, f"published={published}"
+    return answer
+
+
+def _list(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in POSTS:
+        return _post(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1625,6 +1720,8 @@ def _read(world: SimpleNamespace, row: Row) -> int | str:
         return _selection(world, row)
     if row.obj in EXCHANGE:
         return _statement(world, row)
+    if row.obj in POSTS:
+        return _post(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1654,6 +1751,8 @@ def _change(world: SimpleNamespace, row: Row) -> int | str:
         return _award(world, row)
     if row.obj in SELECTIONS:
         return _selection(world, row)
+    if row.obj in POSTS:
+        return _post(world, row)
     if row.obj in PROOFS:
         return _proof(world, row)
     if row.obj in LEDGER:
@@ -1993,6 +2092,7 @@ GROUPS = [
     ("Call-outs: list, read, close", (LIST, READ, CHANGE)),
     ("Selections by criteria: list, read, approve", (LIST, READ, CHANGE)),
     ("Yearly statement: read", (READ,)),
+    ("Public posts: list, read, publish", (LIST, READ, CHANGE)),
     ("Hours ledger: list, read, confirm (claims: approve)", (LIST, READ, CHANGE)),
     ("Roster export and revealing full numbers", (EXPORT, REVEAL)),
     ("The audit log", (AUDIT_LOG,)),
@@ -2014,6 +2114,8 @@ def _kind(obj: str) -> str:
         return "selection"
     if obj in EXCHANGE:
         return "exchange"
+    if obj in POSTS:
+        return "post"
     if obj in PROOFS:
         return "proof"
     if obj in REPORTS:
@@ -2045,6 +2147,7 @@ def markdown() -> str:
         *[f"- **{name}**: {text}" for name, text in REPORTS.items()],
         *[f"- **{name}**: {text}" for name, text in SELECTIONS.items()],
         *[f"- **{name}**: {text}" for name, text in EXCHANGE.items()],
+        *[f"- **{name}**: {text}" for name, text in POSTS.items()],
         "",
     ]
     for title, actions in GROUPS:
@@ -2055,6 +2158,7 @@ def markdown() -> str:
         kind = "story" if title.startswith("The report's figures") else kind
         kind = "selection" if title.startswith("Selections") else kind
         kind = "exchange" if title.startswith("Yearly statement") else kind
+        kind = "post" if title.startswith("Public posts") else kind
         rows = [r for r in TABLE if r.action in actions and _kind(r.obj) == kind]
         lines += [
             f"### {title}",

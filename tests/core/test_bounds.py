@@ -75,6 +75,7 @@ from vetserve.recognition.models import (
     StarSettings,
     TeamHonour,
 )
+from vetserve.public.models import Post, PostPhoto
 from vetserve.regions.forms import RegionEditForm
 from vetserve.regions.models import Region
 from vetserve.selection.models import POOL, QUOTA, Selection, SelectionCandidate, SelectionPost
@@ -481,6 +482,14 @@ def world(cast: SimpleNamespace) -> SimpleNamespace:
     rows.LedgerMonth = LedgerMonth.objects.get(month=date(2022, 2, 1))
     rows.ActiveVolunteer = ActiveVolunteer.objects.filter(span="m").first()
     rows.ActiveMonth = ActiveMonth.objects.get(region=cast.chongli, span="m")
+    # A published post (its publish date may take each bound) and a photo of it.
+    rows.Post = Post.objects.create(
+        kind="story", title="扫雪记", body="正文", body_html="<p>正文</p>", region=cast.chongli,
+        status="published", publish_at=START,
+    )  # fmt: skip
+    rows.PostPhoto = PostPhoto.objects.create(
+        post=rows.Post, image="public/2022/a.jpg", width=800, height=600
+    )
     return rows
 
 

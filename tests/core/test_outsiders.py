@@ -84,6 +84,7 @@ from vetserve.people.services import correction_request_create, membership_add, 
 from vetserve.proofs.services import proof_issue
 from vetserve.recognition.services import award_record, team_honour_record
 from vetserve.selection.services import selection_create, selection_run
+from vetserve.public.services import photo_add, post_create
 from vetserve.skills.models import QualificationType, Skill
 from vetserve.skills.services import (
     course_create,
@@ -152,6 +153,16 @@ OPEN_ROUTES: dict[str, str] = {
     "POST /api/v1/dispatch/me/unavailability": "one's own absence (404 without a record)",
     "recognition/me/": "one's own stars and honours (404 without a volunteer record)",
     "GET /api/v1/recognition/me/stars": "one's own stars (404 without a volunteer record)",
+    "public/": "the public home: published posts, figures, open activities (issue 18)",
+    "public/projects/": "the public list of campaigns and activities open to join",
+    "public/profiles/": "the public profiles and honour rolls (consenting volunteers only)",
+    "public/posts/<int:post_id>/": "a published post, public by its publishing",
+    "public/photos/<int:photo_id>/": "a published post's photo (stripped of its metadata)",
+    "public/verify/": "where to check a badge or proof, no data",
+    "public/language/<str:language>/": "switches the public pages' language",
+    "public/<slug:slug>/": "a public section of published posts",
+    "GET /api/v1/public/posts": "published posts, public by their publishing",
+    "GET /api/v1/public/posts/{post_id}": "a published post, public by its publishing",
     "POST /api/v1/ledger/me/claims": "claims one's own missed hours, for an activity of one's "
     "team or one had a place on (404 without a volunteer record)",
 }
@@ -197,6 +208,11 @@ PARAMS: dict[str, Callable[[SimpleNamespace, str], Any]] = {
     "award_id": lambda w, _r: w.award.pk,
     "honour_id": lambda w, _r: w.team_honour.pk,
     "selection_id": lambda w, _r: w.selection.pk,
+    # A post published for 崇礼 by Bob, with a photo; a public section; a language.
+    "post_id": lambda w, _r: w.public_post.pk,
+    "photo_id": lambda w, _r: w.public_photo.pk,
+    "slug": lambda _w, _r: "news",
+    "language": lambda _w, _r: "zh-hans",
     "claim_id": lambda w, _r: w.claim.pk,
     # A working-day rule root entered: only city administrators remove one.
     "rule_id": lambda w, _r: w.rule.pk,
@@ -267,6 +283,12 @@ BODY_OVERRIDES: dict[str, Callable[[SimpleNamespace], dict[str, Any]]] = {
     "POST /api/v1/volunteers/{volunteer_id}/status": lambda _w: {"to_status": "suspended"},
     "POST /api/v1/dispatch/callouts/{callout_id}/lines": lambda _w: {"action": "add"},
     "PUT /api/v1/recognition/star-settings": lambda _w: {"thresholds": [100, 300, 600, 1000, 1500]},
+    # A news post for 崇礼 names no volunteer (only a profile does, with consent).
+    "PUT /api/v1/posts/{post_id}": lambda w: {
+        "region_code": w.cast.chongli.code,
+        "volunteer_id": None,
+        "organization_id": None,
+    },
     "POST /api/v1/activities/{activity_id}/status": lambda _w: {"to_status": "finished"},
     "POST /api/v1/ledger/me/claims": lambda w: {
         "activity_id": w.activity.pk,
@@ -363,6 +385,16 @@ def world_once(django_db_setup: Any, django_db_blocker: Any) -> Iterator[SimpleN
 @pytest.fixture
 def world(world_once: SimpleNamespace, db: Any) -> SimpleNamespace:
     return world_once
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (8, 8), (10, 20, 30)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
@@ -520,6 +552,14 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         actor=root, team=org, kind="flag", name=MARKERS["team_honour"], awarded_on=today,
         granting_unit="崇礼区爱国拥军联合会", level="county",
         document=SimpleUploadedFile("flag.png", b"\x89PNG\r\n\x1a\n outsider"),
+    # A news post published for 崇礼, with a photo (the public face, issue 18).
+    public_post = post_create(
+        actor=cast.bob, kind="news", title="崇礼外测新闻", body="正文", region=cast.chongli,
+        status="published",
+    )  # fmt: skip
+    public_photo = photo_add(
+        actor=cast.bob, post=public_post,
+        upload=SimpleUploadedFile("photo.png", _png(), content_type="image/png"),
     )  # fmt: skip
     users = {name: getattr(cast, name) for name in ("bob", "carol", "mallory", "root")}
     users["vic"] = vic
@@ -553,6 +593,8 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         token,
         callout,
         invitation,
+        public_post,
+        public_photo,
         cast.chongli,
     ]
     export_job = ExportJob.objects.create(
@@ -584,6 +626,8 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         award=award,
         team_honour=team_honour,
         selection=selection,
+        public_post=public_post,
+        public_photo=public_photo,
         claim=claim,
         callout=callout,
         line=line,
@@ -620,6 +664,7 @@ PROTECTED_APPS = (
     "selection",
     "exchange",
     "stats",
+    "public",
 )
 
 

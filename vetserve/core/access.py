@@ -531,6 +531,16 @@ def may_see_service_history(actor: Actor | None, volunteer: Any) -> bool:
     return scope.covers_region(org.region_id) or any(
         org.path.startswith(prefix) for prefix in scope.org_paths
     )
+def may_publish(actor: Actor | None, region_id: int) -> bool:
+    """Write, publish or withdraw a public post placed in ``region_id`` (issue 18): the staff
+    who administer that region — a county's for their county, the city's for the whole city —
+    and superusers. Team leaders and volunteers publish nothing in the corps' name."""
+    return scope_for(actor, CHANGE).covers_region(region_id)
+
+
+def may_publish_somewhere(actor: Actor | None) -> bool:
+    """Whether the actor may publish for some region at all (the editor's link on home)."""
+    return administers_regions(actor)
 
 
 def may_verify_ledger(actor: Actor | None) -> bool:

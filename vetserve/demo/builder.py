@@ -29,7 +29,7 @@ from vetserve.accounts.models import Grant, User
 from vetserve.audit.models import AuditEntry
 from vetserve.audit.services import audit_record
 from vetserve.core.text import pinyin_keys
-from vetserve.demo import activities, data, dispatch, roster, season, selection, skills
+from vetserve.demo import activities, data, dispatch, public, roster, season, selection, skills
 from vetserve.ledger import triggers as ledger_triggers
 from vetserve.orgs.models import Kind, Organization
 from vetserve.regions.models import Level, Region, code_to_id
@@ -37,7 +37,7 @@ from vetserve.regions.services import regions_load_csv
 from vetserve.stats.services import summaries_rebuild
 
 # Bump when the builder makes something different: `vetserve demo` rebuilds an older demo.
-BUILDER_VERSION = 9
+BUILDER_VERSION = 10
 DEMO_SEED = 2022
 MARKER_ACTION = "demo.build"
 MARKER_ACTOR = "vetserve demo"
@@ -369,6 +369,7 @@ STEPS: list[Step] = [
     season.step_season_ledger,
     dispatch.step_night_snow,
     selection.step_selection,
+    public.step_public,
     step_stats,
 ]
 

@@ -9,7 +9,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from vetserve.attendance.views import duration
-from vetserve.core.access import AUDIT, can, dispatches_somewhere, may_change_somewhere
+from vetserve.core.access import (
+    AUDIT,
+    can,
+    dispatches_somewhere,
+    may_change_somewhere,
+    may_publish_somewhere,
+)
 from vetserve.core.views import AuthedRequest, paginate, query_without_page
 from vetserve.home.selectors import (
     UPCOMING_DAYS,
@@ -35,6 +41,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         "may_change": may_change_somewhere(user),
         "may_audit": can(user, AUDIT),
         "may_dispatch": dispatches_somewhere(user),
+        # The public site's editor (vetserve/public): region administrators.
+        "may_publish": may_publish_somewhere(user),
     }
     # Only administrators and auditors can see a whole city: ask nobody else's home.
     context["may_see_story"] = (context["may_change"] or context["may_audit"]) and may_open_story(

@@ -15,9 +15,11 @@ from vetserve.people.services.consents import (
     health_declare,
 )
 from vetserve.people.services.hooks import (
+    CONSENT_HOOKS,
     ERASE_HOOKS,
     MERGE_HOOKS,
     STATUS_HOOKS,
+    ConsentHook,
     EraseHook,
     MergeHook,
     StatusHook,
@@ -59,6 +61,7 @@ from vetserve.people.services.volunteers import (
 )
 
 __all__ = [
+    "CONSENT_HOOKS",
     "CONSENT_TEXT_VERSION",
     "DETAIL_FIELDS",
     "DISCHARGE_CONTEXT",
@@ -72,6 +75,7 @@ __all__ = [
     "REVEALABLE",
     "STATUS_HOOKS",
     "CheckedIdentity",
+    "ConsentHook",
     "EraseHook",
     "MergeHook",
     "StatusHook",

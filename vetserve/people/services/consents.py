@@ -16,6 +16,7 @@ from vetserve.core.access import Actor
 from vetserve.core.bounds import check_bounds, create_checked
 from vetserve.people.models import Consent, CorrectionRequest, Volunteer
 from vetserve.people.services._access import _require_change_org, _user
+from vetserve.people.services.hooks import CONSENT_HOOKS
 from vetserve.people.services.keys import HEALTH_CONTEXT
 
 
@@ -45,6 +46,8 @@ def consent_record(
         obj=volunteer,
         changes={"purpose": [None, purpose]},
     )
+    for hook in CONSENT_HOOKS:
+        hook(volunteer=volunteer, purpose=purpose, granted=granted)
     return consent
 
 

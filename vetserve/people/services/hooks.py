@@ -21,6 +21,10 @@ class EraseHook(Protocol):
     def __call__(self, *, actor: Actor | None, volunteer: Volunteer, reason: str) -> None: ...
 
 
+class ConsentHook(Protocol):
+    def __call__(self, *, volunteer: Volunteer, purpose: str, granted: bool) -> None: ...
+
+
 class MergeHook(Protocol):
     def __call__(self, *, keep: Volunteer, drop: Volunteer) -> None: ...
 
@@ -34,3 +38,7 @@ ERASE_HOOKS: list[EraseHook] = []
 # Called after a status change as hook(actor=, volunteer=, old=, new=, reason=): a volunteer
 # who leaves must not keep a badge that verifies as valid.
 STATUS_HOOKS: list[StatusHook] = []
+# Called after a consent is recorded or withdrawn as hook(volunteer=, purpose=, granted=): the
+# public face forgets its cached pages, so a withdrawn publication consent takes the name off
+# at once (PIPL Art 25).
+CONSENT_HOOKS: list[ConsentHook] = []
