@@ -58,9 +58,9 @@ from vetserve.people.fakes import fictitious_id_number
 from vetserve.people.models import Status, Volunteer
 from vetserve.people.services import volunteer_register, volunteer_update
 from vetserve.proofs.services import proof_issue
+from vetserve.public.services import post_create
 from vetserve.recognition.models import Evaluation
 from vetserve.recognition.services import award_record
-from vetserve.public.services import post_create
 from vetserve.regions.models import Region
 from vetserve.regions.services import region_create
 from vetserve.selection.services import selection_create, selection_run
@@ -1626,11 +1626,6 @@ def _statement(world: SimpleNamespace, row: Row) -> int | str:
     return response.status_code
 
 
-def _list(world: SimpleNamespace, row: Row) -> int | str:
-    if row.obj in CALLOUTS:
-        return _callout(world, row)
-    if row.obj in SELECTIONS:
-        return _selection(world, row)
 def _post(world: SimpleNamespace, row: Row) -> int | str:
     """Public posts: the editor's list and page (GET), or publishing the draft (POST, PUT)."""
     post = world.posts[row.obj]
@@ -1674,6 +1669,10 @@ def _post(world: SimpleNamespace, row: Row) -> int | str:
 
 
 def _list(world: SimpleNamespace, row: Row) -> int | str:
+    if row.obj in CALLOUTS:
+        return _callout(world, row)
+    if row.obj in SELECTIONS:
+        return _selection(world, row)
     if row.obj in POSTS:
         return _post(world, row)
     if row.obj in PROOFS:

@@ -68,6 +68,7 @@ from vetserve.people.forms import VolunteerForm
 from vetserve.people.models import CorrectionRequest, ImportJob, Membership, Volunteer
 from vetserve.people.services import volunteer_update
 from vetserve.proofs.models import PROOF_MINUTES, Proof
+from vetserve.public.models import Post, PostPhoto
 from vetserve.recognition.models import (
     Award,
     Evaluation,
@@ -75,7 +76,6 @@ from vetserve.recognition.models import (
     StarSettings,
     TeamHonour,
 )
-from vetserve.public.models import Post, PostPhoto
 from vetserve.regions.forms import RegionEditForm
 from vetserve.regions.models import Region
 from vetserve.selection.models import POOL, QUOTA, Selection, SelectionCandidate, SelectionPost

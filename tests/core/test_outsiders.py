@@ -82,9 +82,9 @@ from vetserve.people.fakes import fictitious_id_number
 from vetserve.people.models import ExportJob, ImportJob, Membership, Volunteer
 from vetserve.people.services import correction_request_create, membership_add, volunteer_register
 from vetserve.proofs.services import proof_issue
+from vetserve.public.services import photo_add, post_create
 from vetserve.recognition.services import award_record, team_honour_record
 from vetserve.selection.services import selection_create, selection_run
-from vetserve.public.services import photo_add, post_create
 from vetserve.skills.models import QualificationType, Skill
 from vetserve.skills.services import (
     course_create,
@@ -552,6 +552,7 @@ def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
         actor=root, team=org, kind="flag", name=MARKERS["team_honour"], awarded_on=today,
         granting_unit="崇礼区爱国拥军联合会", level="county",
         document=SimpleUploadedFile("flag.png", b"\x89PNG\r\n\x1a\n outsider"),
+    )  # fmt: skip
     # A news post published for 崇礼, with a photo (the public face, issue 18).
     public_post = post_create(
         actor=cast.bob, kind="news", title="崇礼外测新闻", body="正文", region=cast.chongli,

@@ -531,6 +531,8 @@ def may_see_service_history(actor: Actor | None, volunteer: Any) -> bool:
     return scope.covers_region(org.region_id) or any(
         org.path.startswith(prefix) for prefix in scope.org_paths
     )
+
+
 def may_publish(actor: Actor | None, region_id: int) -> bool:
     """Write, publish or withdraw a public post placed in ``region_id`` (issue 18): the staff
     who administer that region — a county's for their county, the city's for the whole city —
