@@ -27,6 +27,7 @@ from vetserve.people.models import Consent, Volunteer
 from vetserve.people.models import Status as VolunteerStatus
 from vetserve.public.caching import PEOPLE_GENERATION_KEY, generation
 from vetserve.public.models import Kind, Post, PostPhoto, PostStatus
+from vetserve.recognition.selectors import honour_roll as recognition_honour_roll
 
 FIGURES_SECONDS = 600
 FIGURES_KEY = "public:figures:v1"
@@ -194,12 +195,12 @@ class HonourRow:
 
 
 def honour_roll(limit: int = HONOUR_ROLL_SIZE) -> list[HonourRow]:
-    """Volunteers who consent to publication, by service hours recorded (most first).
+    """Volunteers who consent to publication, by confirmed service hours (most first).
 
-    A small stand-in for ``recognition.selectors.honour_roll`` (issue 18, branch recog): the
-    lead swaps it in on merge. Three queries whatever the roster's size, cached for ten
-    minutes and forgotten at once when a publication consent, an erasure or a merge changes
-    who may be named (``caching.forget_people``)."""
+    The recognition app's roll (``recognition.selectors.honour_roll``), a few queries
+    whatever the roster's size, cached for ten minutes and forgotten at once when a
+    publication consent, an erasure or a merge changes who may be named
+    (``caching.forget_people``)."""
     key = HONOUR_KEY.format(generation=generation(PEOPLE_GENERATION_KEY), limit=limit)
     cached = cache.get(key)
     if isinstance(cached, list):
@@ -210,31 +211,13 @@ def honour_roll(limit: int = HONOUR_ROLL_SIZE) -> list[HonourRow]:
 
 
 def _honour_roll(limit: int) -> list[HonourRow]:
-    consenting = (
-        Volunteer.objects.filter(erased_at__isnull=True, merged_into__isnull=True)
-        .annotate(consent=_publication_consented("pk"))
-        .filter(consent=True)
-        .values("pk")
-    )
-    totals = list(
-        LedgerEntry.objects.filter(volunteer_id__in=consenting)
-        .order_by()
-        .values("volunteer_id")
-        .annotate(minutes=Sum("minutes"))
-        .filter(minutes__gt=0)
-        .order_by("-minutes", "volunteer_id")[:limit]
-    )
-    people = Volunteer.objects.select_related("home_org").in_bulk(
-        [row["volunteer_id"] for row in totals]
-    )
+    """The city's roll as the recognition app ranks it (confirmed hours, consenting people
+    only: ``recognition.selectors.honour_roll``), in the public page's shape."""
+    roll = recognition_honour_roll(limit=limit)
     return [
-        HonourRow(
-            name=people[row["volunteer_id"]].name,
-            team=people[row["volunteer_id"]].home_org.name,
-            hours=int(row["minutes"]) // 60,
-        )
-        for row in totals
-        if row["volunteer_id"] in people
+        HonourRow(name=line.name, team=line.team, hours=line.minutes // 60)
+        for line in roll.lines
+        if line.minutes >= 60
     ]
 
 
