@@ -21,13 +21,13 @@ from django.utils import timezone
 from vetserve.activities.models import PUBLIC_STATUSES, Activity, Campaign
 from vetserve.activities.models import Status as ActivityStatus
 from vetserve.core.access import CHANGE, Actor, access_object, visible_to
-from vetserve.ledger.models import LedgerEntry
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Consent, Volunteer
 from vetserve.people.models import Status as VolunteerStatus
 from vetserve.public.caching import PEOPLE_GENERATION_KEY, generation
 from vetserve.public.models import Kind, Post, PostPhoto, PostStatus
 from vetserve.recognition.selectors import honour_roll as recognition_honour_roll
+from vetserve.stats.models import LedgerMonth
 
 FIGURES_SECONDS = 600
 FIGURES_KEY = "public:figures:v1"
@@ -139,7 +139,9 @@ def headline_figures() -> Figures:
     cached = cache.get(FIGURES_KEY)
     if isinstance(cached, Figures):
         return cached
-    minutes = LedgerEntry.objects.aggregate(n=Sum("minutes"))["n"] or 0
+    # From the dashboards' summaries (one row per unit, month and category), not a scan of
+    # the ledger: the same total (tests/stats), at any size.
+    minutes = LedgerMonth.objects.aggregate(n=Sum("minutes"))["n"] or 0
     figures = Figures(
         volunteers=Volunteer.objects.filter(
             erased_at__isnull=True, merged_into__isnull=True, status=VolunteerStatus.ACTIVE
