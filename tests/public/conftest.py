@@ -13,7 +13,7 @@ from django.core.cache import cache
 
 from tests.conftest import register_volunteer as register
 from vetserve.activities.models import Activity, Status
-from vetserve.ledger.services import ledger_entry_record
+from vetserve.ledger.services import ledger_entry_confirm, ledger_entry_record
 from vetserve.people.models import Consent
 from vetserve.people.services import consent_record
 
@@ -52,8 +52,14 @@ def world(cast: Any) -> Any:
         cast.bob, cast.rescue, name="李卫东", serial=2, phone=LI_PHONE, born=date(1970, 5, 1)
     )
     for person in (wang, li):
-        ledger_entry_record(
-            actor=cast.dave, volunteer=person, activity=activity, service_date=START.date(),
-            minutes=480, now=END,
+        # Recorded by the team's leader, confirmed by the county: honour rolls count confirmed
+        # hours (recognition.selectors.honour_roll).
+        ledger_entry_confirm(
+            actor=cast.bob,
+            entry=ledger_entry_record(
+                actor=cast.dave, volunteer=person, activity=activity, service_date=START.date(),
+                minutes=480, now=END,
+            ),
+            now=END,
         )  # fmt: skip
     return type("World", (), {"activity": activity, "wang": wang, "li": li})

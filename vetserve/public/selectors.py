@@ -21,12 +21,13 @@ from django.utils import timezone
 from vetserve.activities.models import PUBLIC_STATUSES, Activity, Campaign
 from vetserve.activities.models import Status as ActivityStatus
 from vetserve.core.access import CHANGE, Actor, access_object, visible_to
-from vetserve.ledger.models import LedgerEntry
 from vetserve.orgs.models import Organization
 from vetserve.people.models import Consent, Volunteer
 from vetserve.people.models import Status as VolunteerStatus
 from vetserve.public.caching import PEOPLE_GENERATION_KEY, generation
 from vetserve.public.models import Kind, Post, PostPhoto, PostStatus
+from vetserve.recognition.selectors import honour_roll as recognition_honour_roll
+from vetserve.stats.models import LedgerMonth
 
 FIGURES_SECONDS = 600
 FIGURES_KEY = "public:figures:v1"
@@ -138,7 +139,9 @@ def headline_figures() -> Figures:
     cached = cache.get(FIGURES_KEY)
     if isinstance(cached, Figures):
         return cached
-    minutes = LedgerEntry.objects.aggregate(n=Sum("minutes"))["n"] or 0
+    # From the dashboards' summaries (one row per unit, month and category), not a scan of
+    # the ledger: the same total (tests/stats), at any size.
+    minutes = LedgerMonth.objects.aggregate(n=Sum("minutes"))["n"] or 0
     figures = Figures(
         volunteers=Volunteer.objects.filter(
             erased_at__isnull=True, merged_into__isnull=True, status=VolunteerStatus.ACTIVE
@@ -194,12 +197,12 @@ class HonourRow:
 
 
 def honour_roll(limit: int = HONOUR_ROLL_SIZE) -> list[HonourRow]:
-    """Volunteers who consent to publication, by service hours recorded (most first).
+    """Volunteers who consent to publication, by confirmed service hours (most first).
 
-    A small stand-in for ``recognition.selectors.honour_roll`` (issue 18, branch recog): the
-    lead swaps it in on merge. Three queries whatever the roster's size, cached for ten
-    minutes and forgotten at once when a publication consent, an erasure or a merge changes
-    who may be named (``caching.forget_people``)."""
+    The recognition app's roll (``recognition.selectors.honour_roll``), a few queries
+    whatever the roster's size, cached for ten minutes and forgotten at once when a
+    publication consent, an erasure or a merge changes who may be named
+    (``caching.forget_people``)."""
     key = HONOUR_KEY.format(generation=generation(PEOPLE_GENERATION_KEY), limit=limit)
     cached = cache.get(key)
     if isinstance(cached, list):
@@ -210,31 +213,13 @@ def honour_roll(limit: int = HONOUR_ROLL_SIZE) -> list[HonourRow]:
 
 
 def _honour_roll(limit: int) -> list[HonourRow]:
-    consenting = (
-        Volunteer.objects.filter(erased_at__isnull=True, merged_into__isnull=True)
-        .annotate(consent=_publication_consented("pk"))
-        .filter(consent=True)
-        .values("pk")
-    )
-    totals = list(
-        LedgerEntry.objects.filter(volunteer_id__in=consenting)
-        .order_by()
-        .values("volunteer_id")
-        .annotate(minutes=Sum("minutes"))
-        .filter(minutes__gt=0)
-        .order_by("-minutes", "volunteer_id")[:limit]
-    )
-    people = Volunteer.objects.select_related("home_org").in_bulk(
-        [row["volunteer_id"] for row in totals]
-    )
+    """The city's roll as the recognition app ranks it (confirmed hours, consenting people
+    only: ``recognition.selectors.honour_roll``), in the public page's shape."""
+    roll = recognition_honour_roll(limit=limit)
     return [
-        HonourRow(
-            name=people[row["volunteer_id"]].name,
-            team=people[row["volunteer_id"]].home_org.name,
-            hours=int(row["minutes"]) // 60,
-        )
-        for row in totals
-        if row["volunteer_id"] in people
+        HonourRow(name=line.name, team=line.team, hours=line.minutes // 60)
+        for line in roll.lines
+        if line.minutes >= 60
     ]
 
 
