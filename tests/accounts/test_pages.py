@@ -120,7 +120,8 @@ def test_nobody_can_revoke_someone_elses_token(client, cast):
     assert api_token_authenticate(raw) == cast.bob
 
 
-@pytest.mark.parametrize("url", ["/accounts/", "/", "/regions/", "/orgs/", "/audit/"])
+# Not "/": anonymous visitors get the public site there (issue 18, tests/public).
+@pytest.mark.parametrize("url", ["/accounts/", "/regions/", "/orgs/", "/audit/", "/stats/"])
 def test_pages_send_anonymous_visitors_to_the_login_page(client, db, url):
     response = client.get(url)
     assert response.status_code == 302

@@ -25,6 +25,8 @@ def vetserve(env: dict[str, str], *args: str, ok: bool = True) -> subprocess.Com
         capture_output=True,
         text=True,
         timeout=600,
+        # The most common umask: the files must be private by the command's own doing.
+        preexec_fn=lambda: os.umask(0o022),
     )
     if ok:
         assert result.returncode == 0, result.stderr + result.stdout

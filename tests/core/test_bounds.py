@@ -479,9 +479,11 @@ def world(cast: SimpleNamespace) -> SimpleNamespace:
         score=Decimal(50),
     )
     # The ledger's summaries (stats), made by the entries above as they were appended.
-    rows.LedgerMonth = LedgerMonth.objects.get(month=date(2022, 2, 1))
+    rows.LedgerMonth = LedgerMonth.objects.filter(month=date(2022, 2, 1)).order_by("pk").first()
     rows.ActiveVolunteer = ActiveVolunteer.objects.filter(span="m").first()
-    rows.ActiveMonth = ActiveMonth.objects.get(region=cast.chongli, span="m")
+    rows.ActiveMonth = (
+        ActiveMonth.objects.filter(region=cast.chongli, span="m").order_by("pk").first()
+    )
     # A published post (its publish date may take each bound) and a photo of it.
     rows.Post = Post.objects.create(
         kind="story", title="扫雪记", body="正文", body_html="<p>正文</p>", region=cast.chongli,

@@ -27,6 +27,9 @@ def health() -> JsonResponse:
     else:
         response = JsonResponse({"status": "ok", "database": "ok"})
     response["Cache-Control"] = "no-cache, no-store, must-revalidate, max-age=0"
+    # Answered before the security middleware: the headers every answer carries, set here.
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
