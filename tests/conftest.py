@@ -33,6 +33,17 @@ def pytest_configure(config: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> Any:
+    """Every test starts and ends with an empty cache: the public pages are cached whole
+    (vetserve/public), and a page cached by one test would show another test's posts."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Every test database starts with Zhangjiakou's real divisions loaded."""

@@ -9,7 +9,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 
 from tests.conftest import register_volunteer as register
 from vetserve.activities.models import Activity, Status
@@ -21,13 +20,6 @@ SH = ZoneInfo("Asia/Shanghai")
 START = datetime(2022, 2, 11, 8, 0, tzinfo=SH)
 END = datetime(2022, 2, 11, 16, 0, tzinfo=SH)
 LI_PHONE = "13700002222"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> Any:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

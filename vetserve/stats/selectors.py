@@ -46,7 +46,6 @@ from vetserve.core.access import (
     Actor,
     may_change_somewhere,
     may_see_stats,
-    scope_for,
     stats_roots,
 )
 from vetserve.core.paging import count_upto
@@ -150,16 +149,16 @@ def stats_region(actor: Actor | None, code: str | None = None) -> Region:
             raise Http404
         region_id = code_to_id(code)
     else:
+        # The first granted unit; with none, the first city, which only someone who sees
+        # everything may open (may_see_stats below decides, as for a code asked for).
         roots = stats_roots(actor)
-        if roots:
-            region_id = roots[0]
-        elif scope_for(actor).everything:
-            first = Region.objects.filter(level=Level.CITY).order_by("id").first()
-            if first is None:
-                raise Http404
-            region_id = first.pk
-        else:
+        first_city = (
+            Region.objects.filter(level=Level.CITY).order_by("id").values_list("pk", flat=True)
+        )
+        start = roots[0] if roots else first_city.first()
+        if start is None:
             raise Http404
+        region_id = start
     if not may_see_stats(actor, region_id):
         raise Http404
     region = Region.objects.filter(pk=region_id).first()
